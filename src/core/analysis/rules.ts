@@ -1,0 +1,467 @@
+// One rule per Keras layer class: output shape, parameters, multiply-accumulates, other FLOPs,
+// and the sliding window it adds to the receptive field. Conventions are in ../shared/DESIGN.md:
+// MACs count conv/dense products only; FLOPs = 2 x MACs + the element-wise operations below.
+import { Shape } from '../ir/types';
+import {
+  Cfg, activationName, channelsFirst, elements, fail, formatShape, intPair, known, padding, positiveInt,
+  nonNegativeInt, rank,
+} from './config';
+
+export type Category =
+  | 'input' | 'conv' | 'pool' | 'norm' | 'activation' | 'dense' | 'merge' | 'reshape' | 'regularization';
+
+export interface RuleInput {
+  name: string;
+  cfg: Cfg;
+  inputs: Shape[];
+}
+
+export interface Params {
+  trainable: number;
+  nonTrainable: number;
+}
+
+/** How a layer widens the receptive field: a window (effective kernel and stride per axis) or all of its input. */
+export type Window = { kernel: [number, number]; stride: [number, number] } | 'global' | 'identity';
+
+export interface LayerRule {
+  category: Category;
+  shape(r: RuleInput): Shape;
+  params?(r: RuleInput, out: Shape): Params;
+  macs?(r: RuleInput, out: Shape): number;
+  /** The MAC count written out as factors, for people: "5x5x3 x 150x100 x 200". */
+  formula?(r: RuleInput, out: Shape): string;
+  /** Element-wise FLOPs per sample other than the 2 x MACs. */
+  ops?(r: RuleInput, out: Shape): number;
+  window?(r: RuleInput): Window;
+}
+
+/** FLOPs per element of each activation function (documented estimates: exp counts 1, a divide 1). */
+export const ACTIVATION_OPS: Record<string, number> = {
+  linear: 0, relu: 1, relu6: 2, elu: 3, selu: 4, leaky_relu: 2, sigmoid: 4, hard_sigmoid: 3, tanh: 5,
+  softmax: 3, softplus: 3, softsign: 3, swish: 5, silu: 5, gelu: 8, mish: 8, exponential: 1,
+};
+const activationOps = (name: string): number => ACTIVATION_OPS[name.toLowerCase()] ?? 1;
+
+const NO_PARAMS: Params = { trainable: 0, nonTrainable: 0 };
+const one = (r: RuleInput): Shape => {
+  if (r.inputs.length !== 1) fail(r.name, `expects 1 input, got ${r.inputs.length}`);
+  return r.inputs[0];
+};
+
+// --- spatial helpers (rank-4 images, either data format) -------------------------------------------
+
+interface Image { h: number | null; w: number | null; c: number | null; first: boolean }
+
+function image(r: RuleInput): Image {
+  const s = one(r);
+  rank(r.name, s, 4);
+  const first = channelsFirst(r.name, r.cfg);
+  return first ? { h: s[2], w: s[3], c: s[1], first } : { h: s[1], w: s[2], c: s[3], first };
+}
+
+const imageShape = (first: boolean, h: number | null, w: number | null, c: number | null): Shape =>
+  first ? [null, c, h, w] : [null, h, w, c];
+
+function outHW(out: Shape, first: boolean): [number, number] {
+  return first ? [out[2] ?? 0, out[3] ?? 0] : [out[1] ?? 0, out[2] ?? 0];
+}
+
+function slide(r: RuleInput, len: number | null, k: number, s: number, d: number, pad: 'valid' | 'same'): number | null {
+  if (len === null) return null;
+  const ke = (k - 1) * d + 1;
+  const o = pad === 'same' ? Math.ceil(len / s) : Math.floor((len - ke) / s) + 1;
+  if (o <= 0) fail(r.name, `input size ${len} is smaller than the ${ke}-wide window (padding "${pad}")`);
+  return o;
+}
+
+/** Output shape of a conv or pool window with the given kernel, strides, dilation and padding fields. */
+function windowShape(r: RuleInput, kernelField: string, c: (img: Image) => number | null): Shape {
+  const img = image(r);
+  const k = intPair(r.name, r.cfg, kernelField);
+  const s = intPair(r.name, r.cfg, 'strides', 1);
+  const d = intPair(r.name, r.cfg, 'dilation_rate', 1);
+  const p = padding(r.name, r.cfg);
+  return imageShape(img.first, slide(r, img.h, k[0], s[0], d[0], p), slide(r, img.w, k[1], s[1], d[1], p), c(img));
+}
+
+function poolStrides(r: RuleInput): Cfg {
+  // Keras: strides=None means strides = pool_size.
+  return r.cfg.strides === null || r.cfg.strides === undefined ? { ...r.cfg, strides: r.cfg.pool_size } : r.cfg;
+}
+
+function convWindow(r: RuleInput, kernelField = 'kernel_size'): Window {
+  const k = intPair(r.name, r.cfg, kernelField);
+  const s = intPair(r.name, r.cfg, 'strides', 1);
+  const d = intPair(r.name, r.cfg, 'dilation_rate', 1);
+  return { kernel: [(k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1], stride: s };
+}
+
+const bias = (cfg: Cfg): boolean => cfg.use_bias !== false;
+const inChannels = (r: RuleInput): number => known(r.name, image(r).c, 'the channel dimension');
+
+/** Bias adds and the fused activation, per output element. */
+const convOps = (r: RuleInput, out: Shape): number =>
+  elements(r.name, out) * ((bias(r.cfg) ? 1 : 0) + activationOps(activationName(r.cfg)));
+
+// --- the rules -----------------------------------------------------------------------------------
+
+const conv2d: LayerRule = {
+  category: 'conv',
+  shape: (r) => windowShape(r, 'kernel_size', () => positiveInt(r.name, 'filters', r.cfg.filters)),
+  params: (r) => {
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    const f = positiveInt(r.name, 'filters', r.cfg.filters);
+    const g = positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
+    const cin = inChannels(r);
+    if (cin % g !== 0 || f % g !== 0) fail(r.name, `groups=${g} must divide the ${cin} input and ${f} output channels`);
+    return { trainable: kh * kw * (cin / g) * f + (bias(r.cfg) ? f : 0), nonTrainable: 0 };
+  },
+  macs: (r, out) => {
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    const g = positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
+    return (kh * kw * inChannels(r)) / g * elements(r.name, out);
+  },
+  formula: (r, out) => {
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    const [h, w] = outHW(out, image(r).first);
+    const g = positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
+    return `${kh}x${kw}x${inChannels(r)}${g > 1 ? `/${g}` : ''} x ${h}x${w} x ${r.cfg.filters}`;
+  },
+  ops: convOps,
+  window: (r) => convWindow(r),
+};
+
+const depthwiseConv2d: LayerRule = {
+  category: 'conv',
+  shape: (r) => windowShape(r, 'kernel_size', (img) =>
+    img.c === null ? null : img.c * positiveInt(r.name, 'depth_multiplier', r.cfg.depth_multiplier ?? 1)),
+  params: (r) => {
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    const m = inChannels(r) * positiveInt(r.name, 'depth_multiplier', r.cfg.depth_multiplier ?? 1);
+    return { trainable: kh * kw * m + (bias(r.cfg) ? m : 0), nonTrainable: 0 };
+  },
+  // Every output element is one kh x kw window over one input channel.
+  macs: (r, out) => {
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    return kh * kw * elements(r.name, out);
+  },
+  formula: (r, out) => {
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    const [h, w] = outHW(out, image(r).first);
+    const dm = Number(r.cfg.depth_multiplier ?? 1);
+    return `${kh}x${kw} x ${h}x${w} x ${inChannels(r)}${dm > 1 ? `x${dm}` : ''}`;
+  },
+  ops: convOps,
+  window: (r) => convWindow(r),
+};
+
+const separableConv2d: LayerRule = {
+  category: 'conv',
+  shape: (r) => windowShape(r, 'kernel_size', () => positiveInt(r.name, 'filters', r.cfg.filters)),
+  params: (r) => {
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    const f = positiveInt(r.name, 'filters', r.cfg.filters);
+    const m = inChannels(r) * positiveInt(r.name, 'depth_multiplier', r.cfg.depth_multiplier ?? 1);
+    return { trainable: kh * kw * m + m * f + (bias(r.cfg) ? f : 0), nonTrainable: 0 };
+  },
+  // Depthwise stage (kh x kw per intermediate element) plus pointwise stage (m per output element).
+  macs: (r, out) => {
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    const f = positiveInt(r.name, 'filters', r.cfg.filters);
+    const m = inChannels(r) * positiveInt(r.name, 'depth_multiplier', r.cfg.depth_multiplier ?? 1);
+    const positions = elements(r.name, out) / f;
+    return positions * m * kh * kw + positions * m * f;
+  },
+  formula: (r, out) => {
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    const [h, w] = outHW(out, image(r).first);
+    const m = inChannels(r) * Number(r.cfg.depth_multiplier ?? 1);
+    return `${kh}x${kw} x ${h}x${w} x ${m} + ${h}x${w} x ${m} x ${r.cfg.filters}`;
+  },
+  ops: convOps,
+  window: (r) => convWindow(r),
+};
+
+const conv2dTranspose: LayerRule = {
+  category: 'conv',
+  shape: (r) => {
+    const img = image(r);
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    const [sh, sw] = intPair(r.name, r.cfg, 'strides', 1);
+    const p = padding(r.name, r.cfg);
+    const up = (len: number | null, k: number, s: number): number | null =>
+      len === null ? null : p === 'same' ? len * s : (len - 1) * s + k;
+    return imageShape(img.first, up(img.h, kh, sh), up(img.w, kw, sw), positiveInt(r.name, 'filters', r.cfg.filters));
+  },
+  params: (r) => {
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    const f = positiveInt(r.name, 'filters', r.cfg.filters);
+    return { trainable: kh * kw * inChannels(r) * f + (bias(r.cfg) ? f : 0), nonTrainable: 0 };
+  },
+  // Every input element is scattered through a kh x kw x filters kernel.
+  macs: (r) => {
+    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+    return elements(r.name, r.inputs[0]) * kh * kw * positiveInt(r.name, 'filters', r.cfg.filters);
+  },
+  ops: convOps,
+  window: (r) => convWindow(r),
+};
+
+const dense: LayerRule = {
+  category: 'dense',
+  shape: (r) => {
+    const s = one(r);
+    if (s.length < 2) fail(r.name, `expects at least a rank-2 input, got ${formatShape(s)}`);
+    return [...s.slice(0, -1), positiveInt(r.name, 'units', r.cfg.units)];
+  },
+  params: (r) => {
+    const s = one(r);
+    const cin = known(r.name, s[s.length - 1], 'the last input dimension');
+    const u = positiveInt(r.name, 'units', r.cfg.units);
+    return { trainable: cin * u + (bias(r.cfg) ? u : 0), nonTrainable: 0 };
+  },
+  macs: (r) => elements(r.name, one(r)) * positiveInt(r.name, 'units', r.cfg.units),
+  formula: (r) => {
+    const s = one(r);
+    const lead = elements(r.name, s.slice(0, -1));
+    return `${lead > 1 ? `${lead} x ` : ''}${s[s.length - 1]} x ${r.cfg.units}`;
+  },
+  ops: convOps,
+  window: () => 'identity',
+};
+
+function normAxisChannels(r: RuleInput): number {
+  const s = one(r);
+  const raw = Array.isArray(r.cfg.axis) ? r.cfg.axis[0] : r.cfg.axis ?? -1;
+  if (typeof raw !== 'number' || !Number.isInteger(raw)) fail(r.name, `axis must be an integer, got ${JSON.stringify(raw)}`);
+  const axis = raw < 0 ? s.length + raw : raw;
+  if (axis <= 0 || axis >= s.length) fail(r.name, `axis ${raw} is out of range for ${formatShape(s)}`);
+  return known(r.name, s[axis], 'the normalised axis');
+}
+
+const batchNorm: LayerRule = {
+  category: 'norm',
+  shape: one,
+  // Keras: gamma (scale) and beta (center) train; moving mean and variance do not.
+  params: (r) => {
+    const c = normAxisChannels(r);
+    const learned = (r.cfg.scale !== false ? 1 : 0) + (r.cfg.center !== false ? 1 : 0);
+    return { trainable: learned * c, nonTrainable: 2 * c };
+  },
+  ops: (r, out) => 2 * elements(r.name, out), // folded to one scale and one shift per element
+  window: () => 'identity',
+};
+
+const layerNorm: LayerRule = {
+  category: 'norm',
+  shape: one,
+  params: (r) => {
+    const c = normAxisChannels(r);
+    const learned = (r.cfg.scale !== false ? 1 : 0) + (r.cfg.center !== false ? 1 : 0);
+    return { trainable: learned * c, nonTrainable: 0 };
+  },
+  ops: (r, out) => 5 * elements(r.name, out), // mean, variance, normalise, scale, shift
+  window: () => 'identity',
+};
+
+const lrn: LayerRule = {
+  category: 'norm',
+  shape: (r) => { rank(r.name, one(r), 4); return one(r); },
+  // Sum of squares over 2r+1 channels (a multiply and an add each), then bias, pow and divide.
+  ops: (r, out) => {
+    const radius = nonNegativeInt(r.name, 'depth_radius', r.cfg.depth_radius ?? 5);
+    return elements(r.name, out) * (2 * (2 * radius + 1) + 3);
+  },
+  window: () => 'identity',
+};
+
+const activation: LayerRule = {
+  category: 'activation',
+  shape: one,
+  ops: (r, out) => elements(r.name, out) * activationOps(activationName(r.cfg)),
+  window: () => 'identity',
+};
+
+const fixedActivation = (name: string): LayerRule => ({
+  ...activation,
+  ops: (r, out) => elements(r.name, out) * activationOps(r.cfg.max_value != null && name === 'relu' ? 'relu6' : name),
+});
+
+const pool: LayerRule = {
+  category: 'pool',
+  shape: (r) => windowShape({ ...r, cfg: poolStrides(r) }, 'pool_size', (img) => img.c),
+  // One compare (max) or add (average) per window element, per output element.
+  ops: (r, out) => {
+    const [ph, pw] = intPair(r.name, r.cfg, 'pool_size');
+    return elements(r.name, out) * ph * pw;
+  },
+  window: (r) => convWindow({ ...r, cfg: poolStrides(r) }, 'pool_size'),
+};
+
+const globalPool: LayerRule = {
+  category: 'pool',
+  shape: (r) => {
+    const img = image(r);
+    return r.cfg.keepdims === true ? imageShape(img.first, 1, 1, img.c) : [null, img.c];
+  },
+  ops: (r) => elements(r.name, one(r)),
+  window: () => 'global',
+};
+
+const zeroPadding: LayerRule = {
+  category: 'reshape',
+  shape: (r) => {
+    const img = image(r);
+    const p = r.cfg.padding ?? 1;
+    let top: number, bottom: number, left: number, right: number;
+    const nn = (v: unknown): number => nonNegativeInt(r.name, 'padding', v);
+    if (typeof p === 'number') [top, bottom, left, right] = [nn(p), nn(p), nn(p), nn(p)];
+    else if (Array.isArray(p) && p.length === 2 && p.every((q) => typeof q === 'number')) {
+      [top, bottom, left, right] = [nn(p[0]), nn(p[0]), nn(p[1]), nn(p[1])];
+    } else if (Array.isArray(p) && p.length === 2 && p.every((q) => Array.isArray(q) && q.length === 2)) {
+      const [[a, b], [c, d]] = p as unknown[][];
+      [top, bottom, left, right] = [nn(a), nn(b), nn(c), nn(d)];
+    } else return fail(r.name, `padding must be an int, a pair, or a pair of pairs, got ${JSON.stringify(p)}`);
+    const grow = (len: number | null, a: number, b: number): number | null => (len === null ? null : len + a + b);
+    return imageShape(img.first, grow(img.h, top, bottom), grow(img.w, left, right), img.c);
+  },
+  window: () => 'identity',
+};
+
+const flatten: LayerRule = {
+  category: 'reshape',
+  shape: (r) => {
+    const s = one(r);
+    const rest = s.slice(1);
+    return [null, rest.some((d) => d === null) ? null : elements(r.name, rest)];
+  },
+  window: () => 'global',
+};
+
+const reshape: LayerRule = {
+  category: 'reshape',
+  shape: (r) => {
+    const s = one(r);
+    const target = r.cfg.target_shape;
+    if (!Array.isArray(target) || target.length === 0) fail(r.name, `target_shape must be a list, got ${JSON.stringify(target)}`);
+    const total = elements(r.name, s.slice(1));
+    const dims = target.map((d) => (d === -1 || d === null ? -1 : positiveInt(r.name, 'target_shape', d)));
+    const unknowns = dims.filter((d) => d === -1).length;
+    if (unknowns > 1) fail(r.name, 'target_shape may hold at most one -1');
+    const knownProduct = dims.reduce((a, d) => (d === -1 ? a : a * d), 1);
+    if (unknowns === 1) {
+      if (total % knownProduct !== 0) fail(r.name, `cannot reshape ${formatShape(s)} to ${JSON.stringify(target)}`);
+      return [null, ...dims.map((d) => (d === -1 ? total / knownProduct : d))];
+    }
+    if (knownProduct !== total) fail(r.name, `cannot reshape ${formatShape(s)} (${total} elements) to ${JSON.stringify(target)}`);
+    return [null, ...dims];
+  },
+  window: () => 'identity',
+};
+
+/** Keras element-wise merges broadcast size-1 dimensions. */
+function broadcastShape(r: RuleInput): Shape {
+  if (r.inputs.length < 2) fail(r.name, `expects at least 2 inputs, got ${r.inputs.length}`);
+  const rk = r.inputs[0].length;
+  if (r.inputs.some((s) => s.length !== rk)) fail(r.name, `inputs differ in rank: ${r.inputs.map(formatShape).join(' vs ')}`);
+  const out: Shape = [null];
+  for (let i = 1; i < rk; i++) {
+    let d: number | null = 1;
+    for (const s of r.inputs) {
+      const v = s[i];
+      if (v === null || d === null) { d = v === 1 ? d : null; continue; }
+      if (v === 1) continue;
+      if (d !== 1 && d !== v) fail(r.name, `cannot merge shapes ${r.inputs.map(formatShape).join(' and ')}`);
+      d = v;
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+const elementwise: LayerRule = {
+  category: 'merge',
+  shape: broadcastShape,
+  ops: (r, out) => (r.inputs.length - 1) * elements(r.name, out),
+  window: () => 'identity',
+};
+
+const concatenate: LayerRule = {
+  category: 'merge',
+  shape: (r) => {
+    if (r.inputs.length < 2) fail(r.name, `expects at least 2 inputs, got ${r.inputs.length}`);
+    const rk = r.inputs[0].length;
+    if (r.inputs.some((s) => s.length !== rk)) fail(r.name, `inputs differ in rank: ${r.inputs.map(formatShape).join(' vs ')}`);
+    const raw = r.cfg.axis ?? -1;
+    if (typeof raw !== 'number' || !Number.isInteger(raw)) fail(r.name, `axis must be an integer, got ${JSON.stringify(raw)}`);
+    const axis = raw < 0 ? rk + raw : raw;
+    if (axis <= 0 || axis >= rk) fail(r.name, `axis ${raw} is out of range for rank ${rk}`);
+    const out: Shape = [...r.inputs[0]];
+    out[axis] = 0;
+    for (const s of r.inputs) {
+      for (let i = 1; i < rk; i++) {
+        if (i !== axis && s[i] !== r.inputs[0][i]) {
+          fail(r.name, `cannot concatenate ${r.inputs.map(formatShape).join(' and ')} on axis ${raw}`);
+        }
+      }
+      out[axis] = out[axis] === null || s[axis] === null ? null : (out[axis] as number) + (s[axis] as number);
+    }
+    return out;
+  },
+  window: () => 'identity',
+};
+
+const passThrough = (category: Category): LayerRule => ({ category, shape: one, window: () => 'identity' });
+
+const inputLayer: LayerRule = {
+  category: 'input',
+  shape: (r) => {
+    const s = (r.cfg.batch_input_shape ?? r.cfg.batch_shape ??
+      (Array.isArray(r.cfg.input_shape) ? [null, ...r.cfg.input_shape] : undefined)) as unknown;
+    if (!Array.isArray(s) || s.length < 2) fail(r.name, `needs batch_input_shape like [null, 224, 224, 3], got ${JSON.stringify(s)}`);
+    return [null, ...s.slice(1).map((d) => (d === null ? null : positiveInt(r.name, 'input shape', d)))];
+  },
+  window: () => 'identity',
+};
+
+/** The table: Keras class name -> rule. A class not here is reported as unsupported, never counted as zero. */
+export const RULES: Record<string, LayerRule> = {
+  InputLayer: inputLayer,
+  Conv2D: conv2d,
+  Convolution2D: conv2d,
+  DepthwiseConv2D: depthwiseConv2d,
+  SeparableConv2D: separableConv2d,
+  SeparableConvolution2D: separableConv2d,
+  Conv2DTranspose: conv2dTranspose,
+  Dense: dense,
+  BatchNormalization: batchNorm,
+  LayerNormalization: layerNorm,
+  LRN: lrn,
+  Activation: activation,
+  ReLU: fixedActivation('relu'),
+  LeakyReLU: fixedActivation('leaky_relu'),
+  ELU: fixedActivation('elu'),
+  Softmax: fixedActivation('softmax'),
+  MaxPooling2D: pool,
+  MaxPool2D: pool,
+  AveragePooling2D: pool,
+  AvgPool2D: pool,
+  GlobalAveragePooling2D: globalPool,
+  GlobalAvgPool2D: globalPool,
+  GlobalMaxPooling2D: globalPool,
+  GlobalMaxPool2D: globalPool,
+  ZeroPadding2D: zeroPadding,
+  Flatten: flatten,
+  Reshape: reshape,
+  Dropout: passThrough('regularization'),
+  SpatialDropout2D: passThrough('regularization'),
+  GaussianNoise: passThrough('regularization'),
+  Add: elementwise,
+  Subtract: elementwise,
+  Multiply: elementwise,
+  Average: elementwise,
+  Maximum: elementwise,
+  Minimum: elementwise,
+  Concatenate: concatenate,
+};

@@ -1,0 +1,95 @@
+// Structural validation of the IR: names, inbound references, cycles. Returns the layers in a
+// topological order (Kahn's algorithm, stable in file order) so every later pass is one sweep.
+import { KerasLayer, KerasModel, NetLensError } from './types';
+
+export interface ValidatedModel {
+  model: KerasModel;
+  /** Layers in topological order. */
+  order: KerasLayer[];
+  /** Inbound layer names of each layer (in call order). */
+  inbound: Map<string, string[]>;
+  /** Layers that consume each layer's output. */
+  consumers: Map<string, string[]>;
+  outputs: string[];
+}
+
+const MAX_NAME = 1000;
+
+function describe(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+export function validateModel(model: KerasModel): ValidatedModel {
+  const cfg = model?.config;
+  if (!cfg || !Array.isArray(cfg.layers)) throw new NetLensError('model config has no "layers" list');
+  if (cfg.layers.length === 0) throw new NetLensError('model has no layers');
+
+  const byName = new Map<string, KerasLayer>();
+  for (const [i, layer] of cfg.layers.entries()) {
+    if (!layer || typeof layer !== 'object') throw new NetLensError(`layer #${i} is not an object`);
+    if (typeof layer.class_name !== 'string' || !layer.class_name) throw new NetLensError(`layer #${i} has no class_name`);
+    if (typeof layer.name !== 'string' || !layer.name) throw new NetLensError(`layer #${i} (${describe(layer.class_name)}) has no name`);
+    if (layer.name.length > MAX_NAME) throw new NetLensError(`layer #${i} has a name longer than ${MAX_NAME} characters`);
+    if (byName.has(layer.name)) throw new NetLensError(`duplicate layer name "${layer.name}"`);
+    if (!layer.config || typeof layer.config !== 'object') throw new NetLensError(`layer "${layer.name}" has no config object`);
+    if (!Array.isArray(layer.inbound_nodes)) throw new NetLensError(`layer "${layer.name}" has no inbound_nodes list`);
+    if (layer.inbound_nodes.length > 1) {
+      throw new NetLensError(`layer "${layer.name}" is called ${layer.inbound_nodes.length} times; shared layers are not supported`);
+    }
+    byName.set(layer.name, layer);
+  }
+
+  const inbound = new Map<string, string[]>();
+  const consumers = new Map<string, string[]>();
+  for (const layer of cfg.layers) consumers.set(layer.name, []);
+  for (const layer of cfg.layers) {
+    const node = layer.inbound_nodes[0] ?? [];
+    if (!Array.isArray(node)) throw new NetLensError(`layer "${layer.name}" has a malformed inbound node`);
+    const names = node.map((ref) => {
+      const src = Array.isArray(ref) ? ref[0] : undefined;
+      if (typeof src !== 'string') throw new NetLensError(`layer "${layer.name}" has a malformed inbound reference ${describe(ref)}`);
+      if (!byName.has(src)) throw new NetLensError(`layer "${layer.name}" takes input from unknown layer "${src}"`);
+      if (Array.isArray(ref) && typeof ref[1] === 'number' && ref[1] > 0) {
+        throw new NetLensError(`layer "${layer.name}" uses call #${ref[1]} of "${src}"; shared layers are not supported`);
+      }
+      return src;
+    });
+    if (names.length === 0 && layer.class_name !== 'InputLayer') {
+      throw new NetLensError(`layer "${layer.name}" (${layer.class_name}) has no inputs`);
+    }
+    inbound.set(layer.name, names);
+    for (const src of names) consumers.get(src)!.push(layer.name);
+  }
+
+  // Kahn's algorithm; whatever is left over sits on a cycle.
+  const pending = new Map<string, number>();
+  for (const layer of cfg.layers) pending.set(layer.name, inbound.get(layer.name)!.length);
+  const ready = cfg.layers.filter((l) => pending.get(l.name) === 0).map((l) => l.name);
+  const order: KerasLayer[] = [];
+  for (let i = 0; i < ready.length; i++) {
+    const name = ready[i];
+    order.push(byName.get(name)!);
+    for (const c of consumers.get(name)!) {
+      const left = pending.get(c)! - 1;
+      pending.set(c, left);
+      if (left === 0) ready.push(c);
+    }
+  }
+  if (order.length !== cfg.layers.length) {
+    const stuck = cfg.layers.filter((l) => pending.get(l.name)! > 0).map((l) => l.name);
+    throw new NetLensError(`the layer graph has a cycle through ${stuck.slice(0, 5).map((n) => `"${n}"`).join(', ')}`);
+  }
+
+  const outputsRaw = Array.isArray(cfg.output_layers) ? cfg.output_layers : [];
+  const outputs = outputsRaw.map((ref) => {
+    const n = Array.isArray(ref) ? ref[0] : undefined;
+    if (typeof n !== 'string' || !byName.has(n)) throw new NetLensError(`output_layers names unknown layer ${describe(n)}`);
+    return n;
+  });
+  if (outputs.length === 0) {
+    // Keras requires outputs; fall back to the sinks so a hand-written config still analyses.
+    outputs.push(...order.filter((l) => consumers.get(l.name)!.length === 0).map((l) => l.name));
+  }
+  return { model, order, inbound, consumers, outputs };
+}

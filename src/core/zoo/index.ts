@@ -1,0 +1,48 @@
+// The model zoo: name -> builder, with a one-line description for lists and quick picks.
+import { ModelSpec, NetLensError } from '../ir/types';
+import { alexnet } from './alexnet';
+import { googlenet } from './googlenet';
+import { lenet5 } from './lenet';
+import { mobilenet } from './mobilenet';
+import { plain34, resnet101, resnet152, resnet18, resnet34, resnet50 } from './resnet';
+import { seResnet50 } from './senet';
+import { mnistCnn, resnet34Textbook } from './textbook';
+import { vgg16, vgg19 } from './vgg';
+import { xception } from './xception';
+
+export interface ZooEntry {
+  name: string;
+  title: string;
+  description: string;
+  build: () => ModelSpec;
+}
+
+export const ZOO: ZooEntry[] = [
+  { name: 'lenet5', title: 'LeNet-5', description: 'LeCun 1998, 32x32 grayscale, tanh + average pooling', build: lenet5 },
+  { name: 'mnist_cnn', title: 'MNIST CNN (textbook)', description: "The textbook's Sequential CNN, 28x28x1", build: mnistCnn },
+  { name: 'alexnet', title: 'AlexNet', description: "torchvision's single-tower AlexNet, 224x224x3", build: alexnet },
+  { name: 'vgg16', title: 'VGG-16', description: 'Keras Applications VGG16', build: vgg16 },
+  { name: 'vgg19', title: 'VGG-19', description: 'Keras Applications VGG19', build: vgg19 },
+  { name: 'googlenet', title: 'GoogLeNet', description: 'Inception v1, the paper\'s Table 1 (LRN, no BN, no aux heads)', build: googlenet },
+  { name: 'resnet18', title: 'ResNet-18', description: 'Basic blocks, bias-free conv + BN (torchvision layout)', build: resnet18 },
+  { name: 'resnet34', title: 'ResNet-34', description: 'Basic blocks, bias-free conv + BN (torchvision layout)', build: resnet34 },
+  { name: 'plain34', title: 'Plain-34', description: 'ResNet-34 without shortcut connections (the paper\'s baseline)', build: plain34 },
+  { name: 'resnet50', title: 'ResNet-50', description: 'Keras Applications ResNet50 (v1, bottleneck blocks)', build: resnet50 },
+  { name: 'resnet101', title: 'ResNet-101', description: 'Keras Applications ResNet101', build: resnet101 },
+  { name: 'resnet152', title: 'ResNet-152', description: 'Keras Applications ResNet152', build: resnet152 },
+  { name: 'se_resnet50', title: 'SE-ResNet-50', description: 'ResNet-50 with squeeze-and-excitation blocks (r=16)', build: seResnet50 },
+  { name: 'xception', title: 'Xception', description: 'Keras Applications Xception, depthwise separable, 299x299x3', build: xception },
+  { name: 'mobilenet', title: 'MobileNet', description: 'Keras Applications MobileNet v1, depthwise separable', build: mobilenet },
+  { name: 'resnet34_textbook', title: 'ResNet-34 (textbook)', description: "The textbook's Sequential ResNet-34 with ResidualUnit, Dense(10)", build: resnet34Textbook },
+];
+
+export function zooEntry(name: string): ZooEntry | undefined {
+  const key = name.toLowerCase().replace(/-/g, '');
+  return ZOO.find((e) => e.name.replace(/_/g, '') === key.replace(/_/g, ''));
+}
+
+export function buildZooModel(name: string): ModelSpec {
+  const entry = zooEntry(name);
+  if (!entry) throw new NetLensError(`unknown model "${name}"; known models: ${ZOO.map((e) => e.name).join(', ')}`);
+  return entry.build();
+}
