@@ -62,7 +62,12 @@ export function validateModel(model: KerasModel): ValidatedModel {
     for (const src of names) consumers.get(src)!.push(layer.name);
   }
 
-  // Kahn's algorithm; whatever is left over sits on a cycle.
+  // Keras writes layers in a valid order; keep it (summaries then read like Keras'). Otherwise
+  // sort with Kahn's algorithm; whatever is left over sits on a cycle.
+  const position = new Map(cfg.layers.map((l, i) => [l.name, i]));
+  if (cfg.layers.every((l, i) => inbound.get(l.name)!.every((src) => position.get(src)! < i))) {
+    return { model, order: [...cfg.layers], inbound, consumers, outputs: outputNames(cfg, byName, cfg.layers, consumers) };
+  }
   const pending = new Map<string, number>();
   for (const layer of cfg.layers) pending.set(layer.name, inbound.get(layer.name)!.length);
   const ready = cfg.layers.filter((l) => pending.get(l.name) === 0).map((l) => l.name);
@@ -81,6 +86,10 @@ export function validateModel(model: KerasModel): ValidatedModel {
     throw new NetLensError(`the layer graph has a cycle through ${stuck.slice(0, 5).map((n) => `"${n}"`).join(', ')}`);
   }
 
+  return { model, order, inbound, consumers, outputs: outputNames(cfg, byName, order, consumers) };
+}
+
+function outputNames(cfg: KerasModel['config'], byName: Map<string, KerasLayer>, order: KerasLayer[], consumers: Map<string, string[]>): string[] {
   const outputsRaw = Array.isArray(cfg.output_layers) ? cfg.output_layers : [];
   const outputs = outputsRaw.map((ref) => {
     const n = Array.isArray(ref) ? ref[0] : undefined;
@@ -91,5 +100,5 @@ export function validateModel(model: KerasModel): ValidatedModel {
     // Keras requires outputs; fall back to the sinks so a hand-written config still analyses.
     outputs.push(...order.filter((l) => consumers.get(l.name)!.length === 0).map((l) => l.name));
   }
-  return { model, order, inbound, consumers, outputs };
+  return outputs;
 }

@@ -1,0 +1,31 @@
+// Bundles the extension, the CLI, the profiler worker and the webview with esbuild into dist/.
+// tfjs and the native backends stay external for Node bundles: they are resolved from
+// node_modules at run time (the native ones are optional and may be missing).
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const nodeExternal = ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu'];
+
+/** Each entry: [source, output, platform]. Entries whose source does not exist yet are skipped. */
+const entries = [
+  ['src/extension.ts', 'dist/extension.js', 'node'],
+  ['src/cli.ts', 'dist/cli.js', 'node'],
+  ['src/worker/profilerWorker.ts', 'dist/worker.js', 'node'],
+  ['webview/main.ts', 'dist/webview.js', 'browser'],
+];
+
+const watch = process.argv.includes('--watch');
+await Promise.all(entries.filter(([src]) => existsSync(src)).map(([src, out, platform]) => build({
+  entryPoints: [src],
+  outfile: out,
+  bundle: true,
+  platform,
+  format: platform === 'node' ? 'cjs' : 'iife',
+  target: platform === 'node' ? 'node20' : 'chrome120',
+  sourcemap: true,
+  minify: !watch && platform === 'browser',
+  external: platform === 'node' ? nodeExternal : [],
+  banner: src === 'src/cli.ts' ? { js: '#!/usr/bin/env node' } : undefined,
+  logLevel: 'warning',
+})));

@@ -1,0 +1,53 @@
+// `netlens`: the CLI on the same core as the extension. Errors a user can act on print one line
+// to stderr and exit 1; anything else is a bug and keeps its stack.
+import { NetLensError } from './core/ir/types';
+import { listCommand } from './cli/list';
+import { summaryCommand } from './cli/summary';
+import { demoCommand } from './cli/demo';
+
+const USAGE = `usage:
+  netlens list [--json]
+  netlens summary <zoo-name | path> [--input HxWxC] [--batch N] [--optimizer sgd|momentum|adam] [--json]
+  netlens graph   <zoo-name | path> --out <file.svg | file.html | file.json>
+  netlens profile <zoo-name | path> --image <file> [--backend auto|tensorflow|wasm|cpu] [--runs N] [--warmup N] [--json]
+  netlens compare <model> <model> [...] [--json]
+  netlens demo    (what \`npm start\` runs)`;
+
+type Command = (argv: string[]) => void | Promise<void>;
+
+/** Commands; the graph, profile and compare commands register here as they land. */
+export const COMMANDS: Record<string, Command> = {
+  list: listCommand,
+  summary: summaryCommand,
+  demo: demoCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return cmd ? 0 : 1;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    process.stderr.write(`netlens: unknown command "${cmd}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 1;
+  }
+  try {
+    await run(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof NetLensError) {
+      process.stderr.write(`netlens: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
+    process.stderr.write(`netlens: internal error: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 2;
+  });
+}

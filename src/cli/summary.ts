@@ -1,0 +1,20 @@
+import { analyzeModel, Optimizer, OPTIMIZER_SLOTS } from '../core/analysis/analyze';
+import { NetLensError } from '../core/ir/types';
+import { loadModel } from '../core/io/loadModel';
+import { summaryJson } from '../core/report/summaryJson';
+import { summaryTable } from '../core/report/summaryTable';
+import { parse, positiveIntOption, requireModelArg, shapeOption } from './common';
+
+export function summaryCommand(argv: string[]): void {
+  const { values, positionals } = parse(argv, {
+    input: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' }, optimizer: { type: 'string' },
+  });
+  const optimizer = (values.optimizer ?? 'adam') as Optimizer;
+  if (!(optimizer in OPTIMIZER_SLOTS)) throw new NetLensError(`--optimizer must be one of ${Object.keys(OPTIMIZER_SLOTS).join(', ')}`);
+  const spec = loadModel(requireModelArg(positionals, 'summary'));
+  const a = analyzeModel(spec.model, {
+    batch: positiveIntOption('batch', values.batch, 1), inputShape: shapeOption(values.input), optimizer,
+  });
+  if (values.json) process.stdout.write(`${JSON.stringify(summaryJson(a))}\n`);
+  else process.stdout.write(`${summaryTable(a)}\n`);
+}

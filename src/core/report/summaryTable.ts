@@ -1,0 +1,38 @@
+// A Keras-style summary table: one row per layer, then the totals.
+import { ModelAnalysis } from '../analysis/analyze';
+import { bytes, grouped, shape, si } from './format';
+
+interface Column { title: string; width: number; right?: boolean }
+
+export function summaryTable(a: ModelAnalysis): string {
+  const rows = a.layers.map((l) => [
+    `${l.name} (${l.className})`, shape(l.outputShape), grouped(l.params), l.macs ? grouped(l.macs) : '0', bytes(l.activationBytes),
+  ]);
+  const cols: Column[] = [
+    { title: 'Layer (type)', width: 0 }, { title: 'Output Shape', width: 0 }, { title: 'Param #', width: 0, right: true },
+    { title: 'MACs', width: 0, right: true }, { title: 'Activations', width: 0, right: true },
+  ];
+  cols.forEach((c, i) => { c.width = Math.max(c.title.length, ...rows.map((r) => r[i].length)); });
+  const line = (cells: string[]): string =>
+    cells.map((s, i) => (cols[i].right ? s.padStart(cols[i].width) : s.padEnd(cols[i].width))).join('  ').trimEnd();
+  const width = cols.reduce((w, c) => w + c.width + 2, -2);
+  const t = a.totals;
+  const out = [
+    `Model: "${a.model}"   input ${shape(a.input)}   batch ${a.batch}`,
+    '_'.repeat(width),
+    line(cols.map((c) => c.title)),
+    '='.repeat(width),
+    ...rows.map(line),
+    '='.repeat(width),
+    `Total params: ${grouped(t.params)} (${bytes(t.weightBytes)})`,
+    `Trainable params: ${grouped(t.trainableParams)}`,
+    `Non-trainable params: ${grouped(t.nonTrainableParams)}`,
+    `MACs: ${grouped(t.macs)} (${si(t.macs)})   FLOPs: ${si(t.flops)}`,
+    `Activations: ${bytes(t.activationBytes)}   Peak inference memory: ${bytes(t.peakInferenceBytes)}`,
+    `Training memory (${a.optimizer}: weights + gradients + optimizer state + activations): ${bytes(t.trainingBytes)}`,
+  ];
+  if (a.unsupported.length) {
+    out.push(`Unsupported layers (not counted): ${a.unsupported.map((u) => `${u.name} (${u.className})`).join(', ')}`);
+  }
+  return out.join('\n');
+}

