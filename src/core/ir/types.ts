@@ -46,6 +46,17 @@ export interface ModelSpec {
   layerGroup: Record<string, string>;
   /** How to turn an image into the model input ('caffe', 'tf', 'torch', 'grayscale01', 'none'). */
   preprocessing?: Preprocessing;
+  /** Trained weights, when the model came from a file that carries them (keyed by tfjs weight name). */
+  weights?: NamedWeight[];
+  /** Class labels for the output, when known (ImageNet for 1000-class models, or a labels file). */
+  labels?: string[];
+}
+
+export interface NamedWeight {
+  /** tfjs/Keras weight name, e.g. "conv1_conv/kernel". */
+  name: string;
+  shape: number[];
+  data: Float32Array;
 }
 
 export type Preprocessing = 'caffe' | 'tf' | 'torch' | 'grayscale01' | 'none';

@@ -1,0 +1,50 @@
+// Builds a runnable tfjs LayersModel from the IR. This is the only place weights get allocated;
+// analysis never calls it. Weights carried by the spec (imported files) replace the random ones.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { KerasModel, ModelSpec, NetLensError } from '../ir/types';
+import { analyzeModel } from '../analysis/analyze';
+import { registerCustomLayers } from './lrn';
+
+/**
+ * Keras accepts some layers tfjs refuses; rewrite them to an equivalent tfjs accepts, keeping
+ * names so per-layer results still line up. Today: Flatten of a rank-2 tensor (a no-op in Keras,
+ * written in the textbook's ResNet-34 after global pooling) becomes a Reshape to the same shape.
+ */
+export function tfjsCompatible(model: KerasModel): KerasModel {
+  const shapes = new Map(analyzeModel(model).layers.map((l) => [l.name, l.outputShape]));
+  const layers = model.config.layers.map((l) => {
+    if (l.class_name !== 'Flatten') return l;
+    const src = l.inbound_nodes[0]?.[0]?.[0];
+    const inShape = src === undefined ? undefined : shapes.get(src);
+    if (!inShape || inShape.length !== 2) return l;
+    return { ...l, class_name: 'Reshape', config: { name: l.name, target_shape: [inShape[1]] } };
+  });
+  return { ...model, config: { ...model.config, layers } };
+}
+
+export async function buildTfjsModel(spec: ModelSpec): Promise<tfl.LayersModel> {
+  registerCustomLayers();
+  let model: tfl.LayersModel;
+  try {
+    model = await tfl.models.modelFromJSON({ modelTopology: tfjsCompatible(spec.model) as unknown as tf.io.ModelJSON['modelTopology'] });
+  } catch (e) {
+    throw new NetLensError(`tfjs cannot build "${spec.name}": ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (spec.weights) applyWeights(model, spec.weights);
+  return model;
+}
+
+/** Sets weights by their tfjs names ("conv1_conv/kernel"); every model weight must be present. */
+export function applyWeights(model: tfl.LayersModel, weights: NonNullable<ModelSpec['weights']>): void {
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  const values = model.weights.map((v) => {
+    const w = byName.get(v.originalName) ?? byName.get(v.name);
+    if (!w) throw new NetLensError(`weights file has no values for ${v.originalName}`);
+    const same = w.shape.length === v.shape.length && w.shape.every((d, i) => d === v.shape[i]);
+    if (!same) throw new NetLensError(`weight ${v.originalName} has shape [${w.shape}] in the file, the model needs [${v.shape}]`);
+    return tf.tensor(w.data, w.shape, 'float32');
+  });
+  model.setWeights(values);
+  tf.dispose(values);
+}
