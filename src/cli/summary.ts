@@ -5,13 +5,13 @@ import { summaryJson } from '../core/report/summaryJson';
 import { summaryTable } from '../core/report/summaryTable';
 import { parse, positiveIntOption, requireModelArg, shapeOption } from './common';
 
-export function summaryCommand(argv: string[]): void {
+export async function summaryCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
     input: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' }, optimizer: { type: 'string' },
   });
   const optimizer = (values.optimizer ?? 'adam') as Optimizer;
   if (!(optimizer in OPTIMIZER_SLOTS)) throw new NetLensError(`--optimizer must be one of ${Object.keys(OPTIMIZER_SLOTS).join(', ')}`);
-  const spec = loadModel(requireModelArg(positionals, 'summary'));
+  const spec = await loadModel(requireModelArg(positionals, 'summary'));
   const a = analyzeModel(spec.model, {
     batch: positiveIntOption('batch', values.batch, 1), inputShape: shapeOption(values.input), optimizer,
   });

@@ -22,7 +22,8 @@ export function parseModelJson(text: string, fallbackName: string): ModelSpec {
   return { name, model, ...groupsFromNames(model) };
 }
 
-export function loadModel(arg: string): ModelSpec {
+/** Async because binary formats (HDF5, zip) decode asynchronously. */
+export async function loadModel(arg: string): Promise<ModelSpec> {
   if (zooEntry(arg)) return buildZooModel(arg);
   let size: number;
   try {
