@@ -1,0 +1,59 @@
+// Cross-checks every zoo model layer by layer against tfjs itself: tfjs builds the model from the
+// same IR and computes output shapes and weight shapes on its own. MACs are counted independently
+// from tfjs' weight shapes (a kernel's elements times the output positions it is applied at).
+import { strict as assert } from 'node:assert';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { analyzeModel } from '../../src/core/analysis/analyze';
+import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
+import { ZOO } from '../../src/core/zoo';
+import { cpuBackend } from './helpers/tfjs';
+
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** MACs from tfjs' own weight shapes and output shape. */
+function tfjsMacs(layer: tfl.layers.Layer): number {
+  const out = layer.outputShape as number[];
+  const weights = new Map(layer.weights.map((w) => [w.originalName.split('/').pop()!, w.shape as number[]]));
+  const positions = size(out.slice(1, -1)); // spatial (or leading) positions of the output
+  switch (layer.getClassName()) {
+    case 'Conv2D':
+      return size(weights.get('kernel')!) * positions;
+    case 'DepthwiseConv2D':
+      return size(weights.get('depthwise_kernel')!) * positions;
+    case 'SeparableConv2D':
+      return (size(weights.get('depthwise_kernel')!) + size(weights.get('pointwise_kernel')!)) * positions;
+    case 'Dense':
+      return size(weights.get('kernel')!) * positions;
+    default:
+      return 0;
+  }
+}
+
+describe('analyser vs tfjs, layer by layer, every zoo model', function () {
+  this.timeout(300_000);
+  before(async () => { await cpuBackend(); });
+
+  for (const entry of ZOO) {
+    it(`${entry.name}: shapes, params (trainable / non-trainable) and MACs equal tfjs'`, async () => {
+      const spec = entry.build();
+      const a = analyzeModel(spec.model);
+      const model = await buildTfjsModel(spec);
+      try {
+        assert.equal(a.layers.length, model.layers.length, 'layer count');
+        assert.deepEqual(a.unsupported, []);
+        for (const l of a.layers) {
+          const t = model.getLayer(l.name);
+          const where = `${entry.name}/${l.name}`;
+          assert.deepEqual(l.outputShape, t.outputShape, `${where} output shape`);
+          assert.equal(l.params, t.countParams(), `${where} params`);
+          assert.equal(l.trainableParams, t.trainableWeights.reduce((s, w) => s + size(w.shape as number[]), 0), `${where} trainable`);
+          assert.equal(l.nonTrainableParams, t.nonTrainableWeights.reduce((s, w) => s + size(w.shape as number[]), 0), `${where} non-trainable`);
+          assert.equal(l.macs, tfjsMacs(t), `${where} MACs`);
+        }
+        assert.equal(a.totals.params, model.countParams());
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+});
