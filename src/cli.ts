@@ -1,6 +1,7 @@
 // `netlens`: the CLI on the same core as the extension. Errors a user can act on print one line
-// to stderr and exit 1; anything else is a bug and keeps its stack.
-import { NetLensError } from './core/ir/types';
+// to stderr and exit 1 (3: printed, but some layers were unsupported); anything else is a bug
+// and keeps its stack.
+import { IncompleteAnalysis, NetLensError } from './core/ir/types';
 import { listCommand } from './cli/list';
 import { summaryCommand } from './cli/summary';
 import { demoCommand } from './cli/demo';
@@ -39,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof NetLensError) {
       process.stderr.write(`netlens: ${e.message}\n`);
-      return 1;
+      return e instanceof IncompleteAnalysis ? e.exitCode : 1;
     }
     throw e;
   }

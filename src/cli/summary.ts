@@ -1,5 +1,5 @@
 import { analyzeModel, Optimizer, OPTIMIZER_SLOTS } from '../core/analysis/analyze';
-import { NetLensError } from '../core/ir/types';
+import { IncompleteAnalysis, NetLensError } from '../core/ir/types';
 import { loadModel } from '../core/io/loadModel';
 import { summaryJson } from '../core/report/summaryJson';
 import { summaryTable } from '../core/report/summaryTable';
@@ -17,4 +17,9 @@ export async function summaryCommand(argv: string[]): Promise<void> {
   });
   if (values.json) process.stdout.write(`${JSON.stringify(summaryJson(a))}\n`);
   else process.stdout.write(`${summaryTable(a)}\n`);
+  // The figures are printed, but they are incomplete: say so on stderr and exit non-zero.
+  if (a.unsupported.length) {
+    const list = a.unsupported.map((u) => `${u.name} (${u.className})`).join(', ');
+    throw new IncompleteAnalysis(`${a.unsupported.length} unsupported layer class${a.unsupported.length > 1 ? 'es' : ''}, not counted: ${list}`);
+  }
 }

@@ -68,3 +68,8 @@ export class NetLensError extends Error {
     this.name = 'NetLensError';
   }
 }
+
+/** The analysis ran, but some layers could not be counted (unknown classes). */
+export class IncompleteAnalysis extends NetLensError {
+  readonly exitCode = 3;
+}
