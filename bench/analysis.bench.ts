@@ -1,0 +1,66 @@
+// Core engine speed: ResNet-152 IR build + full analysis (warm) against building the same model in
+// tfjs and calling countParams, and `netlens summary resnet50` end to end.
+import { spawnSync } from 'node:child_process';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { analyzeModel } from '../src/core/analysis/analyze';
+import { buildTfjsModel } from '../src/core/tfjs/buildModel';
+import { buildZooModel } from '../src/core/zoo';
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+
+function time(fn: () => void, runs: number): number {
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    t.push(performance.now() - t0);
+  }
+  return median(t);
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend('cpu');
+  const analyse = (): void => { analyzeModel(buildZooModel('resnet152').model); };
+  for (let i = 0; i < 20; i++) analyse(); // warm up the JIT
+  const analysisMs = time(analyse, 50);
+
+  gc();
+  const heapBefore = process.memoryUsage();
+  const keep = [buildZooModel('resnet152')].map((s) => analyzeModel(s.model));
+  const heapAfter = process.memoryUsage();
+  const analysisBytes = heapAfter.heapUsed - heapBefore.heapUsed + heapAfter.arrayBuffers - heapBefore.arrayBuffers;
+  void keep;
+
+  const tfjsTimes: number[] = [];
+  let tfjsBytes = 0;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const m = await buildTfjsModel(buildZooModel('resnet152'));
+    m.countParams();
+    tfjsTimes.push(performance.now() - t0);
+    tfjsBytes = tf.memory().numBytes;
+    m.dispose();
+  }
+  const tfjsMs = median(tfjsTimes);
+
+  const cli = (): void => {
+    const r = spawnSync(process.execPath, ['dist/cli.js', 'summary', 'resnet50'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+  };
+  cli();
+  const cliMs = time(cli, 7);
+
+  const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
+  console.log('| measure | value |');
+  console.log('| --- | --- |');
+  console.log(`| ResNet-152 IR build + all stats, warm (median of 50) | ${analysisMs.toFixed(2)} ms |`);
+  console.log(`| ResNet-152 build in tfjs (cpu) + countParams (median of 3) | ${tfjsMs.toFixed(0)} ms |`);
+  console.log(`| ratio tfjs / NetLens analysis | ${(tfjsMs / analysisMs).toFixed(0)}x |`);
+  console.log(`| memory held by one analysis (heap + array buffers) | ${mib(analysisBytes)} MiB |`);
+  console.log(`| memory held by the tfjs model's weights | ${mib(tfjsBytes)} MiB |`);
+  console.log(`| \`netlens summary resnet50\` end to end, new process (median of 7) | ${cliMs.toFixed(0)} ms |`);
+}
+
+void main();
