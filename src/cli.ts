@@ -5,13 +5,16 @@ import { IncompleteAnalysis, NetLensError } from './core/ir/types';
 import { listCommand } from './cli/list';
 import { summaryCommand } from './cli/summary';
 import { demoCommand } from './cli/demo';
+import { compareCommand } from './cli/compare';
+import { memoryCommand } from './cli/memory';
 
 const USAGE = `usage:
   netlens list [--json]
   netlens summary <zoo-name | path> [--input HxWxC] [--batch N] [--optimizer sgd|momentum|adam] [--json]
   netlens graph   <zoo-name | path> --out <file.svg | file.html | file.json>
   netlens profile <zoo-name | path> --image <file> [--backend auto|tensorflow|wasm|cpu] [--runs N] [--warmup N] [--json]
-  netlens compare <model> <model> [...] [--json]
+  netlens compare <model> <model> [...] [--preset id] [--batch N] [--json]
+  netlens memory  <zoo-name | path> [--budget 8GiB] [--optimizer sgd|momentum|adam] [--json]
   netlens demo    (what \`npm start\` runs)`;
 
 type Command = (argv: string[]) => void | Promise<void>;
@@ -21,6 +24,8 @@ export const COMMANDS: Record<string, Command> = {
   list: listCommand,
   summary: summaryCommand,
   demo: demoCommand,
+  compare: compareCommand,
+  memory: memoryCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,67 @@
+// The memory planner: inference and training memory against batch size, and the largest batch
+// that fits a budget. Activations scale linearly with the batch and weights (with gradients and
+// optimizer state) do not, so the curve is exactly W + b x A; tests check it against the analyser
+// run at each batch.
+import { analyzeModel, Optimizer, OPTIMIZER_SLOTS } from '../analysis/analyze';
+import { KerasModel, NetLensError } from '../ir/types';
+
+export interface MemoryPoint {
+  batch: number;
+  inferenceBytes: number;
+  trainingBytes: number;
+}
+
+export interface MemoryPlan {
+  model: string;
+  optimizer: Optimizer;
+  /** Bytes that do not grow with the batch. */
+  fixedInferenceBytes: number;
+  fixedTrainingBytes: number;
+  /** Bytes added per sample. */
+  perSampleInferenceBytes: number;
+  perSampleTrainingBytes: number;
+  points: MemoryPoint[];
+  budgetBytes: number | null;
+  /** Largest batch within the budget (0 when not even one sample fits; null without a budget). */
+  maxInferenceBatch: number | null;
+  maxTrainingBatch: number | null;
+}
+
+/** Batch sizes plotted: powers of two from 1 to 512. */
+export const PLAN_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+export function planMemory(model: KerasModel, options: { optimizer?: Optimizer; budgetBytes?: number; batches?: number[] } = {}): MemoryPlan {
+  const optimizer = options.optimizer ?? 'adam';
+  const budget = options.budgetBytes ?? null;
+  if (budget !== null && !(budget > 0)) throw new NetLensError(`the memory budget must be positive, got ${budget}`);
+  const t = analyzeModel(model, { batch: 1, optimizer }).totals;
+  const fixedInference = t.weightBytes;
+  const fixedTraining = t.weightBytes + t.trainableParams * 4 * (1 + OPTIMIZER_SLOTS[optimizer]);
+  const perInference = t.peakInferenceBytes - t.weightBytes;
+  const perTraining = t.activationBytes;
+  const fit = (fixed: number, per: number): number | null =>
+    budget === null ? null : budget < fixed + per ? 0 : Math.floor((budget - fixed) / per);
+  return {
+    model: model.config.name,
+    optimizer,
+    fixedInferenceBytes: fixedInference,
+    fixedTrainingBytes: fixedTraining,
+    perSampleInferenceBytes: perInference,
+    perSampleTrainingBytes: perTraining,
+    points: (options.batches ?? PLAN_BATCHES).map((b) => ({
+      batch: b, inferenceBytes: fixedInference + b * perInference, trainingBytes: fixedTraining + b * perTraining,
+    })),
+    budgetBytes: budget,
+    maxInferenceBatch: fit(fixedInference, perInference),
+    maxTrainingBatch: fit(fixedTraining, perTraining),
+  };
+}
+
+/** "8GiB", "512 MiB", "16G", "1e9" -> bytes. */
+export function parseBytes(text: string): number {
+  const m = /^\s*([0-9]*\.?[0-9]+(?:e[0-9]+)?)\s*([kmgt]?)(i?)b?\s*$/i.exec(text);
+  if (!m) throw new NetLensError(`cannot read "${text}" as a size; write e.g. 8GiB, 512MiB or 16GB`);
+  const power = ' kmgt'.indexOf(m[2].toLowerCase() || ' ');
+  const base = m[3] || !m[2] ? 1024 : 1000;
+  return Math.round(Number(m[1]) * base ** power);
+}
