@@ -1,0 +1,195 @@
+// A guarded reader over jsfive (pure-JS HDF5, read only). Keras .h5 files and the
+// model.weights.h5 inside .keras archives are untrusted, so every read here:
+//   - turns whatever jsfive throws (it throws strings, RangeErrors, TypeErrors) into one NetLensError;
+//   - checks a dataset's shape, dtype and storage before reading it: rank and element caps, no
+//     compression filters (Keras never writes them; an inflating filter is a decompression bomb),
+//     and a byte budget equal to the file's own size (uncompressed data cannot be larger than the
+//     file that holds it), so a dataset that claims terabytes is refused before any allocation.
+import * as jsfive from 'jsfive';
+import { NetLensError } from '../ir/types';
+import { clip, MAX_RANK, MAX_TENSOR_ELEMENTS } from './limits';
+
+const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export function isHdf5(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && HDF5_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/* jsfive has no type declarations; these are the parts used here. */
+interface JsfiveDataObjects {
+  find_msg_type(t: number): { get(k: string): number }[];
+  _get_data_message_properties(off: number): [number, number, number, number];
+}
+interface JsfiveNode {
+  name: string;
+  keys?: string[];
+  attrs: Record<string, unknown>;
+  get(path: string): JsfiveNode | null;
+  shape?: number[];
+  dtype?: unknown;
+  value?: ArrayLike<number>;
+  _dataobjects: JsfiveDataObjects & { filter_pipeline: unknown; is_dataset: boolean };
+}
+
+const DATA_STORAGE_MSG_TYPE = 0x0008;
+const LAYOUT_CONTIGUOUS = 1;
+
+function describeThrown(e: unknown): string {
+  if (e instanceof NetLensError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Runs a jsfive call; anything it throws becomes one NetLensError naming what was being read. */
+function guard<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof NetLensError) throw e;
+    throw new NetLensError(`corrupt HDF5 file: cannot read ${clip(what)} (${clip(describeThrown(e), 120)})`);
+  }
+}
+
+export interface FloatTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+export class Hdf5File {
+  private readonly file: JsfiveNode;
+  /** Bytes of dataset payload still allowed (starts at the file size). */
+  private budget: number;
+
+  constructor(private readonly bytes: Uint8Array) {
+    if (!isHdf5(bytes)) throw new NetLensError('not an HDF5 file (no HDF5 signature)');
+    // jsfive wants an ArrayBuffer of exactly the file.
+    const ab = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? bytes.buffer as ArrayBuffer
+      : bytes.slice().buffer as ArrayBuffer;
+    this.file = guard('the superblock', () => new (jsfive as unknown as { File: new (b: ArrayBuffer, n: string) => JsfiveNode }).File(ab, 'model'));
+    this.budget = bytes.byteLength;
+  }
+
+  /** The object at `path` ('' is the root), or undefined when it does not exist. */
+  node(path: string): JsfiveNode | undefined {
+    if (path === '' || path === '/') return this.file;
+    const parts = path.split('/').filter((p) => p !== '');
+    let cur: JsfiveNode = this.file;
+    for (const [i, p] of parts.entries()) {
+      const keys = this.keys(cur, parts.slice(0, i).join('/'));
+      if (!keys.includes(p)) return undefined;
+      const next = guard(path, () => cur.get(p));
+      if (!next) return undefined;
+      cur = next;
+    }
+    return cur;
+  }
+
+  /** Child names of a group (empty for datasets). */
+  keys(node: JsfiveNode, path = node.name): string[] {
+    if (node._dataobjects?.is_dataset) return [];
+    const k = guard(`the members of ${path || '/'}`, () => node.keys);
+    return Array.isArray(k) ? k.filter((x) => typeof x === 'string') : [];
+  }
+
+  isGroup(node: JsfiveNode): boolean {
+    return !guard(node.name, () => node._dataobjects.is_dataset);
+  }
+
+  /** One attribute, or undefined. */
+  attr(node: JsfiveNode, name: string): unknown {
+    const attrs = guard(`the attributes of ${node.name}`, () => node.attrs);
+    return attrs && typeof attrs === 'object' && Object.prototype.hasOwnProperty.call(attrs, name) ? attrs[name] : undefined;
+  }
+
+  /** A string attribute (HDF5 fixed or variable-length string, or bytes). */
+  stringAttr(node: JsfiveNode, name: string): string | undefined {
+    const v = this.attr(node, name);
+    if (v === undefined || v === null) return undefined;
+    const s = asString(v);
+    if (s === undefined) throw new NetLensError(`corrupt HDF5 file: attribute ${clip(name)} of ${clip(node.name)} is not a string`);
+    return s;
+  }
+
+  /** A list-of-strings attribute (Keras' layer_names, weight_names). An empty list may be stored as an empty float array. */
+  stringListAttr(node: JsfiveNode, name: string): string[] | undefined {
+    const v = this.attr(node, name);
+    if (v === undefined || v === null) return undefined;
+    const list = Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v as ArrayLike<unknown>) : [v];
+    return list.map((x) => {
+      const s = asString(x);
+      if (s === undefined) throw new NetLensError(`corrupt HDF5 file: attribute ${clip(name)} of ${clip(node.name)} is not a list of strings`);
+      return s;
+    });
+  }
+
+  /** Reads a numeric dataset as float32 after checking its shape, filters and size. */
+  readTensor(node: JsfiveNode): FloatTensor {
+    const where = node.name;
+    if (this.isGroup(node)) throw new NetLensError(`corrupt HDF5 file: ${clip(where)} is a group, expected a weight array`);
+    const shape = guard(`the shape of ${where}`, () => node.shape);
+    if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw new NetLensError(`weight ${clip(where)} has an invalid shape ${clip(JSON.stringify(shape))}`);
+    }
+    let n = 1;
+    for (const d of shape) n *= d;
+    if (n > MAX_TENSOR_ELEMENTS) throw new NetLensError(`weight ${clip(where)} has an absurd shape [${shape}] (${n} elements)`);
+    const dtype = guard(`the type of ${where}`, () => node.dtype);
+    const m = typeof dtype === 'string' ? /^([<>|=]?)([fiu])(\d+)$/.exec(dtype) : null;
+    if (!m) throw new NetLensError(`weight ${clip(where)} has type ${clip(JSON.stringify(dtype))}; only numeric weights are supported`);
+    const itemSize = Number(m[3]);
+    if (![1, 2, 4, 8].includes(itemSize)) throw new NetLensError(`weight ${clip(where)} has an unsupported item size ${itemSize}`);
+    const bytes = n * itemSize;
+    if (bytes > this.budget) {
+      throw new NetLensError(`corrupt HDF5 file: weight ${clip(where)} claims ${bytes} bytes, more than the file holds`);
+    }
+    this.budget -= bytes;
+    const filters = guard(`the filters of ${where}`, () => node._dataobjects.filter_pipeline);
+    if (filters) throw new NetLensError(`weight ${clip(where)} is compressed (HDF5 filters); NetLens reads uncompressed weights as Keras writes them`);
+    if (n === 0) return { shape, data: new Float32Array(0) };
+
+    // Fast path: contiguous little-endian float32 is copied straight out of the file.
+    if (dtype === '<f4') {
+      const offset = guard(`the storage of ${where}`, () => this.contiguousOffset(node));
+      if (offset !== undefined) {
+        if (offset < 0 || offset + bytes > this.bytes.byteLength) {
+          throw new NetLensError(`corrupt HDF5 file: weight ${clip(where)} points past the end of the file`);
+        }
+        const copy = this.bytes.slice(offset, offset + bytes);
+        return { shape, data: new Float32Array(copy.buffer, copy.byteOffset, n) };
+      }
+    }
+    const value = guard(where, () => node.value);
+    if (!value || typeof (value as ArrayLike<number>).length !== 'number' || value.length !== n) {
+      throw new NetLensError(`corrupt HDF5 file: weight ${clip(where)} holds ${value?.length ?? 0} values, its shape says ${n}`);
+    }
+    const data = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = Number(value[i]);
+      data[i] = x;
+    }
+    return { shape, data };
+  }
+
+  /** File offset of a contiguous dataset's data, or undefined when it is stored otherwise. */
+  private contiguousOffset(node: JsfiveNode): number | undefined {
+    const dobj = node._dataobjects;
+    const msg = dobj.find_msg_type(DATA_STORAGE_MSG_TYPE)[0];
+    if (!msg) return undefined;
+    const [version, , layoutClass, propertyOffset] = dobj._get_data_message_properties(msg.get('offset_to_message'));
+    if (version < 3 || layoutClass !== LAYOUT_CONTIGUOUS) return undefined;
+    const view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    if (propertyOffset + 8 > this.bytes.byteLength) throw new Error('data layout message out of bounds');
+    const lo = view.getUint32(propertyOffset, true);
+    const hi = view.getUint32(propertyOffset + 4, true);
+    if (hi === 0xffffffff && lo === 0xffffffff) throw new Error('dataset has no data (undefined address)');
+    if (hi > 0x1fffff) throw new Error('data address out of range');
+    return hi * 2 ** 32 + lo;
+  }
+}
+
+function asString(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+  return undefined;
+}
