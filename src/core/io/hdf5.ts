@@ -155,8 +155,9 @@ export class Hdf5File {
         if (offset < 0 || offset + bytes > this.bytes.byteLength) {
           throw new NetLensError(`corrupt HDF5 file: weight ${clip(where)} points past the end of the file`);
         }
-        const copy = this.bytes.slice(offset, offset + bytes);
-        return { shape, data: new Float32Array(copy.buffer, copy.byteOffset, n) };
+        // A copy (Buffer.slice would be an unaligned view), so Float32Array can start at 0.
+        const copy = new Uint8Array(this.bytes.subarray(offset, offset + bytes));
+        return { shape, data: new Float32Array(copy.buffer, 0, n) };
       }
     }
     const value = guard(where, () => node.value);
