@@ -2,7 +2,7 @@
 // tfjs and the native backends stay external for Node bundles: they are resolved from
 // node_modules at run time (the native ones are optional and may be missing).
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const nodeExternal = ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm',
   '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu'];
@@ -29,3 +29,9 @@ await Promise.all(entries.filter(([src]) => existsSync(src)).map(([src, out, pla
   banner: src === 'src/cli.ts' ? { js: '#!/usr/bin/env node' } : undefined,
   logLevel: 'warning',
 })));
+
+// Graph view assets the webview loads by URI (localResourceRoots are media/ and dist/ only):
+// elkjs' worker build (the layout runs in a web worker) and the codicon font.
+mkdirSync('dist/codicons', { recursive: true });
+copyFileSync('node_modules/elkjs/lib/elk-worker.min.js', 'dist/elk-worker.min.js');
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);

@@ -1,0 +1,144 @@
+// The graph as SVG markup: one renderer for the webview (inserted once, then styled by class),
+// the SVG/PNG exports and `netlens graph --out x.svg`. Every model-provided string is escaped.
+import { GraphLayout, groupSub, layerSub, MAX_W, CHAR_W_NAME, CHAR_W_SUB, GROUP_HEADER } from './layout';
+import { CATEGORY_TABLE, NodeCategory } from './table';
+import { ViewGraph } from './viewGraph';
+import { compactNumber, escapeXml, fit } from './text';
+
+/** Resolves a CSS custom property for exports outside the editor; the default keeps var() with its fallback. */
+export type ColorResolver = (cssVar: string, fallback: string) => string;
+const keepVar: ColorResolver = (v, f) => `var(${v}, ${f})`;
+
+/** The stylesheet every rendering of the graph uses (webview, exports). */
+export function graphCss(resolve: ColorResolver = keepVar): string {
+  const c = (v: string, f: string): string => resolve(v, f);
+  const cats = (Object.keys(CATEGORY_TABLE) as NodeCategory[])
+    .map((k) => `.nl-node.cat-${k}{--nl-c:${c(CATEGORY_TABLE[k].cssVar, CATEGORY_TABLE[k].fallback)}}`).join('\n');
+  const fg = c('--vscode-editor-foreground', '#cccccc');
+  const muted = c('--vscode-descriptionForeground', '#9d9d9d');
+  const edge = c('--vscode-editorLineNumber-foreground', '#858585');
+  const frame = c('--vscode-panel-border', '#80808059');
+  const bg = c('--vscode-editor-background', '#1e1e1e');
+  const focus = c('--vscode-focusBorder', '#007fd4');
+  const match = c('--vscode-editor-findMatchHighlightBackground', '#ea5c0055');
+  const font = c('--vscode-editor-font-family', "Menlo, Consolas, 'DejaVu Sans Mono', monospace");
+  return `${cats}
+.nl-graph{font-family:${font};}
+.nl-graph text{fill:${fg};font-size:12px;dominant-baseline:auto;}
+.nl-node .nl-bg{fill:${bg};stroke:var(--nl-c);stroke-width:1;}
+.nl-node .nl-tint{fill:var(--nl-c);fill-opacity:.22;}
+.nl-node .nl-stripe{fill:var(--nl-c);}
+.nl-node .nl-name{font-weight:600;font-size:12px;}
+.nl-node .nl-sub{fill:${muted};font-size:11px;}
+.nl-node.nl-block .nl-bg{stroke-width:1.5;stroke-dasharray:4 2;}
+.nl-frame .nl-frame-box{fill:${fg};fill-opacity:.035;stroke:${frame};stroke-width:1;}
+.nl-frame .nl-frame-head{fill:${fg};fill-opacity:.04;}
+.nl-frame .nl-frame-label{font-size:11px;font-weight:600;fill:${muted};}
+.nl-frame .nl-frame-sum{font-size:10px;fill:${muted};}
+.nl-edge{fill:none;stroke:${edge};stroke-width:1.2;}
+.nl-arrow{fill:${edge};}
+.nl-elabel{font-size:10px;fill:${muted};display:none;}
+.nl-graph.nl-shapes .nl-elabel{display:inline;}
+.nl-node.nl-selected .nl-bg{stroke:${focus};stroke-width:2.5;}
+.nl-node.nl-match .nl-bg{fill:${match};}
+.nl-node.nl-current .nl-bg{stroke:${focus};stroke-width:3;stroke-dasharray:none;}
+.nl-edge.nl-hot{stroke:${focus};stroke-width:2;}`;
+}
+
+const NAME_Y = 17;
+const SUB_Y = 32;
+const TEXT_X = 12;
+
+/** Edge label position: the middle of the polyline's longest segment. */
+function labelAt(p: number[]): [number, number] {
+  let best = 0;
+  let at: [number, number] = [p[0] ?? 0, p[1] ?? 0];
+  for (let i = 0; i + 3 < p.length; i += 2) {
+    const len = Math.abs(p[i + 2] - p[i]) + Math.abs(p[i + 3] - p[i + 1]);
+    if (len > best) { best = len; at = [(p[i] + p[i + 2]) / 2, (p[i + 1] + p[i + 3]) / 2]; }
+  }
+  return at;
+}
+
+export interface SvgOptions {
+  /** Adds xmlns, width/height and an embedded <style>: a file that stands alone. */
+  standalone?: boolean;
+  css?: string;
+  showShapes?: boolean;
+  /** Title written into the standalone file. */
+  title?: string;
+  /** Page colour behind the graph (the fallback colours are a dark theme's). */
+  background?: string;
+}
+
+/** The inner markup (defs, frames, edges, nodes) for a layout of the graph. */
+export function renderGraphBody(graph: ViewGraph, layout: GraphLayout): string {
+  const out: string[] = [];
+  out.push('<defs><marker id="nl-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="nl-arrow" d="M0,0 L8,4 L0,8 z"/></marker></defs>');
+  out.push('<g class="nl-frames">');
+  for (const id of layout.frames) {
+    const g = graph.groups[Number(id.slice(1))];
+    const b = layout.boxes[id];
+    if (!g || !b) continue;
+    const label = fit(`▾ ${g.label}`, b.w - 16, CHAR_W_SUB);
+    const sum = `${compactNumber(g.sums.params)} params · ${compactNumber(g.sums.macs)} MACs`;
+    out.push(`<g class="nl-frame" data-id="${id}"><rect class="nl-frame-box" x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="6"/>`
+      + `<rect class="nl-frame-head" x="${b.x}" y="${b.y}" width="${b.w}" height="${GROUP_HEADER - 4}" rx="6"/>`
+      + `<text class="nl-frame-label" x="${b.x + 8}" y="${b.y + 16}">${escapeXml(label)}</text>`
+      + (b.w > label.length * CHAR_W_SUB + sum.length * 6.1 + 30
+        ? `<text class="nl-frame-sum" x="${b.x + b.w - 8}" y="${b.y + 16}" text-anchor="end">${escapeXml(sum)}</text>` : '')
+      + '</g>');
+  }
+  out.push('</g><g class="nl-edges">');
+  const labels: string[] = [];
+  for (const [i, e] of layout.edges.entries()) {
+    if (e.points.length < 4) continue;
+    let d = `M${e.points[0]},${e.points[1]}`;
+    for (let k = 2; k < e.points.length; k += 2) d += `L${e.points[k]},${e.points[k + 1]}`;
+    out.push(`<path class="nl-edge" data-e="${i}" d="${d}" marker-end="url(#nl-arrow)"/>`);
+    const [x, y] = labelAt(e.points);
+    labels.push(`<text class="nl-elabel" x="${x + 4}" y="${y + 3}">${escapeXml(e.shape)}</text>`);
+  }
+  out.push(`</g><g class="nl-elabels">${labels.join('')}</g><g class="nl-nodes">`);
+  for (const id of layout.nodes) {
+    const b = layout.boxes[id];
+    if (!b) continue;
+    let cls: string;
+    let name: string;
+    let sub: string;
+    if (id[0] === 'n') {
+      const n = graph.nodes[Number(id.slice(1))];
+      cls = `nl-node cat-${n.category}`;
+      name = n.name;
+      sub = layerSub(n.className, n.shape);
+    } else {
+      const g = graph.groups[Number(id.slice(1))];
+      cls = 'nl-node nl-block cat-input';
+      name = `▸ ${g.label}`;
+      sub = groupSub(g);
+    }
+    const w = Math.min(b.w, MAX_W) - TEXT_X - 6;
+    out.push(`<g class="${cls}" data-id="${id}" transform="translate(${b.x},${b.y})">`
+      + `<rect class="nl-bg" width="${b.w}" height="${b.h}" rx="4"/>`
+      + `<rect class="nl-tint" width="${b.w}" height="${b.h}" rx="4"/>`
+      + `<rect class="nl-stripe" width="4" height="${b.h}" rx="2"/>`
+      + `<text class="nl-name" x="${TEXT_X}" y="${NAME_Y}">${escapeXml(fit(name, w, CHAR_W_NAME))}</text>`
+      + `<text class="nl-sub" x="${TEXT_X}" y="${id[0] === 'n' ? SUB_Y : SUB_Y + 3}">${escapeXml(fit(sub, w, CHAR_W_SUB))}</text>`
+      + '</g>');
+  }
+  out.push('</g>');
+  return out.join('');
+}
+
+export function renderGraphSvg(graph: ViewGraph, layout: GraphLayout, options: SvgOptions = {}): string {
+  const body = renderGraphBody(graph, layout);
+  const cls = `nl-graph${options.showShapes ? ' nl-shapes' : ''}`;
+  if (!options.standalone) return `<svg class="${cls}" viewBox="0 0 ${layout.width} ${layout.height}">${body}</svg>`;
+  const css = options.css ?? graphCss((_v, f) => f);
+  const title = options.title ? `<title>${escapeXml(options.title)}</title>` : '';
+  return '<?xml version="1.0" encoding="UTF-8"?>\n'
+    + `<svg xmlns="http://www.w3.org/2000/svg" class="${cls}" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}">`
+    + `${title}<style>${css}</style><rect width="100%" height="100%" fill="${escapeXml(options.background ?? '#1e1e1e')}"/>${body}</svg>\n`;
+}
+
+export { GROUP_HEADER };

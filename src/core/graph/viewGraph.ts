@@ -1,0 +1,186 @@
+// IR + analyser stats -> the view graph: one node per layer, the block tree (compound groups with
+// their sums), and one edge per tensor with its shape. Plain data (JSON-safe), built the same way
+// in the extension host, the CLI and the webview, so every number drawn comes from analyzeModel.
+import type { LayerStats, ModelAnalysis, Totals } from '../analysis/analyze';
+import type { ModelSpec, Shape } from '../ir/types';
+import { CATEGORY_TABLE, NodeCategory } from './table';
+
+export interface ViewNode {
+  /** Index in `nodes` (topological order); DOM ids and data attributes use it, never the name. */
+  index: number;
+  name: string;
+  className: string;
+  category: NodeCategory;
+  /** Output shape without the batch dimension: "112×112×64". */
+  shape: string;
+  /** Innermost group, or null at the top level. */
+  group: string | null;
+  stats: LayerStats;
+  /** Config attributes the category's table row lists, as display strings. */
+  attrs: [string, string][];
+}
+
+export interface GroupSums {
+  layers: number;
+  params: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  macs: number;
+  flops: number;
+  weightBytes: number;
+  activationBytes: number;
+}
+
+export interface ViewGroup {
+  index: number;
+  id: string;
+  label: string;
+  parent: string | null;
+  depth: number;
+  /** Child groups, in model order. */
+  groups: string[];
+  /** Layers directly in this group (not in a child group). */
+  layers: string[];
+  /** Sums over every layer inside, child groups included. */
+  sums: GroupSums;
+}
+
+export interface ViewEdge {
+  source: string;
+  target: string;
+  /** The tensor's shape, for labels on demand. */
+  shape: string;
+}
+
+export interface ViewGraph {
+  model: string;
+  input: Shape;
+  batch: number;
+  totals: Totals;
+  unsupported: { name: string; className: string }[];
+  nodes: ViewNode[];
+  groups: ViewGroup[];
+  edges: ViewEdge[];
+}
+
+export const formatDims = (s: Shape): string => {
+  const dims = s.slice(1);
+  return dims.length ? dims.map((d) => (d === null ? '?' : String(d))).join('×') : 'scalar';
+};
+
+const MAX_ATTR = 60;
+
+function attrText(v: unknown): string {
+  let s: string;
+  if (typeof v === 'string') s = v;
+  else if (v && typeof v === 'object' && !Array.isArray(v) && 'class_name' in v) s = String((v as { class_name: unknown }).class_name);
+  else s = JSON.stringify(v) ?? String(v);
+  return s.length > MAX_ATTR ? `${s.slice(0, MAX_ATTR - 1)}…` : s;
+}
+
+export function emptySums(): GroupSums {
+  return { layers: 0, params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0, flops: 0, weightBytes: 0, activationBytes: 0 };
+}
+
+function addStats(s: GroupSums, l: LayerStats): void {
+  s.layers += 1;
+  s.params += l.params;
+  s.trainableParams += l.trainableParams;
+  s.nonTrainableParams += l.nonTrainableParams;
+  s.macs += l.macs;
+  s.flops += l.flops;
+  s.weightBytes += l.weightBytes;
+  s.activationBytes += l.activationBytes;
+}
+
+export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups' | 'layerGroup'>, analysis: ModelAnalysis): ViewGraph {
+  const configs = new Map(spec.model.config.layers.map((l) => [l.name, l.config] as const));
+  const known = new Map(spec.groups.map((g) => [g.id, g] as const));
+  // Groups whose parent is unknown are lifted to the top level; a cycle in parents is broken there too.
+  const parentOf = (id: string): string | null => {
+    const p = known.get(id)?.parent ?? null;
+    return p !== null && known.has(p) && p !== id ? p : null;
+  };
+  const depthOf = (id: string): number => {
+    let d = 0;
+    const seen = new Set<string>([id]);
+    for (let p = parentOf(id); p !== null && !seen.has(p); p = parentOf(p)) { seen.add(p); d++; }
+    return d;
+  };
+
+  const groups: ViewGroup[] = [];
+  const byId = new Map<string, ViewGroup>();
+  for (const g of spec.groups) {
+    if (byId.has(g.id)) continue;
+    const vg: ViewGroup = {
+      index: groups.length, id: g.id, label: g.label || g.id, parent: parentOf(g.id), depth: depthOf(g.id),
+      groups: [], layers: [], sums: emptySums(),
+    };
+    groups.push(vg);
+    byId.set(g.id, vg);
+  }
+  for (const g of groups) if (g.parent !== null) byId.get(g.parent)!.groups.push(g.id);
+
+  const nodes: ViewNode[] = analysis.layers.map((l, index) => {
+    const gid = spec.layerGroup[l.name];
+    const group = gid !== undefined && byId.has(gid) ? gid : null;
+    const cfg = configs.get(l.name) ?? {};
+    const attrs: [string, string][] = [];
+    for (const key of CATEGORY_TABLE[l.category].attrs) {
+      if (cfg[key] !== undefined && cfg[key] !== null) attrs.push([key, attrText(cfg[key])]);
+    }
+    return { index, name: l.name, className: l.className, category: l.category, shape: formatDims(l.outputShape), group, stats: l, attrs };
+  });
+
+  for (const n of nodes) {
+    if (n.group === null) continue;
+    byId.get(n.group)!.layers.push(n.name);
+    const seen = new Set<string>();
+    for (let g: string | null = n.group; g !== null && !seen.has(g); g = byId.get(g)!.parent) {
+      seen.add(g);
+      addStats(byId.get(g)!.sums, n.stats);
+    }
+  }
+  // Empty groups (a builder group with no layers) would draw as empty boxes: drop them.
+  const live = groups.filter((g) => g.sums.layers > 0);
+  live.forEach((g, i) => { g.index = i; g.groups = g.groups.filter((c) => byId.get(c)!.sums.layers > 0); });
+
+  const shapes = new Map(nodes.map((n) => [n.name, n.shape] as const));
+  const edges: ViewEdge[] = [];
+  for (const n of nodes) {
+    for (const src of n.stats.inbound) edges.push({ source: src, target: n.name, shape: shapes.get(src) ?? '' });
+  }
+
+  return {
+    model: analysis.model || spec.name,
+    input: analysis.input,
+    batch: analysis.batch,
+    totals: analysis.totals,
+    unsupported: analysis.unsupported,
+    nodes,
+    groups: live,
+    edges,
+  };
+}
+
+/** Ancestor group ids of a group or a layer's group, innermost first. */
+export function ancestors(graph: ViewGraph, groupId: string | null): string[] {
+  const byId = groupIndex(graph);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (let g = groupId; g !== null && !seen.has(g); g = byId.get(g)?.parent ?? null) {
+    seen.add(g);
+    out.push(g);
+  }
+  return out;
+}
+
+const indexCache = new WeakMap<ViewGraph, Map<string, ViewGroup>>();
+export function groupIndex(graph: ViewGraph): Map<string, ViewGroup> {
+  let m = indexCache.get(graph);
+  if (!m) {
+    m = new Map(graph.groups.map((g) => [g.id, g] as const));
+    indexCache.set(graph, m);
+  }
+  return m;
+}

@@ -1,0 +1,109 @@
+// Drives the built webview page in Debian Chromium with a stand-in for acquireVsCodeApi: a small
+// static server plays the webview resource origin (dist/ and media/ only, as localResourceRoots),
+// the page is the one the extension serves (webviewHtml), and the stand-in answers 'ready' with
+// the same 'model' message the host posts. Shared by the Playwright tests and the benchmarks.
+import { createServer, Server } from 'node:http';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { join, extname, resolve, sep } from 'node:path';
+import { AddressInfo } from 'node:net';
+import { chromium, Browser, Page } from 'playwright-core';
+import { webviewHtml } from '../../src/core/graph/html';
+import type { GraphSpec, GraphSettings, HostMessage } from '../../src/core/graph/messages';
+import type { ModelSpec } from '../../src/core/ir/types';
+
+/** The repository root: the nearest directory up from here with dist/ and media/ beside package.json. */
+export const ROOT = ((): string => {
+  for (let d = __dirname; ; d = resolve(d, '..')) {
+    if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'media'))) return d;
+    if (resolve(d, '..') === d) return process.cwd();
+  }
+})();
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.ttf': 'font/ttf', '.json': 'application/json' };
+export const NONCE = 'dGVzdG5vbmNlMTIzNDU2Nzg5MA';
+
+export interface Harness {
+  browser: Browser;
+  origin: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const pages = new Map<string, string>();
+  const server = createServer((req, res) => {
+    const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    if (url === '/index.html') {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const html = pages.get('index') ?? webviewHtml({
+        cspSource: origin, nonce: NONCE, scriptUri: `${origin}/dist/webview.js`, cssUri: `${origin}/media/graph.css`,
+        codiconUri: `${origin}/dist/codicons/codicon.css`, workerUri: `${origin}/dist/elk-worker.min.js`, title: 'NetLens graph',
+      });
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(html);
+      return;
+    }
+    const file = join(ROOT, url);
+    const allowed = [join(ROOT, 'dist') + sep, join(ROOT, 'media') + sep].some((d) => file.startsWith(d));
+    if (!allowed || !existsSync(file) || !statSync(file).isFile()) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await launchChromium();
+  return {
+    browser, origin, server,
+    async close() { await browser.close(); await new Promise((r) => server.close(r)); },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+export const graphSpec = (s: ModelSpec): GraphSpec => ({ name: s.name, model: s.model, groups: s.groups, layerGroup: s.layerGroup });
+
+export interface OpenOptions {
+  batch?: number;
+  settings?: Partial<GraphSettings>;
+  canProfile?: boolean;
+  width?: number;
+  height?: number;
+}
+
+/** Opens the graph page for a model; resolves when the first graph is painted. */
+export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}): Promise<Page> {
+  const page = await h.browser.newPage({ viewport: { width: o.width ?? 1400, height: o.height ?? 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  (page as unknown as { nlErrors: string[] }).nlErrors = errors;
+  const msg: HostMessage = {
+    type: 'model', modelArg: spec.name, spec: graphSpec(spec), batch: o.batch ?? 1,
+    settings: { collapseThreshold: 300, colorBy: 'category', showShapes: false, ...o.settings },
+    layouts: [], canProfile: o.canProfile ?? false, profile: null,
+  };
+  await page.addInitScript((m) => {
+    const w = window as unknown as Record<string, unknown>;
+    const posted: unknown[] = [];
+    let state: unknown;
+    w.__posted = posted;
+    w.acquireVsCodeApi = () => ({
+      postMessage(x: { type: string }) {
+        posted.push(x);
+        if (x.type === 'ready') setTimeout(() => window.postMessage(m, '*'), 0);
+      },
+      getState: () => state,
+      setState: (s: unknown) => { state = s; },
+    });
+  }, msg);
+  await page.goto(`${h.origin}/index.html`);
+  await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
+  return page;
+}
+
+export const pageErrors = (p: Page): string[] => (p as unknown as { nlErrors: string[] }).nlErrors;

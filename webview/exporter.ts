@@ -1,0 +1,69 @@
+// SVG and PNG of the current view: the live graph (current collapse state and colours) serialised
+// with its stylesheet, theme variables resolved to the colours on screen, so the file looks the
+// same outside the editor.
+import type { GraphLayout } from '../src/core/graph/layout';
+import { graphCss } from '../src/core/graph/svg';
+import { escapeXml } from '../src/core/graph/text';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Chromium's canvas limits: 32767 px a side, about 268 M pixels. Stay well inside. */
+const MAX_SIDE = 16384;
+const MAX_AREA = 64 * 1024 * 1024;
+
+export function exportSvg(svg: SVGSVGElement, vp: SVGGElement, layout: GraphLayout, title: string): string {
+  const style = getComputedStyle(document.body);
+  const resolve = (v: string, fallback: string): string => style.getPropertyValue(v).trim() || fallback;
+  const out = document.createElementNS(SVG_NS, 'svg');
+  out.setAttribute('xmlns', SVG_NS);
+  out.setAttribute('class', svg.getAttribute('class') ?? 'nl-graph');
+  out.setAttribute('width', String(layout.width));
+  out.setAttribute('height', String(layout.height));
+  out.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
+  const t = document.createElementNS(SVG_NS, 'title');
+  t.textContent = title;
+  const css = document.createElementNS(SVG_NS, 'style');
+  css.textContent = graphCss(resolve);
+  const bg = document.createElementNS(SVG_NS, 'rect');
+  bg.setAttribute('width', '100%');
+  bg.setAttribute('height', '100%');
+  bg.setAttribute('fill', resolve('--vscode-editor-background', '#1e1e1e'));
+  const body = vp.cloneNode(true) as SVGGElement;
+  body.removeAttribute('transform');
+  body.removeAttribute('id');
+  for (const el of Array.from(body.querySelectorAll('.nl-selected, .nl-match, .nl-current, .nl-hot'))) el.classList.remove('nl-selected', 'nl-match', 'nl-current', 'nl-hot');
+  // Heat colours live in a custom property on each node; write them as the node's own rule.
+  for (const el of Array.from(body.querySelectorAll<SVGGElement>('.nl-node'))) {
+    const c = el.style.getPropertyValue('--nl-c');
+    if (c) el.setAttribute('style', `--nl-c:${c.startsWith('var(') ? resolve('--vscode-disabledForeground', '#80808080') : c}`);
+  }
+  out.append(t, css, bg, body);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(out)}\n`;
+}
+
+export async function exportPng(svgText: string, layout: GraphLayout): Promise<string> {
+  let scale = 2;
+  scale = Math.min(scale, MAX_SIDE / layout.width, MAX_SIDE / layout.height, Math.sqrt(MAX_AREA / (layout.width * layout.height)));
+  const w = Math.max(1, Math.floor(layout.width * scale));
+  const hgt = Math.max(1, Math.floor(layout.height * scale));
+  const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    img.decoding = 'async';
+    await new Promise<void>((resolve, reject) => {
+      img.onload = () => resolve();
+      img.onerror = () => reject(new Error('the SVG could not be rasterised'));
+      img.src = url;
+    });
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = hgt;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2D canvas');
+    ctx.drawImage(img, 0, 0, w, hgt);
+    return canvas.toDataURL('image/png');
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+export { escapeXml };

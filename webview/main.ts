@@ -1,0 +1,56 @@
+// Webview entry. Two hosts: VS Code (acquireVsCodeApi; the model arrives by message, the elk
+// worker by URI) and a standalone exported file (model and worker inlined in the page).
+import type { HostMessage, GraphSettings, GraphSpec } from '../src/core/graph/messages';
+import { App, Host, Probe } from './app';
+import { LayoutClient, WorkerSource } from './layoutClient';
+
+declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
+
+const probe: Probe = { layouts: 0, renders: 0 };
+(window as unknown as { __netlens: Probe }).__netlens = probe;
+
+function start(): void {
+  const root = document.getElementById('app');
+  if (!root) return;
+  const dataEl = document.getElementById('netlens-data');
+  if (dataEl) {
+    // Standalone file: everything is in the page.
+    const data = JSON.parse(dataEl.textContent ?? '{}') as { spec: GraphSpec; batch: number; settings: GraphSettings };
+    const worker: WorkerSource = { base64: document.getElementById('netlens-worker-src')?.textContent ?? '' };
+    let state: unknown;
+    const host: Host = { mode: 'standalone', post: () => undefined, getState: () => state, setState: (s) => { state = s; } };
+    const layouts = new LayoutClient(worker);
+    layouts.onComputed = () => { probe.layouts++; };
+    const app = new App(root, host, layouts, probe);
+    app.load({ modelArg: data.spec.name, spec: data.spec, batch: data.batch, settings: data.settings, layouts: [], canProfile: false, profile: null })
+      .catch((e) => app.showError(String((e as Error).message ?? e)));
+    return;
+  }
+  const vscode = acquireVsCodeApi();
+  const url = document.querySelector('meta[name="netlens-worker"]')?.getAttribute('content') ?? '';
+  const layouts = new LayoutClient({ url });
+  const host: Host = { mode: 'vscode', post: (m) => vscode.postMessage(m), getState: () => vscode.getState(), setState: (s) => vscode.setState(s) };
+  layouts.onComputed = (layout) => { probe.layouts++; host.post({ type: 'layoutComputed', layout }); };
+  const app = new App(root, host, layouts, probe);
+  window.addEventListener('message', (ev: MessageEvent) => {
+    const m = ev.data as HostMessage;
+    if (!m || typeof m !== 'object') return;
+    switch (m.type) {
+      case 'model':
+        app.load(m).catch((e) => app.showError(String((e as Error).message ?? e)));
+        break;
+      case 'select':
+        if (typeof m.name === 'string') void app.selectLayer(m.name, { reveal: true, center: true, details: false, notify: false });
+        break;
+      case 'profile':
+        app.setProfile(m.result);
+        break;
+      case 'error':
+        app.showError(String(m.message));
+        break;
+    }
+  });
+  host.post({ type: 'ready' });
+}
+
+start();
