@@ -5,6 +5,7 @@ import { IncompleteAnalysis, NetLensError } from './core/ir/types';
 import { listCommand } from './cli/list';
 import { summaryCommand } from './cli/summary';
 import { demoCommand } from './cli/demo';
+import { graphCommand } from './cli/graph';
 import { compareCommand } from './cli/compare';
 import { memoryCommand } from './cli/memory';
 
@@ -24,6 +25,7 @@ export const COMMANDS: Record<string, Command> = {
   list: listCommand,
   summary: summaryCommand,
   demo: demoCommand,
+  graph: graphCommand,
   compare: compareCommand,
   memory: memoryCommand,
 };

@@ -1,9 +1,10 @@
 // VS Code entry point. Activation only registers commands and views; everything heavy (elkjs,
 // tfjs, the profiler worker) loads on first use.
 import * as vscode from 'vscode';
+import { registerGraphView } from './host/graphView';
 
 export function activate(context: vscode.ExtensionContext): void {
-  void context;
+  registerGraphView(context);
 }
 
 export function deactivate(): void {

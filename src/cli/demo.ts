@@ -6,9 +6,11 @@ import { analyzeModel } from '../core/analysis/analyze';
 import { buildZooModel } from '../core/zoo';
 import { summaryJson } from '../core/report/summaryJson';
 import { summaryTable } from '../core/report/summaryTable';
+import { demoGraphExport } from './graph';
 
 /** Extra outputs (graph HTML, ...) register here: each writes into the out directory and returns the paths. */
 export const DEMO_EXPORTS: ((model: string, outDir: string) => Promise<string[]> | string[])[] = [];
+DEMO_EXPORTS.push(demoGraphExport); // the interactive graph page (netlens-out/<model>.graph.html)
 
 export async function demoCommand(argv: string[]): Promise<void> {
   const model = argv[0] ?? 'resnet50';

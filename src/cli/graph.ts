@@ -1,0 +1,84 @@
+// `netlens graph <model> --out x.svg|x.html|x.json`: the graph view's exports without VS Code.
+// SVG and JSON are laid out here (elkjs in Node); HTML is the interactive page, laid out in the browser.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { analyzeModel } from '../core/analysis/analyze';
+import { loadModel } from '../core/io/loadModel';
+import { NetLensError } from '../core/ir/types';
+import { buildViewGraph, ViewGraph } from '../core/graph/viewGraph';
+import { GraphLayout, layoutGraph } from '../core/graph/layout';
+import { initialCollapsed } from '../core/graph/collapse';
+import { renderGraphSvg } from '../core/graph/svg';
+import { nodeElk } from '../core/graph/elkNode';
+import { DEFAULT_SETTINGS, standalonePage } from '../core/graph/standalone';
+import { parse, positiveIntOption, requireModelArg } from './common';
+
+/** The built assets: dist/ beside this bundle (dist/cli.js), media/ beside dist/. */
+export function assetDirs(): { dist: string; media: string } {
+  const dist = resolve(__dirname);
+  return { dist, media: resolve(dist, '..', 'media') };
+}
+
+type Collapse = 'none' | 'auto' | 'all';
+
+function collapsedSet(graph: ViewGraph, mode: Collapse): Set<string> {
+  if (mode === 'all') return new Set(graph.groups.filter((g) => g.parent === null).map((g) => g.id));
+  if (mode === 'auto') return initialCollapsed(graph);
+  return new Set();
+}
+
+/** The graph and its layout as plain JSON: every layer with its figures and box, every edge with its route. */
+export function graphJson(graph: ViewGraph, layout: GraphLayout): unknown {
+  return {
+    model: graph.model,
+    batch: graph.batch,
+    totals: graph.totals,
+    width: layout.width,
+    height: layout.height,
+    nodes: graph.nodes.map((n) => {
+      const s = n.stats;
+      return {
+        id: `n${n.index}`, name: n.name, className: n.className, category: n.category, outputShape: s.outputShape, group: n.group,
+        params: s.params, trainableParams: s.trainableParams, nonTrainableParams: s.nonTrainableParams, macs: s.macs, macsFormula: s.macsFormula,
+        flops: s.flops, weightBytes: s.weightBytes, activationBytes: s.activationBytes, receptiveField: s.receptiveField,
+        box: layout.boxes[`n${n.index}`] ?? null,
+      };
+    }),
+    groups: graph.groups.map((g) => ({ id: g.id, element: `g${g.index}`, label: g.label, parent: g.parent, sums: g.sums, box: layout.boxes[`g${g.index}`] ?? null, collapsed: layout.nodes.includes(`g${g.index}`) })),
+    edges: layout.edges,
+    unsupported: graph.unsupported,
+  };
+}
+
+export async function graphCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv, { out: { type: 'string', short: 'o' }, batch: { type: 'string' }, collapse: { type: 'string' } });
+  const arg = requireModelArg(positionals, 'graph');
+  const out = values.out;
+  if (typeof out !== 'string' || !out) throw new NetLensError('usage: netlens graph <zoo-name | path> --out <file.svg | file.html | file.json> [--batch N] [--collapse none|auto|all]');
+  const ext = extname(out).toLowerCase();
+  if (!['.svg', '.html', '.json'].includes(ext)) throw new NetLensError(`--out must end in .svg, .html or .json, got "${out}"`);
+  const collapse = (values.collapse ?? 'none') as Collapse;
+  if (!['none', 'auto', 'all'].includes(collapse)) throw new NetLensError(`--collapse must be none, auto or all, got "${values.collapse}"`);
+  const batch = positiveIntOption('batch', values.batch, 1);
+  const spec = await loadModel(arg);
+  const text = await graphExport(spec, ext.slice(1) as 'svg' | 'html' | 'json', batch, collapse);
+  mkdirSync(dirname(resolve(out)), { recursive: true });
+  writeFileSync(out, text);
+  process.stdout.write(`Wrote ${out}\n`);
+}
+
+export async function graphExport(spec: Parameters<typeof standalonePage>[0], format: 'svg' | 'html' | 'json', batch = 1, collapse: Collapse = 'none'): Promise<string> {
+  if (format === 'html') return standalonePage(spec, assetDirs(), batch, DEFAULT_SETTINGS);
+  const graph = buildViewGraph(spec, analyzeModel(spec.model, { batch }));
+  const layout = await layoutGraph(nodeElk(), graph, collapsedSet(graph, collapse));
+  if (format === 'svg') return renderGraphSvg(graph, layout, { standalone: true, title: `${graph.model} · NetLens` });
+  return `${JSON.stringify(graphJson(graph, layout), null, 1)}\n`;
+}
+
+/** `npm start` writes the interactive graph beside the summary. */
+export async function demoGraphExport(model: string, outDir: string): Promise<string[]> {
+  const spec = await loadModel(model);
+  const file = join(outDir, `${spec.name}.graph.html`);
+  writeFileSync(file, await graphExport(spec, 'html'));
+  return [file];
+}

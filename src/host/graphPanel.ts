@@ -1,0 +1,204 @@
+// One webview panel per model: serves the graph page (strict CSP, nonce'd script, resources only
+// from dist/ and media/), answers its messages after validating them, saves exports, and relays
+// selection to the Layers tree and profile results from the profiler.
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import type { ProfileResult } from '../protocol';
+import { analyzeModel } from '../core/analysis/analyze';
+import { loadModel } from '../core/io/loadModel';
+import type { ModelSpec } from '../core/ir/types';
+import { buildViewGraph, ViewGraph } from '../core/graph/viewGraph';
+import { structureHash } from '../core/graph/layout';
+import { webviewHtml } from '../core/graph/html';
+import { HostMessage, parseWebviewMessage, WebviewMessage, GraphSettings } from '../core/graph/messages';
+import { COLOR_BY, ColorBy } from '../core/graph/table';
+import { graphSpecOf, standalonePage } from '../core/graph/standalone';
+import { LayoutStore } from './layoutStore';
+
+export const GRAPH_VIEW_TYPE = 'netlens.graph';
+
+export interface PanelEvents {
+  onSelected(panel: GraphPanel, name: string | null): void;
+  onActive(panel: GraphPanel | null): void;
+}
+
+export function readSettings(): GraphSettings {
+  const c = vscode.workspace.getConfiguration('netlens.graph');
+  const colorBy = c.get<string>('colorBy', 'category');
+  const threshold = c.get<number>('collapseThreshold', 300);
+  return {
+    collapseThreshold: Number.isFinite(threshold) && threshold >= 0 ? threshold : 300,
+    colorBy: (COLOR_BY.some((o) => o.id === colorBy && !o.needsProfile) ? colorBy : 'category') as ColorBy,
+    showShapes: c.get<boolean>('showEdgeShapes', false),
+  };
+}
+
+export class GraphPanel {
+  private static readonly panels = new Map<string, GraphPanel>();
+  static active: GraphPanel | null = null;
+
+  graph: ViewGraph;
+  batch = 1;
+  private ready = false;
+  private readonly queue: HostMessage[] = [];
+  private profile: ProfileResult | null = null;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** Opens (or reveals) the graph for a zoo name or a model file path. */
+  static async show(ctx: vscode.ExtensionContext, store: LayoutStore, events: PanelEvents, modelArg: string): Promise<GraphPanel> {
+    const existing = GraphPanel.panels.get(modelArg);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const spec = await loadModel(modelArg);
+    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `${spec.name} graph`, vscode.ViewColumn.Active, GraphPanel.options(ctx));
+    return new GraphPanel(ctx, store, events, panel, modelArg, spec);
+  }
+
+  /** Restores a panel VS Code kept across a reload (its state names the model). */
+  static async revive(ctx: vscode.ExtensionContext, store: LayoutStore, events: PanelEvents, panel: vscode.WebviewPanel, modelArg: string): Promise<void> {
+    panel.webview.options = GraphPanel.options(ctx);
+    try {
+      const spec = await loadModel(modelArg);
+      new GraphPanel(ctx, store, events, panel, modelArg, spec);
+    } catch (e) {
+      panel.dispose();
+      void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
+    }
+  }
+
+  static forModel(modelArg: string): GraphPanel | undefined {
+    return GraphPanel.panels.get(modelArg);
+  }
+
+  private static options(ctx: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(ctx.extensionUri, 'media'), vscode.Uri.joinPath(ctx.extensionUri, 'dist')],
+    };
+  }
+
+  private constructor(
+    private readonly ctx: vscode.ExtensionContext,
+    private readonly store: LayoutStore,
+    private readonly events: PanelEvents,
+    readonly panel: vscode.WebviewPanel,
+    readonly modelArg: string,
+    readonly spec: ModelSpec,
+  ) {
+    this.graph = buildViewGraph(spec, analyzeModel(spec.model));
+    GraphPanel.panels.set(modelArg, this);
+    panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'netlens.svg');
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw)),
+      panel.onDidChangeViewState(() => {
+        if (panel.active) { GraphPanel.active = this; events.onActive(this); }
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    GraphPanel.active = this;
+    events.onActive(this);
+  }
+
+  private html(): string {
+    const w = this.panel.webview;
+    const uri = (...p: string[]): string => w.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, ...p)).toString();
+    return webviewHtml({
+      cspSource: w.cspSource,
+      nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
+      scriptUri: uri('dist', 'webview.js'),
+      cssUri: uri('media', 'graph.css'),
+      codiconUri: uri('dist', 'codicons', 'codicon.css'),
+      workerUri: uri('dist', 'elk-worker.min.js'),
+      title: `${this.spec.name} graph`,
+    });
+  }
+
+  private post(m: HostMessage): void {
+    if (!this.ready && m.type !== 'model') { this.queue.push(m); return; }
+    void this.panel.webview.postMessage(m);
+  }
+
+  select(name: string): void {
+    this.post({ type: 'select', name });
+  }
+
+  showProfile(result: ProfileResult): void {
+    this.profile = result;
+    this.post({ type: 'profile', result });
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const m: WebviewMessage | null = parseWebviewMessage(raw);
+    if (!m) return; // malformed or unknown: ignored
+    switch (m.type) {
+      case 'ready': {
+        const layouts = await this.store.get(structureHash(this.graph));
+        void this.panel.webview.postMessage({
+          type: 'model', modelArg: this.modelArg, spec: graphSpecOf(this.spec), batch: this.batch, settings: readSettings(),
+          layouts, canProfile: (await vscode.commands.getCommands(true)).includes('netlens.profileModel'), profile: this.profile,
+        } satisfies HostMessage);
+        this.ready = true;
+        for (const q of this.queue.splice(0)) void this.panel.webview.postMessage(q);
+        break;
+      }
+      case 'selected':
+        if (m.name === null || this.graph.nodes.some((n) => n.name === m.name)) this.events.onSelected(this, m.name);
+        break;
+      case 'layoutComputed':
+        await this.store.put(structureHash(this.graph), m.layout);
+        break;
+      case 'batch':
+        this.batch = m.batch;
+        this.graph = buildViewGraph(this.spec, analyzeModel(this.spec.model, { batch: m.batch }));
+        this.events.onActive(this);
+        break;
+      case 'runProfile':
+        await vscode.commands.executeCommand('netlens.profileModel', this.modelArg);
+        break;
+      case 'export':
+        await this.save(m.format, m.data, m.batch);
+        break;
+      case 'error':
+        void vscode.window.showErrorMessage(`NetLens graph: ${m.message}`);
+        break;
+    }
+  }
+
+  private async save(format: 'svg' | 'png' | 'html', data: string, batch: number): Promise<void> {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(base, `${this.spec.name}.graph.${format}`),
+      filters: { [format.toUpperCase()]: [format] },
+      title: `Export the ${this.spec.name} graph as ${format.toUpperCase()}`,
+    });
+    if (!target) return;
+    let bytes: Uint8Array;
+    if (format === 'png') bytes = Buffer.from(data.slice('data:image/png;base64,'.length), 'base64');
+    else if (format === 'svg') bytes = new TextEncoder().encode(data);
+    else {
+      const dist = vscode.Uri.joinPath(this.ctx.extensionUri, 'dist').fsPath;
+      const media = vscode.Uri.joinPath(this.ctx.extensionUri, 'media').fsPath;
+      bytes = new TextEncoder().encode(standalonePage(this.spec, { dist, media }, batch, readSettings()));
+    }
+    try {
+      await vscode.workspace.fs.writeFile(target, bytes);
+      void vscode.window.showInformationMessage(`NetLens: wrote ${vscode.workspace.asRelativePath(target)}`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`NetLens: could not write ${target.fsPath}: ${(e as Error).message}`);
+    }
+  }
+
+  private dispose(): void {
+    GraphPanel.panels.delete(this.modelArg);
+    if (GraphPanel.active === this) {
+      GraphPanel.active = null;
+      this.events.onActive(null);
+    }
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,73 @@
+// What the graph commands do, loaded on first use: open panels (zoo name or file), the zoo quick
+// pick, the Layers tree kept on the active panel, and the profiler's overlay.
+import * as vscode from 'vscode';
+import type { ProfileResult } from '../protocol';
+import { ZOO } from '../core/zoo';
+import { grouped } from '../core/graph/text';
+import { GraphPanel, PanelEvents } from './graphPanel';
+import { LayoutStore } from './layoutStore';
+import { LayerItem, LayersProvider, zooFigures } from './modelTree';
+
+export class GraphRuntime {
+  private readonly store: LayoutStore;
+  private readonly events: PanelEvents;
+  /** Set while the tree reveals a selection that came from the graph, so it is not echoed back. */
+  private echo = false;
+
+  constructor(private readonly ctx: vscode.ExtensionContext, private readonly layers: LayersProvider, private readonly view: vscode.TreeView<LayerItem>) {
+    this.store = new LayoutStore(ctx.globalStorageUri);
+    this.events = {
+      onActive: (p) => this.layers.setGraph(p?.modelArg ?? null, p?.graph ?? null),
+      onSelected: (p, name) => {
+        if (this.layers.modelArg !== p.modelArg || !name) return;
+        const item = this.layers.item(name);
+        if (item && this.view.visible) {
+          this.echo = true;
+          void Promise.resolve(this.view.reveal(item, { select: true, focus: false, expand: true })).finally(() => { this.echo = false; });
+        }
+      },
+    };
+  }
+
+  show(modelArg: string): Promise<GraphPanel> {
+    return GraphPanel.show(this.ctx, this.store, this.events, modelArg);
+  }
+
+  revive(panel: vscode.WebviewPanel, modelArg: string): Promise<void> {
+    return GraphPanel.revive(this.ctx, this.store, this.events, panel, modelArg);
+  }
+
+  async pickAndShow(name?: string): Promise<void> {
+    if (name) { await this.show(name); return; }
+    const items = ZOO.map((e) => {
+      const f = zooFigures(e);
+      return { label: e.title, description: e.name, detail: `${grouped(f.params)} params · ${grouped(f.macs)} MACs — ${e.description}`, name: e.name };
+    });
+    const pick = await vscode.window.showQuickPick(items, { title: 'NetLens: Show Model Graph', placeHolder: 'Pick a model from the zoo', matchOnDescription: true, matchOnDetail: true });
+    if (pick) await this.show(pick.name);
+  }
+
+  async openFile(uri?: vscode.Uri): Promise<void> {
+    let target = uri;
+    if (!target) {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false, openLabel: 'Show Graph', title: 'NetLens: Show Model Graph from File',
+        filters: { 'Model files': ['json', 'keras', 'h5'] },
+      });
+      target = picked?.[0];
+    }
+    if (!target) return;
+    if (target.scheme !== 'file') throw new Error(`only local files can be opened, not ${target.scheme}: URIs`);
+    await this.show(target.fsPath);
+  }
+
+  revealLayer(modelArg: string, name: string): void {
+    if (this.echo) return;
+    GraphPanel.forModel(modelArg)?.select(name);
+  }
+
+  async showProfile(modelArg: string, result: ProfileResult): Promise<void> {
+    const panel = await this.show(modelArg);
+    panel.showProfile(result);
+  }
+}

@@ -1,0 +1,54 @@
+// Registers the graph view's commands, its two tree views and panel restore. Activation does only
+// this: model loading (importers), panels and the webview page load when a command first runs,
+// and the layout never runs in the extension host at all (the webview lays out in a web worker).
+import * as vscode from 'vscode';
+import { SHOW_PROFILE_COMMAND, ProfileResult } from '../protocol';
+import { LayersProvider, LayerItem, ModelsProvider } from './modelTree';
+
+type RuntimeModule = typeof import('./graphRuntime');
+type Runtime = InstanceType<RuntimeModule['GraphRuntime']>;
+
+export function registerGraphView(context: vscode.ExtensionContext): void {
+  const layers = new LayersProvider();
+  const layersView = vscode.window.createTreeView<LayerItem>('netlens.layers', { treeDataProvider: layers, showCollapseAll: true });
+  let runtime: Promise<Runtime> | undefined;
+  const rt = (): Promise<Runtime> => (runtime ??= import('./graphRuntime').then((m) => new m.GraphRuntime(context, layers, layersView)));
+  const guarded = <A extends unknown[]>(f: (...a: A) => Promise<unknown>) => async (...a: A): Promise<void> => {
+    try {
+      await f(...a);
+    } catch (e) {
+      // One notification, one line: loader errors are written for people.
+      void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
+    }
+  };
+
+  context.subscriptions.push(
+    layersView,
+    vscode.window.registerTreeDataProvider('netlens.models', new ModelsProvider()),
+    vscode.commands.registerCommand('netlens.showResNet50Graph', guarded(async () => (await rt()).show('resnet50'))),
+    vscode.commands.registerCommand('netlens.showModelGraph', guarded(async (name?: unknown) => (await rt()).pickAndShow(typeof name === 'string' ? name : undefined))),
+    vscode.commands.registerCommand('netlens.openModelFile', guarded(async (uri?: unknown) => (await rt()).openFile(uri instanceof vscode.Uri ? uri : undefined))),
+    vscode.commands.registerCommand('netlens.revealLayer', guarded(async (modelArg?: unknown, name?: unknown) => {
+      if (typeof modelArg === 'string' && typeof name === 'string') (await rt()).revealLayer(modelArg, name);
+    })),
+    vscode.commands.registerCommand(SHOW_PROFILE_COMMAND, guarded(async (modelArg?: unknown, result?: unknown) => {
+      if (typeof modelArg !== 'string' || !isProfileResult(result)) throw new Error(`${SHOW_PROFILE_COMMAND} expects (modelArg: string, result: ProfileResult)`);
+      await (await rt()).showProfile(modelArg, result);
+    })),
+    vscode.window.registerWebviewPanelSerializer('netlens.graph', {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        const model = state && typeof state === 'object' ? (state as { model?: unknown }).model : undefined;
+        if (typeof model !== 'string') { panel.dispose(); return; }
+        await (await rt()).revive(panel, model);
+      },
+    }),
+  );
+}
+
+export function isProfileResult(v: unknown): v is ProfileResult {
+  if (!v || typeof v !== 'object') return false;
+  const p = v as ProfileResult;
+  return typeof p.model === 'string' && typeof p.backend === 'string' && Array.isArray(p.layers)
+    && p.layers.every((l) => !!l && typeof l.name === 'string' && !!l.ms && Number.isFinite(l.ms.median) && Number.isFinite(l.bytes))
+    && !!p.endToEndMs && Number.isFinite(p.endToEndMs.median);
+}
