@@ -62,6 +62,10 @@ export class Hdf5File {
 
   constructor(private readonly bytes: Uint8Array) {
     if (!isHdf5(bytes)) throw new NetLensError('not an HDF5 file (no HDF5 signature)');
+    const eof = superblockEnd(bytes);
+    if (eof !== undefined && eof > bytes.byteLength) {
+      throw new NetLensError(`truncated HDF5 file: it has ${bytes.byteLength} bytes, its superblock says ${eof}`);
+    }
     // jsfive wants an ArrayBuffer of exactly the file.
     const ab = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
       ? bytes.buffer as ArrayBuffer
@@ -187,6 +191,31 @@ export class Hdf5File {
     if (hi > 0x1fffff) throw new Error('data address out of range');
     return hi * 2 ** 32 + lo;
   }
+}
+
+/**
+ * The end-of-file address the superblock records (base address + EOF address), for 8-byte
+ * offsets; undefined when the superblock is of another shape (jsfive then reports what it finds).
+ * Layout: HDF5 File Format Specification, "Superblock" versions 0-3.
+ */
+function superblockEnd(b: Uint8Array): number | undefined {
+  if (b.byteLength < 48) return undefined;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const version = b[8];
+  const u64 = (at: number) => {
+    const hi = v.getUint32(at + 4, true);
+    return hi > 0x1fffff ? Infinity : hi * 2 ** 32 + v.getUint32(at, true);
+  };
+  if (version === 0 || version === 1) {
+    if (b[13] !== 8) return undefined;
+    const at = version === 0 ? 24 : 28;
+    return u64(at) + u64(at + 16);
+  }
+  if (version === 2 || version === 3) {
+    if (b[9] !== 8) return undefined;
+    return u64(12) + u64(28);
+  }
+  return undefined;
 }
 
 function asString(v: unknown): string | undefined {
