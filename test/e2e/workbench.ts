@@ -1,0 +1,68 @@
+// Driving the real workbench in Chromium with playwright-core: the command palette, notifications,
+// views, and webview content (reached through iframe.webview.ready, then #active-frame).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium, Frame, Page } from 'playwright-core';
+
+export const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts', 'e2e');
+
+export function chromiumPath(): string {
+  return process.env.NETLENS_CHROMIUM ?? '/usr/bin/chromium';
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+export async function openWorkbench(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  // The status bar appears once the workbench has restored; the extension host starts after.
+  await page.waitForSelector('.statusbar', { timeout: 90_000 });
+  return page;
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Runs a command from the palette by its exact title ("NetLens: Show ResNet-50 graph"). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  await input.press('Enter');
+}
+
+/** The innermost frame of the visible webview whose content matches `selector`. */
+export async function webviewFrame(page: Page, selector: string, timeout = 90_000): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      if (f.name() === 'active-frame' || f.url().includes('fake.html') || f.parentFrame()?.url().includes('webview')) {
+        try {
+          if (await f.locator(selector).count() > 0) return f;
+        } catch { /* frame navigated away; try the next */ }
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview frame with ${selector} within ${timeout} ms`);
+}
+
+/** Text of the notification toasts currently shown. */
+export async function notifications(page: Page): Promise<string[]> {
+  return page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+}
