@@ -40,13 +40,22 @@ function describeThrown(e: unknown): string {
   return String(e);
 }
 
-/** Runs a jsfive call; anything it throws becomes one NetLensError naming what was being read. */
+/**
+ * Runs a jsfive call; anything it throws becomes one NetLensError naming what was being read.
+ * jsfive logs to the console on some malformed input (even whole objects); those lines would
+ * land in the CLI's stdout (breaking `--json`), so the console is muted for the synchronous call.
+ */
 function guard<T>(what: string, fn: () => T): T {
+  const saved = { log: console.log, warn: console.warn, error: console.error, info: console.info };
+  const mute = () => undefined;
+  console.log = console.warn = console.error = console.info = mute;
   try {
     return fn();
   } catch (e) {
     if (e instanceof NetLensError) throw e;
     throw new NetLensError(`corrupt HDF5 file: cannot read ${clip(what)} (${clip(describeThrown(e), 120)})`);
+  } finally {
+    Object.assign(console, saved);
   }
 }
 
@@ -91,7 +100,7 @@ export class Hdf5File {
 
   /** Child names of a group (empty for datasets). */
   keys(node: JsfiveNode, path = node.name): string[] {
-    if (node._dataobjects?.is_dataset) return [];
+    if (guard(path || '/', () => node._dataobjects?.is_dataset)) return [];
     const k = guard(`the members of ${path || '/'}`, () => node.keys);
     return Array.isArray(k) ? k.filter((x) => typeof x === 'string') : [];
   }
