@@ -6,6 +6,7 @@ import { listCommand } from './cli/list';
 import { summaryCommand } from './cli/summary';
 import { demoCommand } from './cli/demo';
 import { graphCommand } from './cli/graph';
+import { profileCommand } from './cli/profile';
 import { compareCommand } from './cli/compare';
 import { memoryCommand } from './cli/memory';
 
@@ -26,6 +27,7 @@ export const COMMANDS: Record<string, Command> = {
   summary: summaryCommand,
   demo: demoCommand,
   graph: graphCommand,
+  profile: profileCommand,
   compare: compareCommand,
   memory: memoryCommand,
 };

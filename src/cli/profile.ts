@@ -1,0 +1,51 @@
+// `netlens profile <zoo-name | path> [--image file] [--backend auto|tensorflow|wasm|cpu] [--runs N]
+//   [--warmup N] [--json] [--out file.json|file.csv|file.md] [--top N]`
+// Runs in this process (a CLI has no editor to keep responsive). Without --image the bundled
+// sample photograph media/samples/chelsea.png is used.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NetLensError } from '../core/ir/types';
+import { loadModel } from '../core/io/loadModel';
+import { parseBackendRequest } from '../core/profile/backends';
+import { DEFAULT_RUNS, DEFAULT_WARMUP, profileModel } from '../core/profile/profile';
+import { formatFromPath, profileJson, profileText, renderProfile } from '../core/report/profileReport';
+import { parse, positiveIntOption, requireModelArg } from './common';
+
+/** media/samples/chelsea.png next to dist/ (bundle) or the repository root (compiled tests). */
+export function defaultImage(): string {
+  const candidates = [join(__dirname, '..', 'media', 'samples', 'chelsea.png'), join(__dirname, '..', '..', 'media', 'samples', 'chelsea.png'),
+    join(__dirname, '..', '..', '..', 'media', 'samples', 'chelsea.png')];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new NetLensError('no --image given and the bundled sample image (media/samples/chelsea.png) is missing');
+  return found;
+}
+
+function countOption(name: string, v: string | boolean | undefined, fallback: number, min: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < min) throw new NetLensError(`--${name} must be an integer >= ${min}, got "${v}"`);
+  return n;
+}
+
+export async function profileCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv, {
+    image: { type: 'string' }, backend: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' },
+    json: { type: 'boolean' }, out: { type: 'string' }, top: { type: 'string' },
+  });
+  const backend = parseBackendRequest(values.backend as string | undefined);
+  const runs = positiveIntOption('runs', values.runs, DEFAULT_RUNS);
+  const warmup = countOption('warmup', values.warmup, DEFAULT_WARMUP, 0);
+  const top = countOption('top', values.top, 25, 0);
+  const out = values.out as string | undefined;
+  const outFormat = out === undefined ? undefined : formatFromPath(out);
+  if (out !== undefined && !outFormat) throw new NetLensError(`--out must end in .json, .csv or .md, got "${out}"`);
+  const image = (values.image as string | undefined) ?? defaultImage();
+  const spec = await loadModel(requireModelArg(positionals, 'profile'));
+  const progress = values.json || !process.stderr.isTTY ? undefined
+    : (_stage: string, message: string, fraction: number): void => { process.stderr.write(`\r\x1b[K${Math.round(fraction * 100)}% ${message}`); };
+  const result = await profileModel(spec, image, { backend, runs, warmup, onProgress: progress });
+  if (progress) process.stderr.write('\r\x1b[K');
+  if (out && outFormat) writeFileSync(out, renderProfile(result, outFormat));
+  if (values.json) process.stdout.write(`${profileJson(result)}\n`);
+  else process.stdout.write(`${profileText(result, top)}\n${out ? `wrote ${out}\n` : ''}`);
+}

@@ -1,0 +1,145 @@
+// Profiles a model against an image: backend selection, image decode and preprocessing, the
+// layer-by-layer executor, then the ProfileResult of the `profile --json` contract. Node only.
+// Everything allocated here is disposed before returning (or throwing, or being cancelled): the
+// engine's tensor count after a profile equals the count before it.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { analyzeModel } from '../analysis/analyze';
+import { ModelSpec, NetLensError } from '../ir/types';
+import { buildTfjsModel } from '../tfjs/buildModel';
+import type { ProfileLayer, ProfileResult, ProfileStage, Spread } from '../../protocol';
+import { BackendOptions, BackendRequest, selectBackend } from './backends';
+import { executeProfile, ProfileCancelledError } from './executor';
+import { readImage } from './image';
+import { imageToInput, preprocessingFor } from './preprocess';
+
+export { ProfileCancelledError } from './executor';
+
+export interface ProfileOptions extends BackendOptions {
+  backend?: BackendRequest;
+  runs?: number;
+  warmup?: number;
+  signal?: AbortSignal;
+  onProgress?: (stage: ProfileStage, message: string, fraction: number) => void;
+}
+
+export const DEFAULT_RUNS = 5;
+export const DEFAULT_WARMUP = 1;
+export const MAX_RUNS = 1000;
+
+export function spread(xs: number[]): Spread {
+  if (xs.length === 0) return { median: 0, min: 0, max: 0 };
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return { median: s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2, min: s[0], max: s[s.length - 1] };
+}
+
+/** Top-k classes; the output is softmaxed first unless it already is a probability distribution. */
+export function topK(output: Float32Array, labels: string[] | undefined, k = 5): { label: string; probability: number }[] {
+  let probs = Array.from(output);
+  const sum = probs.reduce((a, b) => a + b, 0);
+  if (probs.some((p) => p < 0 || p > 1) || Math.abs(sum - 1) > 1e-3) {
+    const max = Math.max(...probs);
+    const e = probs.map((p) => Math.exp(p - max));
+    const z = e.reduce((a, b) => a + b, 0);
+    probs = e.map((v) => v / z);
+  }
+  return probs.map((p, i) => ({ i, p }))
+    .sort((a, b) => b.p - a.p)
+    .slice(0, k)
+    .map(({ i, p }) => ({ label: labels?.[i] ?? `class ${i}`, probability: p }));
+}
+
+function checkCount(name: string, v: number, min: number): number {
+  if (!Number.isInteger(v) || v < min || v > MAX_RUNS) throw new NetLensError(`${name} must be an integer from ${min} to ${MAX_RUNS}, got ${v}`);
+  return v;
+}
+
+export async function profileModel(spec: ModelSpec, imagePath: string, opts: ProfileOptions = {}): Promise<ProfileResult> {
+  const runs = checkCount('runs', opts.runs ?? DEFAULT_RUNS, 1);
+  const warmup = checkCount('warmup', opts.warmup ?? DEFAULT_WARMUP, 0);
+  const say = (stage: ProfileStage, message: string, fraction: number): void => opts.onProgress?.(stage, message, fraction);
+  const abortCheck = (): void => { if (opts.signal?.aborted) throw new ProfileCancelledError(); };
+
+  // Analysis first: the input size and per-layer FLOPs, and a clear error for unbuildable models.
+  const analysis = analyzeModel(spec.model);
+  if (analysis.unsupported.length) {
+    throw new NetLensError(`cannot profile ${spec.name}: unsupported layer${analysis.unsupported.length > 1 ? 's' : ''} ` +
+      analysis.unsupported.map((u) => `${u.name} (${u.className})`).join(', '));
+  }
+  const input = analysis.input;
+  if (input.length !== 4) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds images, and the model input ${JSON.stringify(input)} is not [batch, height, width, channels]`);
+  const [, h, w, c] = input;
+  if (h === null || w === null || c === null) throw new NetLensError(`cannot profile ${spec.name}: its input size ${JSON.stringify(input)} is not fixed`);
+
+  // Image before backend and model: a bad file fails in milliseconds.
+  say('image', `decoding ${imagePath}`, 0.01);
+  const img = readImage(imagePath);
+  abortCheck();
+
+  say('backend', `selecting a backend (${opts.backend ?? 'auto'})`, 0.03);
+  const choice = await selectBackend(opts.backend ?? 'auto', opts);
+  abortCheck();
+
+  const before = tf.memory().numTensors;
+  const pre = preprocessingFor(spec, c);
+  let x: tf.Tensor | undefined;
+  let model: tfl.LayersModel | undefined;
+  try {
+    say('image', `resizing ${img.width}x${img.height} to ${w}x${h}, preprocessing "${pre}"`, 0.05);
+    x = imageToInput(img, h, w, c, pre);
+    say('model', `building ${spec.name} on ${choice.label}`, 0.07);
+    model = await buildTfjsModel(spec);
+    abortCheck();
+    const exec = await executeProfile(model, x, {
+      runs, warmup, signal: opts.signal, syncEachLayer: /CUDA/.test(choice.label),
+      onProgress: (stage, message, f) => say(stage, message, 0.1 + 0.88 * f),
+    });
+    say('report', 'summarising', 0.99);
+    const byName = new Map(analysis.layers.map((l) => [l.name, l]));
+    const layers: ProfileLayer[] = exec.layers.map((l) => {
+      const ms = spread(l.times);
+      const flops = byName.get(l.name)?.flops ?? 0;
+      return {
+        name: l.name,
+        className: byName.get(l.name)?.className ?? l.className,
+        ms,
+        bytes: l.bytes,
+        tensors: l.tensors,
+        gflops: ms.median > 0 ? flops / (ms.median * 1e6) : 0,
+      };
+    });
+    const endToEndMs = spread(exec.endToEnd);
+    const sumLayerMs = layers.reduce((a, l) => a + l.ms.median, 0);
+    const loaded = Boolean(spec.weights && spec.weights.length);
+    return {
+      model: spec.name,
+      backend: choice.backend,
+      image: imagePath,
+      weights: loaded ? 'loaded' : 'random',
+      runs,
+      warmup,
+      endToEndMs,
+      sumLayerMs,
+      overhead: endToEndMs.median > 0 ? sumLayerMs / endToEndMs.median : 0,
+      peakBytes: exec.peakBytes,
+      layers,
+      predictions: loaded ? topK(exec.output, spec.labels) : null,
+      backendLabel: choice.label,
+      backendSteps: choice.steps,
+      input,
+      preprocessing: pre,
+      flops: analysis.totals.flops,
+      gflops: endToEndMs.median > 0 ? analysis.totals.flops / (endToEndMs.median * 1e6) : 0,
+      predictionsNote: loaded ? undefined : 'random weights: no trained weights were loaded, so class predictions would be meaningless',
+    };
+  } finally {
+    model?.dispose();
+    x?.dispose();
+    const leaked = tf.memory().numTensors - before;
+    if (leaked > 0 && !opts.signal?.aborted) {
+      // Not expected; reported rather than silently accumulated across profiles.
+      process.emitWarning(`netlens profiler: ${leaked} tensors still allocated after profiling ${spec.name}`);
+    }
+  }
+}

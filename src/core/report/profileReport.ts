@@ -1,0 +1,118 @@
+// Profile reports: the JSON contract, CSV (one row per layer, model order), Markdown (summary,
+// layers sorted by time, predictions) and the CLI's plain-text table. Pure functions of a
+// ProfileResult; no vscode, no tfjs.
+import type { ProfileLayer, ProfileResult } from '../../protocol';
+import { bytes, si } from './format';
+
+const basename = (p: string): string => p.replace(/^.*[/\\]/, '');
+
+export type ProfileFormat = 'json' | 'csv' | 'md';
+
+/** The `profile --json` object, with the contract's keys first. */
+export function profileJson(r: ProfileResult, pretty = false): string {
+  return JSON.stringify(r, null, pretty ? 1 : undefined);
+}
+
+const ms = (v: number): string => (v >= 100 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+
+function csvCell(v: string | number): string {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function profileCsv(r: ProfileResult): string {
+  const head = ['index', 'name', 'className', 'median_ms', 'min_ms', 'max_ms', 'share_of_sum', 'bytes', 'tensors', 'gflops'];
+  const rows = r.layers.map((l, i) => [i, l.name, l.className, l.ms.median, l.ms.min, l.ms.max,
+    r.sumLayerMs > 0 ? l.ms.median / r.sumLayerMs : 0, l.bytes, l.tensors, l.gflops]);
+  return `${[head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
+}
+
+/** Layers sorted by median time, slowest first (ties keep model order). */
+export function byTime(layers: ProfileLayer[]): ProfileLayer[] {
+  return layers.map((l, i) => ({ l, i })).sort((a, b) => b.l.ms.median - a.l.ms.median || a.i - b.i).map(({ l }) => l);
+}
+
+function summaryLines(r: ProfileResult): string[] {
+  const e = r.endToEndMs;
+  const lines = [
+    `model ${r.model}, backend ${r.backendLabel ?? r.backend}, image ${basename(r.image)}` +
+      `${r.input ? ` -> ${r.input.slice(1).join('x')}` : ''}${r.preprocessing ? ` (${r.preprocessing} preprocessing)` : ''}, weights ${r.weights}`,
+    `end to end: median ${ms(e.median)} ms (min ${ms(e.min)}, max ${ms(e.max)}) over ${r.runs} run${r.runs === 1 ? '' : 's'} after ${r.warmup} warm-up` +
+      `${r.flops ? `; ${si(r.flops)}FLOPs at ${(r.gflops ?? 0).toFixed(1)} GFLOP/s` : ''}`,
+    `sum of layer medians: ${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} x end to end (profiling overhead)`,
+    `peak memory during predict: ${bytes(r.peakBytes)}`,
+  ];
+  return lines;
+}
+
+function predictionLines(r: ProfileResult): string[] {
+  if (!r.predictions) return [`predictions: none (${r.predictionsNote ?? 'random weights: no trained weights were loaded'})`];
+  return ['top-5 predictions:', ...r.predictions.map((p, i) => `  ${i + 1}. ${p.label}  ${(p.probability * 100).toFixed(2)}%`)];
+}
+
+/** The CLI table: summary, backend chain, the `top` slowest layers (0 = all), predictions. */
+export function profileText(r: ProfileResult, top = 25): string {
+  const sorted = byTime(r.layers);
+  const shown = top > 0 ? sorted.slice(0, top) : sorted;
+  const rows = shown.map((l) => [l.name, l.className, ms(l.ms.median), ms(l.ms.min), ms(l.ms.max),
+    `${(r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0).toFixed(1)}%`, l.gflops.toFixed(2), bytes(l.bytes), String(l.tensors)]);
+  const head = ['layer', 'class', 'median ms', 'min', 'max', 'share', 'GFLOP/s', 'allocated', 'tensors'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const fmt = (row: string[]): string => row.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const chain = (r.backendSteps ?? []).map((s) => `${s.ok ? '+' : '-'} ${s.backend}: ${s.detail}`);
+  return [
+    ...summaryLines(r),
+    ...(chain.length ? ['backend chain:', ...chain.map((c) => `  ${c}`)] : []),
+    '',
+    `${top > 0 && sorted.length > top ? `slowest ${top} of ${sorted.length} layers` : `all ${sorted.length} layers, slowest first`}:`,
+    fmt(head),
+    fmt(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(fmt),
+    '',
+    ...predictionLines(r),
+  ].join('\n');
+}
+
+function mdCell(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+export function profileMarkdown(r: ProfileResult): string {
+  const sorted = byTime(r.layers);
+  const lines = [
+    `# Profile: ${r.model}`,
+    '',
+    ...summaryLines(r).map((l) => `- ${l}`),
+    '',
+  ];
+  if (r.backendSteps?.length) {
+    lines.push('## Backend chain', '', '| backend | ok | detail |', '| --- | --- | --- |',
+      ...r.backendSteps.map((s) => `| ${s.backend} | ${s.ok ? 'yes' : 'no'} | ${mdCell(s.detail)} |`), '');
+  }
+  lines.push('## Layers, slowest first', '',
+    '| # | layer | class | median ms | min ms | max ms | share | GFLOP/s | allocated | tensors |',
+    '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...sorted.map((l, i) => `| ${i + 1} | ${mdCell(l.name)} | ${l.className} | ${ms(l.ms.median)} | ${ms(l.ms.min)} | ${ms(l.ms.max)} | ` +
+      `${(r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0).toFixed(1)}% | ${l.gflops.toFixed(2)} | ${bytes(l.bytes)} | ${l.tensors} |`),
+    '', '## Predictions', '');
+  if (r.predictions) {
+    lines.push('| # | class | probability |', '| ---: | --- | ---: |',
+      ...r.predictions.map((p, i) => `| ${i + 1} | ${mdCell(p.label)} | ${(p.probability * 100).toFixed(2)}% |`));
+  } else {
+    lines.push(`None: ${r.predictionsNote ?? 'random weights'}.`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatFromPath(path: string): ProfileFormat | undefined {
+  const m = /\.(json|csv|md|markdown)$/i.exec(path);
+  if (!m) return undefined;
+  const ext = m[1].toLowerCase();
+  return ext === 'markdown' ? 'md' : (ext as ProfileFormat);
+}
+
+export function renderProfile(r: ProfileResult, format: ProfileFormat): string {
+  if (format === 'json') return `${profileJson(r, true)}\n`;
+  if (format === 'csv') return profileCsv(r);
+  return profileMarkdown(r);
+}
