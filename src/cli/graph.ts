@@ -1,6 +1,6 @@
 // `netlens graph <model> --out x.svg|x.html|x.json`: the graph view's exports without VS Code.
 // SVG and JSON are laid out here (elkjs in Node); HTML is the interactive page, laid out in the browser.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { analyzeModel } from '../core/analysis/analyze';
 import { loadModel } from '../core/io/loadModel';
@@ -13,10 +13,13 @@ import { nodeElk } from '../core/graph/elkNode';
 import { DEFAULT_SETTINGS, standalonePage } from '../core/graph/standalone';
 import { parse, positiveIntOption, requireModelArg } from './common';
 
-/** The built assets: dist/ beside this bundle (dist/cli.js), media/ beside dist/. */
+/** The built assets: the nearest dist/ with webview.js up from here (dist/cli.js, or out/src/cli in tests), media/ beside it. */
 export function assetDirs(): { dist: string; media: string } {
-  const dist = resolve(__dirname);
-  return { dist, media: resolve(dist, '..', 'media') };
+  for (let d = resolve(__dirname); ; d = resolve(d, '..')) {
+    if (existsSync(join(d, 'webview.js')) && existsSync(join(d, 'elk-worker.min.js'))) return { dist: d, media: resolve(d, '..', 'media') };
+    if (existsSync(join(d, 'dist', 'webview.js'))) return { dist: join(d, 'dist'), media: join(d, 'media') };
+    if (resolve(d, '..') === d) throw new NetLensError('the graph page is not built: run `npm run build` first');
+  }
 }
 
 type Collapse = 'none' | 'auto' | 'all';

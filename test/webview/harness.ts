@@ -32,6 +32,7 @@ export async function startHarness(): Promise<Harness> {
   const pages = new Map<string, string>();
   const server = createServer((req, res) => {
     const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    if (url === '/favicon.ico') { res.writeHead(204); res.end(); return; }
     if (url === '/index.html') {
       const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const html = pages.get('index') ?? webviewHtml({

@@ -1,0 +1,299 @@
+// The graph view's core: view graph and block sums, collapsed-first, ELK layout, SVG escaping,
+// hover-card figures, message validation and the CSP. Everything checked against the analyser.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeModel } from '../../src/core/analysis/analyze';
+import { buildZooModel } from '../../src/core/zoo';
+import { ModelBuilder } from '../../src/core/ir/builder';
+import { buildViewGraph, ViewGraph } from '../../src/core/graph/viewGraph';
+import { initialCollapsed, DEFAULT_COLLAPSE_BUDGET, groupsHiding } from '../../src/core/graph/collapse';
+import { layoutGraph, layoutKey, toElkGraph, visibleElements, GraphLayout } from '../../src/core/graph/layout';
+import { nodeElk } from '../../src/core/graph/elkNode';
+import { renderGraphSvg } from '../../src/core/graph/svg';
+import { layerCard, groupCard, layersIn } from '../../src/core/graph/cards';
+import { parseWebviewMessage, validLayout } from '../../src/core/graph/messages';
+import { webviewCsp, webviewHtml, scriptJson } from '../../src/core/graph/html';
+import { escapeXml, grouped } from '../../src/core/graph/text';
+import { CATEGORY_TABLE, heatColor } from '../../src/core/graph/table';
+import { graphCommand as runGraph } from '../../src/cli/graph';
+import type { ModelSpec } from '../../src/core/ir/types';
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+function graphOf(spec: ModelSpec, batch = 1): ViewGraph {
+  return buildViewGraph(spec, analyzeModel(spec.model, { batch }));
+}
+
+/** A small model whose layer and block names are hostile HTML. */
+export function hostileSpec(): ModelSpec {
+  const b = new ModelBuilder('hostile');
+  const x = b.input([16, 16, 3], 'input');
+  const y = b.group('"><script>alert(2)</script>', () => {
+    const c = b.conv2d(x, 8, { kernelSize: 3, padding: 'same', name: XSS });
+    return b.activation(c, 'relu', 'relu & <b>bold</b>');
+  }, '<svg onload=alert(3)>');
+  return b.build([b.dense(b.flatten(y, 'flat'), 10, { name: 'head' })]);
+}
+
+describe('graph view: view graph', () => {
+  const spec = buildZooModel('resnet50');
+  const analysis = analyzeModel(spec.model);
+  const g = buildViewGraph(spec, analysis);
+
+  it('has one node per analysed layer and one edge per inbound tensor', () => {
+    assert.equal(g.nodes.length, 177);
+    assert.equal(g.nodes.length, analysis.layers.length);
+    assert.equal(g.edges.length, analysis.layers.reduce((a, l) => a + l.inbound.length, 0));
+    const conv1 = g.nodes.find((n) => n.name === 'conv1_conv')!;
+    assert.equal(conv1.shape, '112×112×64');
+    assert.equal(conv1.group, 'conv1');
+    assert.deepEqual(conv1.attrs.find(([k]) => k === 'filters'), ['filters', '64']);
+  });
+
+  it('block sums equal the sums of their layers, nested blocks included', () => {
+    for (const grp of g.groups) {
+      const inside = new Set(layersIn(g, grp.id));
+      const layers = analysis.layers.filter((l) => inside.has(l.name));
+      assert.equal(grp.sums.layers, layers.length, grp.id);
+      assert.equal(grp.sums.params, layers.reduce((a, l) => a + l.params, 0), grp.id);
+      assert.equal(grp.sums.macs, layers.reduce((a, l) => a + l.macs, 0), grp.id);
+      assert.equal(grp.sums.activationBytes, layers.reduce((a, l) => a + l.activationBytes, 0), grp.id);
+    }
+    const stage = g.groups.find((x) => x.id === 'conv2')!;
+    assert.deepEqual(stage.groups, ['conv2_block1', 'conv2_block2', 'conv2_block3']);
+    const top = g.groups.filter((x) => x.parent === null).reduce((a, x) => a + x.sums.params, 0);
+    const loose = g.nodes.filter((n) => n.group === null).reduce((a, n) => a + n.stats.params, 0);
+    assert.equal(top + loose, analysis.totals.params);
+  });
+
+  it('lifts groups with unknown parents and drops empty groups', () => {
+    const s = buildZooModel('lenet5');
+    const extra: ModelSpec = { ...s, groups: [...s.groups, { id: 'orphan', label: 'orphan', parent: 'missing' }, { id: 'empty', label: 'empty', parent: null }], layerGroup: { ...s.layerGroup, [s.model.config.layers[1].name]: 'orphan' } };
+    const vg = graphOf(extra);
+    assert.equal(vg.groups.find((x) => x.id === 'orphan')?.parent, null);
+    assert.equal(vg.groups.find((x) => x.id === 'empty'), undefined);
+  });
+});
+
+describe('graph view: collapsed-first', () => {
+  it('small models open expanded, big ones collapsed within the budget', () => {
+    assert.equal(initialCollapsed(graphOf(buildZooModel('resnet50'))).size, 0);
+    const g152 = graphOf(buildZooModel('resnet152'));
+    const collapsed = initialCollapsed(g152);
+    assert.ok(collapsed.size > 0);
+    const drawn = new Set(visibleElements(g152, collapsed).rep).size;
+    assert.ok(drawn <= DEFAULT_COLLAPSE_BUDGET, `${drawn} elements drawn`);
+    // Outermost first: every stage is open, its blocks are closed.
+    for (const stage of ['conv2', 'conv3', 'conv4', 'conv5']) assert.ok(!collapsed.has(stage), stage);
+    assert.ok(collapsed.has('conv4_block36'));
+  });
+
+  it('says which blocks hide a layer', () => {
+    const g = graphOf(buildZooModel('resnet50'));
+    assert.deepEqual(groupsHiding(g, 'conv2_block1', new Set(['conv2', 'conv2_block1'])), ['conv2_block1', 'conv2']);
+    assert.deepEqual(groupsHiding(g, 'conv2_block1', new Set()), []);
+  });
+
+  it('a collapsed block becomes one element and its edges are merged', () => {
+    const g = graphOf(buildZooModel('resnet50'));
+    const { elk, edges } = toElkGraph(g, new Set(['conv2_block1']));
+    const block = g.groups.find((x) => x.id === 'conv2_block1')!;
+    const id = `g${block.index}`;
+    const inside = layersIn(g, 'conv2_block1').length;
+    const count = (n: { children?: unknown[] }): number => (n.children ?? []).reduce<number>((a, c) => a + ((c as { children?: unknown[] }).children?.length ? count(c as { children?: unknown[] }) : 1), 0);
+    assert.equal(count(elk), 177 - inside + 1);
+    // pool1_pool feeds both branches of the block: one merged edge in, one out to the next block.
+    assert.equal(edges.filter((e) => e.target === id).length, 1);
+    assert.equal(edges.filter((e) => e.source === id).length, 2);
+    assert.ok(!edges.some((e) => e.source === e.target));
+  });
+});
+
+describe('graph view: layout (elkjs in Node)', function () {
+  this.timeout(60000);
+  let layout: GraphLayout;
+  const g = graphOf(buildZooModel('resnet50'));
+  before(async () => { layout = await layoutGraph(nodeElk(), g, new Set()); });
+
+  it('places every layer, inside its block frame, without overlaps between siblings', () => {
+    assert.equal(layout.nodes.length, 177);
+    assert.equal(layout.frames.length, g.groups.length);
+    for (const n of g.nodes) {
+      const b = layout.boxes[`n${n.index}`];
+      assert.ok(b && b.w > 0 && b.h > 0, n.name);
+      if (n.group) {
+        const f = layout.boxes[`g${g.groups.find((x) => x.id === n.group)!.index}`];
+        assert.ok(b.x >= f.x && b.y >= f.y && b.x + b.w <= f.x + f.w && b.y + b.h <= f.y + f.h, `${n.name} outside ${n.group}`);
+      }
+    }
+    const boxes = layout.nodes.map((id) => layout.boxes[id]);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i];
+        const b = boxes[j];
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        assert.ok(!overlap, `${layout.nodes[i]} overlaps ${layout.nodes[j]}`);
+      }
+    }
+  });
+
+  it('routes every edge from its source to its target, top to bottom', () => {
+    assert.equal(layout.edges.length, g.edges.length);
+    for (const e of layout.edges) {
+      assert.ok(e.points.length >= 4, `${e.source}->${e.target}`);
+      const s = layout.boxes[e.source];
+      const t = layout.boxes[e.target];
+      assert.ok(Math.abs(e.points[1] - (s.y + s.h)) < 1, 'starts at the bottom of its source');
+      assert.ok(Math.abs(e.points[e.points.length - 1] - t.y) < 1, 'ends at the top of its target');
+    }
+  });
+
+  it('keys layouts by structure and collapsed set, not by batch', () => {
+    const k = layoutKey(g, new Set());
+    assert.equal(layout.key, k);
+    assert.notEqual(layoutKey(g, new Set(['conv2'])), k);
+    assert.equal(layoutKey(graphOf(buildZooModel('resnet50'), 32), new Set()), k);
+    assert.notEqual(layoutKey(graphOf(buildZooModel('resnet101')), new Set()), k);
+    assert.ok(validLayout(JSON.parse(JSON.stringify(layout))));
+  });
+});
+
+describe('graph view: escaping', () => {
+  it('renders hostile layer and block names as text in SVG', async () => {
+    const g = graphOf(hostileSpec());
+    const layout = await layoutGraph(nodeElk(), g, new Set());
+    const svg = renderGraphSvg(g, layout, { standalone: true, title: XSS });
+    assert.ok(!svg.includes('<img'), 'no raw <img');
+    assert.ok(!svg.includes('<script'), 'no raw <script');
+    assert.ok(!svg.includes('<svg onload'), 'no raw <svg onload');
+    assert.ok(svg.includes(escapeXml(XSS)));
+    assert.ok(svg.includes('relu &amp; &lt;b&gt;bold&lt;/b&gt;'));
+  });
+
+  it('inlines JSON that cannot end its script element', () => {
+    const s = scriptJson({ name: '</script><script>alert(1)</script>', x: '\u2028' });
+    assert.ok(!s.includes('<'));
+    assert.deepEqual(JSON.parse(s), { name: '</script><script>alert(1)</script>', x: '\u2028' });
+  });
+});
+
+describe('graph view: cards', () => {
+  const g = graphOf(buildZooModel('resnet50'));
+  const text = (c: { title: string; subtitle: string; rows: { label: string; value: string; detail?: string }[] }): string =>
+    [c.title, c.subtitle, ...c.rows.flatMap((r) => [r.label, r.value, r.detail ?? ''])].join('\n');
+
+  it('a layer card has the analyser figures and the MAC formula', () => {
+    const n = g.nodes.find((x) => x.name === 'conv1_conv')!;
+    const t = text(layerCard(n, g.totals));
+    assert.match(t, /9,472 \(all trainable\)/);
+    assert.match(t, /7x7x3 x 112x112 x 64 = 118,013,952/);
+    assert.match(t, new RegExp(grouped(n.stats.flops)));
+    const bn = text(layerCard(g.nodes.find((x) => x.name === 'conv1_bn')!, g.totals));
+    assert.match(bn, /256 \(128 trainable \/ 128 non-trainable\)/);
+  });
+
+  it('a block card has the block sums and measured figures when profiled', () => {
+    const grp = g.groups.find((x) => x.id === 'conv2_block1')!;
+    const layers = layersIn(g, grp.id);
+    const profile = {
+      model: 'resnet50', backend: 'wasm', image: 'x.jpg', weights: 'random' as const, runs: 3, warmup: 1,
+      endToEndMs: { median: 10, min: 9, max: 11 }, sumLayerMs: 8, overhead: 0.8, peakBytes: 1,
+      layers: layers.map((name, i) => ({ name, className: 'X', ms: { median: i + 1, min: i, max: i + 2 }, bytes: 1024, tensors: 1, gflops: 1 })),
+      predictions: null,
+    };
+    const t = text(groupCard(g, grp, profile));
+    assert.match(t, new RegExp(`Params\\n${grouped(grp.sums.params)}`));
+    assert.match(t, new RegExp(grouped(grp.sums.macs)));
+    const ms = layers.reduce((a, _n, i) => a + i + 1, 0);
+    assert.match(t, new RegExp(`Time \\(measured\\)\\n${ms.toFixed(3)} ms`));
+  });
+});
+
+describe('graph view: messages and page', () => {
+  it('accepts well-formed webview messages and rejects the rest', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseWebviewMessage({ type: 'selected', name: 'conv1_conv' }), { type: 'selected', name: 'conv1_conv' });
+    assert.equal(parseWebviewMessage({ type: 'selected', name: 3 }), null);
+    assert.equal(parseWebviewMessage({ type: 'runCommand', command: 'workbench.action.quit' }), null);
+    assert.equal(parseWebviewMessage('ready'), null);
+    assert.equal(parseWebviewMessage(null), null);
+    assert.equal(parseWebviewMessage({ type: 'export', format: 'exe', data: '', batch: 1 }), null);
+    assert.equal(parseWebviewMessage({ type: 'export', format: 'png', data: 'data:text/html,<b>', batch: 1 }), null);
+    assert.equal(parseWebviewMessage({ type: 'export', format: 'svg', data: '<html>', batch: 1 }), null);
+    assert.ok(parseWebviewMessage({ type: 'export', format: 'svg', data: '<?xml version="1.0"?>\n<svg xmlns="x"></svg>', batch: 2 }));
+    assert.equal(parseWebviewMessage({ type: 'batch', batch: 0 }), null);
+    assert.equal(parseWebviewMessage({ type: 'batch', batch: 1.5 }), null);
+    assert.equal(parseWebviewMessage({ type: 'layoutComputed', layout: { key: '../../etc', width: 1, height: 1, boxes: {}, edges: [], nodes: [], frames: [] } }), null);
+    assert.equal(parseWebviewMessage({ type: 'layoutComputed', layout: { key: 'a-b', width: NaN, height: 1, boxes: {}, edges: [], nodes: [], frames: [] } }), null);
+    assert.equal(parseWebviewMessage({ type: 'layoutComputed', layout: { key: 'a-b', width: 1, height: 1, boxes: {}, edges: [], nodes: ['n1'], frames: [] } }), null);
+  });
+
+  it('serves the webview with a strict nonce CSP', () => {
+    const csp = webviewCsp('https://res.example', 'abc123');
+    assert.ok(!/unsafe-(eval|inline)/.test(csp));
+    assert.match(csp, /script-src 'nonce-abc123'/);
+    assert.match(csp, /default-src 'none'/);
+    const html = webviewHtml({ cspSource: 'https://res.example', nonce: 'abc123', scriptUri: 'https://res.example/dist/webview.js', cssUri: 'c', codiconUri: 'i', workerUri: 'w', title: XSS });
+    assert.ok(!html.includes('<img'));
+    for (const m of html.matchAll(/<script\b[^>]*>/g)) assert.match(m[0], /nonce="abc123"/);
+  });
+
+  it('has a colour and an icon for every category, and a heat scale', () => {
+    for (const row of Object.values(CATEGORY_TABLE)) {
+      assert.match(row.cssVar, /^--vscode-/);
+      assert.match(row.fallback, /^#[0-9a-f]{6}$/i);
+      assert.ok(row.icon);
+    }
+    assert.equal(heatColor(0, 10), null);
+    assert.notEqual(heatColor(1, 10), heatColor(10, 10));
+  });
+});
+
+describe('graph view: netlens graph', function () {
+  this.timeout(60000);
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-graph-'));
+  let out = '';
+  /** Runs the command with stdout captured (restored before mocha reports). */
+  async function graphCommand(argv: string[]): Promise<void> {
+    out = '';
+    const write = process.stdout.write;
+    process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
+    try {
+      await runGraph(argv);
+    } finally {
+      process.stdout.write = write;
+    }
+  }
+
+  it('writes JSON with every layer, its figures and its box', async () => {
+    const file = join(dir, 'r50.json');
+    await graphCommand(['resnet50', '--out', file]);
+    const j = JSON.parse(readFileSync(file, 'utf8'));
+    const a = analyzeModel(buildZooModel('resnet50').model);
+    assert.equal(j.nodes.length, 177);
+    const conv1 = j.nodes.find((n: { name: string }) => n.name === 'conv1_conv');
+    assert.equal(conv1.params, 9472);
+    assert.equal(conv1.macs, a.layers.find((l) => l.name === 'conv1_conv')!.macs);
+    assert.ok(j.nodes.every((n: { box: unknown }) => n.box));
+    assert.equal(j.totals.macs, a.totals.macs);
+    assert.match(out, /Wrote/);
+  });
+
+  it('writes a standalone SVG, collapsed when asked', async () => {
+    const file = join(dir, 'r152.svg');
+    await graphCommand(['resnet152', '--out', file, '--collapse', 'auto']);
+    const svg = readFileSync(file, 'utf8');
+    assert.match(svg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.ok(svg.includes('conv4_block36'));
+    assert.ok(!svg.includes('>conv4_block36_1_conv<'), 'the block is collapsed');
+    assert.ok(svg.trim().endsWith('</svg>'));
+  });
+
+  it('refuses unknown output types and bad options with one line', async () => {
+    await assert.rejects(graphCommand(['resnet50', '--out', join(dir, 'x.png')]), /--out must end in .svg, .html or .json/);
+    await assert.rejects(graphCommand(['resnet50']), /usage: netlens graph/);
+    await assert.rejects(graphCommand(['resnet50', '--out', join(dir, 'x.svg'), '--collapse', 'some']), /--collapse must be/);
+  });
+});

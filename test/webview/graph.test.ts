@@ -1,0 +1,324 @@
+// The built graph page in Debian Chromium, driven like a user: render, hover, collapse, search,
+// keyboard, table, batch, profile overlay, exports, escaping, and the standalone HTML file.
+// Expected figures come from the analyser, never from constants typed here.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import type { Page } from 'playwright-core';
+import { analyzeModel } from '../../src/core/analysis/analyze';
+import { buildZooModel } from '../../src/core/zoo';
+import { ModelBuilder } from '../../src/core/ir/builder';
+import { buildViewGraph } from '../../src/core/graph/viewGraph';
+import { layersIn } from '../../src/core/graph/cards';
+import { bytes, grouped } from '../../src/core/graph/text';
+import { graphExport } from '../../src/cli/graph';
+import type { ProfileResult } from '../../src/protocol';
+import { Harness, launchChromium, openGraph, pageErrors, startHarness } from './harness';
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+/** Element id (n<i>/g<i>) of a layer or block in the page's own graph. */
+const elementId = (page: Page, name: string): Promise<string> => page.evaluate((n) => {
+  const app = (window as unknown as { __netlens: { app: { graph: { nodes: { name: string; index: number }[]; groups: { id: string; index: number }[] } } } }).__netlens.app;
+  const node = app.graph.nodes.find((x) => x.name === n);
+  if (node) return `n${node.index}`;
+  const g = app.graph.groups.find((x) => x.id === n);
+  if (g) return `g${g.index}`;
+  throw new Error(`no ${n}`);
+}, name);
+
+const nodeCount = (page: Page): Promise<number> => page.locator('#nl-viewport .nl-node').count();
+const posted = (page: Page): Promise<{ type: string; [k: string]: unknown }[]> => page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);
+const renders = (page: Page): Promise<number> => page.evaluate(() => (window as unknown as { __netlens: { renders: number } }).__netlens.renders);
+
+async function hover(page: Page, id: string): Promise<string> {
+  await page.mouse.move(1, 1);
+  const el = page.locator(`#nl-viewport [data-id="${id}"]`).first();
+  await el.scrollIntoViewIfNeeded();
+  const box = await el.boundingBox();
+  assert.ok(box, `${id} is on screen`);
+  await page.mouse.move(box.x + Math.min(30, box.width / 2), box.y + Math.min(12, box.height / 2));
+  await page.locator('#nl-hover:not([hidden])').waitFor();
+  return (await page.locator('#nl-hover').textContent()) ?? '';
+}
+
+/** Brings an element into the canvas by centring the view on it (the page's own API). */
+async function centre(page: Page, id: string): Promise<void> {
+  await page.evaluate((i) => {
+    const app = (window as unknown as { __netlens: { app: { layout: { boxes: Record<string, { x: number; y: number; w: number; h: number }> }; centerOn(x: number, y: number): void } } }).__netlens.app;
+    const b = app.layout.boxes[i];
+    app.centerOn(b.x + b.w / 2, b.y + b.h / 2);
+  }, id);
+  await page.waitForTimeout(50);
+}
+
+describe('graph webview (Chromium)', function () {
+  this.timeout(120000);
+  let h: Harness;
+  let page: Page;
+  const spec = buildZooModel('resnet50');
+  const analysis = analyzeModel(spec.model);
+  const graph = buildViewGraph(spec, analysis);
+
+  before(async () => {
+    h = await startHarness();
+    page = await openGraph(h, spec, { canProfile: true });
+  });
+  after(async () => { await h?.close(); });
+
+  it('renders all 177 ResNet-50 layers with the analyser totals and no CSP or script errors', async () => {
+    assert.equal(await nodeCount(page), analysis.layers.length);
+    assert.equal(await nodeCount(page), 177);
+    const names = await page.locator('#nl-viewport .nl-node .nl-name').allTextContents();
+    assert.ok(names.includes('conv1_conv') && names.includes('predictions'));
+    const totals = await page.locator('#nl-totals').textContent();
+    assert.ok(totals?.includes(bytes(analysis.totals.peakInferenceBytes)), totals ?? '');
+    assert.deepEqual(pageErrors(page), []);
+    assert.ok((await posted(page)).some((m) => m.type === 'layoutComputed'), 'the layout went to the host for caching');
+  });
+
+  it('hovering conv1_conv shows its params, MACs and the MAC formula', async () => {
+    const id = await elementId(page, 'conv1_conv');
+    const text = await hover(page, id);
+    const l = analysis.layers.find((x) => x.name === 'conv1_conv')!;
+    assert.ok(text.includes('9,472'), text);
+    assert.ok(text.includes('118,013,952'), text);
+    assert.equal(grouped(l.params), '9,472');
+    assert.equal(grouped(l.macs), '118,013,952');
+    assert.ok(text.includes(`${l.macsFormula} = 118,013,952`), text);
+    assert.ok(text.includes('Receptive field'));
+  });
+
+  it('collapsing conv2_block1 hides its layers and shows its sums', async () => {
+    const block = graph.groups.find((g) => g.id === 'conv2_block1')!;
+    const inside = layersIn(graph, 'conv2_block1');
+    const id = `g${block.index}`;
+    const before = await renders(page);
+    await centre(page, id);
+    await page.locator(`#nl-viewport .nl-frame[data-id="${id}"] .nl-frame-label`).click();
+    await page.waitForFunction((b) => (window as unknown as { __netlens: { renders: number } }).__netlens.renders > b, before);
+    assert.equal(await nodeCount(page), 177 - inside.length + 1);
+    const names = await page.locator('#nl-viewport .nl-node .nl-name').allTextContents();
+    for (const n of inside) assert.ok(!names.includes(n), `${n} is hidden`);
+    const blockNode = page.locator(`#nl-viewport .nl-node.nl-block[data-id="${id}"]`);
+    assert.equal(await blockNode.count(), 1);
+    assert.ok((await blockNode.textContent())?.includes(`${inside.length} layers`));
+    const text = await hover(page, id);
+    const params = analysis.layers.filter((l) => inside.includes(l.name)).reduce((a, l) => a + l.params, 0);
+    const macs = analysis.layers.filter((l) => inside.includes(l.name)).reduce((a, l) => a + l.macs, 0);
+    assert.ok(text.includes(grouped(params)), text);
+    assert.ok(text.includes(grouped(macs)), text);
+    // Clicking the block expands it again, from the layout cache (no new layout computed).
+    const layouts = (await posted(page)).filter((m) => m.type === 'layoutComputed').length;
+    const r = await renders(page);
+    await blockNode.click();
+    await page.waitForFunction((b) => (window as unknown as { __netlens: { renders: number } }).__netlens.renders > b, r);
+    assert.equal(await nodeCount(page), 177);
+    assert.equal((await posted(page)).filter((m) => m.type === 'layoutComputed').length, layouts);
+  });
+
+  it('search finds conv5_block3_out, also inside collapsed blocks, with next/previous', async () => {
+    await page.locator('#nl-collapse-all').click();
+    await page.waitForFunction(() => document.querySelectorAll('#nl-viewport .nl-node').length < 20);
+    const field = page.locator('#nl-search input');
+    await field.fill('conv5_block3_out');
+    await field.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#nl-viewport .nl-node.nl-current .nl-name')?.textContent === 'conv5_block3_out');
+    assert.equal((await page.locator('#nl-search-count').textContent())?.trim(), '1 / 1');
+    const current = await page.locator('#nl-viewport .nl-node.nl-current').boundingBox();
+    const canvas = await page.locator('#nl-canvas').boundingBox();
+    assert.ok(current && canvas && current.y >= canvas.y && current.y + current.height <= canvas.y + canvas.height, 'centred on screen');
+    const sel = (await posted(page)).filter((m) => m.type === 'selected').pop();
+    assert.equal(sel?.name, 'conv5_block3_out');
+    // A class search: next and previous walk the matches.
+    await field.fill('Add');
+    const adds = analysis.layers.filter((l) => l.className.toLowerCase().includes('add') || l.name.toLowerCase().includes('add')).length;
+    assert.equal((await page.locator('#nl-search-count').textContent())?.trim(), `${adds} found`);
+    await page.locator('#nl-search-next').click();
+    await page.locator('#nl-search-next').click();
+    await page.waitForFunction(() => document.querySelector('#nl-search-count')?.textContent === `2 / ${document.querySelector('#nl-search-count')?.textContent?.split(' / ')[1]}`);
+    await page.locator('#nl-search-prev').click();
+    await page.waitForFunction((n) => document.querySelector('#nl-search-count')?.textContent === `1 / ${n}`, adds);
+    await page.locator('#nl-expand-all').click();
+    await page.waitForFunction(() => document.querySelectorAll('#nl-viewport .nl-node').length === 177);
+  });
+
+  it('moves the selection with the keyboard along the edges', async () => {
+    const id = await elementId(page, 'conv1_conv');
+    await centre(page, id);
+    await page.locator(`#nl-viewport [data-id="${id}"]`).click();
+    await page.keyboard.press('ArrowDown');
+    const next = analysis.layers.find((l) => l.inbound.includes('conv1_conv'))!.name;
+    await page.waitForFunction((n) => document.querySelector('#nl-viewport .nl-node.nl-selected .nl-name')?.textContent === n, next);
+    await page.keyboard.press('ArrowUp');
+    await page.waitForFunction(() => document.querySelector('#nl-viewport .nl-node.nl-selected .nl-name')?.textContent === 'conv1_conv');
+    await page.keyboard.press('Enter');
+    assert.ok((await page.locator('#nl-details').textContent())?.includes('Config'));
+    assert.ok((await page.locator('#nl-details').textContent())?.includes('kernel_size'));
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('#nl-details').isHidden(), true);
+  });
+
+  it('zooms with the wheel and keys, and fits', async () => {
+    const k = (): Promise<number> => page.evaluate(() => (window as unknown as { __netlens: { app: { view: { k: number } } } }).__netlens.app.view.k);
+    const k0 = await k();
+    const c = (await page.locator('#nl-canvas').boundingBox())!;
+    await page.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
+    await page.mouse.wheel(0, -300);
+    assert.ok((await k()) > k0);
+    await page.locator('#nl-canvas').focus();
+    await page.keyboard.press('0');
+    const fitK = await k();
+    const l = await page.evaluate(() => (window as unknown as { __netlens: { app: { layout: { width: number; height: number } } } }).__netlens.app.layout);
+    assert.ok(Math.abs(fitK - Math.min(c.width / l.width, c.height / l.height) * 0.98) < 1e-3);
+  });
+
+  it('sorts the layer table and keeps it in sync with the graph', async () => {
+    await page.locator('#nl-table-toggle').click();
+    await page.locator('#nl-layer-table th[data-col="macs"]').click();
+    const first = await page.locator('#nl-layer-table tbody tr').first().locator('td').nth(1).textContent();
+    const max = [...analysis.layers].sort((a, b) => b.macs - a.macs || a.name.localeCompare(b.name))[0];
+    assert.equal((await page.locator('#nl-layer-table tbody tr').first().locator('td').nth(6).textContent()), grouped(max.macs));
+    assert.ok(analysis.layers.filter((l) => l.macs === max.macs).some((l) => l.name === first));
+    assert.equal(await page.locator('#nl-layer-table tbody tr').count(), 177);
+    await page.locator('#nl-layer-table tbody tr').first().click();
+    await page.waitForFunction((n) => document.querySelector('#nl-viewport .nl-node.nl-selected .nl-name')?.textContent === n, first);
+    await page.locator('#nl-table-toggle').click();
+  });
+
+  it('recomputes memory for a new batch size', async () => {
+    const field = page.locator('#nl-batch input');
+    await field.fill('8');
+    await field.press('Enter');
+    const peak8 = analyzeModel(spec.model, { batch: 8 }).totals.peakInferenceBytes;
+    await page.waitForFunction((t) => document.querySelector('#nl-totals')?.textContent?.includes(t), bytes(peak8));
+    const text = await hover(page, await elementId(page, 'conv1_conv'));
+    const act = analyzeModel(spec.model, { batch: 8 }).layers.find((l) => l.name === 'conv1_conv')!.activationBytes;
+    assert.ok(text.includes(bytes(act)) && text.includes('batch 8'), text);
+    assert.ok((await posted(page)).some((m) => m.type === 'batch' && m.batch === 8));
+    await field.fill('0');
+    await field.press('Enter');
+    assert.equal(await page.locator('#nl-batch').getAttribute('aria-invalid'), 'true');
+    await field.fill('1');
+    await field.press('Enter');
+  });
+
+  it('colours by a metric and overlays a posted profile (time, measured figures)', async () => {
+    await page.evaluate(() => {
+      const d = document.querySelector('#nl-color-by') as HTMLElement & { value: string };
+      d.value = 'macs';
+      d.dispatchEvent(new Event('change'));
+    });
+    const fills = await page.locator('#nl-viewport .nl-node').evaluateAll((els) => new Set(els.map((e) => (e as HTMLElement).style.getPropertyValue('--nl-c'))).size);
+    assert.ok(fills > 5, `${fills} distinct heat colours`);
+    const profile: ProfileResult = {
+      model: 'resnet50', backend: 'wasm', image: 'sample.jpg', weights: 'random', runs: 5, warmup: 2,
+      endToEndMs: { median: 123.4, min: 120, max: 130 }, sumLayerMs: 110, overhead: 110 / 123.4, peakBytes: 1e8,
+      layers: analysis.layers.map((l, i) => ({ name: l.name, className: l.className, ms: { median: 0.5 + (i % 7), min: 0.4, max: 9 }, bytes: l.activationBytes, tensors: 1, gflops: 2.5 })),
+      predictions: null,
+    };
+    const runs = await page.evaluate(() => (window as unknown as { __netlens: { renders: number } }).__netlens.renders);
+    await page.evaluate((m) => window.postMessage(m, '*'), { type: 'profile', result: profile });
+    await page.waitForFunction(() => (document.querySelector('#nl-color-by') as HTMLElement & { value: string }).value === 'time');
+    assert.ok((await page.locator('#nl-totals').textContent())?.includes('123.4 ms'));
+    const text = await hover(page, await elementId(page, 'conv1_conv'));
+    const i = analysis.layers.findIndex((l) => l.name === 'conv1_conv');
+    assert.ok(text.includes('Time (measured)') && text.includes(`${(0.5 + (i % 7)).toFixed(3)} ms`), text);
+    assert.ok(text.includes('118,013,952'), 'analytic figures stay beside measured ones');
+    assert.equal(await renders(page), runs, 'colouring does not re-render the graph');
+    // The profile button runs the profiler's command through the host.
+    await page.locator('#nl-profile').click();
+    assert.ok((await posted(page)).some((m) => m.type === 'runProfile'));
+  });
+
+  it('exports a valid SVG and PNG of the current view', async () => {
+    for (const format of ['svg', 'png']) {
+      await page.locator('#nl-export').click();
+      await page.locator(`.nl-menu-item[data-format="${format}"]`).click();
+      await page.waitForFunction((f) => (window as unknown as { __posted: { type: string; format?: string }[] }).__posted.some((m) => m.type === 'export' && m.format === f), format);
+    }
+    const exports = (await posted(page)).filter((m) => m.type === 'export') as unknown as { format: string; data: string }[];
+    const svg = exports.find((m) => m.format === 'svg')!.data;
+    assert.match(svg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const check = await page.evaluate((s) => {
+      const doc = new DOMParser().parseFromString(s, 'image/svg+xml');
+      return { error: doc.getElementsByTagName('parsererror').length, nodes: doc.querySelectorAll('.nl-node').length, style: doc.querySelector('style')?.textContent?.includes('var(--vscode') ?? true };
+    }, svg);
+    assert.deepEqual(check, { error: 0, nodes: 177, style: false });
+    const png = exports.find((m) => m.format === 'png')!.data;
+    assert.match(png, /^data:image\/png;base64,/);
+    const img = PNG.sync.read(Buffer.from(png.slice('data:image/png;base64,'.length), 'base64'));
+    const l = await page.evaluate(() => (window as unknown as { __netlens: { app: { layout: { width: number; height: number } } } }).__netlens.app.layout);
+    assert.ok(Math.abs(img.width / img.height - l.width / l.height) < 0.01, 'the whole graph, in proportion');
+    const colours = new Set<number>();
+    for (let i = 0; i < img.data.length; i += 4 * 997) colours.add(img.data.readUInt32BE(i));
+    assert.ok(colours.size > 10, `${colours.size} colours: the PNG has content`);
+  });
+});
+
+describe('graph webview: hostile names', function () {
+  this.timeout(120000);
+  let h: Harness;
+  let page: Page;
+  const b = new ModelBuilder('hostile');
+  const x = b.input([16, 16, 3], 'input');
+  const y = b.group('"><script>alert(2)</script>', () => b.activation(b.conv2d(x, 8, { kernelSize: 3, padding: 'same', name: XSS }), 'relu', 'relu & <b>bold</b>'), '<svg onload=alert(3)>');
+  const spec = b.build([b.dense(b.flatten(y, 'flat'), 10, { name: 'head' })]);
+  const dialogs: string[] = [];
+
+  before(async () => {
+    h = await startHarness();
+    page = await openGraph(h, spec);
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  });
+  after(async () => { await h?.close(); });
+
+  it('renders a layer named <img src=x onerror=alert(1)> as text', async () => {
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('#nl-viewport script, #nl-viewport b').count(), 0);
+    const names = await page.locator('#nl-viewport .nl-node .nl-name').allTextContents();
+    assert.ok(names.includes(XSS), names.join(' | '));
+    assert.ok(names.includes('relu & <b>bold</b>'));
+    const text = await hover(page, await elementId(page, XSS));
+    assert.ok(text.includes(XSS));
+    assert.equal(await page.locator('#nl-hover img').count(), 0);
+    await page.locator('#nl-search input').fill('<img');
+    await page.locator('#nl-search input').press('Enter');
+    await page.locator('#nl-viewport .nl-node.nl-current').waitFor();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('img').count(), 0);
+    await page.locator('#nl-table-toggle').click();
+    assert.ok((await page.locator('#nl-layer-table').textContent())?.includes(XSS));
+    assert.equal(await page.locator('img, #app script').count(), 0);
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(pageErrors(page), []);
+  });
+});
+
+describe('graph webview: standalone HTML', function () {
+  this.timeout(120000);
+  it('opens from a file with no server and renders the model (collapsed-first for ResNet-152)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-html-'));
+    const spec = buildZooModel('resnet152');
+    const file = join(dir, 'resnet152.graph.html');
+    writeFileSync(file, await graphExport(spec, 'html'));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      await page.goto(`file://${file}`);
+      await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
+      const n = await page.locator('#nl-viewport .nl-node').count();
+      assert.ok(n > 10 && n < 200, `${n} elements: collapsed-first`);
+      assert.ok(await page.locator('#nl-viewport .nl-node.nl-block').count() > 0);
+      assert.equal(await page.locator('.nl-menu-item[data-format="html"]').count(), 0);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+});
