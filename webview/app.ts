@@ -137,7 +137,7 @@ export class App {
       },
     });
     this.searchCount = h('span', { class: 'nl-search-count', 'aria-live': 'polite', id: 'nl-search-count' });
-    this.shapesButton = button({ icon: 'symbol-ruler', title: 'Show tensor shapes on edges', id: 'nl-shapes', onClick: () => this.toggleShapes() });
+    this.shapesButton = button({ icon: 'tag', title: 'Show tensor shapes on edges', id: 'nl-shapes', onClick: () => this.toggleShapes() });
     this.tableButton = button({ icon: 'table', title: 'Show the layer table', id: 'nl-table-toggle', onClick: () => this.toggleTable() });
     this.profileButton = button({ icon: 'pulse', label: 'Profile', title: 'Profile this model on a sample image', id: 'nl-profile', onClick: () => this.host.post({ type: 'runProfile' }) });
     this.profileButton.hidden = true;

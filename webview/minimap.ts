@@ -64,7 +64,11 @@ export class Minimap {
   }
 
   setView(v: Box): void {
-    if (!this.layout || this.el.hidden) return;
+    if (!this.layout) return;
+    // Nothing to navigate when the whole graph is on screen.
+    const all = v.x <= 0 && v.y <= 0 && v.x + v.w >= this.layout.width && v.y + v.h >= this.layout.height;
+    this.el.classList.toggle('nl-minimap-idle', all);
+    if (this.el.hidden) return;
     const s = this.scale;
     const x = Math.max(0, v.x * s);
     const y = Math.max(0, v.y * s);

@@ -89,7 +89,7 @@ export class LayerTable {
       const va = col.value(a, d);
       const vb = col.value(b, d);
       const r = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
-      return (r || a.index - b.index) * this.sort.dir;
+      return r * this.sort.dir || a.index - b.index;
     });
     const body = document.createDocumentFragment();
     this.rows.clear();

@@ -20,16 +20,29 @@ export function initialCollapsed(graph: ViewGraph, options: CollapseOptions = {}
   const collapsed = new Set(graph.groups.map((g) => g.id));
   // Everything collapsed: the top-level layers and top-level groups are drawn.
   let drawn = graph.nodes.filter((n) => n.group === null).length + graph.groups.filter((g) => g.parent === null).length;
-  // Open breadth-first (outermost first, model order within a depth) while the budget allows.
-  const queue = graph.groups.filter((g) => g.parent === null).map((g) => g.id);
-  while (queue.length) {
-    const id = queue.shift()!;
-    const g = byId.get(id)!;
-    const cost = g.layers.length + g.groups.length - 1;
-    if (drawn + cost > budget) continue;
-    collapsed.delete(id);
-    drawn += cost;
-    queue.push(...g.groups);
+  // Open one depth at a time (outermost first) while a whole depth fits, so the first view is
+  // uniform (every stage open, every block closed) rather than some blocks open and some not.
+  // Only when not even the outermost depth fits are its groups opened one by one in model order.
+  let level = graph.groups.filter((g) => g.parent === null);
+  let first = true;
+  while (level.length) {
+    const cost = (g: typeof level[number]): number => g.layers.length + g.groups.length - 1;
+    const total = level.reduce((a, g) => a + cost(g), 0);
+    if (drawn + total <= budget) {
+      for (const g of level) collapsed.delete(g.id);
+      drawn += total;
+      level = level.flatMap((g) => g.groups.map((c) => byId.get(c)!));
+      first = false;
+      continue;
+    }
+    if (first) {
+      for (const g of level) {
+        if (drawn + cost(g) > budget) continue;
+        collapsed.delete(g.id);
+        drawn += cost(g);
+      }
+    }
+    break;
   }
   return collapsed;
 }

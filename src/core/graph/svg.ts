@@ -37,7 +37,7 @@ export function graphCss(resolve: ColorResolver = keepVar): string {
 .nl-frame .nl-frame-sum{font-size:10px;fill:${muted};}
 .nl-edge{fill:none;stroke:${edge};stroke-width:1.2;}
 .nl-arrow{fill:${edge};}
-.nl-elabel{font-size:10px;fill:${muted};display:none;}
+.nl-graph .nl-elabel{font-size:10px;fill:${muted};display:none;}
 .nl-graph.nl-shapes .nl-elabel{display:inline;}
 .nl-node.nl-selected .nl-bg{stroke:${focus};stroke-width:2.5;}
 .nl-node.nl-match .nl-bg{fill:${match};}
@@ -74,7 +74,7 @@ export interface SvgOptions {
 /** The inner markup (defs, frames, edges, nodes) for a layout of the graph. */
 export function renderGraphBody(graph: ViewGraph, layout: GraphLayout): string {
   const out: string[] = [];
-  out.push('<defs><marker id="nl-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="nl-arrow" d="M0,0 L8,4 L0,8 z"/></marker></defs>');
+  out.push('<defs><marker id="nl-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path class="nl-arrow" d="M0,0 L8,4 L0,8 z"/></marker></defs>');
   out.push('<g class="nl-frames">');
   for (const id of layout.frames) {
     const g = graph.groups[Number(id.slice(1))];
