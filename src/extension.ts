@@ -2,9 +2,11 @@
 // tfjs, the profiler worker) loads on first use.
 import * as vscode from 'vscode';
 import { registerGraphView } from './host/graphView';
+import { registerProfiler } from './host/profile';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerGraphView(context);
+  registerProfiler(context);
 }
 
 export function deactivate(): void {

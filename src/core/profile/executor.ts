@@ -15,12 +15,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
-export class ProfileCancelledError extends Error {
-  constructor() {
-    super('profile cancelled');
-    this.name = 'ProfileCancelledError';
-  }
-}
+import { ProfileCancelledError } from './errors';
+
+export { ProfileCancelledError };
 
 export interface ExecOptions {
   runs: number;

@@ -1,0 +1,124 @@
+// The profile results page (a VS Code webview, or a standalone HTML file): summary, backend chain,
+// a bar chart of the slowest layers with min-max whiskers, and a sortable table of every layer.
+// Pure string building; the only script sorts the table and posts export requests to the host.
+import type { ProfileResult } from '../../protocol';
+import { bytes, si } from './format';
+import { byTime } from './profileReport';
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const ms = (v: number): string => (v >= 100 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+
+/** SVG bar chart of the `top` slowest layers: bar = median, whisker = min..max. */
+export function profileBarChart(r: ProfileResult, top = 15): string {
+  const rows = byTime(r.layers).slice(0, top);
+  if (rows.length === 0) return '<p>No layers were timed.</p>';
+  const labelW = 210;
+  const chartW = 420;
+  const rowH = 20;
+  const max = Math.max(...rows.map((l) => l.ms.max), 1e-9);
+  const x = (v: number): number => labelW + (v / max) * chartW;
+  const h = rows.length * rowH + 24;
+  const bars = rows.map((l, i) => {
+    const y = i * rowH + 4;
+    const share = r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0;
+    return `<g><title>${esc(l.name)} (${esc(l.className)}): median ${ms(l.ms.median)} ms, min ${ms(l.ms.min)}, max ${ms(l.ms.max)}; ${share.toFixed(1)}% of the layer sum</title>` +
+      `<text x="${labelW - 6}" y="${y + 13}" text-anchor="end" class="lbl">${esc(l.name.length > 30 ? `${l.name.slice(0, 29)}…` : l.name)}</text>` +
+      `<rect x="${labelW}" y="${y + 2}" width="${Math.max(1, x(l.ms.median) - labelW).toFixed(1)}" height="${rowH - 6}" class="bar"/>` +
+      `<line x1="${x(l.ms.min).toFixed(1)}" x2="${x(l.ms.max).toFixed(1)}" y1="${y + rowH / 2 - 1}" y2="${y + rowH / 2 - 1}" class="whisker"/>` +
+      `<text x="${(x(l.ms.max) + 4).toFixed(1)}" y="${y + 13}" class="val">${ms(l.ms.median)} ms · ${share.toFixed(1)}%</text></g>`;
+  }).join('');
+  const axis = `<text x="${labelW}" y="${h - 4}" class="val">0</text><text x="${labelW + chartW}" y="${h - 4}" text-anchor="end" class="val">${ms(max)} ms</text>`;
+  return `<svg class="chart" role="img" aria-label="slowest layers" width="${labelW + chartW + 130}" height="${h}" viewBox="0 0 ${labelW + chartW + 130} ${h}">${bars}${axis}</svg>`;
+}
+
+export interface ProfileHtmlOptions {
+  /** Content-Security-Policy nonce for the inline script and style (webviews need one). */
+  nonce?: string;
+  cspSource?: string;
+  /** Show the export/overlay buttons (they post messages to a VS Code host). */
+  hostButtons?: boolean;
+}
+
+export function profileHtml(r: ProfileResult, o: ProfileHtmlOptions = {}): string {
+  const nonce = o.nonce ?? '';
+  const n = nonce ? ` nonce="${nonce}"` : '';
+  const csp = nonce
+    ? `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">`
+    : '';
+  const e = r.endToEndMs;
+  const sorted = byTime(r.layers);
+  const order = new Map(r.layers.map((l, i) => [l, i]));
+  const rows = sorted.map((l) => {
+    const share = r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0;
+    return `<tr><td data-v="${order.get(l)}">${order.get(l)! + 1}</td><td data-v="${esc(l.name)}">${esc(l.name)}</td><td data-v="${esc(l.className)}">${esc(l.className)}</td>` +
+      `<td data-v="${l.ms.median}">${ms(l.ms.median)}</td><td data-v="${l.ms.min}">${ms(l.ms.min)}</td><td data-v="${l.ms.max}">${ms(l.ms.max)}</td>` +
+      `<td data-v="${share}">${share.toFixed(1)}%</td><td data-v="${l.gflops}">${l.gflops.toFixed(2)}</td>` +
+      `<td data-v="${l.bytes}">${bytes(l.bytes)}</td><td data-v="${l.tensors}">${l.tensors}</td></tr>`;
+  }).join('\n');
+  const chain = (r.backendSteps ?? []).map((s) => `<li class="${s.ok ? 'ok' : 'no'}">${s.ok ? '✓' : '✗'} <b>${esc(s.backend)}</b>: ${esc(s.detail)}</li>`).join('');
+  const preds = r.predictions
+    ? `<ol>${r.predictions.map((p) => `<li>${esc(p.label)} <span class="dim">${(p.probability * 100).toFixed(2)}%</span></li>`).join('')}</ol>`
+    : `<p class="dim">None: ${esc(r.predictionsNote ?? 'random weights')}.</p>`;
+  const buttons = o.hostButtons
+    ? `<div class="buttons"><button data-cmd="export" data-format="json">Export JSON</button><button data-cmd="export" data-format="csv">Export CSV</button>` +
+      `<button data-cmd="export" data-format="md">Export Markdown</button><button data-cmd="overlay">Show on graph</button></div>`
+    : '';
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">${csp}<title>Profile: ${esc(r.model)}</title>
+<style${n}>
+body{font-family:var(--vscode-font-family,system-ui,sans-serif);font-size:var(--vscode-font-size,13px);color:var(--vscode-foreground,#222);background:var(--vscode-editor-background,#fff);padding:0 16px 24px}
+h1{font-size:1.4em;margin:14px 0 6px}h2{font-size:1.1em;margin:18px 0 6px}
+.dim{opacity:.7}.summary td{padding:1px 12px 1px 0}.summary td:first-child{opacity:.7}
+ul.chain{list-style:none;padding:0;margin:0}ul.chain li.no{opacity:.7}
+.chart .bar{fill:var(--vscode-charts-blue,#3b82f6)}.chart .whisker{stroke:var(--vscode-foreground,#222);stroke-width:1.5}
+.chart text{fill:var(--vscode-foreground,#222);font-size:11px}.chart .val{opacity:.75}
+table.layers{border-collapse:collapse;margin-top:6px}table.layers th,table.layers td{padding:2px 8px;text-align:right;border-bottom:1px solid var(--vscode-panel-border,#ddd)}
+table.layers th{cursor:pointer;user-select:none;position:sticky;top:0;background:var(--vscode-editor-background,#fff)}
+table.layers td:nth-child(2),table.layers td:nth-child(3),table.layers th:nth-child(2),table.layers th:nth-child(3){text-align:left}
+.buttons{margin:10px 0}.buttons button{margin-right:6px;color:var(--vscode-button-foreground);background:var(--vscode-button-background);border:none;padding:4px 10px;cursor:pointer}
+</style></head><body>
+<h1>Profile: ${esc(r.model)}</h1>
+${buttons}
+<table class="summary">
+<tr><td>backend</td><td>${esc(r.backendLabel ?? r.backend)}</td></tr>
+<tr><td>image</td><td>${esc(r.image.replace(/^.*[/\\]/, ''))}${r.input ? ` → ${r.input.slice(1).join('×')}` : ''}${r.preprocessing ? `, ${esc(r.preprocessing)} preprocessing` : ''}</td></tr>
+<tr><td>weights</td><td>${r.weights}</td></tr>
+<tr><td>end to end</td><td>median <b>${ms(e.median)} ms</b> (min ${ms(e.min)}, max ${ms(e.max)}), ${r.runs} run${r.runs === 1 ? '' : 's'} after ${r.warmup} warm-up${r.flops ? `; ${si(r.flops)}FLOPs at ${(r.gflops ?? 0).toFixed(1)} GFLOP/s` : ''}</td></tr>
+<tr><td>sum of layers</td><td>${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} × end to end (profiling overhead)</td></tr>
+<tr><td>peak memory</td><td>${bytes(r.peakBytes)} during predict</td></tr>
+</table>
+${chain ? `<h2>Backend chain</h2><ul class="chain">${chain}</ul>` : ''}
+<h2>Slowest layers</h2>
+${profileBarChart(r)}
+<h2>All ${r.layers.length} layers</h2>
+<table class="layers" id="layers"><thead><tr><th>#</th><th>layer</th><th>class</th><th>median ms</th><th>min</th><th>max</th><th>share</th><th>GFLOP/s</th><th>allocated</th><th>tensors</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+<h2>Predictions</h2>
+${preds}
+<script${n}>
+(function () {
+  var vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : null;
+  document.querySelectorAll('button[data-cmd]').forEach(function (b) {
+    b.addEventListener('click', function () { if (vscode) vscode.postMessage({ type: b.dataset.cmd, format: b.dataset.format }); });
+  });
+  var table = document.getElementById('layers');
+  var dir = {};
+  table.querySelectorAll('th').forEach(function (th, col) {
+    th.addEventListener('click', function () {
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var desc = dir[col] = !dir[col];
+      rows.sort(function (a, b) {
+        var x = a.cells[col].dataset.v, y = b.cells[col].dataset.v;
+        var nx = Number(x), ny = Number(y);
+        var c = isNaN(nx) || isNaN(ny) ? String(x).localeCompare(String(y)) : nx - ny;
+        return desc ? -c : c;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+})();
+</script>
+</body></html>`;
+}

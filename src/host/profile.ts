@@ -1,0 +1,122 @@
+// "NetLens: Profile Model with Image..." (netlens.profileModel). Runs in the extension host but
+// does no profiling here: it picks a model and an image, hands the job to the profiler process
+// (src/worker/client.ts), shows stages in a cancellable progress notification, then opens the
+// results page and asks the graph view to draw the overlay (SHOW_PROFILE_COMMAND).
+//
+// Arguments: none (palette: pick both), a model (zoo name string, or the Uri of a model file, as the
+// graph toolbar and model tree pass), or an image Uri (explorer context menu on .png/.jpg: pick the
+// model). Settings: netlens.backend, netlens.profile.runs, netlens.profile.warmup, netlens.nodePath.
+import * as vscode from 'vscode';
+import { basename, extname } from 'node:path';
+import { ProfileBackendRequest, SHOW_PROFILE_COMMAND } from '../protocol';
+import { ZOO } from '../core/zoo';
+import { NetLensError } from '../core/ir/types';
+import { ProfileCancelledError } from '../core/profile/errors';
+import { ProfilerClient, ProfilerCrashError } from '../worker/client';
+import { ProfilePanel } from './profilePanel';
+
+export const PROFILE_COMMAND = 'netlens.profileModel';
+const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
+const SAMPLES = [
+  { file: 'chelsea.png', label: 'Chelsea the cat', detail: '451×300 PNG, CC0' },
+  { file: 'coffee.png', label: 'A coffee cup', detail: '600×400 PNG, CC0' },
+  { file: 'rocket.jpg', label: 'DSCOVR launch on Falcon 9', detail: '640×427 JPEG, public domain' },
+];
+
+function asPath(arg: unknown): string | undefined {
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (arg && typeof arg === 'object' && 'fsPath' in arg && typeof (arg as { fsPath: unknown }).fsPath === 'string') return (arg as { fsPath: string }).fsPath;
+  return undefined;
+}
+
+async function pickModel(): Promise<string | undefined> {
+  const items: (vscode.QuickPickItem & { value?: string })[] = [
+    ...ZOO.map((z) => ({ label: z.title, description: z.name, detail: z.description, value: z.name })),
+    { label: '$(folder-opened) Model file...', description: '.json, .keras, .h5' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Profile which model?', matchOnDescription: true, matchOnDetail: true });
+  if (!pick) return undefined;
+  if (pick.value) return pick.value;
+  const uri = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Keras / tfjs models': ['json', 'keras', 'h5'] }, title: 'Model to profile' });
+  return uri?.[0]?.fsPath;
+}
+
+async function pickImage(context: vscode.ExtensionContext): Promise<string | undefined> {
+  const items: (vscode.QuickPickItem & { value?: string })[] = [
+    ...SAMPLES.map((s) => ({ label: s.label, description: s.file, detail: `bundled sample, ${s.detail}`, value: context.asAbsolutePath(`media/samples/${s.file}`) })),
+    { label: '$(file-media) Image file...', description: '.png, .jpg' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Profile against which image?' });
+  if (!pick) return undefined;
+  if (pick.value) return pick.value;
+  const uri = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, title: 'Image to profile against' });
+  return uri?.[0]?.fsPath;
+}
+
+export function registerProfiler(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('NetLens Profiler');
+  let client: ProfilerClient | undefined;
+  let clientKey = '';
+  const getClient = (): ProfilerClient => {
+    const nodePath = vscode.workspace.getConfiguration('netlens').get<string>('nodePath')?.trim() || undefined;
+    const key = nodePath ?? '';
+    if (!client || key !== clientKey) {
+      client?.dispose();
+      client = new ProfilerClient({ workerPath: context.asAbsolutePath('dist/worker.js'), nodePath });
+      clientKey = key;
+    }
+    return client;
+  };
+  context.subscriptions.push(output, { dispose: () => client?.dispose() });
+
+  context.subscriptions.push(vscode.commands.registerCommand(PROFILE_COMMAND, async (arg?: unknown) => {
+    try {
+      let model: string | undefined;
+      let image: string | undefined;
+      const path = asPath(arg);
+      if (path && IMAGE_EXT.has(extname(path).toLowerCase())) image = path;
+      else if (path) model = path;
+      else if (typeof arg === 'string' && arg) model = arg;
+      model ??= await pickModel();
+      if (!model) return;
+      image ??= await pickImage(context);
+      if (!image) return;
+
+      const cfg = vscode.workspace.getConfiguration('netlens');
+      const backend = cfg.get<ProfileBackendRequest>('backend', 'auto');
+      const runs = Math.max(1, Math.floor(cfg.get<number>('profile.runs', 5)));
+      const warmup = Math.max(0, Math.floor(cfg.get<number>('profile.warmup', 1)));
+      const title = `Profiling ${basename(model)} against ${basename(image)}`;
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        return getClient().profile({ model: model!, image: image!, backend, runs, warmup }, {
+          signal: abort.signal,
+          onProgress: (stage, message, fraction) => {
+            const pct = Math.round(fraction * 100);
+            progress.report({ message: `${stage}: ${message}`, increment: Math.max(0, pct - reported) });
+            reported = Math.max(reported, pct);
+          },
+        });
+      });
+      output.appendLine(`${new Date().toISOString()} ${result.model} on ${result.backendLabel ?? result.backend}: ` +
+        `${result.endToEndMs.median.toFixed(2)} ms end to end, overhead ${result.overhead.toFixed(3)}`);
+      for (const s of result.backendSteps ?? []) output.appendLine(`  ${s.ok ? 'ok' : 'no'} ${s.backend}: ${s.detail}`);
+      ProfilePanel.show(model, result);
+      if ((await vscode.commands.getCommands(true)).includes(SHOW_PROFILE_COMMAND)) {
+        await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, model, result);
+      }
+    } catch (e) {
+      if (e instanceof ProfileCancelledError) {
+        void vscode.window.showInformationMessage('NetLens: profile cancelled.');
+      } else if (e instanceof ProfilerCrashError || e instanceof NetLensError) {
+        output.appendLine(`error: ${e.message}`);
+        void vscode.window.showErrorMessage(`NetLens: ${e.message}`);
+      } else {
+        output.appendLine(`internal error: ${(e as Error)?.stack ?? e}`);
+        void vscode.window.showErrorMessage(`NetLens profiler failed: ${(e as Error)?.message ?? e} (details in the "NetLens Profiler" output)`);
+      }
+    }
+  }));
+}

@@ -1,0 +1,60 @@
+// The profiler process: forked by the extension host (src/worker/client.ts), it loads tfjs, runs
+// one profile at a time and answers over the IPC channel with the messages in src/protocol.ts.
+// Keeping tfjs here keeps the editor responsive, lets a crash or out-of-memory take down only this
+// process, and lets native backends run under a system Node.js (netlens.nodePath).
+import type { HostToWorker, WorkerToHost } from '../protocol';
+import { NetLensError } from '../core/ir/types';
+import { loadModel } from '../core/io/loadModel';
+import { profileModel, ProfileCancelledError } from '../core/profile/profile';
+
+function send(msg: WorkerToHost): void {
+  process.send?.(msg);
+}
+
+let current: { id: number; abort: AbortController } | undefined;
+const queue: Extract<HostToWorker, { type: 'profile' }>[] = [];
+
+async function run(job: Extract<HostToWorker, { type: 'profile' }>): Promise<void> {
+  const abort = new AbortController();
+  current = { id: job.id, abort };
+  const { request } = job;
+  try {
+    send({ type: 'progress', id: job.id, stage: 'model', message: `loading ${request.model}`, fraction: 0 });
+    const spec = await loadModel(request.model);
+    const result = await profileModel(spec, request.image, {
+      backend: request.backend, runs: request.runs, warmup: request.warmup, signal: abort.signal,
+      wasmDir: process.env.NETLENS_WASM_DIR || undefined,
+      onProgress: (stage, message, fraction) => send({ type: 'progress', id: job.id, stage, message, fraction }),
+    });
+    send({ type: 'result', id: job.id, result });
+  } catch (e) {
+    if (e instanceof ProfileCancelledError) send({ type: 'cancelled', id: job.id });
+    else if (e instanceof NetLensError) send({ type: 'error', id: job.id, message: e.message, userError: true });
+    else send({ type: 'error', id: job.id, message: String((e as Error)?.message ?? e), userError: false, stack: (e as Error)?.stack });
+  } finally {
+    current = undefined;
+  }
+}
+
+async function drain(): Promise<void> {
+  while (!current && queue.length) await run(queue.shift()!);
+}
+
+process.on('message', (msg: HostToWorker) => {
+  if (msg.type === 'profile') {
+    queue.push(msg);
+    void drain();
+  } else if (msg.type === 'cancel') {
+    if (current?.id === msg.id) current.abort.abort();
+    const i = queue.findIndex((q) => q.id === msg.id);
+    if (i >= 0) {
+      queue.splice(i, 1);
+      send({ type: 'cancelled', id: msg.id });
+    }
+  }
+});
+
+// The host going away closes the channel: nothing left to do for.
+process.on('disconnect', () => process.exit(0));
+
+send({ type: 'ready', pid: process.pid, node: process.version });
