@@ -61,6 +61,13 @@ async function initWasm(opts: BackendOptions): Promise<{ ok: boolean; detail: st
     const ok = await tf.setBackend('wasm');
     return { ok, detail: ok ? wasmState.label : 'wasm backend could not be selected' };
   }
+  if (tf.findBackend('wasm')) {
+    // Someone in this process initialised wasm already: use it as it is, and say so.
+    const ok = await tf.setBackend('wasm');
+    const n = wasm.getThreadsCount();
+    wasmState = { label: `wasm (${n} thread${n === 1 ? '' : 's'}, initialised before the profiler)` };
+    return { ok, detail: wasmState.label };
+  }
   const dir = opts.wasmDir ?? defaultWasmDir();
   const missing = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']
     .filter((f) => !existsSync(join(dir, f)));

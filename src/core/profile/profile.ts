@@ -97,7 +97,10 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
     });
     say('report', 'summarising', 0.99);
     const byName = new Map(analysis.layers.map((l) => [l.name, l]));
-    const layers: ProfileLayer[] = exec.layers.map((l) => {
+    // Report in the IR's layer order (tfjs executes in its own topological order, by depth).
+    const irIndex = new Map(analysis.layers.map((l, i) => [l.name, i]));
+    const ordered = [...exec.layers].sort((a, b) => (irIndex.get(a.name) ?? 1e9) - (irIndex.get(b.name) ?? 1e9));
+    const layers: ProfileLayer[] = ordered.map((l) => {
       const ms = spread(l.times);
       const flops = byName.get(l.name)?.flops ?? 0;
       return {

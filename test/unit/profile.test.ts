@@ -1,0 +1,194 @@
+// The profiler end to end in this process: lenet5, mnist_cnn and resnet50 against the sample
+// photos on wasm and cpu. Checked: every layer (all but the InputLayer) timed with positive
+// times and a sane spread; the sum of per-layer medians within the stated bound of the end-to-end
+// median; tensor count restored; memory figures; cancellation; predictions only with real weights.
+//
+// Stated bound for tests: 0.25 <= sum of layer medians / end-to-end median <= 1.5 with few runs on
+// a shared 2-core machine (the benchmark, with more runs, measures and reports the real ratio
+// against the 1.15 target). The lower limit catches an executor that skips work.
+// resnet50 on the pure-JS cpu backend takes ~60 s for one profile here; it runs when
+// NETLENS_SLOW_TESTS=1, and resnet50 on wasm always runs.
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { analyzeModel } from '../../src/core/analysis/analyze';
+import { ModelSpec, NamedWeight } from '../../src/core/ir/types';
+import { buildZooModel } from '../../src/core/zoo';
+import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
+import { selectBackend } from '../../src/core/profile/backends';
+import { profileModel, ProfileCancelledError, spread, topK } from '../../src/core/profile/profile';
+import type { ProfileResult } from '../../src/protocol';
+import { SAMPLES } from './profile.image.test';
+
+const BOUND = { low: 0.25, high: 1.5 };
+
+function checkResult(r: ProfileResult, spec: ModelSpec, backend: string, runs: number): void {
+  const a = analyzeModel(spec.model);
+  const expected = a.layers.filter((l) => l.className !== 'InputLayer');
+  assert.equal(r.backend, backend);
+  assert.equal(r.model, spec.name);
+  assert.equal(r.runs, runs);
+  assert.deepEqual(r.layers.map((l) => l.name), expected.map((l) => l.name), 'every layer, in model order');
+  assert.deepEqual(r.layers.map((l) => l.className), expected.map((l) => l.className));
+  for (const l of r.layers) {
+    assert.ok(l.ms.median > 0 && l.ms.min > 0, `${l.name} timed: ${JSON.stringify(l.ms)}`);
+    assert.ok(l.ms.min <= l.ms.median && l.ms.median <= l.ms.max, `${l.name} spread ordered`);
+    assert.ok(l.tensors >= 1 && l.bytes > 0, `${l.name} allocates its output: ${l.bytes} B, ${l.tensors} tensors`);
+    const flops = a.layers.find((x) => x.name === l.name)!.flops;
+    assert.ok(Math.abs(l.gflops - flops / (l.ms.median * 1e6)) < 1e-9 * Math.max(1, l.gflops), `${l.name} GFLOP/s from analyser FLOPs`);
+  }
+  // A layer allocates at least its output (float32).
+  for (const l of expected) {
+    const out = l.outputShape.reduce<number>((p, d) => p * (d ?? 1), 1) * 4;
+    const got = r.layers.find((x) => x.name === l.name)!;
+    assert.ok(got.bytes >= out, `${l.name}: ${got.bytes} B allocated < output ${out} B`);
+  }
+  assert.ok(r.endToEndMs.median > 0 && r.endToEndMs.min <= r.endToEndMs.median && r.endToEndMs.median <= r.endToEndMs.max);
+  assert.ok(Math.abs(r.sumLayerMs - r.layers.reduce((s, l) => s + l.ms.median, 0)) < 1e-9);
+  assert.ok(Math.abs(r.overhead - r.sumLayerMs / r.endToEndMs.median) < 1e-12);
+  assert.ok(r.overhead >= BOUND.low && r.overhead <= BOUND.high, `sum of layers / end to end = ${r.overhead.toFixed(3)} outside [${BOUND.low}, ${BOUND.high}]`);
+  // Peak during predict holds at least the weights and the input.
+  assert.ok(r.peakBytes >= a.totals.weightBytes + a.layers[0].activationBytes, `peak ${r.peakBytes} < weights ${a.totals.weightBytes}`);
+  assert.equal(r.weights, 'random');
+  assert.equal(r.predictions, null);
+  assert.match(r.predictionsNote ?? '', /random weights/);
+  assert.equal(r.flops, a.totals.flops);
+}
+
+async function profileChecked(name: string, image: string, backend: 'wasm' | 'cpu', runs: number, warmup: number): Promise<ProfileResult> {
+  const spec = buildZooModel(name);
+  const before = tf.memory().numTensors;
+  const r = await profileModel(spec, join(SAMPLES, image), { backend, runs, warmup });
+  assert.equal(tf.memory().numTensors, before, 'tensor count restored after the profile');
+  checkResult(r, spec, backend, runs);
+  return r;
+}
+
+describe('profile: executor', function () {
+  this.timeout(240_000);
+  after(async () => { await tf.setBackend('cpu'); });
+
+  describe('on wasm', () => {
+    it('lenet5 against chelsea.png', async () => {
+      const r = await profileChecked('lenet5', 'chelsea.png', 'wasm', 20, 2);
+      assert.deepEqual(r.input, [null, 32, 32, 1]);
+      assert.equal(r.preprocessing, 'grayscale01');
+      assert.match(r.backendLabel ?? '', /^wasm \(SIMD/);
+    });
+    it('mnist_cnn against coffee.png', async () => {
+      const r = await profileChecked('mnist_cnn', 'coffee.png', 'wasm', 10, 2);
+      assert.deepEqual(r.input, [null, 28, 28, 1]);
+    });
+    it('resnet50 against rocket.jpg', async () => {
+      const r = await profileChecked('resnet50', 'rocket.jpg', 'wasm', 3, 1);
+      assert.equal(r.layers.length, 176);
+      assert.equal(r.preprocessing, 'caffe');
+      // The convolutions dominate: they take most of the time.
+      const conv = r.layers.filter((l) => l.className === 'Conv2D').reduce((s, l) => s + l.ms.median, 0);
+      assert.ok(conv / r.sumLayerMs > 0.5, `Conv2D share ${conv / r.sumLayerMs}`);
+    });
+  });
+
+  describe('on cpu', () => {
+    it('lenet5 against rocket.jpg', async () => { await profileChecked('lenet5', 'rocket.jpg', 'cpu', 10, 2); });
+    it('mnist_cnn against chelsea.png', async () => { await profileChecked('mnist_cnn', 'chelsea.png', 'cpu', 3, 1); });
+    (process.env.NETLENS_SLOW_TESTS === '1' ? it : it.skip)('resnet50 against coffee.png (slow: NETLENS_SLOW_TESTS=1)', async () => {
+      await profileChecked('resnet50', 'coffee.png', 'cpu', 1, 0);
+    });
+  });
+
+  it('runs the threaded wasm build with one thread per CPU and computes what the cpu backend computes', async () => {
+    const choice = await selectBackend('wasm');
+    const threads = wasm.getThreadsCount();
+    if (/threaded build/.test(choice.label)) {
+      assert.equal(threads, Math.min(require('node:os').cpus().length, 8));
+    } else {
+      assert.match(choice.label, /1 thread/); // fell back, and says why
+    }
+    // Same weights on both backends: take them from a cpu-built model.
+    await tf.setBackend('cpu');
+    const spec = buildZooModel('mnist_cnn');
+    const m = await buildTfjsModel(spec);
+    const weights: NamedWeight[] = m.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: w.read().dataSync() as Float32Array }));
+    const x = tf.randomUniform([1, 28, 28, 1], 0, 1, 'float32', 7);
+    const xs = x.dataSync().slice();
+    const yCpu = (m.predict(x) as tf.Tensor).dataSync().slice();
+    tf.dispose([x]);
+    m.dispose();
+    await selectBackend('wasm');
+    const mw = await buildTfjsModel({ ...spec, weights });
+    const xw = tf.tensor(xs, [1, 28, 28, 1]);
+    const yWasm = (mw.predict(xw) as tf.Tensor).dataSync();
+    for (let i = 0; i < yCpu.length; i++) assert.ok(Math.abs(yCpu[i] - yWasm[i]) < 1e-4, `output ${i}: cpu ${yCpu[i]} wasm ${yWasm[i]}`);
+    tf.dispose([xw]);
+    mw.dispose();
+  });
+
+  it('cancels within a second and frees what it allocated', async () => {
+    const spec = buildZooModel('resnet50');
+    const abort = new AbortController();
+    const before = tf.memory().numTensors;
+    let abortedAt = 0;
+    const p = profileModel(spec, join(SAMPLES, 'chelsea.png'), {
+      backend: 'wasm', runs: 50, warmup: 0, signal: abort.signal,
+      onProgress: (stage) => {
+        if (stage === 'layers' && !abortedAt) { abortedAt = performance.now(); abort.abort(); }
+      },
+    });
+    await assert.rejects(p, (e: unknown) => e instanceof ProfileCancelledError);
+    const took = performance.now() - abortedAt;
+    assert.ok(abortedAt > 0, 'the profile reached the timed layers');
+    assert.ok(took < 1000, `cancel took ${took.toFixed(0)} ms`);
+    assert.equal(tf.memory().numTensors, before, 'tensors freed after cancel');
+  });
+
+  it('gives top-5 classes with loaded weights and labels, from the model output', async () => {
+    await tf.setBackend('cpu');
+    const spec = buildZooModel('lenet5');
+    const m = await buildTfjsModel(spec);
+    const weights: NamedWeight[] = m.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: w.read().dataSync() as Float32Array }));
+    m.dispose();
+    const labels = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+    const r = await profileModel({ ...spec, weights, labels }, join(SAMPLES, 'chelsea.png'), { backend: 'cpu', runs: 1, warmup: 0 });
+    assert.equal(r.weights, 'loaded');
+    assert.ok(r.predictions);
+    assert.equal(r.predictions!.length, 5);
+    assert.equal(r.predictionsNote, undefined);
+    for (let i = 1; i < 5; i++) assert.ok(r.predictions![i - 1].probability >= r.predictions![i].probability);
+    for (const p of r.predictions!) assert.ok(labels.includes(p.label));
+    // The same weights and input through model.predict give the same top class.
+    const again = await buildTfjsModel({ ...spec, weights });
+    const { readImage } = await import('../../src/core/profile/image');
+    const { imageToInput } = await import('../../src/core/profile/preprocess');
+    const x = imageToInput(readImage(join(SAMPLES, 'chelsea.png')), 32, 32, 1, 'grayscale01');
+    const y = (again.predict(x) as tf.Tensor).dataSync();
+    assert.equal(r.predictions![0].label, labels[y.indexOf(Math.max(...y))]);
+    assert.ok(Math.abs(r.predictions![0].probability - Math.max(...y)) < 1e-5);
+    tf.dispose(x);
+    again.dispose();
+  });
+
+  it('refuses bad run counts and images before touching a backend', async () => {
+    const spec = buildZooModel('lenet5');
+    await assert.rejects(profileModel(spec, join(SAMPLES, 'chelsea.png'), { runs: 0 }), /runs must be an integer from 1/);
+    await assert.rejects(profileModel(spec, join(SAMPLES, 'LICENSE.md'), { runs: 1 }), /LICENSE\.md is not a PNG or JPEG image/);
+  });
+});
+
+describe('profile: statistics', () => {
+  it('spread gives the median of odd and even counts, min and max', () => {
+    assert.deepEqual(spread([3, 1, 2]), { median: 2, min: 1, max: 3 });
+    assert.deepEqual(spread([4, 1, 3, 2]), { median: 2.5, min: 1, max: 4 });
+    assert.deepEqual(spread([5]), { median: 5, min: 5, max: 5 });
+  });
+  it('topK softmaxes logits and keeps probabilities as they are', () => {
+    const probs = new Float32Array([0.1, 0.6, 0.3]);
+    assert.deepEqual(topK(probs, ['a', 'b', 'c'], 2).map((p) => p.label), ['b', 'c']);
+    assert.ok(Math.abs(topK(probs, undefined, 1)[0].probability - 0.6) < 1e-6);
+    const logits = new Float32Array([2, -1, 0]);
+    const t = topK(logits, undefined, 3);
+    assert.deepEqual(t.map((p) => p.label), ['class 0', 'class 2', 'class 1']);
+    assert.ok(Math.abs(t.reduce((s, p) => s + p.probability, 0) - 1) < 1e-6);
+  });
+});
