@@ -19,7 +19,7 @@ import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
 import { selectBackend } from '../../src/core/profile/backends';
 import { profileModel, ProfileCancelledError, spread, topK } from '../../src/core/profile/profile';
 import type { ProfileResult } from '../../src/protocol';
-import { SAMPLES } from './profile.image.test';
+import { SAMPLES } from './profileFixtures';
 
 const BOUND = { low: 0.25, high: 1.5 };
 

@@ -43,6 +43,11 @@ export function defaultWasmDir(): string {
   return dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
 }
 
+/** Whether a backend has an instance, without starting its initialisation as tf.findBackend does. */
+export function initialised(name: string): boolean {
+  return Boolean((tf.engine() as unknown as { registry: Record<string, unknown> }).registry[name]);
+}
+
 let wasmState: { label: string } | { error: string } | undefined;
 let nativeLabel: string | undefined;
 
@@ -61,7 +66,7 @@ async function initWasm(opts: BackendOptions): Promise<{ ok: boolean; detail: st
     const ok = await tf.setBackend('wasm');
     return { ok, detail: ok ? wasmState.label : 'wasm backend could not be selected' };
   }
-  if (tf.findBackend('wasm')) {
+  if (initialised('wasm')) {
     // Someone in this process initialised wasm already: use it as it is, and say so.
     const ok = await tf.setBackend('wasm');
     const n = wasm.getThreadsCount();

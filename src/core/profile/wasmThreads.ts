@@ -133,9 +133,12 @@ export async function initThreadedWasm(setBackend: () => Promise<boolean>, wasmM
     cleanup();
     throw new Error(problem ?? 'the threaded wasm module failed to initialise');
   }
+  // The module exists now; should tfjs ever re-run the factory (it does when the active backend is
+  // removed), it must get the stock single-threaded build, which needs none of the patches.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   // XNNPACK's pool threads run for the life of the module and Emscripten refs the worker_threads
   // that run a pthread: unref them so they never keep a finished CLI process alive.
-  const pthread = (tf.findBackend('wasm') as unknown as { wasm?: { PThread?: { runningWorkers?: { unref?: () => void }[] } } })?.wasm?.PThread;
+  const pthread = ((tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm as unknown as { wasm?: { PThread?: { runningWorkers?: { unref?: () => void }[] } } })?.wasm?.PThread;
   for (const w of pthread?.runningWorkers ?? []) w.unref?.();
   return { threads: wasmModule.getThreadsCount(), cleanup };
 }
