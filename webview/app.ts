@@ -73,6 +73,8 @@ export class App {
   private canvas!: HTMLElement;
   private svg!: SVGSVGElement;
   private vp!: SVGGElement;
+  /** Holds the SVG at graph size; pan and zoom move it with a compositor transform (no repaint). */
+  private stage!: HTMLElement;
   private hover!: HTMLElement;
   private details!: HTMLElement;
   private legend!: HTMLElement;
@@ -178,10 +180,12 @@ export class App {
     this.vp = document.createElementNS(SVG_NS, 'g');
     this.vp.setAttribute('id', 'nl-viewport');
     this.svg.append(this.vp);
+    this.stage = h('div', { class: 'nl-stage' });
+    this.stage.append(this.svg);
     this.legend = h('div', { class: 'nl-legend', id: 'nl-legend' });
     this.status = h('div', { class: 'nl-status', role: 'status', 'aria-live': 'polite' });
     this.minimap = new Minimap((x, y) => this.centerOn(x, y));
-    this.canvas.append(this.svg, this.legend, this.minimap.el, this.status);
+    this.canvas.append(this.stage, this.legend, this.minimap.el, this.status);
     this.details = h('aside', { class: 'nl-details', id: 'nl-details', hidden: '', 'aria-label': 'Layer details' });
     const main = h('div', { class: 'nl-main' }, this.canvas, this.details);
     this.table = new LayerTable((name) => this.selectLayer(name, { reveal: true, center: true, details: false }));
@@ -198,6 +202,7 @@ export class App {
   // ---- model ----------------------------------------------------------------------------------
 
   async load(o: { modelArg: string; spec: GraphSpec; batch: number; settings: GraphSettings; layouts: GraphLayout[]; canProfile: boolean; profile: ProfileResult | null }): Promise<void> {
+    performance.mark('nl-model');
     this.modelArg = o.modelArg;
     this.spec = o.spec;
     this.settings = o.settings;
@@ -219,6 +224,7 @@ export class App {
     this.colorSelect.setValue(this.colorBy);
     setPressed(this.shapesButton, this.showShapes);
     this.svg.classList.toggle('nl-shapes', this.showShapes);
+    performance.mark('nl-analysed');
     this.renderHeader();
     this.table.setData(this.graph, this.profile);
     await this.relayout({ initial: true });
@@ -312,17 +318,22 @@ export class App {
   }
 
   private render(layout: GraphLayout): void {
+    performance.mark('nl-render');
     this.layout = layout;
     this.probe.renders++;
     this.hideHover();
     // renderGraphBody escapes every model string; this is the only markup insertion.
     this.vp.innerHTML = renderGraphBody(this.graph, layout);
+    this.svg.setAttribute('width', String(layout.width));
+    this.svg.setAttribute('height', String(layout.height));
+    this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     this.elements.clear();
     for (const el of Array.from(this.vp.querySelectorAll<SVGGElement>('[data-id]'))) this.elements.set(el.getAttribute('data-id')!, el);
     this.applyColors();
     this.applySelection();
     this.applyMatches();
     this.applyTransform();
+    performance.mark('nl-rendered');
   }
 
   /** The element drawn for a layer: itself or the collapsed block that holds it. */
@@ -419,9 +430,26 @@ export class App {
     requestAnimationFrame(() => {
       this.transformQueued = false;
       const { x, y, k } = this.view;
-      this.vp.setAttribute('transform', `translate(${x.toFixed(2)},${y.toFixed(2)}) scale(${k.toFixed(5)})`);
+      this.stage.style.transform = `translate(${x.toFixed(2)}px, ${y.toFixed(2)}px) scale(${k.toFixed(5)})`;
       this.minimap.setView(this.visibleRect());
+      if (k !== this.rasterK) this.scheduleSharpen();
     });
+  }
+
+  private rasterK = 1;
+  private sharpenTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * A composited layer keeps the resolution it was drawn at; once zooming pauses, drop and restore
+   * the layer hint so the text is drawn again at the new scale.
+   */
+  private scheduleSharpen(): void {
+    clearTimeout(this.sharpenTimer);
+    this.sharpenTimer = setTimeout(() => {
+      this.rasterK = this.view.k;
+      this.stage.style.willChange = 'auto';
+      requestAnimationFrame(() => requestAnimationFrame(() => { this.stage.style.willChange = 'transform'; }));
+    }, 200);
   }
 
   /** The graph-space rectangle on screen. */
@@ -498,18 +526,19 @@ export class App {
 
   private wireCanvas(): void {
     let drag: { x: number; y: number; vx: number; vy: number; moved: boolean; id: number } | null = null;
-    this.svg.addEventListener('pointerdown', (e) => {
+    this.canvas.addEventListener('pointerdown', (e) => {
+      if ((e.target as Element).closest('.nl-minimap, .nl-legend')) return;
       if (e.button !== 0) return;
       drag = { x: e.clientX, y: e.clientY, vx: this.view.x, vy: this.view.y, moved: false, id: e.pointerId };
     });
-    this.svg.addEventListener('pointermove', (e) => {
+    this.canvas.addEventListener('pointermove', (e) => {
       if (drag && e.pointerId === drag.id) {
         const dx = e.clientX - drag.x;
         const dy = e.clientY - drag.y;
         if (!drag.moved && Math.abs(dx) + Math.abs(dy) > 4) {
           drag.moved = true;
-          this.svg.setPointerCapture(e.pointerId);
-          this.svg.classList.add('nl-dragging');
+          this.canvas.setPointerCapture(e.pointerId);
+          this.canvas.classList.add('nl-dragging');
           this.hideHover();
         }
         if (drag.moved) {
@@ -525,12 +554,12 @@ export class App {
       if (!drag || e.pointerId !== drag.id) return;
       const wasDrag = drag.moved;
       drag = null;
-      this.svg.classList.remove('nl-dragging');
+      this.canvas.classList.remove('nl-dragging');
       if (!wasDrag && e.type === 'pointerup') this.onClick(e);
     };
-    this.svg.addEventListener('pointerup', end);
-    this.svg.addEventListener('pointercancel', end);
-    this.svg.addEventListener('pointerleave', () => this.hideHover());
+    this.canvas.addEventListener('pointerup', end);
+    this.canvas.addEventListener('pointercancel', end);
+    this.canvas.addEventListener('pointerleave', () => this.hideHover());
     this.canvas.addEventListener('wheel', (e) => {
       e.preventDefault();
       const r = this.canvas.getBoundingClientRect();

@@ -10,6 +10,7 @@ const probe: Probe = { layouts: 0, renders: 0 };
 (window as unknown as { __netlens: Probe }).__netlens = probe;
 
 function start(): void {
+  performance.mark('nl-start');
   const root = document.getElementById('app');
   if (!root) return;
   const dataEl = document.getElementById('netlens-data');

@@ -2,7 +2,7 @@
 // drag in it to move the view. Shown only when the graph does not fit on screen.
 import type { Box, GraphLayout } from '../src/core/graph/layout';
 
-const MAX_W = 150;
+const MAX_W = 120;
 
 export class Minimap {
   readonly el: HTMLElement;
@@ -33,7 +33,7 @@ export class Minimap {
 
   draw(layout: GraphLayout, colorOf: (id: string) => string, view: DOMRect): void {
     this.layout = layout;
-    const maxH = Math.max(80, view.height * 0.6);
+    const maxH = Math.max(80, view.height * 0.45);
     this.scale = Math.min(MAX_W / layout.width, maxH / layout.height);
     const w = Math.max(1, Math.round(layout.width * this.scale));
     const hgt = Math.max(1, Math.round(layout.height * this.scale));

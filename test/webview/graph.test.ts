@@ -173,6 +173,14 @@ describe('graph webview (Chromium)', function () {
     const fitK = await k();
     const l = await page.evaluate(() => (window as unknown as { __netlens: { app: { layout: { width: number; height: number } } } }).__netlens.app.layout);
     assert.ok(Math.abs(fitK - Math.min(c.width / l.width, c.height / l.height) * 0.98) < 1e-3);
+    // Dragging empty canvas pans by the distance dragged.
+    const v0 = await page.evaluate(() => ({ ...(window as unknown as { __netlens: { app: { view: { x: number; y: number } } } }).__netlens.app.view }));
+    await page.mouse.move(c.x + 20, c.y + c.height - 60);
+    await page.mouse.down();
+    await page.mouse.move(c.x + 80, c.y + c.height - 160, { steps: 5 });
+    await page.mouse.up();
+    const v1 = await page.evaluate(() => ({ ...(window as unknown as { __netlens: { app: { view: { x: number; y: number } } } }).__netlens.app.view }));
+    assert.ok(Math.abs(v1.x - v0.x - 60) < 1 && Math.abs(v1.y - v0.y + 100) < 1, JSON.stringify([v0, v1]));
   });
 
   it('sorts the layer table and keeps it in sync with the graph', async () => {

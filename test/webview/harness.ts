@@ -10,6 +10,7 @@ import { chromium, Browser, Page } from 'playwright-core';
 import { webviewHtml } from '../../src/core/graph/html';
 import type { GraphSpec, GraphSettings, HostMessage } from '../../src/core/graph/messages';
 import type { ModelSpec } from '../../src/core/ir/types';
+import type { GraphLayout } from '../../src/core/graph/layout';
 
 /** The repository root: the nearest directory up from here with dist/ and media/ beside package.json. */
 export const ROOT = ((): string => {
@@ -72,6 +73,8 @@ export interface OpenOptions {
   batch?: number;
   settings?: Partial<GraphSettings>;
   canProfile?: boolean;
+  /** Layouts the host has cached for this model (as on a reopen). */
+  layouts?: GraphLayout[];
   width?: number;
   height?: number;
 }
@@ -86,7 +89,7 @@ export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}
   const msg: HostMessage = {
     type: 'model', modelArg: spec.name, spec: graphSpec(spec), batch: o.batch ?? 1,
     settings: { collapseThreshold: 300, colorBy: 'category', showShapes: false, ...o.settings },
-    layouts: [], canProfile: o.canProfile ?? false, profile: null,
+    layouts: o.layouts ?? [], canProfile: o.canProfile ?? false, profile: null,
   };
   await page.addInitScript((m) => {
     const w = window as unknown as Record<string, unknown>;

@@ -109,7 +109,7 @@ export function groupCard(graph: ViewGraph, g: ViewGroup, profile?: ProfileResul
       rows.push({ label: 'Memory (measured)', value: bytes(m.bytes), kind: 'measured' });
     }
   }
-  return { title: g.label, subtitle: `Block · ${g.id}`, rows };
+  return { title: g.label, subtitle: g.label === g.id ? 'Block' : `Block · ${g.id}`, rows };
 }
 
 /** The header line: model totals. */

@@ -37,7 +37,7 @@ export function graphCss(resolve: ColorResolver = keepVar): string {
 .nl-frame .nl-frame-sum{font-size:10px;fill:${muted};}
 .nl-edge{fill:none;stroke:${edge};stroke-width:1.2;}
 .nl-arrow{fill:${edge};}
-.nl-graph .nl-elabel{font-size:10px;fill:${muted};display:none;}
+.nl-graph .nl-elabel{font-size:10px;fill:${muted};display:none;paint-order:stroke;stroke:${bg};stroke-width:3px;stroke-linejoin:round;}
 .nl-graph.nl-shapes .nl-elabel{display:inline;}
 .nl-node.nl-selected .nl-bg{stroke:${focus};stroke-width:2.5;}
 .nl-node.nl-match .nl-bg{fill:${match};}
@@ -49,15 +49,12 @@ const NAME_Y = 17;
 const SUB_Y = 32;
 const TEXT_X = 12;
 
-/** Edge label position: the middle of the polyline's longest segment. */
+/**
+ * Edge label position: just below where the edge leaves its source (the gap under a node is free;
+ * mid-edge positions land on block headers).
+ */
 function labelAt(p: number[]): [number, number] {
-  let best = 0;
-  let at: [number, number] = [p[0] ?? 0, p[1] ?? 0];
-  for (let i = 0; i + 3 < p.length; i += 2) {
-    const len = Math.abs(p[i + 2] - p[i]) + Math.abs(p[i + 3] - p[i + 1]);
-    if (len > best) { best = len; at = [(p[i] + p[i + 2]) / 2, (p[i + 1] + p[i + 3]) / 2]; }
-  }
-  return at;
+  return [p[0] + 4, p[1] + 11];
 }
 
 export interface SvgOptions {
@@ -91,13 +88,18 @@ export function renderGraphBody(graph: ViewGraph, layout: GraphLayout): string {
   }
   out.push('</g><g class="nl-edges">');
   const labels: string[] = [];
+  const labelled = new Set<string>();
   for (const [i, e] of layout.edges.entries()) {
     if (e.points.length < 4) continue;
     let d = `M${e.points[0]},${e.points[1]}`;
     for (let k = 2; k < e.points.length; k += 2) d += `L${e.points[k]},${e.points[k + 1]}`;
     out.push(`<path class="nl-edge" data-e="${i}" d="${d}" marker-end="url(#nl-arrow)"/>`);
     const [x, y] = labelAt(e.points);
-    labels.push(`<text class="nl-elabel" x="${x + 4}" y="${y + 3}">${escapeXml(e.shape)}</text>`);
+    // One label per source: every edge out of a layer carries the same tensor.
+    if (!labelled.has(e.source)) {
+      labelled.add(e.source);
+      labels.push(`<text class="nl-elabel" x="${x}" y="${y}">${escapeXml(e.shape)}</text>`);
+    }
   }
   out.push(`</g><g class="nl-elabels">${labels.join('')}</g><g class="nl-nodes">`);
   for (const id of layout.nodes) {
