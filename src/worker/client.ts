@@ -127,7 +127,12 @@ export class ProfilerClient {
 
   profile(request: ProfileRequest, call: ProfileCallOptions = {}): Promise<ProfileResult> {
     if (call.signal?.aborted) return Promise.reject(new ProfileCancelledError());
-    const child = this.start();
+    let child: ChildProcess;
+    try {
+      child = this.start();
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const id = this.nextId++;
     return new Promise<ProfileResult>((resolve, reject) => {
       const entry: Pending = { resolve, reject, onProgress: call.onProgress, model: request.model };
