@@ -1,25 +1,28 @@
-// Layout off the UI thread: elkjs' API on this side, its worker build in a web worker started from
-// a blob (a webview cannot start a worker from its resource origin; a standalone file has the
-// worker inlined). Results are cached by structure + collapsed set, here and, through the host,
-// on disk, so toggling a block back or reopening a model does not lay it out again.
+// Layout off the UI thread, two ways. In VS Code the extension host lays out (a worker thread in
+// the host process, warm across panels) and answers layoutRequest messages. In a standalone file
+// elkjs' API runs here and its worker build in a web worker started from a blob (the file carries
+// the worker inlined). Either way results are cached by structure + collapsed set, so toggling a
+// block back or reopening a model does not lay it out again.
 import ELK from 'elkjs/lib/elk-api.js';
 import type { ElkLike, GraphLayout } from '../src/core/graph/layout';
 import { layoutGraph, layoutKey } from '../src/core/graph/layout';
 import type { ViewGraph } from '../src/core/graph/viewGraph';
 
 export type WorkerSource = { url: string } | { base64: string };
+export type LayoutEngine = { worker: WorkerSource } | { host: (collapsed: string[]) => void };
 
 const MAX_CACHED = 64;
 
 export class LayoutClient {
-  private elk: Promise<ElkLike>;
+  private elk: Promise<ElkLike> | undefined;
   private readonly cache = new Map<string, GraphLayout>();
-  /** Called with each new layout (the host persists it). */
+  private readonly waiting = new Map<string, { resolve: (l: GraphLayout) => void; reject: (e: Error) => void; promise: Promise<GraphLayout> }>();
+  /** Called with each layout computed in this page (standalone mode). */
   onComputed: (l: GraphLayout) => void = () => undefined;
 
-  constructor(source: WorkerSource) {
+  constructor(private readonly engine: LayoutEngine) {
     // Started at once: parsing elk's 1.6 MB worker overlaps with loading the model.
-    this.elk = workerUrl(source).then((url) => new ELK({ workerFactory: () => new Worker(url) }) as unknown as ElkLike);
+    if ('worker' in engine) this.elk = workerUrl(engine.worker).then((url) => new ELK({ workerFactory: () => new Worker(url) }) as unknown as ElkLike);
   }
 
   seed(layouts: GraphLayout[]): void {
@@ -30,10 +33,35 @@ export class LayoutClient {
     return this.cache.get(layoutKey(graph, collapsed));
   }
 
+  /** A layout the host sent (answering a request, or computed ahead of one). */
+  receive(layout: GraphLayout): void {
+    this.remember(layout);
+    const w = this.waiting.get(layout.key);
+    if (w) { this.waiting.delete(layout.key); w.resolve(layout); }
+  }
+
+  fail(key: string, message: string): void {
+    const w = this.waiting.get(key);
+    if (w) { this.waiting.delete(key); w.reject(new Error(message)); }
+  }
+
   async layout(graph: ViewGraph, collapsed: ReadonlySet<string>): Promise<GraphLayout> {
     const hit = this.cached(graph, collapsed);
     if (hit) return hit;
-    const l = await layoutGraph(await this.elk, graph, collapsed);
+    if ('host' in this.engine) {
+      const key = layoutKey(graph, collapsed);
+      let w = this.waiting.get(key);
+      if (!w) {
+        let resolve!: (l: GraphLayout) => void;
+        let reject!: (e: Error) => void;
+        const promise = new Promise<GraphLayout>((res, rej) => { resolve = res; reject = rej; });
+        w = { resolve, reject, promise };
+        this.waiting.set(key, w);
+        this.engine.host(graph.groups.filter((g) => collapsed.has(g.id)).map((g) => g.id));
+      }
+      return w.promise;
+    }
+    const l = await layoutGraph(await this.elk!, graph, collapsed);
     this.remember(l);
     this.onComputed(l);
     return l;

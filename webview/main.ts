@@ -20,7 +20,7 @@ function start(): void {
     const worker: WorkerSource = { base64: document.getElementById('netlens-worker-src')?.textContent ?? '' };
     let state: unknown;
     const host: Host = { mode: 'standalone', post: () => undefined, getState: () => state, setState: (s) => { state = s; } };
-    const layouts = new LayoutClient(worker);
+    const layouts = new LayoutClient({ worker });
     layouts.onComputed = () => { probe.layouts++; };
     const app = new App(root, host, layouts, probe);
     app.load({ modelArg: data.spec.name, spec: data.spec, batch: data.batch, settings: data.settings, layouts: [], canProfile: false, profile: null })
@@ -28,10 +28,9 @@ function start(): void {
     return;
   }
   const vscode = acquireVsCodeApi();
-  const url = document.querySelector('meta[name="netlens-worker"]')?.getAttribute('content') ?? '';
-  const layouts = new LayoutClient({ url });
   const host: Host = { mode: 'vscode', post: (m) => vscode.postMessage(m), getState: () => vscode.getState(), setState: (s) => vscode.setState(s) };
-  layouts.onComputed = (layout) => { probe.layouts++; host.post({ type: 'layoutComputed', layout }); };
+  // The extension host lays out (warm, off its main thread); the page only asks.
+  const layouts = new LayoutClient({ host: (collapsed) => { probe.layouts++; host.post({ type: 'layoutRequest', collapsed }); } });
   const app = new App(root, host, layouts, probe);
   window.addEventListener('message', (ev: MessageEvent) => {
     const m = ev.data as HostMessage;
@@ -39,6 +38,12 @@ function start(): void {
     switch (m.type) {
       case 'model':
         app.load(m).catch((e) => app.showError(String((e as Error).message ?? e)));
+        break;
+      case 'layout':
+        layouts.receive(m.layout);
+        break;
+      case 'layoutError':
+        layouts.fail(m.key, m.message);
         break;
       case 'select':
         if (typeof m.name === 'string') void app.selectLayer(m.name, { reveal: true, center: true, details: false, notify: false });

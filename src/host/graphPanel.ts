@@ -9,14 +9,22 @@ import { analyzeModel } from '../core/analysis/analyze';
 import { loadModel } from '../core/io/loadModel';
 import type { ModelSpec } from '../core/ir/types';
 import { buildViewGraph, ViewGraph } from '../core/graph/viewGraph';
-import { structureHash } from '../core/graph/layout';
+import { GraphLayout, layoutKey, structureHash } from '../core/graph/layout';
+import { initialCollapsed } from '../core/graph/collapse';
 import { webviewHtml } from '../core/graph/html';
 import { HostMessage, parseWebviewMessage, WebviewMessage, GraphSettings } from '../core/graph/messages';
 import { COLOR_BY, ColorBy } from '../core/graph/table';
 import { graphSpecOf, standalonePage } from '../core/graph/standalone';
 import { LayoutStore } from './layoutStore';
+import type { HostLayout } from './hostLayout';
 
 export const GRAPH_VIEW_TYPE = 'netlens.graph';
+
+/** What every panel shares: the layout cache and the layout thread. */
+export interface PanelServices {
+  store: LayoutStore;
+  layouts: HostLayout;
+}
 
 export interface PanelEvents {
   onSelected(panel: GraphPanel, name: string | null): void;
@@ -46,7 +54,7 @@ export class GraphPanel {
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Opens (or reveals) the graph for a zoo name or a model file path. */
-  static async show(ctx: vscode.ExtensionContext, store: LayoutStore, events: PanelEvents, modelArg: string): Promise<GraphPanel> {
+  static async show(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, modelArg: string): Promise<GraphPanel> {
     const existing = GraphPanel.panels.get(modelArg);
     if (existing) {
       existing.panel.reveal();
@@ -58,7 +66,7 @@ export class GraphPanel {
   }
 
   /** Restores a panel VS Code kept across a reload (its state names the model). */
-  static async revive(ctx: vscode.ExtensionContext, store: LayoutStore, events: PanelEvents, panel: vscode.WebviewPanel, modelArg: string): Promise<void> {
+  static async revive(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, panel: vscode.WebviewPanel, modelArg: string): Promise<void> {
     panel.webview.options = GraphPanel.options(ctx);
     try {
       const spec = await loadModel(modelArg);
@@ -83,7 +91,7 @@ export class GraphPanel {
 
   private constructor(
     private readonly ctx: vscode.ExtensionContext,
-    private readonly store: LayoutStore,
+    private readonly services: PanelServices,
     private readonly events: PanelEvents,
     readonly panel: vscode.WebviewPanel,
     readonly modelArg: string,
@@ -91,6 +99,8 @@ export class GraphPanel {
   ) {
     this.graph = buildViewGraph(spec, analyzeModel(spec.model));
     GraphPanel.panels.set(modelArg, this);
+    // Lay out the first view now, while the webview boots; it arrives cached or as a 'layout' message.
+    void this.layout(initialCollapsed(this.graph, { threshold: readSettings().collapseThreshold })).catch(() => undefined);
     panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'netlens.svg');
     panel.webview.html = this.html();
     this.disposables.push(
@@ -113,7 +123,6 @@ export class GraphPanel {
       scriptUri: uri('dist', 'webview.js'),
       cssUri: uri('media', 'graph.css'),
       codiconUri: uri('dist', 'codicons', 'codicon.css'),
-      workerUri: uri('dist', 'elk-worker.min.js'),
       title: `${this.spec.name} graph`,
     });
   }
@@ -121,6 +130,17 @@ export class GraphPanel {
   private post(m: HostMessage): void {
     if (!this.ready && m.type !== 'model') { this.queue.push(m); return; }
     void this.panel.webview.postMessage(m);
+  }
+
+  /** A layout from the disk cache, or computed on the layout thread (and then cached). */
+  private async layout(collapsed: ReadonlySet<string>): Promise<GraphLayout> {
+    const structure = structureHash(this.graph);
+    const key = layoutKey(this.graph, collapsed);
+    const hit = (await this.services.store.get(structure)).find((l) => l.key === key);
+    if (hit) return hit;
+    const l = await this.services.layouts.layout(this.graph, collapsed);
+    await this.services.store.put(structure, l);
+    return l;
   }
 
   select(name: string): void {
@@ -137,7 +157,7 @@ export class GraphPanel {
     if (!m) return; // malformed or unknown: ignored
     switch (m.type) {
       case 'ready': {
-        const layouts = await this.store.get(structureHash(this.graph));
+        const layouts = await this.services.store.get(structureHash(this.graph));
         void this.panel.webview.postMessage({
           type: 'model', modelArg: this.modelArg, spec: graphSpecOf(this.spec), batch: this.batch, settings: readSettings(),
           layouts, canProfile: (await vscode.commands.getCommands(true)).includes('netlens.profileModel'), profile: this.profile,
@@ -149,9 +169,18 @@ export class GraphPanel {
       case 'selected':
         if (m.name === null || this.graph.nodes.some((n) => n.name === m.name)) this.events.onSelected(this, m.name);
         break;
-      case 'layoutComputed':
-        await this.store.put(structureHash(this.graph), m.layout);
+      case 'layoutRequest': {
+        const known = new Set(this.graph.groups.map((g) => g.id));
+        if (!m.collapsed.every((g) => known.has(g))) return;
+        const collapsed = new Set(m.collapsed);
+        try {
+          const layout = await this.layout(collapsed);
+          this.post({ type: 'layout', layout });
+        } catch (e) {
+          this.post({ type: 'layoutError', key: layoutKey(this.graph, collapsed), message: (e as Error).message });
+        }
         break;
+      }
       case 'batch':
         this.batch = m.batch;
         this.graph = buildViewGraph(this.spec, analyzeModel(this.spec.model, { batch: m.batch }));

@@ -4,18 +4,22 @@ import * as vscode from 'vscode';
 import type { ProfileResult } from '../protocol';
 import { ZOO } from '../core/zoo';
 import { grouped } from '../core/graph/text';
-import { GraphPanel, PanelEvents } from './graphPanel';
+import { GraphPanel, PanelEvents, PanelServices } from './graphPanel';
+import { HostLayout } from './hostLayout';
 import { LayoutStore } from './layoutStore';
 import { LayerItem, LayersProvider, zooFigures } from './modelTree';
 
 export class GraphRuntime {
-  private readonly store: LayoutStore;
+  private readonly services: PanelServices;
   private readonly events: PanelEvents;
   /** Set while the tree reveals a selection that came from the graph, so it is not echoed back. */
   private echo = false;
 
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly layers: LayersProvider, private readonly view: vscode.TreeView<LayerItem>) {
-    this.store = new LayoutStore(ctx.globalStorageUri);
+    const layouts = new HostLayout(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'layoutThread.js').fsPath);
+    layouts.warm();
+    ctx.subscriptions.push({ dispose: () => layouts.dispose() });
+    this.services = { store: new LayoutStore(ctx.globalStorageUri), layouts };
     this.events = {
       onActive: (p) => this.layers.setGraph(p?.modelArg ?? null, p?.graph ?? null),
       onSelected: (p, name) => {
@@ -30,11 +34,11 @@ export class GraphRuntime {
   }
 
   show(modelArg: string): Promise<GraphPanel> {
-    return GraphPanel.show(this.ctx, this.store, this.events, modelArg);
+    return GraphPanel.show(this.ctx, this.services, this.events, modelArg);
   }
 
   revive(panel: vscode.WebviewPanel, modelArg: string): Promise<void> {
-    return GraphPanel.revive(this.ctx, this.store, this.events, panel, modelArg);
+    return GraphPanel.revive(this.ctx, this.services, this.events, panel, modelArg);
   }
 
   async pickAndShow(name?: string): Promise<void> {

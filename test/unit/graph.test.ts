@@ -225,9 +225,13 @@ describe('graph view: messages and page', () => {
     assert.ok(parseWebviewMessage({ type: 'export', format: 'svg', data: '<?xml version="1.0"?>\n<svg xmlns="x"></svg>', batch: 2 }));
     assert.equal(parseWebviewMessage({ type: 'batch', batch: 0 }), null);
     assert.equal(parseWebviewMessage({ type: 'batch', batch: 1.5 }), null);
-    assert.equal(parseWebviewMessage({ type: 'layoutComputed', layout: { key: '../../etc', width: 1, height: 1, boxes: {}, edges: [], nodes: [], frames: [] } }), null);
-    assert.equal(parseWebviewMessage({ type: 'layoutComputed', layout: { key: 'a-b', width: NaN, height: 1, boxes: {}, edges: [], nodes: [], frames: [] } }), null);
-    assert.equal(parseWebviewMessage({ type: 'layoutComputed', layout: { key: 'a-b', width: 1, height: 1, boxes: {}, edges: [], nodes: ['n1'], frames: [] } }), null);
+    assert.deepEqual(parseWebviewMessage({ type: 'layoutRequest', collapsed: ['conv2'] }), { type: 'layoutRequest', collapsed: ['conv2'] });
+    assert.equal(parseWebviewMessage({ type: 'layoutRequest', collapsed: 'conv2' }), null);
+    assert.equal(parseWebviewMessage({ type: 'layoutRequest', collapsed: [{}] }), null);
+    // Layouts read back from the disk cache are checked the same way.
+    assert.equal(validLayout({ key: '../../etc', width: 1, height: 1, boxes: {}, edges: [], nodes: [], frames: [] }), false);
+    assert.equal(validLayout({ key: 'a-b', width: NaN, height: 1, boxes: {}, edges: [], nodes: [], frames: [] }), false);
+    assert.equal(validLayout({ key: 'a-b', width: 1, height: 1, boxes: {}, edges: [], nodes: ['n1'], frames: [] }), false);
   });
 
   it('serves the webview with a strict nonce CSP', () => {
@@ -235,7 +239,8 @@ describe('graph view: messages and page', () => {
     assert.ok(!/unsafe-(eval|inline)/.test(csp));
     assert.match(csp, /script-src 'nonce-abc123'/);
     assert.match(csp, /default-src 'none'/);
-    const html = webviewHtml({ cspSource: 'https://res.example', nonce: 'abc123', scriptUri: 'https://res.example/dist/webview.js', cssUri: 'c', codiconUri: 'i', workerUri: 'w', title: XSS });
+    assert.ok(!/worker-src|connect-src/.test(csp), 'the webview neither fetches nor starts workers: the host lays out');
+    const html = webviewHtml({ cspSource: 'https://res.example', nonce: 'abc123', scriptUri: 'https://res.example/dist/webview.js', cssUri: 'c', codiconUri: 'i', title: XSS });
     assert.ok(!html.includes('<img'));
     for (const m of html.matchAll(/<script\b[^>]*>/g)) assert.match(m[0], /nonce="abc123"/);
   });
@@ -295,5 +300,25 @@ describe('graph view: netlens graph', function () {
     await assert.rejects(graphCommand(['resnet50', '--out', join(dir, 'x.png')]), /--out must end in .svg, .html or .json/);
     await assert.rejects(graphCommand(['resnet50']), /usage: netlens graph/);
     await assert.rejects(graphCommand(['resnet50', '--out', join(dir, 'x.svg'), '--collapse', 'some']), /--collapse must be/);
+  });
+});
+
+describe('graph view: host layout thread', function () {
+  this.timeout(60000);
+  it('lays out on a worker thread, like elkjs in-process, sharing concurrent requests', async () => {
+    const { HostLayout } = await import('../../src/host/hostLayout');
+    const { ROOT } = await import('../webview/harness');
+    const g = graphOf(buildZooModel('resnet50'));
+    const host = new HostLayout(join(ROOT, 'dist', 'layoutThread.js'));
+    try {
+      const collapsed = new Set(['conv3']);
+      const [a, b] = await Promise.all([host.layout(g, collapsed), host.layout(g, collapsed)]);
+      assert.equal(a, b, 'one computation for two concurrent requests');
+      const local = await layoutGraph(nodeElk(), g, collapsed);
+      assert.deepEqual(a, local);
+      assert.equal(a.nodes.length, 177 - layersIn(g, 'conv3').length + 1);
+    } finally {
+      host.dispose();
+    }
   });
 });

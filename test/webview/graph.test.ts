@@ -76,7 +76,7 @@ describe('graph webview (Chromium)', function () {
     const totals = await page.locator('#nl-totals').textContent();
     assert.ok(totals?.includes(bytes(analysis.totals.peakInferenceBytes)), totals ?? '');
     assert.deepEqual(pageErrors(page), []);
-    assert.ok((await posted(page)).some((m) => m.type === 'layoutComputed'), 'the layout went to the host for caching');
+    assert.ok((await posted(page)).some((m) => m.type === 'layoutRequest'), 'the page asked the host for its layout');
   });
 
   it('hovering conv1_conv shows its params, MACs and the MAC formula', async () => {
@@ -111,12 +111,12 @@ describe('graph webview (Chromium)', function () {
     assert.ok(text.includes(grouped(params)), text);
     assert.ok(text.includes(grouped(macs)), text);
     // Clicking the block expands it again, from the layout cache (no new layout computed).
-    const layouts = (await posted(page)).filter((m) => m.type === 'layoutComputed').length;
+    const layouts = (await posted(page)).filter((m) => m.type === 'layoutRequest').length;
     const r = await renders(page);
     await blockNode.click();
     await page.waitForFunction((b) => (window as unknown as { __netlens: { renders: number } }).__netlens.renders > b, r);
     assert.equal(await nodeCount(page), 177);
-    assert.equal((await posted(page)).filter((m) => m.type === 'layoutComputed').length, layouts);
+    assert.equal((await posted(page)).filter((m) => m.type === 'layoutRequest').length, layouts);
   });
 
   it('search finds conv5_block3_out, also inside collapsed blocks, with next/previous', async () => {

@@ -11,6 +11,10 @@ import { webviewHtml } from '../../src/core/graph/html';
 import type { GraphSpec, GraphSettings, HostMessage } from '../../src/core/graph/messages';
 import type { ModelSpec } from '../../src/core/ir/types';
 import type { GraphLayout } from '../../src/core/graph/layout';
+import { HostLayout } from '../../src/host/hostLayout';
+import { analyzeModel } from '../../src/core/analysis/analyze';
+import { buildViewGraph } from '../../src/core/graph/viewGraph';
+import { initialCollapsed } from '../../src/core/graph/collapse';
 
 /** The repository root: the nearest directory up from here with dist/ and media/ beside package.json. */
 export const ROOT = ((): string => {
@@ -26,6 +30,8 @@ export interface Harness {
   browser: Browser;
   origin: string;
   server: Server;
+  /** The extension host's layout thread, as the host runs it (shared by all pages, so it warms up). */
+  layouts: HostLayout;
   close(): Promise<void>;
 }
 
@@ -38,7 +44,7 @@ export async function startHarness(): Promise<Harness> {
       const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const html = pages.get('index') ?? webviewHtml({
         cspSource: origin, nonce: NONCE, scriptUri: `${origin}/dist/webview.js`, cssUri: `${origin}/media/graph.css`,
-        codiconUri: `${origin}/dist/codicons/codicon.css`, workerUri: `${origin}/dist/elk-worker.min.js`, title: 'NetLens graph',
+        codiconUri: `${origin}/dist/codicons/codicon.css`, title: 'NetLens graph',
       });
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(html);
@@ -53,9 +59,10 @@ export async function startHarness(): Promise<Harness> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await launchChromium();
+  const layouts = new HostLayout(join(ROOT, 'dist', 'layoutThread.js'));
   return {
-    browser, origin, server,
-    async close() { await browser.close(); await new Promise((r) => server.close(r)); },
+    browser, origin, server, layouts,
+    async close() { layouts.dispose(); await browser.close(); await new Promise((r) => server.close(r)); },
   };
 }
 
@@ -79,27 +86,44 @@ export interface OpenOptions {
   height?: number;
 }
 
-/** Opens the graph page for a model; resolves when the first graph is painted. */
+/**
+ * Opens the graph page for a model as the extension does: the host starts the first layout on its
+ * layout thread when the command runs, serves the page, answers 'ready' with the model and every
+ * 'layoutRequest' with a layout (from its cache or the thread). Resolves at the first paint.
+ */
 export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}): Promise<Page> {
+  const settings: GraphSettings = { collapseThreshold: 300, colorBy: 'category', showShapes: false, ...o.settings };
+  const graph = buildViewGraph(spec, analyzeModel(spec.model));
+  const cache = new Map((o.layouts ?? []).map((l) => [l.key, l] as const));
+  const layout = async (collapsed: string[]): Promise<GraphLayout> => {
+    const l = await h.layouts.layout(graph, new Set(collapsed));
+    cache.set(l.key, l);
+    return l;
+  };
+  const first = initialCollapsed(graph, { threshold: settings.collapseThreshold });
+  void layout([...first]).catch(() => undefined);
   const page = await h.browser.newPage({ viewport: { width: o.width ?? 1400, height: o.height ?? 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   (page as unknown as { nlErrors: string[] }).nlErrors = errors;
+  await page.exposeFunction('__nlHostLayout', (collapsed: string[]) => layout(collapsed));
   const msg: HostMessage = {
-    type: 'model', modelArg: spec.name, spec: graphSpec(spec), batch: o.batch ?? 1,
-    settings: { collapseThreshold: 300, colorBy: 'category', showShapes: false, ...o.settings },
-    layouts: o.layouts ?? [], canProfile: o.canProfile ?? false, profile: null,
+    type: 'model', modelArg: spec.name, spec: graphSpec(spec), batch: o.batch ?? 1, settings,
+    layouts: [...cache.values()], canProfile: o.canProfile ?? false, profile: null,
   };
   await page.addInitScript((m) => {
-    const w = window as unknown as Record<string, unknown>;
+    const w = window as unknown as Record<string, unknown> & { __nlHostLayout(c: string[]): Promise<unknown> };
     const posted: unknown[] = [];
     let state: unknown;
     w.__posted = posted;
     w.acquireVsCodeApi = () => ({
-      postMessage(x: { type: string }) {
+      postMessage(x: { type: string; collapsed?: string[] }) {
         posted.push(x);
         if (x.type === 'ready') setTimeout(() => window.postMessage(m, '*'), 0);
+        if (x.type === 'layoutRequest') {
+          void w.__nlHostLayout(x.collapsed ?? []).then((layout) => window.postMessage({ type: 'layout', layout }, '*'));
+        }
       },
       getState: () => state,
       setState: (s: unknown) => { state = s; },

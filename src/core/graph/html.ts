@@ -10,8 +10,6 @@ export interface WebviewPageOptions {
   scriptUri: string;
   cssUri: string;
   codiconUri: string;
-  /** elk-worker.min.js: fetched and started as a blob worker (webviews cannot start cross-origin workers). */
-  workerUri: string;
   title: string;
 }
 
@@ -22,8 +20,6 @@ export function webviewCsp(cspSource: string, nonce: string): string {
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
-    'worker-src blob:',
-    `connect-src ${cspSource}`,
   ].join('; ');
 }
 
@@ -35,7 +31,6 @@ export function webviewHtml(o: WebviewPageOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${a(webviewCsp(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="netlens-worker" content="${a(o.workerUri)}">
 <meta property="csp-nonce" content="${a(o.nonce)}">
 <link rel="stylesheet" nonce="${a(o.nonce)}" href="${a(o.codiconUri)}">
 <link rel="stylesheet" nonce="${a(o.nonce)}" href="${a(o.cssUri)}">

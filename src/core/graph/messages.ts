@@ -20,7 +20,10 @@ export interface GraphSettings {
 }
 
 export type HostMessage =
+  /** The webview asks for layouts (layoutRequest) and the host answers (layout / layoutError). */
   | { type: 'model'; modelArg: string; spec: GraphSpec; batch: number; settings: GraphSettings; layouts: GraphLayout[]; canProfile: boolean; profile: ProfileResult | null }
+  | { type: 'layout'; layout: GraphLayout }
+  | { type: 'layoutError'; key: string; message: string }
   | { type: 'select'; name: string }
   | { type: 'profile'; result: ProfileResult }
   | { type: 'error'; message: string };
@@ -30,7 +33,8 @@ export type ExportFormat = 'svg' | 'png' | 'html';
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'selected'; name: string | null }
-  | { type: 'layoutComputed'; layout: GraphLayout }
+  /** Asks the host to lay out the graph with these blocks (group ids) collapsed. */
+  | { type: 'layoutRequest'; collapsed: string[] }
   | { type: 'export'; format: ExportFormat; data: string; batch: number }
   | { type: 'runProfile' }
   | { type: 'batch'; batch: number }
@@ -74,8 +78,11 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | null {
     case 'selected':
       if (raw.name === null) return { type: 'selected', name: null };
       return typeof raw.name === 'string' && raw.name.length <= MAX_NAME ? { type: 'selected', name: raw.name } : null;
-    case 'layoutComputed':
-      return validLayout(raw.layout) ? { type: 'layoutComputed', layout: raw.layout } : null;
+    case 'layoutRequest': {
+      const c = raw.collapsed;
+      if (!Array.isArray(c) || c.length > MAX_ELEMENTS || !c.every((g) => typeof g === 'string' && g.length <= MAX_NAME)) return null;
+      return { type: 'layoutRequest', collapsed: c as string[] };
+    }
     case 'export': {
       const { format, data, batch } = raw;
       if (format !== 'svg' && format !== 'png' && format !== 'html') return null;
