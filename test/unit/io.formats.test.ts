@@ -120,6 +120,19 @@ describe('io: model files with weights', function () {
     await checkRoundTrip(file, '.keras named .h5');
   });
 
+  it('a tiny Keras 2 .h5 (fixed-length strings, under 4 KB: read into Node\'s shared buffer pool)', async () => {
+    const file = join(dir, 'tiny.h5');
+    const cfg = { class_name: 'Sequential', config: { name: 'tiny', layers: [
+      { class_name: 'InputLayer', config: { batch_input_shape: [null, 2], name: 'in' } },
+      { class_name: 'Dense', config: { name: 'd', units: 1 } }] } };
+    await writeKerasH5(file, cfg, [{ name: 'd', className: 'Dense', weights: [
+      { name: 'd/kernel:0', attr: 'kernel', shape: [2, 1], data: Float32Array.from([1.5, -2]) },
+      { name: 'd/bias:0', attr: 'bias', shape: [1], data: Float32Array.from([0.25]) }] }], 'keras2');
+    const spec = await loadModel(file);
+    assert.deepEqual(spec.weights!.map((w) => [w.name, w.shape, Array.from(w.data)]),
+      [['d/kernel', [2, 1], [1.5, -2]], ['d/bias', [1], [0.25]]]);
+  });
+
   it('a .keras archive without model.weights.h5 opens without weights', async () => {
     const file = join(dir, 'noweights.keras');
     writeKerasArchive(file, { class_name: 'Sequential', config: { name: 's', layers: [

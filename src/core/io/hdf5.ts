@@ -76,9 +76,10 @@ export class Hdf5File {
       throw new NetLensError(`truncated HDF5 file: it has ${bytes.byteLength} bytes, its superblock says ${eof}`);
     }
     // jsfive wants an ArrayBuffer of exactly the file.
+    // (Not Buffer#slice: that is a view into Node's shared pool, whose .buffer starts elsewhere.)
     const ab = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
       ? bytes.buffer as ArrayBuffer
-      : bytes.slice().buffer as ArrayBuffer;
+      : Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer;
     this.file = guard('the superblock', () => new (jsfive as unknown as { File: new (b: ArrayBuffer, n: string) => JsfiveNode }).File(ab, 'model'));
     this.budget = bytes.byteLength;
   }
@@ -227,8 +228,9 @@ function superblockEnd(b: Uint8Array): number | undefined {
   return undefined;
 }
 
+/** HDF5 strings: variable-length, or fixed-length (numpy "S" arrays, as Keras 2 writes them) NUL-padded. */
 function asString(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+  if (typeof v === 'string') return v.replace(/\0+$/, '');
+  if (v instanceof Uint8Array) return new TextDecoder().decode(v).replace(/\0+$/, '');
   return undefined;
 }
