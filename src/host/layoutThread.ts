@@ -8,6 +8,7 @@ import type { ElkInputNode } from '../core/graph/layout';
 parentPort?.on('message', (m: { id: number; input: ElkInputNode }) => {
   nodeElk().layout(m.input).then(
     (out) => parentPort!.postMessage({ id: m.id, out }),
-    (e: unknown) => parentPort!.postMessage({ id: m.id, error: String((e as Error)?.message ?? e) }),
+    // elkjs errors can carry kilobytes of compiled source: keep the first line, bounded.
+    (e: unknown) => parentPort!.postMessage({ id: m.id, error: String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300) }),
   );
 });
