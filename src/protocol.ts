@@ -48,6 +48,9 @@ export interface ProfileResult {
   gflops?: number;
   /** Why predictions is null, when it is. */
   predictionsNote?: string;
+  /** The load-robust form of the overhead: sum of per-layer minima over the fastest end-to-end run. */
+  sumLayerMinMs?: number;
+  overheadMin?: number;
 }
 
 /** One step of the backend selection chain. */

@@ -3,25 +3,26 @@
 // times and a sane spread; the sum of per-layer medians within the stated bound of the end-to-end
 // median; tensor count restored; memory figures; cancellation; predictions only with real weights.
 //
-// Stated bound for tests: 0.25 <= sum of layer medians / end-to-end median <= 1.5 with few runs on
-// a shared 2-core machine (the benchmark, with more runs, measures and reports the real ratio
-// against the 1.15 target). The lower limit catches an executor that skips work.
+// Stated bounds for tests (few runs, on a 2-core machine shared with other work whose load comes in
+// bursts): the load-robust ratio, sum of per-layer minima over the fastest end-to-end run, is at most
+// 1.15 (the target); the median ratio, which one burst can move, is at most 2. For resnet50, whose
+// compute dwarfs model.predict's fixed cost (input slicing, output concat: a few ms that dominate a
+// 1 ms LeNet), both are at least 0.5. The benchmark reports the median ratio over more runs.
 // resnet50 on the pure-JS cpu backend takes ~60 s for one profile here; it runs when
 // NETLENS_SLOW_TESTS=1, and resnet50 on wasm always runs.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { ModelSpec, NamedWeight } from '../../src/core/ir/types';
 import { buildZooModel } from '../../src/core/zoo';
 import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
-import { selectBackend } from '../../src/core/profile/backends';
+import { wantThreads } from '../../src/core/profile/backends';
 import { profileModel, ProfileCancelledError, spread, topK } from '../../src/core/profile/profile';
 import type { ProfileResult } from '../../src/protocol';
 import { SAMPLES } from './profileFixtures';
 
-const BOUND = { low: 0.25, high: 1.5 };
+const BOUND = { minRatio: 1.15, medianRatio: 2, lowForLargeModels: 0.5 };
 
 function checkResult(r: ProfileResult, spec: ModelSpec, backend: string, runs: number): void {
   const a = analyzeModel(spec.model);
@@ -47,7 +48,13 @@ function checkResult(r: ProfileResult, spec: ModelSpec, backend: string, runs: n
   assert.ok(r.endToEndMs.median > 0 && r.endToEndMs.min <= r.endToEndMs.median && r.endToEndMs.median <= r.endToEndMs.max);
   assert.ok(Math.abs(r.sumLayerMs - r.layers.reduce((s, l) => s + l.ms.median, 0)) < 1e-9);
   assert.ok(Math.abs(r.overhead - r.sumLayerMs / r.endToEndMs.median) < 1e-12);
-  assert.ok(r.overhead >= BOUND.low && r.overhead <= BOUND.high, `sum of layers / end to end = ${r.overhead.toFixed(3)} outside [${BOUND.low}, ${BOUND.high}]`);
+  const minRatio = r.layers.reduce((s, l) => s + l.ms.min, 0) / r.endToEndMs.min;
+  assert.ok(Math.abs((r.overheadMin ?? 0) - minRatio) < 1e-9);
+  assert.ok(minRatio > 0 && minRatio <= BOUND.minRatio, `sum of layer minima / fastest end to end = ${minRatio.toFixed(3)} above ${BOUND.minRatio}`);
+  assert.ok(r.overhead > 0 && r.overhead <= BOUND.medianRatio, `sum of layer medians / end-to-end median = ${r.overhead.toFixed(3)} above ${BOUND.medianRatio}`);
+  if (a.totals.flops > 1e9) {
+    assert.ok(minRatio >= BOUND.lowForLargeModels && r.overhead >= BOUND.lowForLargeModels, `ratios ${minRatio.toFixed(3)}, ${r.overhead.toFixed(3)} below ${BOUND.lowForLargeModels}`);
+  }
   // Peak during predict holds at least the weights and the input.
   assert.ok(r.peakBytes >= a.totals.weightBytes + a.layers[0].activationBytes, `peak ${r.peakBytes} < weights ${a.totals.weightBytes}`);
   assert.equal(r.weights, 'random');
@@ -67,6 +74,7 @@ async function profileChecked(name: string, image: string, backend: 'wasm' | 'cp
 
 describe('profile: executor', function () {
   this.timeout(240_000);
+  before(async () => { await tf.setBackend('cpu'); });
   after(async () => { await tf.setBackend('cpu'); });
 
   describe('on wasm', () => {
@@ -74,7 +82,7 @@ describe('profile: executor', function () {
       const r = await profileChecked('lenet5', 'chelsea.png', 'wasm', 20, 2);
       assert.deepEqual(r.input, [null, 32, 32, 1]);
       assert.equal(r.preprocessing, 'grayscale01');
-      assert.match(r.backendLabel ?? '', /^wasm \(SIMD/);
+      assert.match(r.backendLabel ?? '', /^wasm \(/);
     });
     it('mnist_cnn against coffee.png', async () => {
       const r = await profileChecked('mnist_cnn', 'coffee.png', 'wasm', 10, 2);
@@ -98,31 +106,53 @@ describe('profile: executor', function () {
     });
   });
 
-  it('runs the threaded wasm build with one thread per CPU and computes what the cpu backend computes', async () => {
-    const choice = await selectBackend('wasm');
-    const threads = wasm.getThreadsCount();
-    if (/threaded build/.test(choice.label)) {
-      assert.equal(threads, Math.min(require('node:os').cpus().length, 8));
-    } else {
-      assert.match(choice.label, /1 thread/); // fell back, and says why
+  it('runs the threaded wasm build (2 threads) and computes what the cpu backend computes', function () {
+    // In a child process: wasm initialises once per process, and this one may already have picked
+    // one thread (the default follows the load average). Same weights on both backends.
+    const out = join(__dirname, '..', '..');
+    const script = `
+      const tf = require('@tensorflow/tfjs-core');
+      const wasm = require('@tensorflow/tfjs-backend-wasm');
+      const { selectBackend } = require(${JSON.stringify(join(out, 'src/core/profile/backends.js'))});
+      const { buildZooModel } = require(${JSON.stringify(join(out, 'src/core/zoo/index.js'))});
+      const { buildTfjsModel } = require(${JSON.stringify(join(out, 'src/core/tfjs/buildModel.js'))});
+      (async () => {
+        await selectBackend('cpu');
+        const spec = buildZooModel('mnist_cnn');
+        const m = await buildTfjsModel(spec);
+        const weights = m.weights.map((w) => ({ name: w.originalName, shape: w.shape, data: w.read().dataSync().slice() }));
+        const xs = tf.randomUniform([1, 28, 28, 1], 0, 1, 'float32', 7).dataSync().slice();
+        const yCpu = m.predict(tf.tensor(xs, [1, 28, 28, 1])).dataSync().slice();
+        const c = await selectBackend('wasm', { wasmThreads: 2 });
+        const mw = await buildTfjsModel({ ...spec, weights });
+        const yWasm = mw.predict(tf.tensor(xs, [1, 28, 28, 1])).dataSync();
+        let diff = 0;
+        for (let i = 0; i < yCpu.length; i++) diff = Math.max(diff, Math.abs(yCpu[i] - yWasm[i]));
+        console.log(JSON.stringify({ label: c.label, threads: wasm.getThreadsCount(), diff }));
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const r = require('node:child_process').spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: join(out, '..'), timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const res = JSON.parse(r.stdout.trim().split('\n').pop()) as { label: string; threads: number; diff: number };
+    assert.equal(res.label, 'wasm (SIMD, 2 threads, threaded build)');
+    assert.equal(res.threads, 2);
+    assert.ok(res.diff < 1e-4, `max |cpu - wasm| = ${res.diff}`);
+  });
+
+  it('asks for one wasm thread per CPU that the load leaves free, unless told', () => {
+    const saved = process.env.NETLENS_WASM_THREADS;
+    delete process.env.NETLENS_WASM_THREADS;
+    try {
+      assert.deepEqual(wantThreads(undefined, 8, 0.2), { threads: 8, why: '' });
+      assert.deepEqual(wantThreads(undefined, 2, 3.07), { threads: 1, why: 'load average 3.07 on 2 CPUs leaves 1 free' });
+      assert.equal(wantThreads(undefined, 8, 2.6).threads, 5);
+      assert.equal(wantThreads(false, 8, 0).threads, 1);
+      assert.equal(wantThreads(3, 8, 7).threads, 3);
+      process.env.NETLENS_WASM_THREADS = '4';
+      assert.deepEqual(wantThreads(undefined, 2, 9), { threads: 4, why: 'threads set by NETLENS_WASM_THREADS' });
+    } finally {
+      if (saved === undefined) delete process.env.NETLENS_WASM_THREADS;
+      else process.env.NETLENS_WASM_THREADS = saved;
     }
-    // Same weights on both backends: take them from a cpu-built model.
-    await tf.setBackend('cpu');
-    const spec = buildZooModel('mnist_cnn');
-    const m = await buildTfjsModel(spec);
-    const weights: NamedWeight[] = m.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: w.read().dataSync() as Float32Array }));
-    const x = tf.randomUniform([1, 28, 28, 1], 0, 1, 'float32', 7);
-    const xs = x.dataSync().slice();
-    const yCpu = (m.predict(x) as tf.Tensor).dataSync().slice();
-    tf.dispose([x]);
-    m.dispose();
-    await selectBackend('wasm');
-    const mw = await buildTfjsModel({ ...spec, weights });
-    const xw = tf.tensor(xs, [1, 28, 28, 1]);
-    const yWasm = (mw.predict(xw) as tf.Tensor).dataSync();
-    for (let i = 0; i < yCpu.length; i++) assert.ok(Math.abs(yCpu[i] - yWasm[i]) < 1e-4, `output ${i}: cpu ${yCpu[i]} wasm ${yWasm[i]}`);
-    tf.dispose([xw]);
-    mw.dispose();
   });
 
   it('cancels within a second and frees what it allocated', async () => {

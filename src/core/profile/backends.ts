@@ -51,12 +51,22 @@ export function initialised(name: string): boolean {
 let wasmState: { label: string } | { error: string } | undefined;
 let nativeLabel: string | undefined;
 
-function wantThreads(opt: BackendOptions['wasmThreads']): number {
-  if (opt === false || process.env.NETLENS_WASM_THREADS === '0') return 1;
-  if (typeof opt === 'number') return Math.max(1, Math.floor(opt));
+/**
+ * How many wasm threads to ask for, and why. An explicit number (option or NETLENS_WASM_THREADS)
+ * wins. Otherwise one per CPU that other work leaves free: on a machine whose 1-minute load average
+ * already fills the CPUs, XNNPACK's pool threads wait on each other behind the other processes and
+ * the threaded build runs slower than one thread (measured in BENCHMARKS.md, "Profiler").
+ */
+export function wantThreads(opt: BackendOptions['wasmThreads'], cpuCount = require('node:os').cpus().length as number,
+  load = (require('node:os').loadavg() as number[])[0]): { threads: number; why: string } {
+  if (opt === false) return { threads: 1, why: 'threads off by option' };
+  if (typeof opt === 'number') return { threads: Math.max(1, Math.floor(opt)), why: 'threads set by option' };
   const env = Number(process.env.NETLENS_WASM_THREADS);
-  if (Number.isInteger(env) && env > 0) return env;
-  return require('node:os').cpus().length as number;
+  if (process.env.NETLENS_WASM_THREADS !== undefined && Number.isInteger(env) && env >= 0) {
+    return { threads: Math.max(1, env), why: 'threads set by NETLENS_WASM_THREADS' };
+  }
+  const free = Math.max(1, Math.min(cpuCount, cpuCount - Math.round(load)));
+  return { threads: free, why: free < cpuCount ? `load average ${load.toFixed(2)} on ${cpuCount} CPUs leaves ${free} free` : '' };
 }
 
 /** Initialises the wasm backend once per process: threaded SIMD if possible, else single-threaded. */
@@ -83,22 +93,21 @@ async function initWasm(opts: BackendOptions): Promise<{ ok: boolean; detail: st
   // A path prefix: Node's Emscripten loader reads prefix + file name with fs.
   wasm.setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  const threads = wantThreads(opts.wasmThreads);
-  let why = '';
+  const want = wantThreads(opts.wasmThreads);
+  const threads = want.threads;
+  let why = want.why ? `; ${want.why}` : '';
   if (threads > 1 && simd) {
     try {
       const r = await initThreadedWasm(() => tf.setBackend('wasm'), wasm, threads);
       wasmState = { label: `wasm (SIMD, ${r.threads} thread${r.threads === 1 ? '' : 's'}, threaded build)` };
       return { ok: true, detail: wasmState.label };
     } catch (e) {
-      why = `; threads unavailable: ${String((e as Error).message ?? e).split('\n')[0]}`;
+      why = `; threaded build unavailable: ${String((e as Error).message ?? e).split('\n')[0]}`;
       // Start over with the stock factory and the single-threaded SIMD build.
       const factory = tf.findBackendFactory('wasm');
       tf.removeBackend('wasm');
       if (factory) tf.registerBackend('wasm', factory, 2);
     }
-  } else if (threads <= 1) {
-    why = '; threads off by setting';
   }
   let ok = false;
   try {

@@ -135,6 +135,8 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
       flops: analysis.totals.flops,
       gflops: endToEndMs.median > 0 ? analysis.totals.flops / (endToEndMs.median * 1e6) : 0,
       predictionsNote: loaded ? undefined : 'random weights: no trained weights were loaded, so class predictions would be meaningless',
+      sumLayerMinMs: layers.reduce((a, l) => a + l.ms.min, 0),
+      overheadMin: endToEndMs.min > 0 ? layers.reduce((a, l) => a + l.ms.min, 0) / endToEndMs.min : 0,
     };
   } finally {
     model?.dispose();

@@ -98,7 +98,7 @@ export async function initThreadedWasm(setBackend: () => Promise<boolean>, wasmM
   };
   const doubled = (): CpuInfo[] => {
     const c = origCpus();
-    return [...c, ...c].slice(0, Math.max(2, threads * 2));
+    return Array.from({ length: Math.max(2, threads * 2) }, (_, i) => c[i % c.length]);
   };
 
   (globalThis as { Blob: typeof Blob }).Blob = RecordingBlob as typeof Blob;

@@ -39,7 +39,8 @@ function summaryLines(r: ProfileResult): string[] {
       `${r.input ? ` -> ${r.input.slice(1).join('x')}` : ''}${r.preprocessing ? ` (${r.preprocessing} preprocessing)` : ''}, weights ${r.weights}`,
     `end to end: median ${ms(e.median)} ms (min ${ms(e.min)}, max ${ms(e.max)}) over ${r.runs} run${r.runs === 1 ? '' : 's'} after ${r.warmup} warm-up` +
       `${r.flops ? `; ${si(r.flops)}FLOPs at ${(r.gflops ?? 0).toFixed(1)} GFLOP/s` : ''}`,
-    `sum of layer medians: ${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} x end to end (profiling overhead)`,
+    `sum of layer medians: ${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} x end to end (profiling overhead)` +
+      `${r.overheadMin ? `; minima: ${r.overheadMin.toFixed(3)} x` : ''}`,
     `peak memory during predict: ${bytes(r.peakBytes)}`,
   ];
   return lines;
