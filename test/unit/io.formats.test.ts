@@ -13,7 +13,7 @@ import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { normalizeModel } from '../../src/core/ir/normalize';
 import { NetLensError } from '../../src/core/ir/types';
-import { keras2Config, removeDir, saveKeras3, saveKerasH5, saveTfjs, tempDir, writeKerasArchive, writeKerasH5 } from '../fixtures/writers';
+import { h5wasm, keras2Config, removeDir, saveKeras3, saveKerasH5, saveTfjs, tempDir, writeKerasArchive, writeKerasH5 } from '../fixtures/writers';
 
 /** Conv, BN, depthwise, separable, a residual add, pooling and dense: every weight naming case. */
 function testCnn(): tfl.LayersModel {
@@ -131,6 +131,44 @@ describe('io: model files with weights', function () {
     const spec = await loadModel(file);
     assert.deepEqual(spec.weights!.map((w) => [w.name, w.shape, Array.from(w.data)]),
       [['d/kernel', [2, 1], [1.5, -2]], ['d/bias', [1], [0.25]]]);
+  });
+
+  it('a Keras 2 .h5 whose model_config is over 64 KiB (HDF5 dense attribute storage in a fractal heap)', async () => {
+    const layers: tfl.layers.Layer[] = [];
+    for (let i = 0; i < 200; i++) layers.push(tfl.layers.dense({ units: 3, name: `dense_number_${i}`, inputShape: i === 0 ? [3] : undefined }));
+    const deep = tfl.sequential({ name: 'deep_mlp', layers });
+    randomize(deep);
+    const file = join(dir, 'dense-attrs.h5');
+    await saveKerasH5(deep, file, 'keras2');
+    assert.ok(JSON.stringify(keras2Config(deep)).length > 65536, 'the config needs dense storage');
+    const spec = await loadModel(file);
+    assert.equal(spec.model.config.layers.length, 201);
+    const xs = tf.randomUniform([4, 3], -1, 1, 'float32', 5);
+    const d = maxAbsDiff(predict(await buildTfjsModel(spec), xs), predict(deep, xs));
+    assert.ok(d < 1e-6, `predictions differ by ${d}`);
+  });
+
+  it('Keras 2 list attributes split into layer_names0, layer_names1, ... are read whole', async () => {
+    const h5 = await h5wasm();
+    const file = join(dir, 'chunked.h5');
+    const f = new h5.File(file, 'w');
+    f.create_attribute('model_config', JSON.stringify({ class_name: 'Sequential', config: { name: 'c', layers: [
+      { class_name: 'InputLayer', config: { batch_input_shape: [null, 1], name: 'in' } },
+      { class_name: 'Dense', config: { name: 'a', units: 1 } }, { class_name: 'Dense', config: { name: 'b', units: 1 } }] } }));
+    const mw = f.create_group('model_weights');
+    mw.create_attribute('layer_names0', ['in', 'a'], null, 'S2');
+    mw.create_attribute('layer_names1', ['b'], null, 'S1');
+    mw.create_group('in').create_attribute('weight_names', new Float64Array(0), [0]);
+    for (const [n, k] of [['a', 2], ['b', -3]] as const) {
+      const g = mw.create_group(n);
+      g.create_attribute('weight_names0', [`${n}/kernel:0`]);
+      g.create_attribute('weight_names1', [`${n}/bias:0`]);
+      g.create_group(n).create_dataset({ name: 'kernel:0', data: Float32Array.from([k]), shape: [1, 1], dtype: '<f4' });
+      g.get(n).create_dataset({ name: 'bias:0', data: Float32Array.from([1]), shape: [1], dtype: '<f4' });
+    }
+    f.close();
+    const spec = await loadModel(file);
+    assert.deepEqual(spec.weights!.map((w) => [w.name, w.data[0]]), [['a/kernel', 2], ['a/bias', 1], ['b/kernel', -3], ['b/bias', 1]]);
   });
 
   it('a .keras archive without model.weights.h5 opens without weights', async () => {

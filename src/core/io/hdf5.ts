@@ -7,6 +7,7 @@
 //     file that holds it), so a dataset that claims terabytes is refused before any allocation.
 import * as jsfive from 'jsfive';
 import { NetLensError } from '../ir/types';
+import { readDenseAttribute } from './hdf5Dense';
 import { clip, MAX_RANK, MAX_TENSOR_ELEMENTS } from './limits';
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -32,6 +33,7 @@ interface JsfiveNode {
 }
 
 const DATA_STORAGE_MSG_TYPE = 0x0008;
+const ATTRIBUTE_INFO_MSG_TYPE = 0x0015;
 const LAYOUT_CONTIGUOUS = 1;
 
 function describeThrown(e: unknown): string {
@@ -110,10 +112,13 @@ export class Hdf5File {
     return !guard(node.name, () => node._dataobjects.is_dataset);
   }
 
-  /** One attribute, or undefined. */
+  /** One attribute, or undefined. Dense (heap-stored) attributes are read when they are strings. */
   attr(node: JsfiveNode, name: string): unknown {
     const attrs = guard(`the attributes of ${node.name}`, () => node.attrs);
-    return attrs && typeof attrs === 'object' && Object.prototype.hasOwnProperty.call(attrs, name) ? attrs[name] : undefined;
+    if (attrs && typeof attrs === 'object' && Object.prototype.hasOwnProperty.call(attrs, name)) return attrs[name];
+    const info = guard(`the attributes of ${node.name}`, () => node._dataobjects.find_msg_type(ATTRIBUTE_INFO_MSG_TYPE)[0]);
+    if (!info) return undefined;
+    return guard(`attribute ${name} of ${node.name}`, () => readDenseAttribute(this.bytes, info.get('offset_to_message'), name));
   }
 
   /** A string attribute (HDF5 fixed or variable-length string, or bytes). */

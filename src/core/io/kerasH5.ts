@@ -54,13 +54,13 @@ function readH5Weights(h5: Hdf5File, flat: Flattened, original: KerasModel): Nam
     list.push(path);
     leaves.set(path[0], list);
   });
-  const layerNames = h5.stringListAttr(mw, 'layer_names') ?? h5.keys(mw);
+  const layerNames = chunkedList(h5, mw, 'layer_names') ?? h5.keys(mw);
   const out: NamedWeight[] = [];
   const seen = new Set<string>();
   for (const ln of layerNames) {
     const group = h5.node(`model_weights/${ln}`);
     if (!group) throw new NetLensError(`corrupt Keras .h5: model_weights has no group for layer ${clip(ln)}`);
-    const names = h5.stringListAttr(group, 'weight_names') ?? [];
+    const names = chunkedList(h5, group, 'weight_names') ?? [];
     if (names.length === 0) continue;
     const candidates = leaves.get(ln);
     if (!candidates) {
@@ -81,6 +81,22 @@ function readH5Weights(h5: Hdf5File, flat: Flattened, original: KerasModel): Nam
       const t = h5.readTensor(ds);
       out.push({ name, shape: t.shape, data: t.data });
     }
+  }
+  return out;
+}
+
+/**
+ * Keras 2 splits a list attribute over 64 KiB into "<name>0", "<name>1", ...
+ * (save_attributes_to_hdf5_group); read it whole either way.
+ */
+function chunkedList(h5: Hdf5File, node: Parameters<Hdf5File['attr']>[0], name: string): string[] | undefined {
+  const whole = h5.stringListAttr(node, name);
+  if (whole !== undefined) return whole;
+  const out: string[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    const part = h5.stringListAttr(node, `${name}${i}`);
+    if (part === undefined) return i === 0 ? undefined : out;
+    out.push(...part);
   }
   return out;
 }
