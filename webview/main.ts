@@ -32,6 +32,7 @@ function start(): void {
   // The extension host lays out (warm, off its main thread); the page only asks.
   const layouts = new LayoutClient({ host: (collapsed) => { probe.layouts++; host.post({ type: 'layoutRequest', collapsed }); } });
   const app = new App(root, host, layouts, probe);
+  performance.mark('nl-app');
   window.addEventListener('message', (ev: MessageEvent) => {
     const m = ev.data as HostMessage;
     if (!m || typeof m !== 'object') return;
