@@ -40,7 +40,7 @@ describe('io fuzz: mutated model files never crash, hang or throw anything but o
   });
   after(() => removeDir(dir));
 
-  it(`mutates tfjs model.json + shards, .keras, Keras 2 and Keras 3 .h5 (up to ${CASES} cases / ${BUDGET_MS / 1000} s)`, async () => {
+  it(`mutates tfjs model.json + shards, .keras, Keras 2 and Keras 3 .h5, dense HDF5 attributes (up to ${CASES} cases / ${BUDGET_MS / 1000} s)`, async () => {
     const model = fuzzModel();
     const bases: FuzzBase[] = [];
     const mk = (n: string) => { const d = join(dir, n); mkdirSync(d); return d; };
@@ -57,7 +57,13 @@ describe('io fuzz: mutated model files never crash, hang or throw anything but o
     const h3 = mk('h5k3');
     await saveKerasH5(model, join(h3, 'model.h5'), 'keras3');
     bases.push({ name: 'Keras 3 .h5', dir: h3, target: 'model.h5', files: ['model.h5'] });
+    // A config over 64 KiB: HDF5 keeps it in dense attribute storage (fractal heap, v2 B-tree).
+    const deep = tfl.sequential({ name: 'deep', layers: Array.from({ length: 200 }, (_, i) => tfl.layers.dense({ units: 2, name: `d${i}_${'x'.repeat(20)}`, inputShape: i === 0 ? [2] : undefined })) });
+    const hd = mk('h5dense');
+    await saveKerasH5(deep, join(hd, 'model.h5'), 'keras2');
+    bases.push({ name: 'Keras 2 .h5, dense attributes', dir: hd, target: 'model.h5', files: ['model.h5'] });
     model.dispose();
+    deep.dispose();
     tf.disposeVariables();
 
     const input: FuzzInput = { bases, workDir: mk('work'), seed: SEED, maxCases: CASES, budgetMs: BUDGET_MS };

@@ -70,6 +70,9 @@ export class Hdf5File {
   private readonly file: JsfiveNode;
   /** Bytes of dataset payload still allowed (starts at the file size). */
   private budget: number;
+  /** Objects by path, and group members: jsfive re-parses a group's links on every lookup. */
+  private readonly nodes = new Map<string, JsfiveNode>();
+  private readonly children = new Map<JsfiveNode, Set<string>>();
 
   constructor(private readonly bytes: Uint8Array) {
     if (!isHdf5(bytes)) throw new NetLensError('not an HDF5 file (no HDF5 signature)');
@@ -91,21 +94,35 @@ export class Hdf5File {
     if (path === '' || path === '/') return this.file;
     const parts = path.split('/').filter((p) => p !== '');
     let cur: JsfiveNode = this.file;
-    for (const [i, p] of parts.entries()) {
-      const keys = this.keys(cur, parts.slice(0, i).join('/'));
-      if (!keys.includes(p)) return undefined;
-      const next = guard(path, () => cur.get(p));
-      if (!next) return undefined;
-      cur = next;
+    let at = '';
+    for (const p of parts) {
+      const next = `${at}/${p}`;
+      let child = this.nodes.get(next);
+      if (child === undefined) {
+        if (!this.keys(cur, at).has(p)) return undefined;
+        const parent = cur;
+        const got = guard(path, () => parent.get(p));
+        if (!got) return undefined;
+        child = got;
+        this.nodes.set(next, child);
+      }
+      cur = child;
+      at = next;
     }
     return cur;
   }
 
-  /** Child names of a group (empty for datasets). */
-  keys(node: JsfiveNode, path = node.name): string[] {
-    if (guard(path || '/', () => node._dataobjects?.is_dataset)) return [];
-    const k = guard(`the members of ${path || '/'}`, () => node.keys);
-    return Array.isArray(k) ? k.filter((x) => typeof x === 'string') : [];
+  /** Child names of a group (empty for datasets), parsed once per group. */
+  keys(node: JsfiveNode, path = node.name): Set<string> {
+    const cached = this.children.get(node);
+    if (cached) return cached;
+    let out = new Set<string>();
+    if (!guard(path || '/', () => node._dataobjects?.is_dataset)) {
+      const k = guard(`the members of ${path || '/'}`, () => node.keys);
+      out = new Set(Array.isArray(k) ? k.filter((x) => typeof x === 'string') : []);
+    }
+    this.children.set(node, out);
+    return out;
   }
 
   isGroup(node: JsfiveNode): boolean {

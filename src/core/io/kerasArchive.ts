@@ -113,7 +113,7 @@ export function readKeras3Weights(h5: Hdf5File, flat: Flattened, original: Keras
     const groupPath = path.map((p) => `layers/${p}`).join('/');
     const vars = h5.node(`${groupPath}/vars`);
     if (!vars) return; // a layer without variables has no group (or an empty one)
-    const keys = h5.keys(vars).filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b));
+    const keys = [...h5.keys(vars)].filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b));
     if (keys.length === 0) return;
     if (keys.some((k, i) => Number(k) !== i)) throw new NetLensError(`corrupt model.weights.h5: ${clip(groupPath)}/vars is not numbered 0..${keys.length - 1}`);
     const flatName = flat.flatName.get(pathKey(path))!;

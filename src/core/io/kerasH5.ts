@@ -54,7 +54,7 @@ function readH5Weights(h5: Hdf5File, flat: Flattened, original: KerasModel): Nam
     list.push(path);
     leaves.set(path[0], list);
   });
-  const layerNames = chunkedList(h5, mw, 'layer_names') ?? h5.keys(mw);
+  const layerNames = chunkedList(h5, mw, 'layer_names') ?? [...h5.keys(mw)];
   const out: NamedWeight[] = [];
   const seen = new Set<string>();
   for (const ln of layerNames) {
