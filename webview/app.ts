@@ -10,7 +10,7 @@ import { renderGraphBody, graphCss } from '../src/core/graph/svg';
 import { initialCollapsed, groupsHiding } from '../src/core/graph/collapse';
 import { CATEGORY_TABLE, COLOR_BY, ColorBy, heatColor, NodeCategory } from '../src/core/graph/table';
 import { Card, groupCard, layerCard, layersIn, totalsRows } from '../src/core/graph/cards';
-import { bytes, compactNumber, grouped } from '../src/core/graph/text';
+import { bytes, compactNumber } from '../src/core/graph/text';
 import type { ExportFormat, GraphSettings, GraphSpec, WebviewMessage } from '../src/core/graph/messages';
 import { validBatch } from '../src/core/graph/messages';
 import { LayoutClient } from './layoutClient';
@@ -978,4 +978,3 @@ export function categoryColor(c: NodeCategory): string {
   return v;
 }
 
-export { grouped };

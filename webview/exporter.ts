@@ -3,7 +3,6 @@
 // same outside the editor.
 import type { GraphLayout } from '../src/core/graph/layout';
 import { graphCss } from '../src/core/graph/svg';
-import { escapeXml } from '../src/core/graph/text';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Chromium's canvas limits: 32767 px a side, about 268 M pixels. Stay well inside. */
@@ -66,4 +65,3 @@ export async function exportPng(svgText: string, layout: GraphLayout): Promise<s
   }
 }
 
-export { escapeXml };

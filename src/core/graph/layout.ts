@@ -161,7 +161,7 @@ export function layoutKey(graph: ViewGraph, collapsed: ReadonlySet<string>): str
 /** The ELK input for the graph with these blocks collapsed. Cheap: no layout happens here. */
 export function toElkGraph(graph: ViewGraph, collapsed: ReadonlySet<string>): { elk: ElkInputNode; edges: LayoutEdge[] } {
   const byId = groupIndex(graph);
-  const { rep, hiddenGroups } = visibleElements(graph, collapsed);
+  const { rep } = visibleElements(graph, collapsed);
   const root: ElkInputNode = { id: 'root', layoutOptions: ELK_ROOT_OPTIONS, children: [], edges: [] };
   const containers = new Map<string, ElkInputNode>();
   const container = (gid: string | null): ElkInputNode => {
@@ -191,7 +191,6 @@ export function toElkGraph(graph: ViewGraph, collapsed: ReadonlySet<string>): { 
       container(g.parent).children!.push({ id, width: s.w, height: GROUP_NODE_H });
     }
   }
-  void hiddenGroups;
   const edges: LayoutEdge[] = [];
   const seen = new Set<string>();
   const index = new Map(graph.nodes.map((n) => [n.name, n.index] as const));

@@ -143,4 +143,3 @@ export function renderGraphSvg(graph: ViewGraph, layout: GraphLayout, options: S
     + `${title}<style>${css}</style><rect width="100%" height="100%" fill="${escapeXml(options.background ?? '#1e1e1e')}"/>${body}</svg>\n`;
 }
 
-export { GROUP_HEADER };
