@@ -3,6 +3,7 @@
 // initialises its backend from scratch:
 //   default   what `--backend auto` picks here (wasm, threaded build, one thread per CPU)
 //   wasm x1   the stock single-threaded SIMD build (NETLENS_WASM_THREADS=1)
+//   wasm x2   the threaded build with 2 threads (NETLENS_WASM_THREADS=2)
 //   wasm x4   threaded build oversubscribed (4 threads on the machine's CPUs)
 //   cpu       the pure-JS backend, 1 run (about a minute)
 // Prints a Markdown section: end-to-end median/min, achieved GFLOP/s (analyser FLOPs over the
@@ -54,6 +55,7 @@ const wasmArgs = ['--runs', String(runs), '--warmup', '2'];
 const rows: Row[] = [
   { name: 'default (auto)', env: {}, args: wasmArgs },
   { name: 'wasm, 1 thread (stock single-threaded SIMD build)', env: { NETLENS_WASM_THREADS: '1' }, args: ['--backend', 'wasm', ...wasmArgs] },
+  { name: 'wasm, 2 threads (threaded build)', env: { NETLENS_WASM_THREADS: '2' }, args: ['--backend', 'wasm', ...wasmArgs] },
   { name: 'wasm, 4 threads on 2 CPUs (oversubscribed)', env: { NETLENS_WASM_THREADS: '4' }, args: ['--backend', 'wasm', ...wasmArgs] },
 ];
 

@@ -1,0 +1,182 @@
+// The "Profile Model with Image..." command against a stand-in for the `vscode` module (the real
+// editor is exercised by test/e2e): it profiles in the worker process, reports stages in a
+// cancellable progress notification, opens the results page, hands the result to the graph view's
+// overlay command, exports, cancels, and shows bad input as one error line. Also: the extension
+// host bundle never loads tfjs.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Module from 'node:module';
+import type { ProfileResult } from '../../src/protocol';
+import { SAMPLES } from './profileFixtures';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+class Uri {
+  constructor(readonly fsPath: string) {}
+  static file(p: string): Uri { return new Uri(p); }
+  static joinPath(u: Uri, ...parts: string[]): Uri { return new Uri(join(u.fsPath, ...parts)); }
+}
+
+interface Fake {
+  commands: Map<string, (...a: unknown[]) => unknown>;
+  executed: { id: string; args: unknown[] }[];
+  infos: string[];
+  errors: string[];
+  progress: string[];
+  panels: { html: string; title: string; post: (m: unknown) => Promise<void> }[];
+  quickPicks: ((items: { label: string; description?: string; value?: string }[]) => unknown)[];
+  cancelWhen?: (message: string) => boolean;
+  cancelledAt?: number;
+  saved: { path: string; text: string }[];
+  saveTo?: string;
+}
+
+function fakeVscode(f: Fake): unknown {
+  return {
+    Uri,
+    ViewColumn: { Beside: -2 },
+    ProgressLocation: { Notification: 15 },
+    commands: {
+      registerCommand: (id: string, cb: (...a: unknown[]) => unknown) => { f.commands.set(id, cb); return { dispose() {} }; },
+      getCommands: async () => [...f.commands.keys(), 'netlens.internal.showProfile'],
+      executeCommand: async (id: string, ...args: unknown[]) => { f.executed.push({ id, args }); },
+    },
+    window: {
+      createOutputChannel: () => ({ appendLine() {}, dispose() {} }),
+      showInformationMessage: async (m: string) => { f.infos.push(m); },
+      showErrorMessage: async (m: string) => { f.errors.push(m); },
+      showQuickPick: async (items: { label: string }[]) => f.quickPicks.shift()?.(items),
+      showOpenDialog: async () => undefined,
+      showSaveDialog: async () => (f.saveTo ? Uri.file(f.saveTo) : undefined),
+      withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) => {
+        const listeners: (() => void)[] = [];
+        const token = { onCancellationRequested: (l: () => void) => { listeners.push(l); return { dispose() {} }; } };
+        const progress = {
+          report: (v: { message?: string }) => {
+            if (v.message) f.progress.push(v.message);
+            if (v.message && f.cancelWhen?.(v.message) && !f.cancelledAt) { f.cancelledAt = performance.now(); listeners.forEach((l) => l()); }
+          },
+        };
+        return task(progress, token);
+      },
+      createWebviewPanel: () => {
+        let onMessage: (m: unknown) => Promise<void> = async () => undefined;
+        const entry = { html: '', title: '', post: (m: unknown) => onMessage(m) };
+        f.panels.push(entry);
+        const webview = {
+          set html(h: string) { entry.html = h; }, get html() { return entry.html; },
+          onDidReceiveMessage: (cb: (m: unknown) => Promise<void>) => { onMessage = cb; return { dispose() {} }; },
+        };
+        return {
+          webview, reveal() {}, onDidDispose: () => ({ dispose() {} }),
+          set title(t: string) { entry.title = t; }, get title() { return entry.title; },
+        };
+      },
+    },
+    workspace: {
+      getConfiguration: () => ({ get: <T>(key: string, d?: T) => ({ backend: 'wasm', 'profile.runs': 2, 'profile.warmup': 1, nodePath: '' } as Record<string, unknown>)[key] as T ?? d }),
+      workspaceFolders: undefined,
+      fs: { writeFile: async (u: Uri, data: Uint8Array) => { f.saved.push({ path: u.fsPath, text: Buffer.from(data).toString('utf8') }); } },
+      asRelativePath: (u: Uri) => u.fsPath,
+    },
+  };
+}
+
+describe('profile: the VS Code command (stand-in vscode module)', function () {
+  this.timeout(120_000);
+  const f: Fake = { commands: new Map(), executed: [], infos: [], errors: [], progress: [], panels: [], quickPicks: [], saved: [] };
+  const subscriptions: { dispose(): void }[] = [];
+  const reset = (): void => {
+    f.executed = []; f.infos = []; f.errors = []; f.progress = []; f.panels.length = 0; f.quickPicks = [];
+    f.cancelWhen = undefined; f.cancelledAt = undefined; f.saved = [];
+  };
+  const run = (...args: unknown[]): Promise<unknown> => f.commands.get('netlens.profileModel')!(...args) as Promise<unknown>;
+
+  before(() => {
+    const load = (Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown })._load;
+    const fake = fakeVscode(f);
+    (Module as unknown as { _load: unknown })._load = function (req: string, ...rest: unknown[]) {
+      return req === 'vscode' ? fake : load.call(this, req, ...rest);
+    };
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const host = require('../../src/host/profile') as typeof import('../../src/host/profile');
+      host.registerProfiler({ subscriptions, asAbsolutePath: (p: string) => join(ROOT, p) } as never);
+    } finally {
+      (Module as unknown as { _load: unknown })._load = load;
+    }
+  });
+  after(() => subscriptions.forEach((s) => s.dispose()));
+  beforeEach(reset);
+
+  it('profiles a model given as argument, shows the page and the overlay', async () => {
+    f.quickPicks.push((items) => items[0]); // the first bundled sample
+    await run('lenet5');
+    assert.deepEqual(f.errors, []);
+    assert.ok(f.progress.some((m) => m.startsWith('layers: ')), f.progress.join(' | '));
+    assert.ok(f.progress.some((m) => m.startsWith('backend: ')));
+    assert.equal(f.panels.length, 1);
+    assert.equal(f.panels[0].title, 'Profile: lenet5');
+    for (const name of ['c1', 's2', 'c3', 's4', 'c5', 'flatten', 'f6', 'predictions']) assert.ok(f.panels[0].html.includes(`>${name}<`), name);
+    const overlay = f.executed.find((e) => e.id === 'netlens.internal.showProfile');
+    assert.ok(overlay, 'overlay command called');
+    assert.equal(overlay.args[0], 'lenet5');
+    const result = overlay.args[1] as ProfileResult;
+    assert.equal(result.layers.length, 8);
+    assert.match(result.image, /chelsea\.png$/);
+
+    // Export from the page.
+    f.saveTo = '/tmp/netlens-host-test.csv';
+    await f.panels[0].post({ type: 'export', format: 'csv' });
+    assert.equal(f.saved.length, 1);
+    assert.match(f.saved[0].text, /^index,name,className,median_ms/);
+    assert.equal(f.saved[0].text.trimEnd().split('\n').length, 9);
+  });
+
+  it('from the explorer on an image: asks for the model', async () => {
+    f.quickPicks.push((items) => items.find((i) => i.description === 'mnist_cnn'));
+    await run(Uri.file(join(SAMPLES, 'rocket.jpg')));
+    assert.deepEqual(f.errors, []);
+    const overlay = f.executed.find((e) => e.id === 'netlens.internal.showProfile');
+    assert.equal(overlay?.args[0], 'mnist_cnn');
+    assert.match((overlay?.args[1] as ProfileResult).image, /rocket\.jpg$/);
+  });
+
+  it('Cancel in the notification stops the profile within a second', async () => {
+    f.quickPicks.push((items) => items.find((i) => i.description === 'resnet50'));
+    f.cancelWhen = (m) => m.startsWith('layers: ');
+    await run(Uri.file(join(SAMPLES, 'coffee.png')));
+    const took = performance.now() - (f.cancelledAt ?? Infinity);
+    assert.ok(f.cancelledAt, 'cancel was requested');
+    assert.ok(took < 1000, `command returned ${took.toFixed(0)} ms after cancel`);
+    assert.deepEqual(f.infos, ['NetLens: profile cancelled.']);
+    assert.equal(f.panels.length, 0);
+    assert.ok(!f.executed.some((e) => e.id === 'netlens.internal.showProfile'));
+  });
+
+  it('shows a bad image or a bad model file as one error line', async () => {
+    const notes = join(require('node:os').tmpdir(), `netlens-host-notes-${process.pid}.png`);
+    require('node:fs').writeFileSync(notes, 'not a picture');
+    f.quickPicks.push(() => ({ label: 'picked', value: notes }));
+    await run('lenet5');
+    assert.equal(f.errors.length, 1);
+    assert.match(f.errors[0], /^NetLens: netlens-host-notes-\d+\.png is not a PNG or JPEG image: it looks like text/);
+    assert.ok(!f.errors[0].includes('\n'));
+    reset();
+    f.quickPicks.push((items) => items[0]);
+    await run(Uri.file(join(SAMPLES, 'LICENSE.md'))); // taken as a model file: not one
+    assert.equal(f.errors.length, 1);
+    assert.match(f.errors[0], /^NetLens: .*LICENSE\.md: invalid JSON/);
+    reset();
+    f.quickPicks.push((items) => items[items.length - 1]); // "Image file..." -> dialog cancelled
+    await run('lenet5');
+    assert.deepEqual([f.errors, f.panels.length], [[], 0], 'nothing happens when the user backs out');
+  });
+
+  it('the extension host bundle does not load tfjs', () => {
+    const bundle = readFileSync(join(ROOT, 'dist', 'extension.js'), 'utf8');
+    assert.ok(!/require\("@tensorflow\//.test(bundle), 'dist/extension.js requires a tfjs package');
+    assert.ok(/require\("@tensorflow\/tfjs-core"\)/.test(readFileSync(join(ROOT, 'dist', 'worker.js'), 'utf8')));
+  });
+});
