@@ -102,6 +102,12 @@ describe('io: model files with weights', function () {
     await checkRoundTrip(file, '.keras');
   });
 
+  it('.keras as tf.keras 2.13-2.15 wrote it (_layer_checkpoint_dependencies/<name>/vars/<i>)', async () => {
+    const file = join(dir, 'tf213.keras');
+    await saveKeras3(model, file, '_layer_checkpoint_dependencies');
+    await checkRoundTrip(file, '.keras (tf.keras 2.13)');
+  });
+
   it('Keras 2 .h5 (model_config + model_weights/<layer>/<layer>/kernel:0)', async () => {
     const file = join(dir, 'k2.h5');
     await saveKerasH5(model, file, 'keras2');

@@ -2,7 +2,8 @@
 //   config.json        the model config ({module, class_name, config, registered_name, build_config, ...})
 //   metadata.json      {"keras_version": "3.x", "date_saved": ...}
 //   model.weights.h5   HDF5; a layer's variables at layers/<layer>/vars/0, 1, ... in creation
-//                      order (no names); a nested model's at layers/<model>/layers/<layer>/vars/...;
+//                      order (no names); a nested model's at layers/<model>/layers/<layer>/vars/...
+//                      (tf.keras 2.13-2.15: _layer_checkpoint_dependencies/<layer>/vars/...);
 //                      the optimizer's under optimizer/vars (ignored)
 // Other entries (assets/, a model.weights.npz that may hold pickled Python objects) are never
 // inflated or read: such an archive opens without weights. An archive holding an entry name twice
@@ -105,13 +106,27 @@ export function readKerasArchive(bytes: Uint8Array): Imported {
   };
 }
 
+/**
+ * Where a layer's variables live: Keras 3 writes layers/<a>/layers/<b>; tf.keras 2.13-2.15 wrote
+ * the same archive format with _layer_checkpoint_dependencies/<a>/... for functional models.
+ */
+function layerGroupPath(h5: Hdf5File, path: string[]): string | undefined {
+  let at = '';
+  for (const p of path) {
+    const hit = ['layers', '_layer_checkpoint_dependencies'].map((c) => `${at}${at ? '/' : ''}${c}/${p}`).find((g) => h5.node(g) !== undefined);
+    if (!hit) return undefined;
+    at = hit;
+  }
+  return at;
+}
+
 /** layers/<path...>/vars/<i> -> "<flattened layer>/<tfjs attribute>". */
 export function readKeras3Weights(h5: Hdf5File, flat: Flattened, original: KerasModel): NamedWeight[] {
   const out: NamedWeight[] = [];
   walkLayers(original.config, ({ path, layer, nested }) => {
     if (nested) return;
-    const groupPath = path.map((p) => `layers/${p}`).join('/');
-    const vars = h5.node(`${groupPath}/vars`);
+    const groupPath = layerGroupPath(h5, path);
+    const vars = groupPath === undefined ? undefined : h5.node(`${groupPath}/vars`);
     if (!vars) return; // a layer without variables has no group (or an empty one)
     const keys = [...h5.keys(vars)].filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b));
     if (keys.length === 0) return;
