@@ -107,9 +107,8 @@ describe('io hardening: hostile and broken model files give one clear error', fu
     it('the same weight listed twice', async () => {
       await rejectsClearly(tfjsCase((j) => {
         const w = j.weightsManifest[0].weights;
-        w[1] = { ...w[0] };
-        j.weightsManifest[0].weights = w;
-      }, Buffer.concat([shard, shard]).subarray(0, shard.length + 0)), /declares|twice/);
+        w[1].name = w[0].name;
+      }), /lists weight conv\/kernel twice/);
     });
     it('a megabyte-long layer name', async () => {
       await rejectsClearly(tfjsCase((j) => {
