@@ -2,7 +2,9 @@
 // pick, the Layers tree kept on the active panel, and the profiler's overlay.
 import * as vscode from 'vscode';
 import type { ProfileResult } from '../protocol';
-import { ZOO } from '../core/zoo';
+import { ZOO, buildZooModel } from '../core/zoo';
+import { analyzeModel } from '../core/analysis/analyze';
+import { buildViewGraph } from '../core/graph/viewGraph';
 import { grouped } from '../core/graph/text';
 import { GraphPanel, PanelEvents, PanelServices } from './graphPanel';
 import { HostLayout } from './hostLayout';
@@ -63,6 +65,19 @@ export class GraphRuntime {
     if (!target) return;
     if (target.scheme !== 'file') throw new Error(`only local files can be opened, not ${target.scheme}: URIs`);
     await this.show(target.fsPath);
+  }
+
+  private prewarmed = false;
+
+  /**
+   * Starts the layout thread and lays out a small model once, unseen, so elkjs is loaded and
+   * partly optimised before the first real graph (that first layout is otherwise the slowest).
+   */
+  async prewarm(): Promise<void> {
+    if (this.prewarmed) return;
+    this.prewarmed = true;
+    const spec = buildZooModel('resnet18');
+    await this.services.layouts.layout(buildViewGraph(spec, analyzeModel(spec.model)), new Set());
   }
 
   revealLayer(modelArg: string, name: string): void {

@@ -22,9 +22,12 @@ export function registerGraphView(context: vscode.ExtensionContext): void {
     }
   };
 
+  const modelsView = vscode.window.createTreeView('netlens.models', { treeDataProvider: new ModelsProvider() });
   context.subscriptions.push(
     layersView,
-    vscode.window.registerTreeDataProvider('netlens.models', new ModelsProvider()),
+    modelsView,
+    // Someone looking at the model list is about to open a graph: get the layout thread going.
+    modelsView.onDidChangeVisibility((e) => { if (e.visible) void rt().then((r) => r.prewarm()).catch(() => undefined); }),
     vscode.commands.registerCommand('netlens.showResNet50Graph', guarded(async () => (await rt()).show('resnet50'))),
     vscode.commands.registerCommand('netlens.showModelGraph', guarded(async (name?: unknown) => (await rt()).pickAndShow(typeof name === 'string' ? name : undefined))),
     vscode.commands.registerCommand('netlens.openModelFile', guarded(async (uri?: unknown) => (await rt()).openFile(uri instanceof vscode.Uri ? uri : undefined))),
@@ -43,6 +46,8 @@ export function registerGraphView(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  // Activated by opening the NetLens view: warm up after activation returns, not during it.
+  if (modelsView.visible) setTimeout(() => void rt().then((r) => r.prewarm()).catch(() => undefined), 0);
 }
 
 export function isProfileResult(v: unknown): v is ProfileResult {
