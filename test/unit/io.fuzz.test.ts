@@ -5,7 +5,7 @@
 // and names the mutation. NETLENS_FUZZ_CASES / NETLENS_FUZZ_MS / NETLENS_FUZZ_SEED override the
 // bounds (the defaults keep CI under half a minute on 2 cores).
 import * as assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
@@ -73,18 +73,23 @@ describe('io fuzz: mutated model files never crash, hang or throw anything but o
     });
     const stats = await new Promise<FuzzStats>((resolve, reject) => {
       let last = 'before the first case';
+      let lastDir = '';
       let timer: NodeJS.Timeout;
       const arm = () => {
         clearTimeout(timer);
         timer = setTimeout(() => {
           void worker.terminate();
-          reject(new Error(`hang: no progress for ${WATCHDOG_MS} ms on ${last}`));
+          // Keep the input that hung for replay (test-artifacts/ is not committed).
+          const keep = join(process.cwd(), 'test-artifacts', `fuzz-hang-${Date.now()}`);
+          if (lastDir) cpSync(lastDir, keep, { recursive: true });
+          reject(new Error(`hang: no progress for ${WATCHDOG_MS} ms on ${last} (input kept in ${keep})`));
         }, WATCHDOG_MS);
       };
       arm();
-      worker.on('message', (m: { type: string; case?: number; base?: string; mutation?: string; stats?: FuzzStats; error?: string }) => {
+      worker.on('message', (m: { type: string; case?: number; base?: string; mutation?: string; dir?: string; stats?: FuzzStats; error?: string }) => {
         if (m.type === 'case') {
           last = `case ${m.case} (${m.base}, ${m.mutation})`;
+          lastDir = m.dir ?? '';
           arm();
         } else if (m.type === 'done') {
           clearTimeout(timer);

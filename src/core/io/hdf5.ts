@@ -7,7 +7,7 @@
 //     file that holds it), so a dataset that claims terabytes is refused before any allocation.
 import * as jsfive from 'jsfive';
 import { NetLensError } from '../ir/types';
-import { readDenseAttribute } from './hdf5Dense';
+import { AttrValue, readAttributeMessage, readDenseAttribute } from './hdf5Dense';
 import { clip, MAX_RANK, MAX_TENSOR_ELEMENTS } from './limits';
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -33,6 +33,7 @@ interface JsfiveNode {
 }
 
 const DATA_STORAGE_MSG_TYPE = 0x0008;
+const ATTRIBUTE_MSG_TYPE = 0x000c;
 const ATTRIBUTE_INFO_MSG_TYPE = 0x0015;
 const LAYOUT_CONTIGUOUS = 1;
 
@@ -129,34 +130,40 @@ export class Hdf5File {
     return !guard(node.name, () => node._dataobjects.is_dataset);
   }
 
-  /** One attribute, or undefined. Dense (heap-stored) attributes are read when they are strings. */
-  attr(node: JsfiveNode, name: string): unknown {
-    const attrs = guard(`the attributes of ${node.name}`, () => node.attrs);
-    if (attrs && typeof attrs === 'object' && Object.prototype.hasOwnProperty.call(attrs, name)) return attrs[name];
+  /**
+   * One string (or list-of-strings) attribute, or undefined when absent or of another type.
+   * Read here, not by jsfive: jsfive trusts an attribute's dataspace and loops over as many
+   * elements as it claims (a flipped bit made that billions), and it does not read dense storage.
+   */
+  attr(node: JsfiveNode, name: string): AttrValue {
+    const msgs = guard(`the attributes of ${node.name}`, () => node._dataobjects.find_msg_type(ATTRIBUTE_MSG_TYPE));
+    for (const m of msgs) {
+      const at = m.get('offset_to_message');
+      const size = m.get('size');
+      if (!Number.isSafeInteger(at) || !Number.isSafeInteger(size) || at < 0 || size < 0 || at + size > this.bytes.byteLength) {
+        throw new NetLensError(`corrupt HDF5 file: an attribute message of ${clip(node.name)} lies outside the file`);
+      }
+      const a = readAttributeMessage(this.bytes, this.bytes.subarray(at, at + size));
+      if (a.name === name) return a.value;
+    }
     const info = guard(`the attributes of ${node.name}`, () => node._dataobjects.find_msg_type(ATTRIBUTE_INFO_MSG_TYPE)[0]);
     if (!info) return undefined;
-    return guard(`attribute ${name} of ${node.name}`, () => readDenseAttribute(this.bytes, info.get('offset_to_message'), name));
+    return readDenseAttribute(this.bytes, info.get('offset_to_message'), name);
   }
 
-  /** A string attribute (HDF5 fixed or variable-length string, or bytes). */
+  /** A scalar string attribute (HDF5 fixed or variable-length string). */
   stringAttr(node: JsfiveNode, name: string): string | undefined {
     const v = this.attr(node, name);
-    if (v === undefined || v === null) return undefined;
-    const s = asString(v);
-    if (s === undefined) throw new NetLensError(`corrupt HDF5 file: attribute ${clip(name)} of ${clip(node.name)} is not a string`);
-    return s;
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw new NetLensError(`corrupt HDF5 file: attribute ${clip(name)} of ${clip(node.name)} is not a string`);
+    return v;
   }
 
-  /** A list-of-strings attribute (Keras' layer_names, weight_names). An empty list may be stored as an empty float array. */
+  /** A list-of-strings attribute (Keras' layer_names, weight_names); undefined when absent or not strings (Keras writes an empty list as an empty float array). */
   stringListAttr(node: JsfiveNode, name: string): string[] | undefined {
     const v = this.attr(node, name);
-    if (v === undefined || v === null) return undefined;
-    const list = Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v as ArrayLike<unknown>) : [v];
-    return list.map((x) => {
-      const s = asString(x);
-      if (s === undefined) throw new NetLensError(`corrupt HDF5 file: attribute ${clip(name)} of ${clip(node.name)} is not a list of strings`);
-      return s;
-    });
+    if (v === undefined) return undefined;
+    return typeof v === 'string' ? [v] : v;
   }
 
   /** Reads a numeric dataset as float32 after checking its shape, filters and size. */
@@ -247,12 +254,5 @@ function superblockEnd(b: Uint8Array): number | undefined {
     if (b[9] !== 8) return undefined;
     return u64(12) + u64(28);
   }
-  return undefined;
-}
-
-/** HDF5 strings: variable-length, or fixed-length (numpy "S" arrays, as Keras 2 writes them) NUL-padded. */
-function asString(v: unknown): string | undefined {
-  if (typeof v === 'string') return v.replace(/\0+$/, '');
-  if (v instanceof Uint8Array) return new TextDecoder().decode(v).replace(/\0+$/, '');
   return undefined;
 }

@@ -1,4 +1,5 @@
-// HDF5 "dense" attribute storage, which jsfive does not read. HDF5 keeps an object's attributes
+// HDF5 string attributes, read with bounds on every count (jsfive loops over whatever element
+// count a corrupt dataspace claims), including "dense" attribute storage, which jsfive does not read. HDF5 keeps an object's attributes
 // in its object header while they are small; past 64 KiB (a big model's model_config: ResNet-50's
 // is ~120 KB) or past a count, they move to a fractal heap indexed by a version-2 B-tree, and the
 // header holds only an Attribute Info message. Keras files of large models have exactly that.
@@ -11,7 +12,7 @@
 import { NetLensError } from '../ir/types';
 
 const fail = (what: string): never => {
-  throw new NetLensError(`corrupt or unsupported HDF5 dense attribute storage (${what})`);
+  throw new NetLensError(`corrupt or unsupported HDF5 attribute (${what})`);
 };
 
 class Reader {
@@ -169,6 +170,11 @@ function directBlockFor(r: Reader, h: Heap, offset: number): [number, number] {
 
 export type AttrValue = string | string[] | undefined;
 
+/** An attribute message (its bytes, inside `file`): its name, and its value when it is a string or a list of strings. */
+export function readAttributeMessage(file: Uint8Array, msg: Uint8Array): { name: string; value: AttrValue } {
+  return decodeAttribute(new Reader(file), msg);
+}
+
 /** Decodes an attribute message's value when it is a string or a list of strings. */
 function decodeAttribute(r: Reader, msg: Uint8Array): { name: string; value: AttrValue } {
   const m = new Reader(msg);
@@ -189,6 +195,8 @@ function decodeAttribute(r: Reader, msg: Uint8Array): { name: string; value: Att
   const spaceAt = p;
   p += pad(spaceSize);
   const dataAt = p;
+  // Shared (committed) datatypes or dataspaces: not what Keras writes; not read.
+  if (version >= 2 && (m.u8(1) & 0x03) !== 0) return { name, value: undefined };
   const cls = m.u8(typeAt) & 0x0f;
   const size = m.u32(typeAt + 4);
   // Dataspace: version 1 has 5 reserved bytes after rank/flags; version 2 has a type byte.
@@ -207,6 +215,7 @@ function decodeAttribute(r: Reader, msg: Uint8Array): { name: string; value: Att
     }
   } else if (cls === 9 && ((m.u8(typeAt + 1) & 0x0f) === 1)) {
     // Variable-length strings: length (4), global heap collection address (8), object index (4).
+    m.need(dataAt, count * 16);
     for (let i = 0; i < count; i++) {
       const at = dataAt + i * 16;
       const len = m.u32(at);
@@ -220,23 +229,33 @@ function decodeAttribute(r: Reader, msg: Uint8Array): { name: string; value: Att
   return { name, value: rank === 0 ? strings[0] : strings };
 }
 
+const collections = new WeakMap<Uint8Array, Map<number, Map<number, Uint8Array>>>();
+
+/** One object of a global heap collection; each collection is parsed once per file. */
 function globalHeapObject(r: Reader, coll: number, index: number, len: number): Uint8Array {
-  r.sig(coll, 'GCOL');
-  const collSize = r.u64(coll + 8);
-  r.need(coll, collSize);
-  let p = coll + 16;
-  const end = coll + collSize;
-  for (let guard = 0; p + 16 <= end && guard < 1_000_000; guard++) {
-    const idx = r.u16(p);
-    const size = r.u64(p + 8);
-    if (idx === 0) break;
-    if (idx === index) {
-      r.need(p + 16, Math.min(size, len));
-      return r.b.subarray(p + 16, p + 16 + Math.min(size, len));
+  let byFile = collections.get(r.b);
+  if (!byFile) collections.set(r.b, (byFile = new Map()));
+  let objects = byFile.get(coll);
+  if (!objects) {
+    objects = new Map();
+    r.sig(coll, 'GCOL');
+    const collSize = r.u64(coll + 8);
+    r.need(coll, collSize);
+    let p = coll + 16;
+    const end = coll + collSize;
+    while (p + 16 <= end) {
+      const idx = r.u16(p);
+      const size = r.u64(p + 8);
+      if (idx === 0) break;
+      r.need(p + 16, size);
+      objects.set(idx, r.b.subarray(p + 16, p + 16 + size));
+      p += 16 + Math.ceil(size / 8) * 8;
     }
-    p += 16 + Math.ceil(size / 8) * 8;
+    byFile.set(coll, objects);
   }
-  return fail('global heap object not found');
+  const obj = objects.get(index);
+  if (!obj) fail('global heap object not found');
+  return obj!.subarray(0, Math.min(len, obj!.length));
 }
 
 /**
