@@ -199,6 +199,19 @@ describe('profile: executor', function () {
     again.dispose();
   });
 
+  it('refuses models it cannot feed one image to', async () => {
+    const { ModelBuilder } = await import('../../src/core/ir/builder');
+    const b = new ModelBuilder('two_inputs');
+    const x = b.input([8, 8, 3], 'a');
+    const y = b.input([8, 8, 3], 'b');
+    const two = b.build([b.add([x, y], 'sum')]);
+    await assert.rejects(profileModel(two, join(SAMPLES, 'chelsea.png'), { runs: 1 }), /cannot profile two_inputs: the profiler feeds one image, and the model has 2 inputs/);
+    const d = new ModelBuilder('vector');
+    const v = d.input([16], 'v');
+    await assert.rejects(profileModel(d.build([d.dense(v, 4, { name: 'fc' })]), join(SAMPLES, 'chelsea.png'), { runs: 1 }),
+      /cannot profile vector: the profiler feeds images, and the model input \[null,16\] is not \[batch, height, width, channels\]/);
+  });
+
   it('refuses bad run counts and images before touching a backend', async () => {
     const spec = buildZooModel('lenet5');
     await assert.rejects(profileModel(spec, join(SAMPLES, 'chelsea.png'), { runs: 0 }), /runs must be an integer from 1/);

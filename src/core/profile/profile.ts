@@ -67,6 +67,8 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
     throw new NetLensError(`cannot profile ${spec.name}: unsupported layer${analysis.unsupported.length > 1 ? 's' : ''} ` +
       analysis.unsupported.map((u) => `${u.name} (${u.className})`).join(', '));
   }
+  const inputs = spec.model.config.input_layers?.length ?? analysis.layers.filter((l) => l.className === 'InputLayer').length;
+  if (inputs !== 1) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds one image, and the model has ${inputs} inputs`);
   const input = analysis.input;
   if (input.length !== 4) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds images, and the model input ${JSON.stringify(input)} is not [batch, height, width, channels]`);
   const [, h, w, c] = input;
