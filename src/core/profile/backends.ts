@@ -19,7 +19,7 @@ export const BACKEND_REQUESTS: BackendRequest[] = ['auto', 'tensorflow', 'wasm',
 export interface BackendOptions {
   /** Loads the native packages (tests inject presence or absence). */
   nativeLoader?: NativeLoader;
-  /** Threads for wasm: true (default) = one per CPU, a number, or false for the single-threaded build. */
+  /** Threads for wasm: true (default) = one per CPU the load leaves free, a number, or false for the single-threaded build. */
   wasmThreads?: boolean | number;
   /** Directory holding the tfjs-backend-wasm*.wasm files (default: the installed package's dist/). */
   wasmDir?: string;
@@ -27,7 +27,7 @@ export interface BackendOptions {
 
 export interface BackendChoice {
   backend: BackendName;
-  /** e.g. "wasm (SIMD, 2 threads)", "tensorflow (@tensorflow/tfjs-node 4.22.0)". */
+  /** e.g. "wasm (SIMD, 2 threads, threaded build)", "tensorflow (@tensorflow/tfjs-node, native CPU)". */
   label: string;
   steps: BackendStep[];
 }
@@ -184,7 +184,7 @@ export async function selectBackend(request: BackendRequest, opts: BackendOption
   return { backend: 'cpu', label: 'cpu (pure JavaScript)', steps };
 }
 
-/** One line per step: "✓ wasm: wasm (SIMD, 2 threads)" / "✗ tensorflow-gpu: ... not installed". */
+/** One line per step: "ok   wasm: wasm (SIMD, 2 threads, ...)" / "no   tensorflow-gpu: ... is not installed". */
 export function describeSteps(steps: BackendStep[]): string[] {
   return steps.map((s) => `${s.ok ? 'ok  ' : 'no  '} ${s.backend}: ${s.detail}`);
 }

@@ -12,7 +12,7 @@
 //     We read those definitions from the installed bundle and prepend them.
 //  3. The C++ side caps the pool at emscripten_num_logical_cores() / 2 ("x86 has 2 threads per
 //     core"): on a 2-vCPU machine that is one thread. While the module instantiates we report
-//     twice the logical CPUs so the cap becomes the real CPU count.
+//     twice the requested thread count as logical CPUs, so the cap lets that many run.
 // Everything patched is restored when init returns. If anything fails the caller falls back to the
 // single-threaded SIMD build and reports why.
 import * as tf from '@tensorflow/tfjs-core';
