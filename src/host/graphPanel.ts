@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import type { ProfileResult } from '../protocol';
 import { analyzeModel } from '../core/analysis/analyze';
 import { loadModel } from '../core/io/loadModel';
+import { zooEntry } from '../core/zoo';
 import type { ModelSpec } from '../core/ir/types';
 import { buildViewGraph, ViewGraph } from '../core/graph/viewGraph';
 import { GraphLayout, layoutKey, structureHash } from '../core/graph/layout';
@@ -54,7 +55,9 @@ export class GraphPanel {
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Opens (or reveals) the graph for a zoo name or a model file path. */
-  static async show(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, modelArg: string): Promise<GraphPanel> {
+  static async show(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, arg: string): Promise<GraphPanel> {
+    // One panel per model: "ResNet-50" and "resnet50" are the same zoo model.
+    const modelArg = zooEntry(arg)?.name ?? arg;
     const existing = GraphPanel.panels.get(modelArg);
     if (existing) {
       existing.panel.reveal();
@@ -78,7 +81,7 @@ export class GraphPanel {
   }
 
   static forModel(modelArg: string): GraphPanel | undefined {
-    return GraphPanel.panels.get(modelArg);
+    return GraphPanel.panels.get(zooEntry(modelArg)?.name ?? modelArg);
   }
 
   private static options(ctx: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
