@@ -10,7 +10,7 @@ import { renderGraphBody, graphCss } from '../src/core/graph/svg';
 import { initialCollapsed, groupsHiding } from '../src/core/graph/collapse';
 import { CATEGORY_TABLE, COLOR_BY, ColorBy, heatColor, NodeCategory } from '../src/core/graph/table';
 import { Card, groupCard, layerCard, layersIn, totalsRows } from '../src/core/graph/cards';
-import { bytes, compactNumber } from '../src/core/graph/text';
+import { bytes, compactNumber, grouped } from '../src/core/graph/text';
 import type { ExportFormat, GraphSettings, GraphSpec, WebviewMessage } from '../src/core/graph/messages';
 import { validBatch } from '../src/core/graph/messages';
 import { LayoutClient } from './layoutClient';
@@ -79,6 +79,7 @@ export class App {
   private details!: HTMLElement;
   private legend!: HTMLElement;
   private status!: HTMLElement;
+  private announcer!: HTMLElement;
   private colorSelect!: SelectHandle;
   private batchField!: TextFieldHandle;
   private searchField!: TextFieldHandle;
@@ -184,8 +185,9 @@ export class App {
     this.stage.append(this.svg);
     this.legend = h('div', { class: 'nl-legend', id: 'nl-legend' });
     this.status = h('div', { class: 'nl-status', role: 'status', 'aria-live': 'polite' });
+    this.announcer = h('div', { class: 'nl-sr-only', 'aria-live': 'polite', id: 'nl-announcer' });
     this.minimap = new Minimap((x, y) => this.centerOn(x, y));
-    this.canvas.append(this.stage, this.legend, this.minimap.el, this.status);
+    this.canvas.append(this.stage, this.legend, this.minimap.el, this.status, this.announcer);
     this.details = h('aside', { class: 'nl-details', id: 'nl-details', hidden: '', 'aria-label': 'Layer details' });
     const main = h('div', { class: 'nl-main' }, this.canvas, this.details);
     this.table = new LayerTable((name) => this.selectLayer(name, { reveal: true, center: true, details: false }));
@@ -704,11 +706,12 @@ export class App {
     for (const el of Array.from(this.vp.querySelectorAll('.nl-selected'))) el.classList.remove('nl-selected');
     const id = this.selectedElement();
     if (id) this.elements.get(id)?.classList.add('nl-selected');
-    this.canvas.setAttribute('aria-activedescendant', '');
-    if (id) {
-      const e = this.elementName(id);
-      this.status.setAttribute('aria-label', e ? (e.kind === 'layer' ? `${e.node.name}, ${e.node.className}, ${e.node.shape}` : `${e.group.label}, collapsed block`) : '');
-    }
+    // Screen readers hear the selection (the SVG itself is one focusable region).
+    const e = id ? this.elementName(id) : null;
+    const text = !e ? '' : e.kind === 'layer'
+      ? `${e.node.name}, ${e.node.className}, output ${e.node.shape}, ${grouped(e.node.stats.params)} parameters, ${grouped(e.node.stats.macs)} MACs`
+      : `${e.group.label}, ${this.collapsed.has(e.group.id) ? 'collapsed ' : ''}block of ${e.group.sums.layers} layers`;
+    if (this.announcer.textContent !== text) this.announcer.textContent = text;
   }
 
   // ---- details panel --------------------------------------------------------------------------

@@ -154,6 +154,7 @@ describe('graph webview (Chromium)', function () {
     await page.waitForFunction((n) => document.querySelector('#nl-viewport .nl-node.nl-selected .nl-name')?.textContent === n, next);
     await page.keyboard.press('ArrowUp');
     await page.waitForFunction(() => document.querySelector('#nl-viewport .nl-node.nl-selected .nl-name')?.textContent === 'conv1_conv');
+    assert.match((await page.locator('#nl-announcer').textContent()) ?? '', /^conv1_conv, Conv2D, output 112×112×64, 9,472 parameters, 118,013,952 MACs$/);
     await page.keyboard.press('Enter');
     assert.ok((await page.locator('#nl-details').textContent())?.includes('Config'));
     assert.ok((await page.locator('#nl-details').textContent())?.includes('kernel_size'));
