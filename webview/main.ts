@@ -52,9 +52,6 @@ function start(): void {
       case 'profile':
         app.setProfile(m.result);
         break;
-      case 'error':
-        app.showError(String(m.message));
-        break;
     }
   });
   host.post({ type: 'ready' });

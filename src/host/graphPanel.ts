@@ -195,16 +195,14 @@ export class GraphPanel {
       case 'export':
         await this.save(m.format, m.data, m.batch);
         break;
-      case 'error':
-        void vscode.window.showErrorMessage(`NetLens graph: ${m.message}`);
-        break;
     }
   }
 
   private async save(format: 'svg' | 'png' | 'html', data: string, batch: number): Promise<void> {
     const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
     const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.joinPath(base, `${this.spec.name}.graph.${format}`),
+      // Model names come from files: keep the suggested file name to plain characters.
+      defaultUri: vscode.Uri.joinPath(base, `${this.spec.name.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '') || 'model'}.graph.${format}`),
       filters: { [format.toUpperCase()]: [format] },
       title: `Export the ${this.spec.name} graph as ${format.toUpperCase()}`,
     });

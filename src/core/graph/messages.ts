@@ -25,8 +25,7 @@ export type HostMessage =
   | { type: 'layout'; layout: GraphLayout }
   | { type: 'layoutError'; key: string; message: string }
   | { type: 'select'; name: string }
-  | { type: 'profile'; result: ProfileResult }
-  | { type: 'error'; message: string };
+  | { type: 'profile'; result: ProfileResult };
 
 export type ExportFormat = 'svg' | 'png' | 'html';
 
@@ -37,8 +36,7 @@ export type WebviewMessage =
   | { type: 'layoutRequest'; collapsed: string[] }
   | { type: 'export'; format: ExportFormat; data: string; batch: number }
   | { type: 'runProfile' }
-  | { type: 'batch'; batch: number }
-  | { type: 'error'; message: string };
+  | { type: 'batch'; batch: number };
 
 const MAX_NAME = 1000;
 const MAX_EXPORT = 256 * 1024 * 1024;
@@ -94,8 +92,6 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | null {
     }
     case 'batch':
       return validBatch(raw.batch) ? { type: 'batch', batch: raw.batch } : null;
-    case 'error':
-      return typeof raw.message === 'string' ? { type: 'error', message: raw.message.slice(0, 500) } : null;
     default:
       return null;
   }
