@@ -253,7 +253,7 @@ export class App {
     if (this.profile) {
       const p = this.profile;
       chips.append(h('span', { class: 'nl-chip nl-measured', title: `${p.runs} runs after ${p.warmup} warm-up, ${p.weights} weights, image ${p.image}` },
-        icon('pulse'), h('span', { class: 'nl-chip-label' }, p.backend), h('span', { class: 'nl-chip-value' }, `${p.endToEndMs.median.toFixed(1)} ms`)));
+        icon('pulse'), h('span', { class: 'nl-chip-label' }, p.backendLabel ?? p.backend), h('span', { class: 'nl-chip-value' }, `${p.endToEndMs.median.toFixed(1)} ms`)));
     }
     this.header.append(title, chips);
   }
