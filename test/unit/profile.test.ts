@@ -5,7 +5,8 @@
 //
 // Stated bounds for tests (few runs, on a 2-core machine shared with other work whose load comes in
 // bursts): the load-robust ratio, sum of per-layer minima over the fastest end-to-end run, is at most
-// 1.15 (the target); the median ratio, which one burst can move, is at most 2. For resnet50, whose
+// 1.15 (the target) given 3 or more runs; the median ratio, which one burst can move, is at most 2
+// (as is everything measured from fewer than 3 runs). For resnet50, whose
 // compute dwarfs model.predict's fixed cost (input slicing, output concat: a few ms that dominate a
 // 1 ms LeNet), both are at least 0.5. The benchmark reports the median ratio over more runs.
 // resnet50 on the pure-JS cpu backend takes ~60 s for one profile here; it runs when
@@ -50,7 +51,9 @@ function checkResult(r: ProfileResult, spec: ModelSpec, backend: string, runs: n
   assert.ok(Math.abs(r.overhead - r.sumLayerMs / r.endToEndMs.median) < 1e-12);
   const minRatio = r.layers.reduce((s, l) => s + l.ms.min, 0) / r.endToEndMs.min;
   assert.ok(Math.abs((r.overheadMin ?? 0) - minRatio) < 1e-9);
-  assert.ok(minRatio > 0 && minRatio <= BOUND.minRatio, `sum of layer minima / fastest end to end = ${minRatio.toFixed(3)} above ${BOUND.minRatio}`);
+  // With fewer than 3 runs a minimum is a single sample: only the sanity bound applies.
+  const minBound = runs >= 3 ? BOUND.minRatio : BOUND.medianRatio;
+  assert.ok(minRatio > 0 && minRatio <= minBound, `sum of layer minima / fastest end to end = ${minRatio.toFixed(3)} above ${minBound}`);
   assert.ok(r.overhead > 0 && r.overhead <= BOUND.medianRatio, `sum of layer medians / end-to-end median = ${r.overhead.toFixed(3)} above ${BOUND.medianRatio}`);
   if (a.totals.flops > 1e9) {
     assert.ok(minRatio >= BOUND.lowForLargeModels && r.overhead >= BOUND.lowForLargeModels, `ratios ${minRatio.toFixed(3)}, ${r.overhead.toFixed(3)} below ${BOUND.lowForLargeModels}`);
