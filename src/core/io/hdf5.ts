@@ -36,6 +36,8 @@ const DATA_STORAGE_MSG_TYPE = 0x0008;
 const ATTRIBUTE_MSG_TYPE = 0x000c;
 const ATTRIBUTE_INFO_MSG_TYPE = 0x0015;
 const LAYOUT_CONTIGUOUS = 1;
+/** Elements read through jsfive's generic (JS array) path at most: 16 M (128 MiB of doubles). */
+const MAX_SLOW_ELEMENTS = 2 ** 24;
 
 function describeThrown(e: unknown): string {
   if (e instanceof NetLensError) return e.message;
@@ -202,6 +204,10 @@ export class Hdf5File {
         const copy = new Uint8Array(this.bytes.subarray(offset, offset + bytes));
         return { shape, data: new Float32Array(copy.buffer, 0, n) };
       }
+    }
+    // Other storage or types go through jsfive, which builds a plain JS array (8+ bytes an element).
+    if (n > MAX_SLOW_ELEMENTS) {
+      throw new NetLensError(`weight ${clip(where)} (${clip(String(dtype))}, ${n} elements) is too large for non-contiguous or non-float32 storage`);
     }
     const value = guard(where, () => node.value);
     if (!value || typeof (value as ArrayLike<number>).length !== 'number' || value.length !== n) {
