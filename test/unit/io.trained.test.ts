@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { cpuBackend } from './helpers/tfjs';
+import { PNG } from 'pngjs';
 import { loadModel } from '../../src/core/io/loadModel';
+import { profileModel } from '../../src/core/profile/profile';
 import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
 import { removeDir, saveKeras3, saveKerasH5, saveTfjs, tempDir } from '../fixtures/writers';
 import { SHAPES, SIZE, shapesDataset, trainShapesCnn } from '../fixtures/shapes';
@@ -68,6 +70,31 @@ describe('io: a CNN trained here on synthetic shapes, saved by tfjs and reopened
       assert.ok(hit >= 0.6, `${SHAPES[k]} recall ${hit}`);
     }
     model.dispose();
+  });
+
+  it('profiling the reopened .keras file uses its weights and names classes from labels.txt', async () => {
+    const file = join(dir, 'profiled.keras');
+    await saveKeras3(trained, file);
+    const spec = await loadModel(file);
+    // Twelve held-out images as 8-bit PNGs, as a user would hand them to the profiler.
+    const imgs = shapesDataset(12, 3);
+    let right = 0;
+    for (let i = 0; i < 12; i++) {
+      const png = new PNG({ width: SIZE, height: SIZE });
+      for (let p = 0; p < SIZE * SIZE; p++) {
+        const v = Math.round(imgs.x[i * SIZE * SIZE + p] * 255);
+        png.data[4 * p] = png.data[4 * p + 1] = png.data[4 * p + 2] = v;
+        png.data[4 * p + 3] = 255;
+      }
+      const img = join(dir, `shape${i}.png`);
+      writeFileSync(img, PNG.sync.write(png));
+      const r = await profileModel(spec, img, { backend: 'cpu', runs: 1, warmup: 0 });
+      assert.equal(r.weights, 'loaded');
+      assert.deepEqual(r.predictions!.map((p) => p.label).sort(), [...SHAPES].sort(), 'top classes are the labels');
+      if (r.predictions![0].label === SHAPES[imgs.labels[i]]) right++;
+    }
+    console.log(`      profiler on the reopened .keras: top-1 right on ${right}/12 held-out PNGs`);
+    assert.ok(right >= 9, `top-1 right on ${right}/12`);
   });
 
   for (const [format, save] of [
