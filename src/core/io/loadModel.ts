@@ -171,14 +171,13 @@ export function loadModelFile(path: string): ModelSpec {
 /** Async because callers await it (and formats may decode asynchronously one day). */
 export async function loadModel(arg: string): Promise<ModelSpec> {
   if (zooEntry(arg)) return buildZooModel(arg);
-  let exists = true;
   try {
     statSync(arg);
-  } catch {
-    exists = false;
+  } catch (e) {
+    // Neither a zoo name nor a file: the zoo message lists what is known.
+    if (!/[/\\.]/.test(arg)) buildZooModel(arg);
+    throw new NetLensError(`cannot read ${clip(arg, 200)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  // Neither a zoo name nor a file: the zoo message lists what is known.
-  if (!exists && !/[/\\.]/.test(arg)) buildZooModel(arg);
   try {
     return loadModelFile(arg);
   } catch (e) {
