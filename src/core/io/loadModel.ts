@@ -63,8 +63,9 @@ function checkInputShapes(model: KerasModel): void {
     if (l.class_name !== 'InputLayer') continue;
     const s = l.config.batch_input_shape;
     if (!Array.isArray(s)) continue; // the analyser says what is missing
-    const bad = s.slice(1).some((d) => d !== null && !(Number.isInteger(d) && (d as number) >= 1 && (d as number) <= MAX_INPUT_DIM));
-    if (bad || s.length > 6) throw new NetLensError(`input "${clip(l.name)}" has an absurd shape ${clip(JSON.stringify(s))}`);
+    // Non-positive or fractional sizes are the analyser's to report ("must be positive integers").
+    const absurd = s.slice(1).some((d) => typeof d === 'number' && d > MAX_INPUT_DIM);
+    if (absurd || s.length > 6) throw new NetLensError(`input "${clip(l.name)}" has an absurd shape ${clip(JSON.stringify(s))}`);
   }
 }
 
