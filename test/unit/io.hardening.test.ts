@@ -282,6 +282,11 @@ describe('io hardening: hostile and broken model files give one clear error', fu
       w.close();
       await rejectsClearly(f, /is compressed \(HDF5 filters\)/);
     });
+    it('a megabyte-long weight name', async () => {
+      const f = join(sub(), 'longname.h5');
+      await writeKerasH5(f, model.toJSON(null, false), [{ name: 'conv', className: 'Conv2D', weights: [{ name: `conv/${'k'.repeat(1 << 20)}:0`, attr: 'kernel', shape: [1], data: new Float32Array(1) }] }], 'keras2');
+      await rejectsClearly(f, /weight name longer than 1000 characters/);
+    });
     it('weights for a layer the config does not have', async () => {
       const f = join(sub(), 'stray.h5');
       await writeKerasH5(f, model.toJSON(null, false), [{ name: 'ghost', className: 'Dense', weights: [{ name: 'ghost/kernel:0', attr: 'kernel', shape: [1], data: new Float32Array(1) }] }], 'keras2');

@@ -13,7 +13,7 @@
 import { KerasModel, NamedWeight, NetLensError } from '../ir/types';
 import { Hdf5File } from './hdf5';
 import { Imported } from './importer';
-import { clip, MAX_CONFIG_BYTES } from './limits';
+import { clip, MAX_CONFIG_BYTES, MAX_NAME_CHARS } from './limits';
 import { Flattened, pathKey, walkLayers } from './nested';
 import { tfjsAttribute } from './weightNames';
 
@@ -67,6 +67,7 @@ function readH5Weights(h5: Hdf5File, flat: Flattened, original: KerasModel): Nam
       throw new NetLensError(`the .h5 has weights for layer ${clip(ln)}, which its model_config does not have`);
     }
     for (const wn of names) {
+      if (wn.length > MAX_NAME_CHARS) throw new NetLensError(`layer ${clip(ln)} has a weight name longer than ${MAX_NAME_CHARS} characters`);
       const parts = wn.replace(/:\d+$/, '').split('/').filter((p) => p !== '');
       const attr = parts.pop();
       if (!attr) throw new NetLensError(`corrupt Keras .h5: empty weight name in layer ${clip(ln)}`);
