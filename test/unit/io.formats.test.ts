@@ -177,6 +177,21 @@ describe('io: model files with weights', function () {
     assert.deepEqual(spec.weights!.map((w) => [w.name, w.data[0]]), [['a/kernel', 2], ['a/bias', 1], ['b/kernel', -3], ['b/bias', 1]]);
   });
 
+  it('tfjs converter quantized weights (uint8 affine, float16) are dequantized', async () => {
+    const sub = join(dir, 'quantized');
+    mkdirSync(sub);
+    const topology = { class_name: 'Sequential', config: { name: 'q', layers: [
+      { class_name: 'Dense', config: { name: 'd', units: 2, batch_input_shape: [null, 2] } }] } };
+    // kernel [2, 2] uint8 (scale 0.5, min -1): 0, 2, 4, 255; bias [2] float16: 1.0, -2.5.
+    const bytes = Uint8Array.from([0, 2, 4, 255, 0x00, 0x3c, 0x00, 0xc1]);
+    writeFileSync(join(sub, 'w.bin'), bytes);
+    writeFileSync(join(sub, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: topology, weightsManifest: [{ paths: ['w.bin'], weights: [
+      { name: 'd/kernel', shape: [2, 2], dtype: 'float32', quantization: { dtype: 'uint8', scale: 0.5, min: -1 } },
+      { name: 'd/bias', shape: [2], dtype: 'float32', quantization: { dtype: 'float16' } }] }] }));
+    const spec = await loadModel(join(sub, 'model.json'));
+    assert.deepEqual(spec.weights!.map((w) => [w.name, Array.from(w.data)]), [['d/kernel', [-1, 0, 1, 126.5]], ['d/bias', [1, -2.5]]]);
+  });
+
   it('a .keras archive without model.weights.h5 opens without weights', async () => {
     const file = join(dir, 'noweights.keras');
     writeKerasArchive(file, { class_name: 'Sequential', config: { name: 's', layers: [
