@@ -2,10 +2,12 @@
 // tfjs, the profiler worker) loads on first use.
 import * as vscode from 'vscode';
 import { registerGraphView } from './host/graphView';
+import { registerModelFileEditor } from './host/modelFileEditor';
 import { registerProfiler } from './host/profile';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerGraphView(context);
+  registerModelFileEditor(context);
   registerProfiler(context);
 }
 

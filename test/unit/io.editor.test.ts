@@ -1,0 +1,94 @@
+// "Open With... > NetLens Model Graph": the custom editor for .keras / .h5 / model.json hands the
+// file to the graph view's netlens.openModelFile command and closes its placeholder tab. Tested
+// against a stand-in for the `vscode` module (the real editor runs in test/e2e); the package.json
+// contribution is checked against the code.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Module from 'node:module';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+interface Provider {
+  openCustomDocument(uri: unknown): { uri: unknown; dispose(): void };
+  resolveCustomEditor(doc: { uri: unknown }, panel: unknown): Promise<void>;
+}
+
+describe('io: "Open With" custom editor for model files', () => {
+  const registered = new Map<string, { provider: Provider; options: unknown }>();
+  const executed: { id: string; args: unknown[] }[] = [];
+  let failCommand = false;
+  const fake = {
+    window: {
+      registerCustomEditorProvider: (viewType: string, provider: Provider, options: unknown) => {
+        registered.set(viewType, { provider, options });
+        return { dispose() {} };
+      },
+    },
+    commands: {
+      executeCommand: async (id: string, ...args: unknown[]) => {
+        executed.push({ id, args });
+        if (failCommand) throw new Error('command failed');
+      },
+    },
+  };
+  type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
+  const mod = Module as unknown as { _load: Loader };
+  const original = mod._load;
+  let editor: typeof import('../../src/host/modelFileEditor');
+  const subscriptions: unknown[] = [];
+
+  before(() => {
+    mod._load = function (this: unknown, request: string, parent: unknown, isMain: boolean) {
+      return request === 'vscode' ? fake : original.call(this, request, parent, isMain);
+    } as Loader;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    editor = require('../../src/host/modelFileEditor');
+    editor.registerModelFileEditor({ subscriptions } as never);
+  });
+  after(() => { mod._load = original; });
+
+  function panel() {
+    const p = { disposed: false, webview: { html: '' }, dispose() { p.disposed = true; } };
+    return p;
+  }
+
+  it('registers one read-only provider under the contributed viewType', () => {
+    assert.deepEqual([...registered.keys()], [editor.MODEL_FILE_EDITOR]);
+    assert.equal(subscriptions.length, 1);
+  });
+
+  it('hands the file to netlens.openModelFile and closes its placeholder tab', async () => {
+    const { provider } = registered.get(editor.MODEL_FILE_EDITOR)!;
+    const uri = { fsPath: '/models/my_cnn.keras', scheme: 'file' };
+    const doc = provider.openCustomDocument(uri);
+    assert.equal(doc.uri, uri);
+    const p = panel();
+    await provider.resolveCustomEditor(doc, p);
+    assert.deepEqual(executed, [{ id: 'netlens.openModelFile', args: [uri] }]);
+    assert.equal(p.disposed, false, 'not while resolving');
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(p.disposed, true);
+    assert.ok(!/<script/i.test(p.webview.html), 'the placeholder runs no script');
+  });
+
+  it('closes the placeholder even when the command fails', async () => {
+    const { provider } = registered.get(editor.MODEL_FILE_EDITOR)!;
+    failCommand = true;
+    const p = panel();
+    await assert.rejects(provider.resolveCustomEditor(provider.openCustomDocument({ fsPath: '/x.h5' }), p));
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(p.disposed, true);
+    failCommand = false;
+  });
+
+  it('package.json contributes it for .keras, .h5 and model.json, next to the command it calls', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const ce = pkg.contributes.customEditors as { viewType: string; selector: { filenamePattern: string }[]; priority: string }[];
+    const mine = ce.find((e) => e.viewType === editor.MODEL_FILE_EDITOR);
+    assert.ok(mine, 'customEditors entry');
+    assert.deepEqual(mine.selector.map((s) => s.filenamePattern).sort(), ['*.h5', '*.keras', 'model.json']);
+    assert.equal(mine.priority, 'option', 'offered in Open With, never taking over .json or .h5 files');
+    assert.ok((pkg.contributes.commands as { command: string }[]).some((c) => c.command === editor.OPEN_MODEL_FILE_COMMAND));
+  });
+});
