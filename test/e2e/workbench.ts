@@ -64,9 +64,11 @@ export async function runCommand(page: Page, title: string, timeout = 90_000): P
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Picks the row of an open quick pick that shows `text`. */
-export async function pickQuickItem(page: Page, text: string, timeout = 30_000): Promise<void> {
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+/** Picks the row of an open quick pick whose label is exactly `label` ("ResNet-50", not "SE-ResNet-50"). */
+export async function pickQuickItem(page: Page, label: string, timeout = 30_000): Promise<void> {
+  // The list of the previous quick pick may still be in the DOM, hidden: take the visible row.
+  const row = page.locator('.quick-input-list .monaco-list-row .label-name')
+    .filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`), visible: true }).first();
   await row.waitFor({ state: 'visible', timeout });
   await row.click();
 }
@@ -89,5 +91,5 @@ export async function webviewFrame(page: Page, selector: string, timeout = 90_00
 
 /** Text of the notification toasts currently shown. */
 export async function notifications(page: Page): Promise<string[]> {
-  return page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+  return page.locator('.notification-list-item-message').allTextContents();
 }
