@@ -25,14 +25,40 @@ export function tfjsCompatible(model: KerasModel): KerasModel {
 
 export async function buildTfjsModel(spec: ModelSpec): Promise<tfl.LayersModel> {
   registerCustomLayers();
+  const modelTopology = tfjsCompatible(spec.model) as unknown as tf.io.ModelJSON['modelTopology'];
+  if (spec.weights) {
+    // With weights in hand, tfjs' own loader skips the random initialisation it would otherwise
+    // run over every weight (seconds for a ResNet) only for us to overwrite it.
+    try {
+      return await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology, ...packWeights(spec.weights) }), { strict: true });
+    } catch {
+      // Fall through: the slower path below names the weight or layer that does not fit.
+    }
+  }
   let model: tfl.LayersModel;
   try {
-    model = await tfl.models.modelFromJSON({ modelTopology: tfjsCompatible(spec.model) as unknown as tf.io.ModelJSON['modelTopology'] });
+    model = await tfl.models.modelFromJSON({ modelTopology });
   } catch (e) {
     throw new NetLensError(`tfjs cannot build "${spec.name}": ${(e as Error).message.split('\n')[0]}`);
   }
-  if (spec.weights) applyWeights(model, spec.weights);
+  if (spec.weights) {
+    try {
+      applyWeights(model, spec.weights);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
   return model;
+}
+
+/** Weights as tfjs' in-memory artifacts: float32 specs and one buffer, in the spec's order. */
+function packWeights(weights: NonNullable<ModelSpec['weights']>): { weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer } {
+  const total = weights.reduce((n, w) => n + w.data.length, 0);
+  const data = new Float32Array(total);
+  let at = 0;
+  for (const w of weights) { data.set(w.data, at); at += w.data.length; }
+  return { weightSpecs: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })), weightData: data.buffer };
 }
 
 /** Sets weights by their tfjs names ("conv1_conv/kernel"); every model weight must be present. */
