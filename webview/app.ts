@@ -66,6 +66,9 @@ export class App {
   /** Selected element: a layer name or a block id, and which. */
   selected: { kind: 'layer' | 'group'; id: string } | null = null;
   view: View = { x: 0, y: 0, k: 1 };
+  /** True while the view is the automatic one (not moved by the user): a resize recomputes it. */
+  private autoView = true;
+  private canvasWidth = 0;
 
   private readonly root: HTMLElement;
   private header!: HTMLElement;
@@ -195,7 +198,7 @@ export class App {
     this.hover = h('div', { class: 'nl-hover', id: 'nl-hover', role: 'tooltip', hidden: '' });
     this.root.append(this.header, this.banner, toolbar, main, this.tablePane, this.hover);
     this.wireCanvas();
-    window.addEventListener('resize', () => { this.updateMinimap(); });
+    window.addEventListener('resize', () => { this.onResize(); });
     document.addEventListener('pointerdown', (e) => {
       if (!this.exportMenu.hidden && !(e.target as Element).closest('.nl-export-wrap')) this.exportMenu.hidden = true;
     });
@@ -461,9 +464,20 @@ export class App {
     return { x: -x / k, y: -y / k, w: r.width / k, h: r.height / k };
   }
 
+  /** Panels change width (a profile opens beside the graph): keep the graph where the user looks. */
+  private onResize(): void {
+    const width = this.canvas.getBoundingClientRect().width;
+    if (this.autoView) this.initialView();
+    else if (this.canvasWidth) this.panBy((width - this.canvasWidth) / 2, 0, true);
+    this.canvasWidth = width;
+    this.updateMinimap();
+  }
+
   private initialView(): void {
     if (!this.layout) return;
     const r = this.canvas.getBoundingClientRect();
+    this.canvasWidth = r.width;
+    this.autoView = true;
     const { width, height } = this.layout;
     // Whole graph when it fits at a readable scale, else the width at the top (the input end).
     const fitK = Math.min(r.width / width, r.height / height);
@@ -476,6 +490,8 @@ export class App {
   fit(): void {
     if (!this.layout) return;
     const r = this.canvas.getBoundingClientRect();
+    this.canvasWidth = r.width;
+    this.autoView = true;
     const { width, height } = this.layout;
     const k = Math.max(MIN_K, Math.min(1.5, Math.min(r.width / width, r.height / height) * 0.98));
     this.view = { k, x: (r.width - width * k) / 2, y: (r.height - height * k) / 2 };
@@ -483,6 +499,7 @@ export class App {
   }
 
   zoomBy(f: number, cx?: number, cy?: number): void {
+    this.autoView = false;
     const r = this.canvas.getBoundingClientRect();
     const px = cx ?? r.width / 2;
     const py = cy ?? r.height / 2;
@@ -491,13 +508,15 @@ export class App {
     this.applyTransform();
   }
 
-  panBy(dx: number, dy: number): void {
+  panBy(dx: number, dy: number, keepAuto = false): void {
+    if (!keepAuto) this.autoView = false;
     this.view.x += dx;
     this.view.y += dy;
     this.applyTransform();
   }
 
   centerOn(gx: number, gy: number): void {
+    this.autoView = false;
     const r = this.canvas.getBoundingClientRect();
     this.view.x = r.width / 2 - gx * this.view.k;
     this.view.y = r.height / 2 - gy * this.view.k;
@@ -544,6 +563,7 @@ export class App {
           this.hideHover();
         }
         if (drag.moved) {
+          this.autoView = false;
           this.view.x = drag.vx + dx;
           this.view.y = drag.vy + dy;
           this.applyTransform();

@@ -184,6 +184,25 @@ describe('graph webview (Chromium)', function () {
     assert.ok(Math.abs(v1.x - v0.x - 60) < 1 && Math.abs(v1.y - v0.y + 100) < 1, JSON.stringify([v0, v1]));
   });
 
+  it('a narrower panel keeps the view the user set, shifted by half the width change', async () => {
+    const app = (): Promise<{ x: number; k: number }> => page.evaluate(() => {
+      const v = (window as unknown as { __netlens: { app: { view: { x: number; k: number } } } }).__netlens.app.view;
+      return { x: v.x, k: v.k };
+    });
+    const size = page.viewportSize()!;
+    await page.keyboard.press('0'); // fit: the automatic view
+    await page.mouse.move(size.width / 2, size.height / 2);
+    await page.mouse.wheel(0, -200); // a user zoom: the view is now the user's
+    await page.waitForTimeout(50);
+    const before = await app();
+    await page.setViewportSize({ width: size.width - 400, height: size.height });
+    await page.waitForTimeout(100);
+    const after = await app();
+    assert.equal(after.k, before.k, 'zoom kept');
+    assert.ok(Math.abs(after.x - (before.x - 200)) < 1, `x shifted by -200: ${before.x} -> ${after.x}`);
+    await page.setViewportSize(size);
+  });
+
   it('sorts the layer table and keeps it in sync with the graph', async () => {
     await page.locator('#nl-table-toggle').click();
     await page.locator('#nl-layer-table th[data-col="macs"]').click();
