@@ -28,7 +28,9 @@ export function profileBarChart(r: ProfileResult, top = 15): string {
       `<text x="${(x(l.ms.max) + 4).toFixed(1)}" y="${y + 13}" class="val">${ms(l.ms.median)} ms · ${share.toFixed(1)}%</text></g>`;
   }).join('');
   const axis = `<text x="${labelW}" y="${h - 4}" class="val">0</text><text x="${labelW + chartW}" y="${h - 4}" text-anchor="end" class="val">${ms(max)} ms</text>`;
-  return `<svg class="chart" role="img" aria-label="slowest layers" width="${labelW + chartW + 130}" height="${h}" viewBox="0 0 ${labelW + chartW + 130} ${h}">${bars}${axis}</svg>`;
+  // Scales down with a narrow panel (a profile opened beside the graph) instead of being clipped.
+  const w = labelW + chartW + 130;
+  return `<svg class="chart" role="img" aria-label="slowest layers" width="100%" viewBox="0 0 ${w} ${h}" style="max-width:${w}px">${bars}${axis}</svg>`;
 }
 
 export interface ProfileHtmlOptions {
