@@ -4,11 +4,13 @@ import * as vscode from 'vscode';
 import { registerGraphView } from './host/graphView';
 import { registerModelFileEditor } from './host/modelFileEditor';
 import { registerProfiler } from './host/profile';
+import { registerCompare } from './host/compare';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerGraphView(context);
   registerModelFileEditor(context);
   registerProfiler(context);
+  registerCompare(context);
 }
 
 export function deactivate(): void {

@@ -55,16 +55,17 @@ export class GraphPanel {
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Opens (or reveals) the graph for a zoo name or a model file path. */
-  static async show(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, arg: string): Promise<GraphPanel> {
+  static async show(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, arg: string, column?: vscode.ViewColumn): Promise<GraphPanel> {
     // One panel per model: "ResNet-50" and "resnet50" are the same zoo model.
     const modelArg = zooEntry(arg)?.name ?? arg;
     const existing = GraphPanel.panels.get(modelArg);
     if (existing) {
-      existing.panel.reveal();
+      existing.panel.reveal(column);
       return existing;
     }
     const spec = await loadModel(modelArg);
-    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `${spec.name} graph`, vscode.ViewColumn.Active, GraphPanel.options(ctx));
+    // The active column unless told (Compare opens graphs side by side in columns One, Two, ...).
+    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `${spec.name} graph`, column ?? vscode.ViewColumn.Active, GraphPanel.options(ctx));
     return new GraphPanel(ctx, store, events, panel, modelArg, spec);
   }
 

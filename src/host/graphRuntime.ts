@@ -35,16 +35,16 @@ export class GraphRuntime {
     };
   }
 
-  show(modelArg: string): Promise<GraphPanel> {
-    return GraphPanel.show(this.ctx, this.services, this.events, modelArg);
+  show(modelArg: string, column?: vscode.ViewColumn): Promise<GraphPanel> {
+    return GraphPanel.show(this.ctx, this.services, this.events, modelArg, column);
   }
 
   revive(panel: vscode.WebviewPanel, modelArg: string): Promise<void> {
     return GraphPanel.revive(this.ctx, this.services, this.events, panel, modelArg);
   }
 
-  async pickAndShow(name?: string): Promise<void> {
-    if (name) { await this.show(name); return; }
+  async pickAndShow(name?: string, column?: vscode.ViewColumn): Promise<void> {
+    if (name) { await this.show(name, column); return; }
     const items = ZOO.map((e) => {
       const f = zooFigures(e);
       return { label: e.title, description: e.name, detail: `${grouped(f.params)} params · ${grouped(f.macs)} MACs — ${e.description}`, name: e.name };

@@ -29,7 +29,10 @@ export function registerGraphView(context: vscode.ExtensionContext): void {
     // Someone looking at the model list is about to open a graph: get the layout thread going.
     modelsView.onDidChangeVisibility((e) => { if (e.visible) void rt().then((r) => r.prewarm()).catch(() => undefined); }),
     vscode.commands.registerCommand('netlens.showResNet50Graph', guarded(async () => (await rt()).show('resnet50'))),
-    vscode.commands.registerCommand('netlens.showModelGraph', guarded(async (name?: unknown) => (await rt()).pickAndShow(typeof name === 'string' ? name : undefined))),
+    // (name?, column?): Compare passes ViewColumn.One, Two, ... to open graphs side by side.
+    vscode.commands.registerCommand('netlens.showModelGraph', guarded(async (name?: unknown, column?: unknown) => (await rt()).pickAndShow(
+      typeof name === 'string' ? name : undefined,
+      typeof column === 'number' && Number.isInteger(column) && column >= 1 && column <= 9 ? column : undefined))),
     vscode.commands.registerCommand('netlens.openModelFile', guarded(async (uri?: unknown) => (await rt()).openFile(uri instanceof vscode.Uri ? uri : undefined))),
     vscode.commands.registerCommand('netlens.revealLayer', guarded(async (modelArg?: unknown, name?: unknown) => {
       if (typeof modelArg === 'string' && typeof name === 'string') (await rt()).revealLayer(modelArg, name);

@@ -1,0 +1,61 @@
+// "NetLens: Compare Models..." (netlens.compareModels). Activation only registers the command;
+// the zoo, the analyser and the panel load on first use.
+//
+// Arguments: none (quick pick of the presets plus "Choose models..."), a preset id string, or an
+// array of two or more zoo names.
+import * as vscode from 'vscode';
+
+export const COMPARE_COMMAND = 'netlens.compareModels';
+
+export interface CompareRequest {
+  title: string;
+  story?: string;
+  models: string[];
+}
+
+async function pick(): Promise<CompareRequest | undefined> {
+  const { COMPARE_PRESETS } = await import('../core/compare/presets');
+  const { ZOO } = await import('../core/zoo');
+  const items: (vscode.QuickPickItem & { id?: string })[] = [
+    ...COMPARE_PRESETS.map((p) => ({ label: p.title, description: p.models.join(', '), detail: p.story, id: p.id })),
+    { label: '$(checklist) Choose models...', detail: 'Pick two or more models from the zoo' },
+  ];
+  const choice = await vscode.window.showQuickPick(items, { title: 'NetLens: Compare Models', placeHolder: 'A comparison from the papers, or your own', matchOnDetail: true });
+  if (!choice) return undefined;
+  const preset = COMPARE_PRESETS.find((p) => p.id === choice.id);
+  if (preset) return { title: preset.title, story: preset.story, models: preset.models };
+  for (;;) {
+    const picked = await vscode.window.showQuickPick(
+      ZOO.map((z) => ({ label: z.title, description: z.name, detail: z.description, name: z.name })),
+      { title: 'NetLens: Compare which models? (two or more)', canPickMany: true, matchOnDescription: true },
+    );
+    if (!picked) return undefined;
+    if (picked.length >= 2) return { title: picked.map((p) => p.label).join(' vs '), models: picked.map((p) => p.name) };
+    const again = await vscode.window.showWarningMessage('NetLens: pick at least two models to compare.', 'Pick again');
+    if (again !== 'Pick again') return undefined;
+  }
+}
+
+async function fromArgument(arg: unknown): Promise<CompareRequest | undefined> {
+  const { COMPARE_PRESETS } = await import('../core/compare/presets');
+  if (typeof arg === 'string') {
+    const p = COMPARE_PRESETS.find((x) => x.id === arg);
+    if (!p) throw new Error(`unknown comparison preset "${arg}"; presets: ${COMPARE_PRESETS.map((x) => x.id).join(', ')}`);
+    return { title: p.title, story: p.story, models: p.models };
+  }
+  if (Array.isArray(arg) && arg.length >= 2 && arg.every((a) => typeof a === 'string')) return { title: arg.join(' vs '), models: arg as string[] };
+  return undefined;
+}
+
+export function registerCompare(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(vscode.commands.registerCommand(COMPARE_COMMAND, async (arg?: unknown) => {
+    try {
+      const request = (await fromArgument(arg)) ?? await pick();
+      if (!request) return;
+      const { ComparePanel } = await import('./comparePanel');
+      await ComparePanel.show(context, request);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
+    }
+  }));
+}
