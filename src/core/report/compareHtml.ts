@@ -13,8 +13,9 @@ import { bytes, grouped, si } from './format';
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** Series colours, theme-aware with fallbacks (model i gets colour i mod 6). */
+/** Series colours, theme-aware with fallbacks outside VS Code (model i gets colour i mod 6). */
 export const SERIES = ['blue', 'orange', 'green', 'purple', 'red', 'yellow'];
+const FALLBACK = ['#3b82f6', '#f59e0b', '#10b981', '#8b5cf6', '#ef4444', '#eab308'];
 
 export interface CompareView {
   comparison: Comparison;
@@ -33,14 +34,14 @@ export type StageMetric = 'macs' | 'params';
 
 /** Grouped horizontal bars, one group per stage (stageOrder), one bar per model. Clicking a group reveals the stage. */
 export function stageBars(c: Comparison, metric: StageMetric): string {
-  const labelW = 90;
-  const chartW = 420;
-  const barH = 11;
+  const labelW = 110;
+  const chartW = 400;
+  const barH = 12;
   const n = c.models.length;
   const groupH = n * barH + 10;
   const value = (mi: number, stage: string): number => c.models[mi].stages.find((s) => s.stage === stage)?.[metric] ?? 0;
   const max = Math.max(1, ...c.stageOrder.flatMap((st) => c.models.map((_, i) => value(i, st))));
-  const fmt = (v: number): string => (metric === 'macs' ? `${si(v)}MACs` : `${si(v)}params`);
+  const fmt = (v: number): string => si(v, 1);
   const groups = c.stageOrder.map((st, gi) => {
     const y0 = gi * groupH + 4;
     const bars = c.models.map((m, i) => {
@@ -54,11 +55,11 @@ export function stageBars(c: Comparison, metric: StageMetric): string {
     const label = c.models.map((m) => m.stages.find((s) => s.stage === st)?.label).find((l) => l) ?? st;
     return `<g class="stage" data-stage="${esc(st)}" tabindex="0" role="button" aria-label="reveal ${esc(st)} in the graphs">` +
       `<rect x="0" y="${y0 - 3}" width="${labelW + chartW + 110}" height="${groupH - 4}" class="hit"/>` +
-      `<text x="${labelW - 8}" y="${y0 + (n * barH) / 2 + 3}" text-anchor="end" class="lbl">${esc(short(label, 12))}</text>${bars}</g>`;
+      `<text x="${labelW - 8}" y="${y0 + (n * barH) / 2 + 3}" text-anchor="end" class="lbl">${esc(short(label, 16))}</text>${bars}</g>`;
   }).join('');
   const w = labelW + chartW + 110;
   const h = c.stageOrder.length * groupH + 4;
-  return `<svg class="chart bars" data-metric="${metric}" role="img" aria-label="${metric} per stage" width="100%" viewBox="0 0 ${w} ${h}" style="max-width:${w}px">${groups}</svg>`;
+  return `<svg class="chart bars" data-metric="${metric}" role="img" aria-label="${metric} per stage" width="100%" viewBox="0 0 ${w} ${h}">${groups}</svg>`;
 }
 
 function legend(c: Comparison): string {
@@ -92,11 +93,11 @@ export function memoryPlot(plans: MemoryPlan[]): string {
     `<path d="${path(p, 'inferenceBytes')}" class="line dash s${i % SERIES.length}"><title>${esc(p.model)}: inference</title></path>`).join('');
   const budgetLine = budget !== null
     ? `<line x1="${left}" x2="${left + plotW}" y1="${y(budget).toFixed(1)}" y2="${y(budget).toFixed(1)}" class="budget"/>` +
-      `<text x="${left + plotW - 4}" y="${(y(budget) - 4).toFixed(1)}" text-anchor="end" class="val">budget ${bytes(budget)}</text>`
+      `<text x="${left + 6}" y="${(y(budget) - 4).toFixed(1)}" class="val">budget ${bytes(budget)}</text>`
     : '';
   const w = left + plotW + right;
   const h = top + plotH + bottom;
-  return `<svg class="chart plot" role="img" aria-label="memory against batch size" width="100%" viewBox="0 0 ${w} ${h}" style="max-width:${w}px">` +
+  return `<svg class="chart plot" role="img" aria-label="memory against batch size" width="100%" viewBox="0 0 ${w} ${h}">` +
     `${yTicks.join('')}${xTicks}<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" class="frame"/>${lines}${budgetLine}` +
     `<text x="${left + plotW / 2}" y="${h - 4}" text-anchor="middle" class="val">batch size</text></svg>`;
 }
@@ -143,12 +144,14 @@ export function compareHtml(v: CompareView, o: CompareHtmlOptions = {}): string 
     ? `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">`
     : '';
   const c = v.comparison;
-  const swatches = SERIES.map((s, i) => `.s${i}{fill:var(--vscode-charts-${s});stroke:var(--vscode-charts-${s})}i.sw.s${i}{background:var(--vscode-charts-${s})}`).join('');
+  const swatches = SERIES.map((s, i) => {
+    const c = `var(--vscode-charts-${s},${FALLBACK[i]})`;
+    return `.s${i}{fill:${c};stroke:${c}}i.sw.s${i}{background:${c}}`;
+  }).join('');
   const opt = (o2: Optimizer): string => `<option value="${o2}"${o2 === v.optimizer ? ' selected' : ''}>${o2}</option>`;
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">${csp}<title>Compare: ${esc(v.title)}</title>
 <style${n}>
 body{font-family:var(--vscode-font-family,system-ui,sans-serif);font-size:var(--vscode-font-size,13px);color:var(--vscode-foreground,#222);background:var(--vscode-editor-background,#fff);padding:0 16px 24px}
-:root{--vscode-charts-blue:#3b82f6;--vscode-charts-orange:#f59e0b;--vscode-charts-green:#10b981;--vscode-charts-purple:#8b5cf6;--vscode-charts-red:#ef4444;--vscode-charts-yellow:#eab308}
 h1{font-size:1.4em;margin:14px 0 6px}h2{font-size:1.1em;margin:20px 0 6px}
 .dim{opacity:.7}.story{font-style:italic;max-width:60em}
 .error{color:var(--vscode-errorForeground,#c00)}
@@ -156,6 +159,7 @@ table.totals{border-collapse:collapse;margin-top:6px}table.totals th,table.total
 table.totals th:first-child,table.totals td:first-child{text-align:left}
 i.sw{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
 .legend{margin:4px 0}.legend span{margin-right:14px;white-space:nowrap}
+.chart.bars{max-width:620px}.chart.plot{max-width:550px}
 .chart text{fill:var(--vscode-foreground,#222);font-size:11px;stroke:none}.chart .val{opacity:.75}
 .chart .hit{fill:transparent}.chart g.stage{cursor:pointer}.chart g.stage:hover .hit,.chart g.stage:focus .hit{fill:var(--vscode-list-hoverBackground,rgba(128,128,128,.15))}
 .chart g.stage:focus{outline:none}
