@@ -33,12 +33,15 @@ function start(): void {
   const layouts = new LayoutClient({ host: (collapsed) => { probe.layouts++; host.post({ type: 'layoutRequest', collapsed }); } });
   const app = new App(root, host, layouts, probe);
   performance.mark('nl-app');
+  // A 'select' sent while the model loads (a graph just opened by Compare's stage click) waits for
+  // the first layout, or the initial fit would undo its centring.
+  let loaded: Promise<unknown> = Promise.resolve();
   window.addEventListener('message', (ev: MessageEvent) => {
     const m = ev.data as HostMessage;
     if (!m || typeof m !== 'object') return;
     switch (m.type) {
       case 'model':
-        app.load(m).catch((e) => app.showError(String((e as Error).message ?? e)));
+        loaded = app.load(m).catch((e) => app.showError(String((e as Error).message ?? e)));
         break;
       case 'layout':
         layouts.receive(m.layout);
@@ -47,7 +50,10 @@ function start(): void {
         layouts.fail(m.key, m.message);
         break;
       case 'select':
-        if (typeof m.name === 'string') void app.selectLayer(m.name, { reveal: true, center: true, details: false, notify: false });
+        if (typeof m.name === 'string') {
+          const name = m.name;
+          void loaded.then(() => app.selectLayer(name, { reveal: true, center: true, details: false, notify: false }));
+        }
         break;
       case 'profile':
         app.setProfile(m.result);

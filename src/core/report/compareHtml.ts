@@ -115,8 +115,8 @@ export function totalsTable(v: CompareView): string {
   }).join('');
   const unsupported = v.comparison.models.filter((m) => m.analysis.unsupported.length)
     .map((m) => `<p class="error">${esc(m.spec.name)}: unsupported layers not counted: ${m.analysis.unsupported.map((u) => `${esc(u.name)} (${esc(u.className)})`).join(', ')}</p>`).join('');
-  return `<table class="totals"><thead><tr><th>model</th><th>params</th><th>trainable</th><th>MACs / sample</th><th>FLOPs / sample</th>` +
-    `<th>peak inference</th><th>training (${v.optimizer})</th><th>layers</th></tr></thead><tbody>${rows}</tbody></table>${unsupported}`;
+  return `<div class="scroll"><table class="totals"><thead><tr><th>model</th><th>params</th><th>trainable</th><th>MACs / sample</th><th>FLOPs / sample</th>` +
+    `<th>peak inference</th><th>training (${v.optimizer})</th><th>layers</th></tr></thead><tbody>${rows}</tbody></table></div>${unsupported}`;
 }
 
 /** The planner's results (rebuilt by the host when the budget or optimizer changes). */
@@ -127,7 +127,7 @@ export function memoryResults(v: CompareView): string {
     `<td>${bytes(p.fixedTrainingBytes)} + ${bytes(p.perSampleTrainingBytes)} × batch</td></tr>`).join('');
   const budget = v.plans[0]?.budgetBytes;
   return `${memoryPlot(v.plans)}<div class="legend dim">solid: training (${v.optimizer}: weights, gradients, optimizer state, every activation) · dashed: inference (weights + peak live activations)</div>` +
-    `<table class="totals"><thead><tr><th>model</th><th>largest inference batch</th><th>largest training batch</th><th>training memory</th></tr></thead><tbody>${rows}</tbody></table>` +
+    `<div class="scroll"><table class="totals"><thead><tr><th>model</th><th>largest inference batch</th><th>largest training batch</th><th>training memory</th></tr></thead><tbody>${rows}</tbody></table></div>` +
     (budget ? `<p class="dim">Largest batch that fits ${bytes(budget)}; 0 means not even one sample fits.</p>` : '');
 }
 
@@ -156,7 +156,8 @@ h1{font-size:1.4em;margin:14px 0 6px}h2{font-size:1.1em;margin:20px 0 6px}
 .dim{opacity:.7}.story{font-style:italic;max-width:60em}
 .error{color:var(--vscode-errorForeground,#c00)}
 table.totals{border-collapse:collapse;margin-top:6px}table.totals th,table.totals td{padding:2px 10px;text-align:right;border-bottom:1px solid var(--vscode-panel-border,#ddd)}
-table.totals th:first-child,table.totals td:first-child{text-align:left}
+table.totals th:first-child,table.totals td:first-child{text-align:left;white-space:nowrap}
+.scroll{overflow-x:auto}
 i.sw{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
 .legend{margin:4px 0}.legend span{margin-right:14px;white-space:nowrap}
 .chart.bars{max-width:620px}.chart.plot{max-width:550px}
