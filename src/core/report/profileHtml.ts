@@ -30,7 +30,7 @@ export function profileBarChart(r: ProfileResult, top = 15): string {
   const axis = `<text x="${labelW}" y="${h - 4}" class="val">0</text><text x="${labelW + chartW}" y="${h - 4}" text-anchor="end" class="val">${ms(max)} ms</text>`;
   // Scales down with a narrow panel (a profile opened beside the graph) instead of being clipped.
   const w = labelW + chartW + 130;
-  return `<svg class="chart" role="img" aria-label="slowest layers" width="100%" viewBox="0 0 ${w} ${h}" style="max-width:${w}px">${bars}${axis}</svg>`;
+  return `<svg class="chart" role="img" aria-label="slowest layers" width="100%" viewBox="0 0 ${w} ${h}">${bars}${axis}</svg>`;
 }
 
 export interface ProfileHtmlOptions {
@@ -71,7 +71,7 @@ body{font-family:var(--vscode-font-family,system-ui,sans-serif);font-size:var(--
 h1{font-size:1.4em;margin:14px 0 6px}h2{font-size:1.1em;margin:18px 0 6px}
 .dim{opacity:.7}.summary td{padding:1px 12px 1px 0}.summary td:first-child{opacity:.7}
 ul.chain{list-style:none;padding:0;margin:0}ul.chain li.no{opacity:.7}
-.chart .bar{fill:var(--vscode-charts-blue,#3b82f6)}.chart .whisker{stroke:var(--vscode-foreground,#222);stroke-width:1.5}
+.chart{max-width:760px;height:auto}.chart .bar{fill:var(--vscode-charts-blue,#3b82f6)}.chart .whisker{stroke:var(--vscode-foreground,#222);stroke-width:1.5}
 .chart text{fill:var(--vscode-foreground,#222);font-size:11px}.chart .val{opacity:.75}
 table.layers{border-collapse:collapse;margin-top:6px}table.layers th,table.layers td{padding:2px 8px;text-align:right;border-bottom:1px solid var(--vscode-panel-border,#ddd)}
 table.layers th{cursor:pointer;user-select:none;position:sticky;top:0;background:var(--vscode-editor-background,#fff)}
