@@ -21,7 +21,7 @@ const USAGE = `usage:
 
 type Command = (argv: string[]) => void | Promise<void>;
 
-/** Commands; the graph, profile and compare commands register here as they land. */
+/** One entry per command; each lives in src/cli/<name>.ts. */
 export const COMMANDS: Record<string, Command> = {
   list: listCommand,
   summary: summaryCommand,
