@@ -1,7 +1,7 @@
 // The `netlens` CLI as users and scripts call it: the built dist/cli.js in a child process.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelBuilder } from '../../src/core/ir/builder';
@@ -9,7 +9,11 @@ import { ModelBuilder } from '../../src/core/ir/builder';
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
 function run(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return runIn(undefined, ...args);
+}
+
+function runIn(cwd: string | undefined, ...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
@@ -68,6 +72,18 @@ describe('netlens CLI', function () {
     const o = JSON.parse(run('summary', file('conv.json', JSON.stringify(spec.model)), '--json').out);
     assert.equal(o.totals.macs, 225_000_000);
     assert.equal(o.totals.params, 15_200);
+  });
+
+  it('demo (what `npm start` runs) prints the ResNet-50 summary and writes its JSON and graph page', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'netlens-demo-'));
+    const r = runIn(cwd, 'demo');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Total params: 25,636,712/);
+    const summary = JSON.parse(readFileSync(join(cwd, 'netlens-out', 'resnet50.summary.json'), 'utf8'));
+    assert.equal(summary.totals.macs, 3_857_973_248);
+    const html = readFileSync(join(cwd, 'netlens-out', 'resnet50.graph.html'), 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.ok(html.includes('conv5_block3_out'), 'the page carries the model');
   });
 
   it('list names every zoo model', () => {
