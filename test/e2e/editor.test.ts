@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, Frame, Page } from 'playwright-core';
 import { CodeServer, ensureCodeServer, freePort, installVsix, RunningEditor, startCodeServer } from './codeServer';
-import { ARTIFACTS, launchBrowser, notifications, openWorkbench, pickQuickItem, runCommand, shot, webviewFrame } from './workbench';
+import { ARTIFACTS, launchBrowser, openWorkbench, pickQuickItem, runCommand, shot, waitForNotification, webviewFrame } from './workbench';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const VSIX = join(ROOT, 'netlens.vsix');
@@ -98,11 +98,17 @@ describe('NetLens in a real VS Code (code-server)', function () {
     await runCommand(page, 'NetLens: Show Model Graph from File...');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 30_000 });
-    await input.fill(join(workspace, 'broken-model.json'));
+    // The simple file dialog fills in the folder it starts from a moment after it opens, which can
+    // overwrite what was typed: type the path until it stays.
+    const path = join(workspace, 'broken-model.json');
+    for (let i = 0; i < 20; i++) {
+      await input.fill(path);
+      await page.waitForTimeout(300);
+      if (await input.inputValue() === path) break;
+    }
+    assert.equal(await input.inputValue(), path);
     await input.press('Enter');
-    // The toast may be dimmed or clipped by the time it is read; its text is in the DOM either way.
-    await page.locator('.notification-list-item-message', { hasText: /broken-model\.json/ }).first().waitFor({ state: 'attached', timeout: 60_000 });
-    const texts = await notifications(page);
+    const texts = await waitForNotification(page, /broken-model\.json/);
     assert.ok(texts.some((t) => /broken-model\.json.*JSON/i.test(t)), `one error naming the file and the JSON problem: ${texts.join(' | ')}`);
     await shot(page, '03-broken-model-error');
     // The editor still answers: the palette opens and runs another command.

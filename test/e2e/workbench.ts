@@ -89,7 +89,27 @@ export async function webviewFrame(page: Page, selector: string, timeout = 90_00
   throw new Error(`no webview frame with ${selector} within ${timeout} ms`);
 }
 
-/** Text of the notification toasts currently shown. */
+/**
+ * Texts of all notifications, read from the Notification Center (toasts fade, get clipped and
+ * hide, so reading them is a race; the center lists every notification in full).
+ */
 export async function notifications(page: Page): Promise<string[]> {
-  return page.locator('.notification-list-item-message').allTextContents();
+  await runCommand(page, 'Notifications: Show Notifications');
+  const center = page.locator('.notifications-center');
+  await center.waitFor({ state: 'visible', timeout: 10_000 });
+  const texts = await center.locator('.notification-list-item-message').allTextContents();
+  await page.keyboard.press('Escape');
+  return texts;
+}
+
+/** Waits until some notification's text matches `pattern`; returns all texts seen last. */
+export async function waitForNotification(page: Page, pattern: RegExp, timeout = 60_000): Promise<string[]> {
+  const deadline = Date.now() + timeout;
+  let texts: string[] = [];
+  while (Date.now() < deadline) {
+    texts = await notifications(page);
+    if (texts.some((t) => pattern.test(t))) return texts;
+    await page.waitForTimeout(1000);
+  }
+  throw new Error(`no notification matching ${pattern} within ${timeout} ms; seen: ${texts.join(' | ')}`);
 }
