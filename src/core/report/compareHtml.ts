@@ -9,8 +9,8 @@ import type { Comparison } from '../compare/compare';
 import type { MemoryPlan } from '../compare/memoryPlan';
 import { PLAN_BATCHES } from '../compare/memoryPlan';
 import { bytes, grouped, si } from './format';
+import { esc, nonceParts } from './htmlPage';
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Series colours, theme-aware with fallbacks outside VS Code (model i gets colour i mod 6). */
@@ -138,11 +138,7 @@ export interface CompareHtmlOptions {
 }
 
 export function compareHtml(v: CompareView, o: CompareHtmlOptions = {}): string {
-  const nonce = o.nonce ?? '';
-  const n = nonce ? ` nonce="${nonce}"` : '';
-  const csp = nonce
-    ? `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">`
-    : '';
+  const { n, csp } = nonceParts(o.nonce);
   const c = v.comparison;
   const swatches = SERIES.map((s, i) => {
     const c = `var(--vscode-charts-${s},${FALLBACK[i]})`;

@@ -4,8 +4,8 @@
 import type { ProfileResult } from '../../protocol';
 import { bytes, si } from './format';
 import { byTime } from './profileReport';
+import { esc, nonceParts } from './htmlPage';
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const ms = (v: number): string => (v >= 100 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
 
 /** SVG bar chart of the `top` slowest layers: bar = median, whisker = min..max. */
@@ -42,11 +42,7 @@ export interface ProfileHtmlOptions {
 }
 
 export function profileHtml(r: ProfileResult, o: ProfileHtmlOptions = {}): string {
-  const nonce = o.nonce ?? '';
-  const n = nonce ? ` nonce="${nonce}"` : '';
-  const csp = nonce
-    ? `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">`
-    : '';
+  const { n, csp } = nonceParts(o.nonce);
   const e = r.endToEndMs;
   const sorted = byTime(r.layers);
   const order = new Map(r.layers.map((l, i) => [l, i]));
