@@ -2,7 +2,7 @@
 // Debian Chromium headless (software rendering, --disable-gpu) on the built page, driven like the
 // Playwright tests; layout engine figures compare elkjs and dagre on the same graphs in this process.
 import dagre from '@dagrejs/dagre';
-import Module from 'node:module';
+import { stubVscode } from '../test/unit/helpers/vscodeStub';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { analyzeModel } from '../src/core/analysis/analyze';
@@ -117,8 +117,7 @@ function activation(): void {
   for (const k of ['window', 'workspace', 'env', 'languages', 'extensions', 'EventEmitter', 'TreeItem', 'ThemeIcon', 'MarkdownString', 'Uri',
     'TreeItemCollapsibleState', 'ViewColumn', 'ProgressLocation', 'StatusBarAlignment', 'Disposable', 'ConfigurationTarget', 'RelativePattern', 'CancellationTokenSource']) fake[k] = anything();
   fake.commands = new Proxy({}, { get: (_c, f) => (f === 'registerCommand' ? (id: string) => { registered.push(id); return anything(); } : anything()) });
-  const load = (Module as unknown as { _load: (r: string, ...a: unknown[]) => unknown })._load;
-  (Module as unknown as { _load: (r: string, ...a: unknown[]) => unknown })._load = (r: string, ...a: unknown[]) => (r === 'vscode' ? fake : load(r, ...a));
+  stubVscode(fake); // for the rest of this process
   const t0 = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ext = require(resolve(ROOT, 'dist', 'extension.js')) as { activate(c: unknown): void };

@@ -4,7 +4,7 @@
 // recomputes on messages, opens the graphs side by side and reveals a stage in each.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import Module from 'node:module';
+import { stubVscode } from './helpers/vscodeStub';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { compareModels } from '../../src/core/compare/compare';
 import { parseBytes, planMemory } from '../../src/core/compare/memoryPlan';
@@ -200,21 +200,19 @@ describe('compare: the VS Code command (stand-in vscode module)', function () {
   this.timeout(60_000);
   const f: Fake = { commands: new Map(), executed: [], errors: [], warnings: [], panels: [], quickPicks: [] };
   const subscriptions: { dispose(): void }[] = [];
-  const load = (Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown })._load;
   const run = (...args: unknown[]): Promise<unknown> => f.commands.get('netlens.compareModels')!(...args) as Promise<unknown>;
 
+  let restore = (): void => undefined;
+
   before(() => {
-    const fake = fakeVscode(f);
     // Kept until `after`: the command lazy-loads the panel module on first use.
-    (Module as unknown as { _load: unknown })._load = function (req: string, ...rest: unknown[]) {
-      return req === 'vscode' ? fake : load.call(this, req, ...rest);
-    };
+    restore = stubVscode(fakeVscode(f));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const host = require('../../src/host/compare') as typeof import('../../src/host/compare');
     host.registerCompare({ subscriptions, extensionUri: Uri.file(ROOT) } as never);
   });
   after(() => {
-    (Module as unknown as { _load: unknown })._load = load;
+    restore();
     subscriptions.forEach((s) => s.dispose());
   });
   beforeEach(() => { f.executed = []; f.errors = []; f.warnings = []; f.panels.length = 0; f.quickPicks = []; });

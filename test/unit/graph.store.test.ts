@@ -1,7 +1,7 @@
 // The host's layout cache (src/host/layoutStore.ts) with a stand-in for the vscode module's file
 // system: layouts persist per model structure, and what is read back from disk is validated.
 import { strict as assert } from 'node:assert';
-import Module from 'node:module';
+import { stubVscode } from './helpers/vscodeStub';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -20,14 +20,12 @@ const fakeVscode = {
 };
 
 function loadStore(): typeof import('../../src/host/layoutStore') {
-  const m = Module as unknown as { _load: (r: string, ...a: unknown[]) => unknown };
-  const load = m._load;
-  m._load = (r: string, ...a: unknown[]) => (r === 'vscode' ? fakeVscode : load(r, ...a));
+  const restore = stubVscode(fakeVscode);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('../../src/host/layoutStore') as typeof import('../../src/host/layoutStore');
   } finally {
-    m._load = load;
+    restore();
   }
 }
 

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Module from 'node:module';
+import { stubVscode } from './helpers/vscodeStub';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -32,21 +32,17 @@ describe('io: "Open With" custom editor for model files', () => {
       },
     },
   };
-  type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
-  const mod = Module as unknown as { _load: Loader };
-  const original = mod._load;
   let editor: typeof import('../../src/host/modelFileEditor');
   const subscriptions: unknown[] = [];
+  let restore = (): void => undefined;
 
   before(() => {
-    mod._load = function (this: unknown, request: string, parent: unknown, isMain: boolean) {
-      return request === 'vscode' ? fake : original.call(this, request, parent, isMain);
-    } as Loader;
+    restore = stubVscode(fake);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     editor = require('../../src/host/modelFileEditor');
     editor.registerModelFileEditor({ subscriptions } as never);
   });
-  after(() => { mod._load = original; });
+  after(() => restore());
 
   function panel() {
     const p = { disposed: false, webview: { html: '' }, dispose() { p.disposed = true; } };

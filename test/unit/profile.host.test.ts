@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Module from 'node:module';
+import { stubVscode } from './helpers/vscodeStub';
 import type { ProfileResult } from '../../src/protocol';
 import { SAMPLES } from './profileFixtures';
 
@@ -94,17 +94,13 @@ describe('profile: the VS Code command (stand-in vscode module)', function () {
   const run = (...args: unknown[]): Promise<unknown> => f.commands.get('netlens.profileModel')!(...args) as Promise<unknown>;
 
   before(() => {
-    const load = (Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown })._load;
-    const fake = fakeVscode(f);
-    (Module as unknown as { _load: unknown })._load = function (req: string, ...rest: unknown[]) {
-      return req === 'vscode' ? fake : load.call(this, req, ...rest);
-    };
+    const restore = stubVscode(fakeVscode(f));
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const host = require('../../src/host/profile') as typeof import('../../src/host/profile');
       host.registerProfiler({ subscriptions, asAbsolutePath: (p: string) => join(ROOT, p) } as never);
     } finally {
-      (Module as unknown as { _load: unknown })._load = load;
+      restore();
     }
   });
   after(() => subscriptions.forEach((s) => s.dispose()));
