@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProfileResult } from '../src/protocol';
+import type { ProfileResult } from '../src/core/profile/result';
 
 const root = join(__dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');

@@ -2,7 +2,7 @@
 // cards, collapse/expand), search, minimap, details panel and a sortable table, all on the same
 // selection. Numbers come from analyzeModel (run here on the posted IR, so the batch size can
 // change without a round trip); names reach the DOM only through textContent or escapeXml.
-import type { ProfileResult } from '../src/protocol';
+import type { ProfileResult } from '../src/core/profile/result';
 import { analyzeModel } from '../src/core/analysis/analyze';
 import { buildViewGraph, ViewGraph, ViewNode, groupIndex, ViewGroup } from '../src/core/graph/viewGraph';
 import { GraphLayout, Box, layerId, groupId } from '../src/core/graph/layout';

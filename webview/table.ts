@@ -1,6 +1,6 @@
 // The per-layer table: every layer with its figures, sortable by any column, on the same
 // selection as the graph (click a row to select and reveal the layer).
-import type { ProfileResult } from '../src/protocol';
+import type { ProfileResult } from '../src/core/profile/result';
 import type { ViewGraph, ViewNode } from '../src/core/graph/viewGraph';
 import type { ColorBy } from '../src/core/graph/table';
 import { bytes, grouped } from '../src/core/graph/text';

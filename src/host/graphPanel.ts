@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
-import type { ProfileResult } from '../protocol';
+import type { ProfileResult } from '../core/profile/result';
 import { analyzeModel } from '../core/analysis/analyze';
 import { loadModel } from '../core/io/loadModel';
 import { zooEntry } from '../core/zoo';

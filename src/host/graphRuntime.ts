@@ -1,7 +1,7 @@
 // What the graph commands do, loaded on first use: open panels (zoo name or file), the zoo quick
 // pick, the Layers tree kept on the active panel, and the profiler's overlay.
 import * as vscode from 'vscode';
-import type { ProfileResult } from '../protocol';
+import type { ProfileResult } from '../core/profile/result';
 import { ZOO, buildZooModel } from '../core/zoo';
 import { analyzeModel } from '../core/analysis/analyze';
 import { buildViewGraph } from '../core/graph/viewGraph';

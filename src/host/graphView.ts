@@ -2,7 +2,8 @@
 // this: model loading (importers), panels and the webview page load when a command first runs,
 // and the layout never runs in the extension host at all (the webview lays out in a web worker).
 import * as vscode from 'vscode';
-import { SHOW_PROFILE_COMMAND, ProfileResult } from '../protocol';
+import { SHOW_PROFILE_COMMAND } from '../protocol/commands';
+import type { ProfileResult } from '../core/profile/result';
 import { LayersProvider, LayerItem, ModelsProvider } from './modelTree';
 
 type RuntimeModule = typeof import('./graphRuntime');

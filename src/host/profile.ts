@@ -8,7 +8,8 @@
 // model). Settings: netlens.backend, netlens.profile.runs, netlens.profile.warmup, netlens.nodePath.
 import * as vscode from 'vscode';
 import { basename, extname } from 'node:path';
-import { ProfileBackendRequest, SHOW_PROFILE_COMMAND } from '../protocol';
+import type { ProfileBackendRequest } from '../protocol/worker';
+import { SHOW_PROFILE_COMMAND } from '../protocol/commands';
 import { ZOO } from '../core/zoo';
 import { NetLensError } from '../core/ir/types';
 import { ProfileCancelledError } from '../core/profile/errors';

@@ -2,7 +2,8 @@
 // table, and buttons to export JSON / CSV / Markdown or (re)draw the overlay on the graph.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { ProfileResult, SHOW_PROFILE_COMMAND } from '../protocol';
+import type { ProfileResult } from '../core/profile/result';
+import { SHOW_PROFILE_COMMAND } from '../protocol/commands';
 import { profileHtml } from '../core/report/profileHtml';
 import { ProfileFormat, renderProfile } from '../core/report/profileReport';
 

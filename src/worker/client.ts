@@ -8,7 +8,8 @@
 // at once. Either way a cancel settles within about a second.
 import { ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { HostToWorker, ProfileRequest, ProfileResult, ProfileStage, WorkerToHost } from '../protocol';
+import type { HostToWorker, ProfileRequest, WorkerToHost } from '../protocol/worker';
+import type { ProfileResult, ProfileStage } from '../core/profile/result';
 import { NetLensError } from '../core/ir/types';
 import { ProfileCancelledError } from '../core/profile/errors';
 

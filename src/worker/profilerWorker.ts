@@ -2,7 +2,7 @@
 // one profile at a time and answers over the IPC channel with the messages in src/protocol.ts.
 // Keeping tfjs here keeps the editor responsive, lets a crash or out-of-memory take down only this
 // process, and lets native backends run under a system Node.js (netlens.nodePath).
-import type { HostToWorker, WorkerToHost } from '../protocol';
+import type { HostToWorker, WorkerToHost } from '../protocol/worker';
 import { NetLensError } from '../core/ir/types';
 import { loadModel } from '../core/io/loadModel';
 import { profileModel, ProfileCancelledError } from '../core/profile/profile';

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProfileResult } from '../../src/protocol';
+import type { ProfileResult } from '../../src/core/profile/result';
 import { byTime, formatFromPath, profileCsv, profileMarkdown, profileText } from '../../src/core/report/profileReport';
 import { profileBarChart, profileHtml } from '../../src/core/report/profileHtml';
 import { SAMPLES, hugePngHeader } from './profileFixtures';

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stubVscode } from './helpers/vscodeStub';
-import type { ProfileResult } from '../../src/protocol';
+import type { ProfileResult } from '../../src/core/profile/result';
 import { SAMPLES } from './profileFixtures';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -20,7 +20,7 @@ import { buildZooModel } from '../../src/core/zoo';
 import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
 import { wantThreads } from '../../src/core/profile/backends';
 import { profileModel, ProfileCancelledError, spread, topK } from '../../src/core/profile/profile';
-import type { ProfileResult } from '../../src/protocol';
+import type { ProfileResult } from '../../src/core/profile/result';
 import { SAMPLES } from './profileFixtures';
 
 const BOUND = { minRatio: 1.15, medianRatio: 2, lowForLargeModels: 0.5 };

@@ -16,7 +16,7 @@ import { loadModel } from '../../src/core/io/loadModel';
 import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
 import { readImage } from '../../src/core/profile/image';
 import { imageToInput } from '../../src/core/profile/preprocess';
-import type { ProfileResult } from '../../src/protocol';
+import type { ProfileResult } from '../../src/core/profile/result';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 

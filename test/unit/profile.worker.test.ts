@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { NetLensError } from '../../src/core/ir/types';
 import { ProfileCancelledError } from '../../src/core/profile/errors';
 import { ProfilerClient, ProfilerCrashError } from '../../src/worker/client';
-import type { ProfileRequest, ProfileStage } from '../../src/protocol';
+import type { ProfileRequest } from '../../src/protocol/worker';
+import type { ProfileStage } from '../../src/core/profile/result';
 import { SAMPLES } from './profileFixtures';
 
 const WORKER = join(__dirname, '..', '..', '..', 'dist', 'worker.js');

@@ -14,7 +14,7 @@ import { buildViewGraph } from '../../src/core/graph/viewGraph';
 import { layersIn } from '../../src/core/graph/cards';
 import { bytes, grouped } from '../../src/core/graph/text';
 import { graphExport } from '../../src/cli/graph';
-import type { ProfileResult } from '../../src/protocol';
+import type { ProfileResult } from '../../src/core/profile/result';
 import { Harness, launchChromium, openGraph, pageErrors, startHarness } from './harness';
 
 const XSS = '<img src=x onerror=alert(1)>';

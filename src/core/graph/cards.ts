@@ -1,7 +1,7 @@
 // What a hover card and the details panel say about a layer or a block: rows of label and value,
 // every figure from the analyser (and from a profile when one was posted). Pure data: the webview
 // turns it into DOM with textContent, the tests read it directly.
-import type { ProfileLayer, ProfileResult } from '../../protocol';
+import type { ProfileLayer, ProfileResult } from '../profile/result';
 import type { Totals } from '../analysis/analyze';
 import { CATEGORY_TABLE } from './table';
 import { GroupSums, ViewGraph, ViewGroup, ViewNode } from './viewGraph';

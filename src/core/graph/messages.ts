@@ -1,6 +1,6 @@
 // Messages between the extension host and the graph webview, and their validation. The webview
 // runs model-provided data, so the host treats whatever it posts as untrusted input.
-import type { ProfileResult } from '../../protocol';
+import type { ProfileResult } from '../profile/result';
 import type { LayerGroup, KerasModel } from '../ir/types';
 import type { GraphLayout } from './layout';
 import type { ColorBy } from './table';

@@ -8,7 +8,7 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { NetLensError } from '../ir/types';
-import type { BackendStep } from '../../protocol';
+import type { BackendStep } from './result';
 import { defaultNativeLoader, loadNative, NATIVE_BACKEND, NATIVE_INSTALL_HINT, NATIVE_PACKAGES, NativeLoader } from './native';
 import { initThreadedWasm } from './wasmThreads';
 

@@ -7,7 +7,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { analyzeModel } from '../analysis/analyze';
 import { ModelSpec, NetLensError } from '../ir/types';
 import { buildTfjsModel } from '../tfjs/buildModel';
-import type { ProfileLayer, ProfileResult, ProfileStage, Spread } from '../../protocol';
+import type { ProfileLayer, ProfileResult, ProfileStage, Spread } from './result';
 import { BackendOptions, BackendRequest, selectBackend } from './backends';
 import { executeProfile, ProfileCancelledError } from './executor';
 import { readImage } from './image';

@@ -1,7 +1,7 @@
 // The profile results page (a VS Code webview, or a standalone HTML file): summary, backend chain,
 // a bar chart of the slowest layers with min-max whiskers, and a sortable table of every layer.
 // Pure string building; the only script sorts the table and posts export requests to the host.
-import type { ProfileResult } from '../../protocol';
+import type { ProfileResult } from '../profile/result';
 import { bytes, si } from './format';
 import { byTime } from './profileReport';
 import { esc, nonceParts } from './htmlPage';

@@ -1,7 +1,7 @@
 // Profile reports: the JSON contract, CSV (one row per layer, model order), Markdown (summary,
 // layers sorted by time, predictions) and the CLI's plain-text table. Pure functions of a
 // ProfileResult; no vscode, no tfjs.
-import type { ProfileLayer, ProfileResult } from '../../protocol';
+import type { ProfileLayer, ProfileResult } from '../profile/result';
 import { bytes, si } from './format';
 
 const basename = (p: string): string => p.replace(/^.*[/\\]/, '');

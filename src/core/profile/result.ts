@@ -1,5 +1,5 @@
-// Typed messages and result shapes shared by the extension host, the profiler worker, the CLI and
-// the webview. Plain data only (structured-clone / JSON safe); no imports of runtime modules.
+// The profile result: what the profiler produces and `profile --json` prints (docs/contracts.md).
+// Plain data only (structured-clone / JSON safe); no imports of runtime modules.
 
 /** A measured spread over runs, in milliseconds. */
 export interface Spread {
@@ -8,7 +8,7 @@ export interface Spread {
   max: number;
 }
 
-/** One layer's measurement (the `profile --json` contract in ../shared/DESIGN.md). */
+/** One layer's measurement (the `profile --json` contract in docs/contracts.md). */
 export interface ProfileLayer {
   name: string;
   className: string;
@@ -35,7 +35,7 @@ export interface ProfileResult {
   peakBytes: number;
   layers: ProfileLayer[];
   predictions: { label: string; probability: number }[] | null;
-  // Extras beyond the DESIGN.md contract (the profiler fills them; readers may ignore them).
+  // Extras beyond the core contract (the profiler fills them; readers may ignore them).
   /** e.g. "wasm (SIMD, 2 threads, threaded build)". */
   backendLabel?: string;
   /** Each backend the selection chain tried, in order, and what happened. */
@@ -61,32 +61,5 @@ export interface BackendStep {
   detail: string;
 }
 
-// ---- profiler worker process (host <-> worker over child_process IPC) ----
-
-export type ProfileBackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-
-export interface ProfileRequest {
-  /** Zoo name or model file path. */
-  model: string;
-  image: string;
-  backend: ProfileBackendRequest;
-  runs: number;
-  warmup: number;
-}
-
+/** Stages of a profile job, reported with progress. */
 export type ProfileStage = 'backend' | 'model' | 'image' | 'warmup' | 'layers' | 'predict' | 'report';
-
-export type HostToWorker =
-  | { type: 'profile'; id: number; request: ProfileRequest }
-  | { type: 'cancel'; id: number };
-
-export type WorkerToHost =
-  | { type: 'ready'; pid: number; node: string }
-  | { type: 'progress'; id: number; stage: ProfileStage; message: string; /** 0..1 of the whole job */ fraction: number }
-  | { type: 'result'; id: number; result: ProfileResult }
-  | { type: 'cancelled'; id: number }
-  /** userError: a NetLensError (bad input, missing backend), shown as is; otherwise a bug with its stack. */
-  | { type: 'error'; id: number; message: string; userError: boolean; stack?: string };
-
-/** The command the profiler registers so the graph view can draw a result without a compile-time link. */
-export const SHOW_PROFILE_COMMAND = 'netlens.internal.showProfile';

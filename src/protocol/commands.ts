@@ -1,0 +1,3 @@
+// Command ids the host's parts call each other through, so that no part imports another at compile time.
+/** The command the profiler registers so the graph view can draw a result without a compile-time link. */
+export const SHOW_PROFILE_COMMAND = 'netlens.internal.showProfile';

@@ -1,0 +1,27 @@
+// Messages between the extension host and the profiler worker process (child_process IPC).
+import type { ProfileResult, ProfileStage } from '../core/profile/result';
+export type { ProfileStage };
+
+export type ProfileBackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface ProfileRequest {
+  /** Zoo name or model file path. */
+  model: string;
+  image: string;
+  backend: ProfileBackendRequest;
+  runs: number;
+  warmup: number;
+}
+
+
+export type HostToWorker =
+  | { type: 'profile'; id: number; request: ProfileRequest }
+  | { type: 'cancel'; id: number };
+
+export type WorkerToHost =
+  | { type: 'ready'; pid: number; node: string }
+  | { type: 'progress'; id: number; stage: ProfileStage; message: string; /** 0..1 of the whole job */ fraction: number }
+  | { type: 'result'; id: number; result: ProfileResult }
+  | { type: 'cancelled'; id: number }
+  /** userError: a NetLensError (bad input, missing backend), shown as is; otherwise a bug with its stack. */
+  | { type: 'error'; id: number; message: string; userError: boolean; stack?: string };
