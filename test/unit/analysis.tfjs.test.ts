@@ -7,6 +7,7 @@ import { analyzeModel } from '../../src/core/analysis/analyze';
 import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
 import { ZOO } from '../../src/core/zoo';
 import { cpuBackend } from './helpers/tfjs';
+import { caseModel, LAYER_CASES } from './helpers/layerModels';
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -51,6 +52,44 @@ describe('analyser vs tfjs, layer by layer, every zoo model', function () {
           assert.equal(l.macs, tfjsMacs(t), `${where} MACs`);
         }
         assert.equal(a.totals.params, model.countParams());
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+});
+
+describe('analyser vs tfjs, one model per added layer class and activation', function () {
+  this.timeout(60_000);
+  let tf: Awaited<ReturnType<typeof cpuBackend>>;
+  before(async () => { tf = await cpuBackend(); });
+
+  for (const c of LAYER_CASES) {
+    it(`${c.name}: shape and params equal tfjs'; the output equals Keras' definition`, async () => {
+      const spec = caseModel(c);
+      const a = analyzeModel(spec.model);
+      assert.deepEqual(a.unsupported, []);
+      const model = await buildTfjsModel(spec);
+      try {
+        for (const l of a.layers) {
+          const t = model.getLayer(l.name);
+          assert.deepEqual(l.outputShape, t.outputShape, `${l.name} output shape`);
+          assert.equal(l.trainableParams, t.trainableWeights.reduce((s, w) => s + size(w.shape as number[]), 0), `${l.name} trainable`);
+          assert.equal(l.nonTrainableParams, t.nonTrainableWeights.reduce((s, w) => s + size(w.shape as number[]), 0), `${l.name} non-trainable`);
+          assert.equal(l.macs, tfjsMacs(t), `${l.name} MACs`);
+        }
+        // Inputs from -4 to 4 (exp and softplus stay well inside float32).
+        const n = size(c.input);
+        const x = Float32Array.from({ length: n }, (_, i) => -4 + (8 * ((i * 37) % n)) / n);
+        const y = tf.tidy(() => (model.predict(tf.tensor(x, [1, ...c.input])) as import('@tensorflow/tfjs-core').Tensor).dataSync().slice());
+        assert.ok(y.every(Number.isFinite), 'outputs are finite');
+        if (c.expect) {
+          const want = c.expect(x);
+          assert.equal(y.length, want.length);
+          for (let i = 0; i < y.length; i++) {
+            assert.ok(Math.abs(y[i] - want[i]) <= 1e-4 * Math.max(1, Math.abs(want[i])), `${c.name}: output[${i}] ${y[i]} != ${want[i]} (input ${x[i]})`);
+          }
+        }
       } finally {
         model.dispose();
       }

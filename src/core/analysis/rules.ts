@@ -8,7 +8,7 @@ import {
 } from './config';
 
 export type Category =
-  | 'input' | 'conv' | 'pool' | 'norm' | 'activation' | 'dense' | 'merge' | 'reshape' | 'regularization';
+  | 'input' | 'preprocessing' | 'conv' | 'pool' | 'norm' | 'activation' | 'dense' | 'merge' | 'reshape' | 'regularization';
 
 export interface RuleInput {
   name: string;
@@ -40,6 +40,10 @@ export interface LayerRule {
 export const ACTIVATION_OPS: Record<string, number> = {
   linear: 0, relu: 1, relu6: 2, elu: 3, selu: 4, leaky_relu: 2, sigmoid: 4, hard_sigmoid: 3, tanh: 5,
   softmax: 3, softplus: 3, softsign: 3, swish: 5, silu: 5, gelu: 8, mish: 8, exponential: 1,
+  // hard_sigmoid's multiply-add and clip, then the multiply by x.
+  hard_swish: 4, hard_silu: 4,
+  // softmax's exp, sum and divide, plus a log.
+  log_softmax: 4,
 };
 const activationOps = (name: string): number => ACTIVATION_OPS[name.toLowerCase()] ?? 1;
 
@@ -414,6 +418,100 @@ const concatenate: LayerRule = {
 
 const passThrough = (category: Category): LayerRule => ({ category, shape: one, window: () => 'identity' });
 
+// --- preprocessing layers and Keras Applications' own layers ------------------------------------
+
+/** A number or a (nested) list of numbers, flattened; anything else is an error naming the field. */
+function numbers(layer: string, field: string, v: unknown): number[] {
+  if (typeof v === 'number' && Number.isFinite(v)) return [v];
+  if (Array.isArray(v)) return v.flatMap((x) => numbers(layer, field, x));
+  return fail(layer, `${field} must be a number or a list of numbers, got ${JSON.stringify(v)}`);
+}
+
+/** Rescaling's scale/offset broadcast over the last axis: one value, or one per channel. */
+function perChannel(r: RuleInput, field: string, v: unknown, s: Shape): void {
+  const n = numbers(r.name, field, v).length;
+  const c = s[s.length - 1];
+  if (n !== 1 && c !== null && n !== c) {
+    fail(r.name, `${field} has ${n} values; it must be one value or one per channel (${c}), Keras cannot broadcast [${n}] to ${formatShape(s)}`);
+  }
+}
+
+const rescaling: LayerRule = {
+  category: 'preprocessing',
+  shape: (r) => {
+    const s = one(r);
+    perChannel(r, 'scale', r.cfg.scale ?? 1, s);
+    perChannel(r, 'offset', r.cfg.offset ?? 0, s);
+    return s;
+  },
+  ops: (r, out) => 2 * elements(r.name, out), // x * scale + offset
+  window: () => 'identity',
+};
+
+/** Normalization's kept axes (mean and variance have their sizes), as positive indices. */
+function keptAxes(r: RuleInput, s: Shape): number[] {
+  const raw = r.cfg.axis === undefined ? -1 : r.cfg.axis;
+  if (raw === null) return [];
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.map((a) => {
+    if (typeof a !== 'number' || !Number.isInteger(a)) fail(r.name, `axis must be an integer or a list of integers, got ${JSON.stringify(raw)}`);
+    const axis = a < 0 ? s.length + a : a;
+    if (axis <= 0 || axis >= s.length) fail(r.name, `axis ${a} is out of range for ${formatShape(s)}`);
+    return axis;
+  });
+}
+
+/** Elements of Normalization's mean (and of its variance and count-free shape): the kept dims' product. */
+function normalizationSize(r: RuleInput): number {
+  const s = one(r);
+  return keptAxes(r, s).reduce((n, a) => n * known(r.name, s[a], `dimension ${a} (a normalised axis)`), 1);
+}
+
+const normalization: LayerRule = {
+  category: 'preprocessing',
+  shape: (r) => {
+    const s = one(r);
+    const size = normalizationSize(r);
+    const hasMean = r.cfg.mean !== undefined && r.cfg.mean !== null;
+    const hasVar = r.cfg.variance !== undefined && r.cfg.variance !== null;
+    // Keras' own words for a half-given pair.
+    if (hasMean !== hasVar) fail(r.name, 'when setting values directly, both `mean` and `variance` must be set');
+    if (hasMean) {
+      for (const field of ['mean', 'variance']) {
+        const n = numbers(r.name, field, r.cfg[field]).length;
+        if (n !== 1 && n !== size) {
+          fail(r.name, `${field} has ${n} values; axis ${JSON.stringify(r.cfg.axis ?? -1)} of ${formatShape(s)} needs 1 or ${size}`);
+        }
+      }
+    }
+    return s;
+  },
+  // Keras: without a given mean and variance the layer keeps adapted mean, variance (one value
+  // per kept position each) and a scalar count as non-trainable weights; given ones are constants.
+  params: (r) => {
+    const given = r.cfg.mean !== undefined && r.cfg.mean !== null;
+    return given ? NO_PARAMS : { trainable: 0, nonTrainable: 2 * normalizationSize(r) + 1 };
+  },
+  ops: (r, out) => 2 * elements(r.name, out), // (x - mean) * 1/sqrt(variance), the reciprocal folded
+  window: () => 'identity',
+};
+
+/** ConvNeXt's LayerScale: x times a trainable gamma of projection_dim values (the last axis). */
+const layerScale: LayerRule = {
+  category: 'norm',
+  shape: (r) => {
+    const s = one(r);
+    const dim = positiveInt(r.name, 'projection_dim', r.cfg.projection_dim);
+    const c = s[s.length - 1];
+    if (c !== null && c !== dim) fail(r.name, `projection_dim ${dim} does not match the last input dimension of ${formatShape(s)}`);
+    return s;
+  },
+  params: (r) => ({ trainable: positiveInt(r.name, 'projection_dim', r.cfg.projection_dim), nonTrainable: 0 }),
+  ops: (r, out) => elements(r.name, out),
+  window: () => 'identity',
+};
+
+
 const inputLayer: LayerRule = {
   category: 'input',
   shape: (r) => {
@@ -464,4 +562,14 @@ export const RULES: Record<string, LayerRule> = {
   Maximum: elementwise,
   Minimum: elementwise,
   Concatenate: concatenate,
+  // Preprocessing and Keras Applications' custom layers (ConvNeXt).
+  Rescaling: rescaling,
+  Normalization: normalization,
+  LayerScale: layerScale,
+  StochasticDepth: passThrough('regularization'),
 };
+
+/** Classes that are the identity at inference (they act only while training); the hover card says so. */
+export const TRAINING_ONLY: ReadonlySet<string> = new Set([
+  'Dropout', 'SpatialDropout2D', 'GaussianNoise', 'StochasticDepth',
+]);

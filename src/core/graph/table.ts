@@ -19,6 +19,7 @@ export interface CategoryStyle {
 
 export const CATEGORY_TABLE: Record<NodeCategory, CategoryStyle> = {
   input: { label: 'Input', cssVar: '--vscode-charts-foreground', fallback: '#8a8a8a', icon: 'arrow-down', attrs: ['batch_input_shape', 'batch_shape', 'dtype'] },
+  preprocessing: { label: 'Preprocessing', cssVar: '--vscode-terminal-ansiCyan', fallback: '#29b8db', icon: 'wand', attrs: ['scale', 'offset', 'axis', 'mean', 'variance', 'invert', 'height', 'width', 'interpolation', 'crop_to_aspect_ratio', 'factor', 'mode', 'value_range'] },
   conv: { label: 'Convolution', cssVar: '--vscode-charts-blue', fallback: '#3794ff', icon: 'symbol-array', attrs: ['filters', 'kernel_size', 'strides', 'padding', 'dilation_rate', 'groups', 'depth_multiplier', 'activation', 'use_bias'] },
   dense: { label: 'Dense', cssVar: '--vscode-charts-purple', fallback: '#b180d7', icon: 'symbol-constant', attrs: ['units', 'activation', 'use_bias'] },
   pool: { label: 'Pooling', cssVar: '--vscode-charts-green', fallback: '#89d185', icon: 'fold-down', attrs: ['pool_size', 'strides', 'padding', 'keepdims'] },

@@ -35,7 +35,9 @@ const MAX_INPUT_DIM = 1 << 20;
 export function specFromImported(imp: Imported, fallbackName: string): ModelSpec {
   const original = normalizeModel(hoistNestedInput(imp.config));
   const flat = flattenNested(original);
-  const model = cleanModel(flat.model);
+  const cleaned = cleanModel(flat.model);
+  // The saving Keras' version decides activations whose meaning changed (hard_sigmoid in Keras 3).
+  const model = imp.kerasVersion && !cleaned.keras_version ? { ...cleaned, keras_version: imp.kerasVersion } : cleaned;
   validateModel(model);
   checkInputShapes(model);
   const weights = imp.readWeights?.(flat, original);

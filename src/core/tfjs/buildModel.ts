@@ -4,17 +4,34 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { KerasModel, ModelSpec, NetLensError } from '../ir/types';
 import { analyzeModel } from '../analysis/analyze';
-import { registerCustomLayers } from './lrn';
+import { registerCustomLayers } from './customLayers';
+
+/** Keras 3 changed hard_sigmoid to relu6(x + 3) / 6; Keras 2 and tfjs use clip(0.2 x + 0.5, 0, 1). */
+const isKeras3 = (model: KerasModel): boolean => /^3\./.test(model.keras_version ?? '');
+
+/** One layer's config made tfjs-equivalent: renamed fields and activations whose meaning differs. */
+function tfjsLayerConfig(cfg: Record<string, unknown>, className: string, keras3: boolean): Record<string, unknown> {
+  let out = cfg;
+  if (keras3 && cfg.activation === 'hard_sigmoid') out = { ...out, activation: 'hard_sigmoid_keras3' };
+  // Keras 3's LeakyReLU names its slope negative_slope; tfjs (and Keras 2) call it alpha.
+  if (className === 'LeakyReLU' && typeof cfg.negative_slope === 'number' && cfg.alpha === undefined) {
+    const { negative_slope: slope, ...rest } = out;
+    out = { ...rest, alpha: slope };
+  }
+  return out;
+}
 
 /**
  * Keras accepts some layers tfjs refuses; rewrite them to an equivalent tfjs accepts, keeping
- * names so per-layer results still line up. Today: Flatten of a rank-2 tensor (a no-op in Keras,
- * written in the textbook's ResNet-34 after global pooling) becomes a Reshape to the same shape.
+ * names so per-layer results still line up: Flatten of a rank-2 tensor (a no-op in Keras,
+ * written in the textbook's ResNet-34 after global pooling) becomes a Reshape to the same shape;
+ * configs whose fields or activations tfjs reads differently are translated (tfjsLayerConfig).
  */
 export function tfjsCompatible(model: KerasModel): KerasModel {
   const shapes = new Map(analyzeModel(model).layers.map((l) => [l.name, l.outputShape]));
+  const keras3 = isKeras3(model);
   const layers = model.config.layers.map((l) => {
-    if (l.class_name !== 'Flatten') return l;
+    if (l.class_name !== 'Flatten') return { ...l, config: tfjsLayerConfig(l.config, l.class_name, keras3) };
     const src = l.inbound_nodes[0]?.[0]?.[0];
     const inShape = src === undefined ? undefined : shapes.get(src);
     if (!inShape || inShape.length !== 2) return l;

@@ -37,11 +37,3 @@ export class LRN extends tfl.layers.Layer {
     return { ...super.getConfig(), depthRadius: this.depthRadius, bias: this.bias, alpha: this.alpha, beta: this.beta };
   }
 }
-
-let registered = false;
-/** Registers NetLens' custom layer classes with tfjs' deserializer (idempotent). */
-export function registerCustomLayers(): void {
-  if (registered) return;
-  tf.serialization.registerClass(LRN);
-  registered = true;
-}
