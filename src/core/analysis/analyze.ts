@@ -1,10 +1,14 @@
-// The analyser: one sweep over the layers in topological order applies each class's rule, then
-// memory (liveness) and totals. Purely analytic: nothing is allocated but numbers.
+// The analyser: one sweep over the graph's nodes in topological order applies each op's rule (from
+// the table of the graph's format: Keras classes or ONNX ops), then memory (liveness) and totals.
+// Purely analytic: nothing is allocated but numbers. Keras configs are lowered to the graph first.
 import { KerasModel, NetLensError, Shape } from '../ir/types';
-import { validateModel } from '../ir/validate';
-import { Category, RULES, Window } from './rules';
+import { isModelGraph, kerasToGraph, ModelGraph } from '../ir/graph';
+import { validateGraph, validateModel } from '../ir/validate';
+import { Category, Window } from './rules';
 import { elements, formatShape } from './config';
 import { peakActivationBytes } from './memory';
+import { kerasRule, NodeCost, NodeRule, TensorInfo, tensorBytes } from './opRule';
+import { onnxRule, withOnnxInputShape } from './onnx/table';
 
 export interface ReceptiveField {
   /** Receptive field size in input pixels, [height, width]. */
@@ -29,6 +33,10 @@ export interface LayerStats {
   weightBytes: number;
   activationBytes: number;
   receptiveField: ReceptiveField;
+  /** The node's name in the file, when the readable name above differs (ONNX). */
+  sourceName?: string;
+  /** How the figures relate to the source framework's (e.g. BatchNorm folded into this Conv by the export). */
+  note?: string;
 }
 
 export type Optimizer = 'sgd' | 'momentum' | 'adam';
@@ -65,19 +73,6 @@ export interface AnalyzeOptions {
   inputShape?: number[];
 }
 
-/** Bytes per element of each Keras dtype. */
-const DTYPE_BYTES: Record<string, number> = {
-  float32: 4, float16: 2, bfloat16: 2, float64: 8, int32: 4, int64: 8, int8: 1, uint8: 1, bool: 1,
-};
-
-function dtypeBytes(cfg: Record<string, unknown>): number {
-  const d = cfg.dtype;
-  // Keras 3 writes a DTypePolicy object; tfjs and Keras 2 write a string.
-  const name = typeof d === 'string' ? d
-    : d && typeof d === 'object' ? String((d as { config?: { name?: string } }).config?.name ?? 'float32') : 'float32';
-  return DTYPE_BYTES[name.replace(/^mixed_/, '')] ?? 4;
-}
-
 function mergeFields(fields: ReceptiveField[]): ReceptiveField {
   if (fields.length === 0) return { size: [1, 1], jump: [1, 1] };
   return {
@@ -86,20 +81,30 @@ function mergeFields(fields: ReceptiveField[]): ReceptiveField {
   };
 }
 
-function widen(rf: ReceptiveField, w: Window, input: Shape): ReceptiveField {
+function widen(rf: ReceptiveField, w: Window, input: Shape, channelsFirst: boolean): ReceptiveField {
   if (w === 'identity') return rf;
   if (w === 'global') {
     // Every position of a rank-4 input contributes: extend the window over the whole input. The
     // jump stays: layers after a global one (an SE gate multiplied back in) are spatial again.
     if (input.length !== 4) return rf;
-    const h = input[1] ?? 1;
-    const wd = input[2] ?? 1;
+    const h = input[channelsFirst ? 2 : 1] ?? 1;
+    const wd = input[channelsFirst ? 3 : 2] ?? 1;
     return { size: [rf.size[0] + (h - 1) * rf.jump[0], rf.size[1] + (wd - 1) * rf.jump[1]], jump: rf.jump };
   }
   return {
     size: [rf.size[0] + (w.kernel[0] - 1) * rf.jump[0], rf.size[1] + (w.kernel[1] - 1) * rf.jump[1]],
     jump: [rf.jump[0] * w.stride[0], rf.jump[1] * w.stride[1]],
   };
+}
+
+/** The file's own shapes (ONNX value_info) cross-check the computed ones, dimension by known dimension. */
+function checkDeclared(graph: ModelGraph, layer: string, tensor: string | undefined, shape: Shape): void {
+  const want = tensor ? graph.declared?.[tensor] : undefined;
+  if (!want) return;
+  const clash = want.length !== shape.length || want.some((d, i) => d !== null && shape[i] !== null && d !== shape[i]);
+  if (clash) {
+    throw new NetLensError(`layer "${layer}": computed output shape ${formatShape(shape)} but the file declares ${formatShape(want)} for tensor "${tensor}"`);
+  }
 }
 
 function checkBatch(batch: number): number {
@@ -119,72 +124,100 @@ function withInputShape(model: KerasModel, shape: number[]): KerasModel {
   return { ...model, config: { ...model.config, layers } };
 }
 
-export function analyzeModel(source: KerasModel, options: AnalyzeOptions = {}): ModelAnalysis {
+const tableOf: Record<ModelGraph['format'], (op: string) => NodeRule | undefined> = { keras: kerasRule, onnx: onnxRule };
+
+/** Analyses a Keras config or a graph (an imported ONNX model). */
+export function analyzeModel(source: KerasModel | ModelGraph, options: AnalyzeOptions = {}): ModelAnalysis {
   const batch = checkBatch(options.batch ?? 1);
   const optimizer = options.optimizer ?? 'adam';
+  if (isModelGraph(source)) {
+    const graph = options.inputShape ? withOnnxInputShape(source, options.inputShape) : source;
+    return analyzeGraph(graph, validateGraph(graph).order, batch, optimizer);
+  }
   const model = options.inputShape ? withInputShape(source, options.inputShape) : source;
   const v = validateModel(model);
+  const graph = kerasToGraph(model, v.order, v.inbound, v.outputs);
+  return analyzeGraph(graph, graph.nodes, batch, optimizer);
+}
 
-  const shapes = new Map<string, Shape>();
+function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: number, optimizer: Optimizer): ModelAnalysis {
+  const table = tableOf[graph.format];
+  const channelsFirst = graph.layout === 'channels_first';
+  const tensors = new Map<string, TensorInfo>();
+  for (const [name, w] of Object.entries(graph.weights)) tensors.set(name, { shape: w.shape, dtype: w.dtype });
+  for (const [name, c] of Object.entries(graph.constants)) tensors.set(name, { shape: c.shape, dtype: c.dtype, value: c.values });
+  /** The layer that made each activation tensor (folded and fixed tensors have none). */
+  const madeBy = new Map<string, string>();
   const fields = new Map<string, ReceptiveField>();
   const layers: LayerStats[] = [];
+  const consumers = new Map<string, string[]>();
   const unsupported: { name: string; className: string }[] = [];
+  const claimed = new Set<string>();
+  const claim = (t: string): boolean => !claimed.has(t) && claimed.add(t) !== undefined;
 
-  for (const layer of v.order) {
-    const inbound = v.inbound.get(layer.name)!;
-    const inputs = inbound.map((n) => shapes.get(n)!);
-    const rule = RULES[layer.class_name];
-    const r = { name: layer.name, cfg: layer.config, inputs };
-    let out: Shape;
-    let params = { trainable: 0, nonTrainable: 0 };
-    let macs = 0;
-    let ops = 0;
-    let formula = '';
-    if (rule) {
-      out = rule.shape(r);
-      params = rule.params?.(r, out) ?? params;
-      macs = rule.macs?.(r, out) ?? 0;
-      formula = macs > 0 ? rule.formula?.(r, out) ?? '' : '';
-      ops = rule.ops?.(r, out) ?? 0;
-    } else {
-      // Unknown class: listed under `unsupported`; its shape is taken from its first input so the
-      // layers after it can still be analysed, and the totals are marked incomplete by that list.
-      unsupported.push({ name: layer.name, className: layer.class_name });
-      out = inputs[0] ?? [null];
+  for (const node of order) {
+    const inputs = node.inputs.map((t) => (t === '' ? undefined : tensors.get(t)));
+    const inbound = node.inputs.filter((t) => madeBy.has(t)).map((t) => madeBy.get(t)!);
+    const rule = table(node.op);
+    let cost: NodeCost;
+    if (rule) cost = rule.evaluate({ node, graph, inputs, claim });
+    else {
+      // Unknown op: listed under `unsupported`; its outputs take the shape of its first activation
+      // input so the layers after it can still be analysed, and the totals are marked incomplete.
+      unsupported.push({ name: node.name, className: node.op });
+      const first = node.inputs.find((t) => madeBy.has(t));
+      const like = (first !== undefined ? tensors.get(first) : inputs[0]) ?? { shape: [null], dtype: 'float32' };
+      cost = {
+        outputs: node.outputs.map(() => ({ shape: like.shape, dtype: like.dtype })),
+        params: { trainable: 0, nonTrainable: 0 }, weightBytes: 0, macs: 0, formula: '', ops: 0, window: 'identity',
+      };
     }
-    for (const d of out) {
-      if (d !== null && (!Number.isInteger(d) || d <= 0)) {
-        throw new NetLensError(`layer "${layer.name}": output shape ${formatShape(out)} has a non-positive dimension`);
+    let outBytes = 0;
+    for (const [i, t] of cost.outputs.entries()) {
+      if (i > 0 && !node.outputs[i]) continue; // an optional output the node does not name (a Dropout mask)
+      for (const d of t.shape) {
+        if (d !== null && (!Number.isInteger(d) || d <= 0)) {
+          throw new NetLensError(`layer "${node.name}": output shape ${formatShape(t.shape)} has a non-positive dimension`);
+        }
       }
+      outBytes += tensorBytes(node.name, t);
+      checkDeclared(graph, node.name, node.outputs[i], t.shape);
+      if (node.outputs[i]) tensors.set(node.outputs[i], t);
     }
-    const outElements = elements(layer.name, out);
-    shapes.set(layer.name, out);
+    // A node whose every output value is known (Shape -> Gather -> Concat chains) is folded away.
+    if (rule && graph.format === 'onnx' && cost.outputs.length > 0 && cost.outputs.every((t) => t.value !== undefined)) continue;
+    for (const t of node.outputs) if (t) madeBy.set(t, node.name);
+    consumers.set(node.name, []);
+    for (const src of inbound) consumers.get(src)!.push(node.name);
 
     const inFields = inbound.map((n) => fields.get(n)!);
-    const window = rule?.window?.(r) ?? 'identity';
-    const rf = widen(mergeFields(inFields), window, inputs[0] ?? []);
-    fields.set(layer.name, rf);
+    const firstIn = node.inputs.find((t) => madeBy.has(t));
+    const inShape = firstIn !== undefined ? tensors.get(firstIn)!.shape : inputs[0]?.shape ?? [];
+    const rf = widen(mergeFields(inFields), cost.window, inShape, channelsFirst);
+    fields.set(node.name, rf);
 
-    const bytes = dtypeBytes(layer.config);
-    const total = params.trainable + params.nonTrainable;
+    const p = cost.params;
     layers.push({
-      name: layer.name,
-      className: layer.class_name,
+      name: node.name,
+      className: node.op,
       category: rule?.category ?? 'unsupported',
       inbound,
-      outputShape: out,
-      params: total,
-      trainableParams: params.trainable,
-      nonTrainableParams: params.nonTrainable,
-      macs,
-      macsFormula: formula,
-      flops: 2 * macs + ops,
-      weightBytes: total * bytes,
-      activationBytes: outElements * bytes * batch,
+      outputShape: cost.outputs[0]?.shape ?? [null],
+      params: p.trainable + p.nonTrainable,
+      trainableParams: p.trainable,
+      nonTrainableParams: p.nonTrainable,
+      macs: cost.macs,
+      macsFormula: cost.macs > 0 ? cost.formula : '',
+      flops: 2 * cost.macs + cost.ops,
+      weightBytes: cost.weightBytes,
+      activationBytes: outBytes * batch,
       receptiveField: rf,
+      ...(node.sourceName !== undefined ? { sourceName: node.sourceName } : {}),
+      ...(cost.note !== undefined ? { note: cost.note } : {}),
     });
   }
 
+  const outputs = [...new Set(graph.outputs.filter((t) => madeBy.has(t)).map((t) => madeBy.get(t)!))];
   const sum = (f: (l: LayerStats) => number): number => layers.reduce((a, l) => a + f(l), 0);
   const weightBytes = sum((l) => l.weightBytes);
   const activationBytes = sum((l) => l.activationBytes);
@@ -192,10 +225,10 @@ export function analyzeModel(source: KerasModel, options: AnalyzeOptions = {}): 
   // Training keeps weights, one gradient per trainable weight, the optimizer's slots, and every
   // activation for the backward pass.
   const trainingBytes = weightBytes + trainable * 4 * (1 + OPTIMIZER_SLOTS[optimizer]) + activationBytes;
-  const inputLayer = layers.find((l) => l.className === 'InputLayer');
+  const inputLayer = layers.find((l) => l.category === 'input');
 
   return {
-    model: model.config.name ?? 'model',
+    model: graph.name ?? 'model',
     input: inputLayer ? inputLayer.outputShape : [null],
     batch,
     optimizer,
@@ -207,7 +240,7 @@ export function analyzeModel(source: KerasModel, options: AnalyzeOptions = {}): 
       flops: sum((l) => l.flops),
       weightBytes,
       activationBytes,
-      peakInferenceBytes: weightBytes + peakActivationBytes(layers, v.consumers, v.outputs),
+      peakInferenceBytes: weightBytes + peakActivationBytes(layers, consumers, outputs),
       trainingBytes,
     },
     layers,

@@ -1,6 +1,7 @@
 // Structural validation of the IR: names, inbound references, cycles. Returns the layers in a
 // topological order (Kahn's algorithm, stable in file order) so every later pass is one sweep.
 import { KerasLayer, KerasModel, NetLensError } from './types';
+import { GraphNode, ModelGraph } from './graph';
 
 export interface ValidatedModel {
   model: KerasModel;
@@ -101,4 +102,54 @@ function outputNames(cfg: KerasModel['config'], byName: Map<string, KerasLayer>,
     outputs.push(...order.filter((l) => consumers.get(l.name)!.length === 0).map((l) => l.name));
   }
   return outputs;
+}
+
+export interface ValidatedGraph {
+  graph: ModelGraph;
+  /** Nodes in topological order (file order when the file is already sorted, as ONNX requires). */
+  order: GraphNode[];
+}
+
+/** Graphs from files (ONNX): unique names, every input made somewhere, each tensor made once, no cycle. */
+export function validateGraph(graph: ModelGraph): ValidatedGraph {
+  if (!Array.isArray(graph.nodes) || graph.nodes.length === 0) throw new NetLensError('the graph has no nodes');
+  const names = new Set<string>();
+  const maker = new Map<string, number>();
+  const fixed = (t: string): boolean => t in graph.weights || t in graph.constants;
+  for (const [i, n] of graph.nodes.entries()) {
+    if (typeof n.name !== 'string' || !n.name || n.name.length > MAX_NAME) throw new NetLensError(`node #${i} (${describe(n.op)}) has no usable name`);
+    if (names.has(n.name)) throw new NetLensError(`duplicate node name "${n.name}"`);
+    names.add(n.name);
+    for (const t of n.outputs) {
+      if (t === '') continue;
+      if (maker.has(t) || fixed(t)) throw new NetLensError(`node "${n.name}" writes tensor ${describe(t)}, which is already ${fixed(t) ? 'an initializer' : 'written by another node'}`);
+      maker.set(t, i);
+    }
+  }
+  const pending = graph.nodes.map(() => 0);
+  const readers: number[][] = graph.nodes.map(() => []);
+  let sorted = true;
+  for (const [i, n] of graph.nodes.entries()) {
+    for (const t of n.inputs) {
+      if (t === '' || fixed(t)) continue;
+      const src = maker.get(t);
+      if (src === undefined) throw new NetLensError(`node "${n.name}" (${n.op}) reads tensor ${describe(t)}, which no input, initializer or node makes`);
+      if (src >= i) sorted = false;
+      pending[i]++;
+      readers[src].push(i);
+    }
+  }
+  for (const t of graph.outputs) {
+    if (!maker.has(t) && !fixed(t)) throw new NetLensError(`graph output ${describe(t)} is made by no node`);
+  }
+  if (sorted) return { graph, order: graph.nodes };
+  const ready = pending.flatMap((p, i) => (p === 0 ? [i] : []));
+  for (let k = 0; k < ready.length; k++) {
+    for (const r of readers[ready[k]]) if (--pending[r] === 0) ready.push(r);
+  }
+  if (ready.length !== graph.nodes.length) {
+    const stuck = graph.nodes.filter((_, i) => pending[i] > 0).map((n) => `"${n.name}"`);
+    throw new NetLensError(`the graph has a cycle through ${stuck.slice(0, 5).join(', ')}`);
+  }
+  return { graph, order: ready.map((i) => graph.nodes[i]) };
 }
