@@ -121,9 +121,9 @@ export class ModelBuilder {
     return this.layer('Dense', { units, activation: o.activation ?? 'linear', use_bias: o.useBias ?? true }, [x], o.name);
   }
 
-  batchNorm(x: Sym, o: { epsilon?: number; momentum?: number; name?: string } = {}): Sym {
+  batchNorm(x: Sym, o: { epsilon?: number; momentum?: number; scale?: boolean; name?: string } = {}): Sym {
     return this.layer('BatchNormalization', {
-      axis: -1, momentum: o.momentum ?? 0.99, epsilon: o.epsilon ?? 1e-3, center: true, scale: true,
+      axis: -1, momentum: o.momentum ?? 0.99, epsilon: o.epsilon ?? 1e-3, center: true, scale: o.scale ?? true,
     }, [x], o.name);
   }
 

@@ -9,6 +9,10 @@ import { seResnet50 } from './senet';
 import { mnistCnn, resnet34Textbook } from './textbook';
 import { vgg16, vgg19 } from './vgg';
 import { xception } from './xception';
+import { resnet101v2, resnet152v2, resnet50v2 } from './resnetv2';
+import { inceptionv3 } from './inceptionv3';
+import { mobilenetv2 } from './mobilenetv2';
+import { densenet121, densenet169, densenet201 } from './densenet';
 
 export interface ZooEntry {
   name: string;
@@ -33,6 +37,14 @@ export const ZOO: ZooEntry[] = [
   { name: 'se_resnet50', title: 'SE-ResNet-50', description: 'ResNet-50 with squeeze-and-excitation blocks (r=16)', build: seResnet50 },
   { name: 'xception', title: 'Xception', description: 'Keras Applications Xception, depthwise separable, 299x299x3', build: xception },
   { name: 'mobilenet', title: 'MobileNet', description: 'Keras Applications MobileNet v1, depthwise separable', build: mobilenet },
+  { name: 'resnet50v2', title: 'ResNet-50 v2', description: 'Keras Applications ResNet50V2 (pre-activation)', build: resnet50v2 },
+  { name: 'resnet101v2', title: 'ResNet-101 v2', description: 'Keras Applications ResNet101V2 (pre-activation)', build: resnet101v2 },
+  { name: 'resnet152v2', title: 'ResNet-152 v2', description: 'Keras Applications ResNet152V2 (pre-activation)', build: resnet152v2 },
+  { name: 'inceptionv3', title: 'Inception v3', description: 'Keras Applications InceptionV3, 299x299x3', build: inceptionv3 },
+  { name: 'mobilenetv2', title: 'MobileNet v2', description: 'Keras Applications MobileNetV2 (alpha 1.0), inverted residuals', build: mobilenetv2 },
+  { name: 'densenet121', title: 'DenseNet-121', description: 'Keras Applications DenseNet121', build: densenet121 },
+  { name: 'densenet169', title: 'DenseNet-169', description: 'Keras Applications DenseNet169', build: densenet169 },
+  { name: 'densenet201', title: 'DenseNet-201', description: 'Keras Applications DenseNet201', build: densenet201 },
   { name: 'resnet34_textbook', title: 'ResNet-34 (textbook)', description: "The textbook's Sequential ResNet-34 with ResidualUnit, Dense(10)", build: resnet34Textbook },
 ];
 

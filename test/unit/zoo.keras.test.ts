@@ -1,0 +1,97 @@
+// The Keras Applications families of the zoo against Keras' own published figures: the totals of
+// keras.io's applications table and `model.summary()` (include_top=True, 1000 classes), the layer
+// count `len(model.layers)` Keras reports, Keras' layer names and block names, and each family's
+// preprocess_input mode. Layer-by-layer agreement with tfjs building the same config is checked
+// for every zoo entry by analysis.tfjs.test.ts.
+import { strict as assert } from 'node:assert';
+import { analyzeModel } from '../../src/core/analysis/analyze';
+import { Preprocessing } from '../../src/core/ir/types';
+import { buildZooModel, zooEntry } from '../../src/core/zoo';
+
+interface Published {
+  name: string;
+  /** model.summary(): total, and non-trainable where the summary is known to us. */
+  params: number;
+  nonTrainable?: number;
+  /** len(model.layers) with the top, where known. */
+  layers?: number;
+  input: [number, number, number];
+  preprocessing: Preprocessing;
+  /** Layer names Keras gives, sampled from stem, blocks (including automatic names) and head. */
+  names: string[];
+  /** A Keras block name and one layer that belongs to it. */
+  block: [string, string];
+}
+
+const PUBLISHED: Published[] = [
+  {
+    name: 'resnet50v2', params: 25_613_800, nonTrainable: 45_440, layers: 192, input: [224, 224, 3], preprocessing: 'tf',
+    names: ['conv1_pad', 'conv1_conv', 'pool1_pool', 'conv2_block1_preact_bn', 'conv2_block1_0_conv', 'conv2_block3_2_pad',
+      'max_pooling2d', 'max_pooling2d_2', 'conv5_block3_out', 'post_bn', 'post_relu', 'avg_pool', 'predictions'],
+    block: ['conv4_block6', 'conv4_block6_2_conv'],
+  },
+  { name: 'resnet101v2', params: 44_675_560, input: [224, 224, 3], preprocessing: 'tf', names: ['conv4_block23_out', 'post_relu'], block: ['conv4_block23', 'conv4_block23_3_conv'] },
+  { name: 'resnet152v2', params: 60_380_648, input: [224, 224, 3], preprocessing: 'tf', names: ['conv3_block8_out', 'conv4_block36_out'], block: ['conv4_block36', 'conv4_block36_3_conv'] },
+  {
+    name: 'inceptionv3', params: 23_851_784, nonTrainable: 34_432, layers: 313, input: [299, 299, 3], preprocessing: 'tf',
+    names: ['conv2d', 'batch_normalization', 'activation', 'conv2d_93', 'batch_normalization_93', 'activation_93',
+      'max_pooling2d_1', 'average_pooling2d_8', 'mixed0', 'mixed8', 'mixed9_0', 'mixed9_1', 'concatenate_1', 'mixed10', 'avg_pool', 'predictions'],
+    block: ['mixed5', 'mixed5'],
+  },
+  {
+    name: 'mobilenetv2', params: 3_538_984, nonTrainable: 34_112, layers: 156, input: [224, 224, 3], preprocessing: 'tf',
+    names: ['Conv1', 'bn_Conv1', 'Conv1_relu', 'expanded_conv_depthwise', 'expanded_conv_project_BN', 'block_1_pad', 'block_2_add',
+      'block_16_project_BN', 'Conv_1', 'Conv_1_bn', 'out_relu', 'global_average_pooling2d', 'predictions'],
+    block: ['block_13', 'block_13_pad'],
+  },
+  {
+    name: 'densenet121', params: 8_062_504, nonTrainable: 83_648, layers: 429, input: [224, 224, 3], preprocessing: 'torch',
+    names: ['zero_padding2d', 'conv1_conv', 'zero_padding2d_1', 'pool1', 'conv2_block1_0_bn', 'conv2_block6_concat', 'pool2_pool',
+      'conv4_block24_concat', 'conv5_block16_concat', 'bn', 'relu', 'avg_pool', 'predictions'],
+    block: ['conv3_block12', 'conv3_block12_2_conv'],
+  },
+  { name: 'densenet169', params: 14_307_880, nonTrainable: 158_400, input: [224, 224, 3], preprocessing: 'torch', names: ['conv4_block32_concat', 'conv5_block32_concat'], block: ['pool4', 'pool4_conv'] },
+  { name: 'densenet201', params: 20_242_984, nonTrainable: 229_056, input: [224, 224, 3], preprocessing: 'torch', names: ['conv4_block48_concat', 'conv5_block32_concat'], block: ['conv4_block48', 'conv4_block48_concat'] },
+];
+
+describe('zoo: Keras Applications families against Keras\' published figures', () => {
+  for (const p of PUBLISHED) {
+    describe(p.name, () => {
+      const spec = buildZooModel(p.name);
+      const a = analyzeModel(spec.model);
+
+      it(`totals: ${p.params.toLocaleString('en-US')} params${p.nonTrainable === undefined ? '' : `, ${p.nonTrainable.toLocaleString('en-US')} non-trainable`}`, () => {
+        assert.deepEqual(a.unsupported, []);
+        assert.equal(a.totals.params, p.params);
+        if (p.nonTrainable !== undefined) {
+          assert.equal(a.totals.nonTrainableParams, p.nonTrainable);
+          assert.equal(a.totals.trainableParams, p.params - p.nonTrainable);
+        }
+        assert.equal(a.totals.trainableParams + a.totals.nonTrainableParams, a.totals.params);
+      });
+
+      it('input, classifier and layer names as Keras builds them', () => {
+        assert.deepEqual(a.input, [null, ...p.input]);
+        if (p.layers !== undefined) assert.equal(a.layers.length, p.layers, 'len(model.layers)');
+        const names = new Set(a.layers.map((l) => l.name));
+        for (const n of p.names) assert.ok(names.has(n), `no layer "${n}"`);
+        const last = a.layers[a.layers.length - 1];
+        assert.equal(last.name, 'predictions');
+        assert.deepEqual(last.outputShape, [null, 1000]);
+      });
+
+      it(`blocks grouped as Keras names them (${p.block[0]}), preprocessing '${p.preprocessing}'`, () => {
+        const [group, member] = p.block;
+        assert.ok(spec.groups.some((g) => g.id === group), `no group ${group}`);
+        assert.equal(spec.layerGroup[member], group);
+        assert.equal(spec.preprocessing, p.preprocessing);
+      });
+    });
+  }
+
+  it('CLI names are the Keras names in lower case', () => {
+    for (const keras of ['ResNet50V2', 'InceptionV3', 'MobileNetV2', 'DenseNet121']) {
+      assert.equal(zooEntry(keras)?.name, keras.toLowerCase());
+    }
+  });
+});
