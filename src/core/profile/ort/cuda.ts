@@ -1,0 +1,136 @@
+// ONNX Runtime's CUDA execution provider: whether it can run here, and if not, exactly what is
+// missing and the one command that adds it. onnxruntime-node lists "cuda" as a provider it knows
+// but does not bundle: its two provider libraries come from NuGet through the package's own
+// install script, run with the flag ONNXRUNTIME_NODE_INSTALL=cuda12 (linux x64 only; on other
+// platforms the script has no CUDA manifest). They land beside the CPU library in
+// node_modules/onnxruntime-node/bin/napi-v6/linux/x64/. The provider then dlopens CUDA 12 and
+// cuDNN 9 libraries and the NVIDIA driver's libcuda.so.1 (ONNX Runtime >= 1.19, cuda12 build).
+//
+// Detection reads files only (no dlopen, so a broken CUDA install cannot take the worker down);
+// the session that follows is the final test. Tests inject the file system and the library list.
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+/** Provider libraries the cuda12 install adds (install-metadata.js of onnxruntime-node 1.30). */
+export const CUDA_PROVIDER_FILES = ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so'];
+
+/** Libraries the CUDA provider loads, by soname, and what provides each. */
+export const CUDA_LIBRARIES: { soname: string; what: string }[] = [
+  { soname: 'libcuda.so.1', what: 'the NVIDIA driver' },
+  { soname: 'libcudart.so.12', what: 'CUDA 12 runtime' },
+  { soname: 'libcublas.so.12', what: 'CUDA 12 cuBLAS' },
+  { soname: 'libcublasLt.so.12', what: 'CUDA 12 cuBLASLt' },
+  { soname: 'libcufft.so.11', what: 'CUDA 12 cuFFT' },
+  { soname: 'libcurand.so.10', what: 'CUDA 12 cuRAND' },
+  { soname: 'libcudnn.so.9', what: 'cuDNN 9' },
+];
+
+/** The one command that adds the provider libraries (run where onnxruntime-node is installed). */
+export const CUDA_INSTALL_COMMAND = 'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js';
+
+export const CUDA_LIBS_HINT = 'install the NVIDIA driver, CUDA 12 (cudart, cuBLAS, cuFFT, cuRAND) and cuDNN 9, and put their ' +
+  'lib directories on LD_LIBRARY_PATH or in ldconfig';
+
+/** What detection reads; tests pass their own. */
+export interface CudaHost {
+  platform: NodeJS.Platform;
+  arch: string;
+  /** Directory holding libonnxruntime.so.1 (where the provider libraries must land). */
+  ortBinDir: string | undefined;
+  exists(path: string): boolean;
+  /** Sonames the dynamic linker can find (ldconfig cache plus LD_LIBRARY_PATH), with their paths. */
+  libraries(): Map<string, string>;
+  /** Providers the loaded binding knows, with whether they are bundled. */
+  providers: { name: string; bundled: boolean }[];
+}
+
+export interface CudaDetection {
+  ok: boolean;
+  /** One line: what was found, or what is missing and the command or step that adds it. */
+  detail: string;
+  /** Missing pieces, for tests and the docs table. */
+  missing: string[];
+}
+
+/** Sonames in ldconfig's cache and in LD_LIBRARY_PATH directories. */
+export function systemLibraries(env: NodeJS.ProcessEnv = process.env): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const dir of (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)) {
+    try {
+      for (const f of readdirSync(dir)) if (/\.so(\.\d+)*$/.test(f) && !found.has(f)) found.set(f, join(dir, f));
+    } catch { /* a missing directory on the path is not our concern */ }
+  }
+  try {
+    const out = execFileSync('ldconfig', ['-p'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+    for (const line of out.split('\n')) {
+      const m = /^\s*(\S+)\s+\(([^)]*)\)\s+=>\s+(\S+)/.exec(line);
+      if (m && m[2].includes('x86-64') && !found.has(m[1])) found.set(m[1], m[3]);
+    }
+  } catch { /* no ldconfig (not glibc): LD_LIBRARY_PATH only */ }
+  return found;
+}
+
+/** The real host: onnxruntime-node's binary directory, this process's linker view. */
+export function defaultCudaHost(providers: { name: string; bundled: boolean }[]): CudaHost {
+  let ortBinDir: string | undefined;
+  try {
+    ortBinDir = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+  } catch { ortBinDir = undefined; }
+  return { platform: process.platform, arch: process.arch, ortBinDir, exists: existsSync, libraries: () => systemLibraries(), providers };
+}
+
+/** Other majors of a soname that are present (libcudart.so.13 when .12 is wanted), to say so. */
+function otherMajors(soname: string, libs: Map<string, string>): string[] {
+  const stem = soname.replace(/\.\d+$/, '');
+  return [...libs.keys()].filter((k) => k !== soname && k.startsWith(`${stem}.`) && /^\d+$/.test(k.slice(stem.length + 1)));
+}
+
+/** Whether the CUDA provider can run, and if not, everything that is missing in one line. */
+export function detectCuda(host: CudaHost): CudaDetection {
+  if (!host.providers.some((p) => p.name === 'cuda')) {
+    return { ok: false, missing: ['provider'], detail: `this onnxruntime-node build has no CUDA provider on ${host.platform} ${host.arch}` };
+  }
+  if (host.platform !== 'linux' || host.arch !== 'x64') {
+    return {
+      ok: false, missing: ['platform'],
+      detail: `onnxruntime-node installs its CUDA provider on linux x64 only (this is ${host.platform} ${host.arch}); use --backend webgpu for the GPU`,
+    };
+  }
+  const missing: string[] = [];
+  const parts: string[] = [];
+  const bin = host.ortBinDir;
+  const absentFiles = bin ? CUDA_PROVIDER_FILES.filter((f) => !host.exists(join(bin, f))) : CUDA_PROVIDER_FILES;
+  if (absentFiles.length) {
+    missing.push(...absentFiles);
+    parts.push(`${absentFiles.join(' and ')} not in ${bin ?? 'onnxruntime-node/bin'} (add them with \`${CUDA_INSTALL_COMMAND}\`)`);
+  }
+  const libs = host.libraries();
+  const absentLibs = CUDA_LIBRARIES.filter((l) => !libs.has(l.soname));
+  if (absentLibs.length) {
+    missing.push(...absentLibs.map((l) => l.soname));
+    const named = absentLibs.map((l) => {
+      const others = otherMajors(l.soname, libs);
+      return `${l.soname} (${l.what}${others.length ? `; found ${others.join(', ')}, another major version` : ''})`;
+    });
+    parts.push(`not found by the dynamic linker: ${named.join(', ')}; ${CUDA_LIBS_HINT}`);
+  }
+  if (missing.length) return { ok: false, missing, detail: `CUDA provider not ready: ${parts.join('; ')}` };
+  return {
+    ok: true, missing: [],
+    detail: `CUDA provider libraries in ${bin}; ${CUDA_LIBRARIES.map((l) => l.soname).join(', ')} found`,
+  };
+}
+
+/** Label for a session that ran on CUDA: the libraries are what we know without a device query. */
+export function cudaLabel(ortVersion: string, libs: Map<string, string>): string {
+  const cudart = libs.get('libcudart.so.12');
+  return `cuda (ONNX Runtime ${ortVersion} CUDA provider, CUDA 12, cuDNN 9${cudart ? `, ${cudart}` : ''})`;
+}
+
+/** ONNX Runtime's CUDA failures, cut to the sentence a user can act on. */
+export function cudaFailure(message: string): string {
+  const line = message.split('\n').find((l) => /cuda|cudnn|libcu|provider/i.test(l)) ?? message.split('\n')[0];
+  const cut = line.replace(/^.*?\] (?=\S)/, '').replace(/^\/\S+:\d+ \S+ /, '').trim();
+  return `the CUDA provider failed to start: ${cut}`;
+}

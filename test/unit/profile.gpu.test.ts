@@ -1,0 +1,224 @@
+// ONNX Runtime's GPU routes. Pure parts with simulated machines: the adapter description (Vulkan
+// drivers and GPUs on Linux, Metal, D3D12), failure classification from ONNX Runtime's own error
+// texts, and CUDA provider detection present / absent / wrong CUDA major. Real parts on software
+// Vulkan (SwiftShader from Debian's chromium, VK_ICD_FILENAMES set for the child process only):
+// the probe with and without an adapter (the process survives), and a small CNN whose WebGPU
+// outputs match the CPU provider's and whose per-kernel GPU times come from GPU timestamps.
+//
+// Without the SwiftShader ICD the real parts fail under CI (CI installs chromium through
+// scripts/ensure-chromium.sh, so a missing file is a broken setup) and are skipped elsewhere,
+// saying so.
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { apiFor, applyGpuTimes, describeAdapter, GpuHost, OrtTraceEvent, SWIFTSHADER_ICD, webGpuFailure, webGpuLabel } from '../../src/core/profile/ort/webgpu';
+import { CUDA_INSTALL_COMMAND, CUDA_LIBRARIES, CUDA_PROVIDER_FILES, CudaHost, detectCuda } from '../../src/core/profile/ort/cuda';
+
+/** A machine made of a few files. */
+function host(platform: NodeJS.Platform, files: Record<string, string>, env: NodeJS.ProcessEnv = {}, video?: string[]): GpuHost {
+  return {
+    platform, arch: 'x64', env,
+    readText: (p) => files[p],
+    list: (d) => [...new Set(Object.keys(files).filter((f) => f.startsWith(`${d}/`)).map((f) => f.slice(d.length + 1).split('/')[0]))],
+    videoControllers: video ? () => video : undefined,
+  };
+}
+const icd = (lib: string): string => JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: lib, api_version: '1.3.0' } });
+
+describe('profile: GPU adapter description', () => {
+  it('SwiftShader through VK_ICD_FILENAMES is a software Vulkan adapter', () => {
+    const a = describeAdapter(host('linux', { '/x/vk_swiftshader_icd.json': icd('./libvk_swiftshader.so') }, { VK_ICD_FILENAMES: '/x/vk_swiftshader_icd.json' }));
+    assert.deepEqual([a.api, a.name, a.software], ['Vulkan', 'SwiftShader by Google', true]);
+    assert.match(a.evidence, /VK_ICD_FILENAMES/);
+  });
+
+  it('an NVIDIA driver with an NVIDIA card is a hardware adapter, ahead of SwiftShader', () => {
+    const a = describeAdapter(host('linux', {
+      '/usr/share/vulkan/icd.d/nvidia_icd.json': icd('libGLX_nvidia.so.0'),
+      '/usr/share/vulkan/icd.d/swiftshader.json': icd('/opt/libvk_swiftshader.so'),
+      '/sys/class/drm/card0/device/vendor': '0x10de\n',
+    }));
+    assert.deepEqual([a.name, a.software], ['NVIDIA GPU (NVIDIA proprietary)', false]);
+  });
+
+  it('a driver without its card, or lavapipe alone, identifies nothing', () => {
+    const noCard = describeAdapter(host('linux', { '/usr/share/vulkan/icd.d/intel_icd.x86_64.json': icd('/usr/lib/x86_64-linux-gnu/libvulkan_intel.so') }));
+    assert.equal(noCard.software, undefined);
+    assert.match(noCard.evidence, /ANV \(Mesa\); GPUs seen: none/);
+    const lvp = describeAdapter(host('linux', { '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json': icd('/usr/lib/x86_64-linux-gnu/libvulkan_lvp.so') }));
+    assert.equal(lvp.software, undefined);
+    assert.match(lvp.evidence, /lavapipe/);
+  });
+
+  it('Metal is always a GPU; on Windows WARP alone is software', () => {
+    assert.deepEqual([describeAdapter(host('darwin', {})).api, describeAdapter(host('darwin', {})).software], ['Metal', false]);
+    const warp = describeAdapter(host('win32', {}, {}, ['Microsoft Basic Render Driver']));
+    assert.deepEqual([warp.api, warp.software], ['D3D12', true]);
+    const gpu = describeAdapter(host('win32', {}, {}, ['Microsoft Basic Render Driver', 'NVIDIA GeForce RTX 4070']));
+    assert.deepEqual([gpu.name, gpu.software], ['NVIDIA GeForce RTX 4070', false]);
+    assert.equal(apiFor('linux'), 'Vulkan');
+  });
+
+  it('the label says the API, the adapter, software or not, and how layers are timed', () => {
+    const label = webGpuLabel('1.30.0', { api: 'Vulkan', name: 'SwiftShader by Google', software: true, evidence: '' }, true);
+    assert.equal(label, 'webgpu (ONNX Runtime 1.30.0 WebGPU provider, Vulkan, SwiftShader by Google, software adapter, layer times from GPU timestamps)');
+  });
+});
+
+describe('profile: GPU failures', () => {
+  // The text onnxruntime-node 1.30.0 throws with no adapter (measured here without VK_ICD_FILENAMES).
+  const noAdapter = '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters\n';
+
+  it('no adapter is one line naming what Linux needs', () => {
+    const f = webGpuFailure(noAdapter, 'linux');
+    assert.equal(f.kind, 'no-adapter');
+    assert.ok(!f.line.includes('\n') && !f.line.includes('webgpu_context.cc'));
+    assert.match(f.line, /^no WebGPU adapter: no usable Vulkan driver .*lavapipe.*VK_ICD_FILENAMES.*\(Failed to get a WebGPU adapter: No supported adapters\)$/);
+  });
+
+  it('lost device, out of memory and a missing kernel are told apart', () => {
+    assert.equal(webGpuFailure('WebGPU device lost (2): Device was destroyed.').kind, 'device-lost');
+    assert.equal(webGpuFailure('Buffer size (4294967296) exceeds the max buffer size limit (268435456).').kind, 'out-of-memory');
+    assert.equal(webGpuFailure('[ONNXRuntimeError] : 9 : NOT_IMPLEMENTED : Could not find an implementation for Foo(1) node with name \'x\'').kind, 'missing-kernel');
+  });
+});
+
+describe('profile: GPU times from the trace', () => {
+  const api = (name: string, dur: number): OrtTraceEvent => ({ cat: 'Api', name, ts: 0, dur });
+  const kernels = (): { node: string; op: string; provider: string; us: number }[][] => [0, 1].map(() => [
+    { node: 'conv', op: 'FusedConv', provider: 'WebGpuExecutionProvider', us: 900 },
+    { node: 'flatten', op: 'Flatten', provider: 'WebGpuExecutionProvider', us: 12 },
+    { node: 'dense', op: 'Gemm', provider: 'WebGpuExecutionProvider', us: 30 },
+  ]);
+
+  it('splits program events into runs and sums the programs of each node', () => {
+    const runs = kernels();
+    const g = applyGpuTimes(runs, [
+      api('conv&FusedConv&Im2Col', 100), api('conv&FusedConv&Conv2dMM', 5000), api('dense&Gemm&Gemm', 700),
+      api('conv&FusedConv&Im2Col', 110), api('conv&FusedConv&Conv2dMM', 5100), api('dense&Gemm&Gemm', 800),
+    ]);
+    assert.equal(g.applied, true);
+    assert.deepEqual(runs.map((r) => r.map((k) => k.us)), [[5100, 0, 700], [5210, 0, 800]]);
+    assert.deepEqual(g.unattributedMs, [0, 0]);
+  });
+
+  it('without program events nothing changes and says so; an uneven count is an error', () => {
+    const runs = kernels();
+    assert.equal(applyGpuTimes(runs, []).applied, false);
+    assert.equal(runs[0][0].us, 900);
+    assert.throws(() => applyGpuTimes(kernels(), [api('conv&FusedConv&Conv2dMM', 1)]), /1 program events, not a multiple of the 2 runs/);
+  });
+});
+
+describe('profile: CUDA provider detection', () => {
+  const BIN = '/ext/node_modules/onnxruntime-node/bin/napi-v6/linux/x64';
+  const allLibs = new Map(CUDA_LIBRARIES.map((l) => [l.soname, `/usr/local/cuda/lib64/${l.soname}`]));
+  const cudaHost = (over: Partial<CudaHost> = {}): CudaHost => ({
+    platform: 'linux', arch: 'x64', ortBinDir: BIN,
+    exists: (p) => CUDA_PROVIDER_FILES.some((f) => p === join(BIN, f)),
+    libraries: () => allLibs,
+    providers: [{ name: 'cpu', bundled: true }, { name: 'webgpu', bundled: true }, { name: 'cuda', bundled: false }],
+    ...over,
+  });
+
+  it('present: provider libraries beside ONNX Runtime and every CUDA library found', () => {
+    const d = detectCuda(cudaHost());
+    assert.equal(d.ok, true);
+    assert.match(d.detail, /libcudnn\.so\.9 found$/);
+  });
+
+  it('absent: names each missing file and the one command that adds the provider', () => {
+    const d = detectCuda(cudaHost({ exists: () => false, libraries: () => new Map([['libcudart.so.13', '/usr/local/cuda-13.0/lib/libcudart.so.13']]) }));
+    assert.equal(d.ok, false);
+    assert.deepEqual(d.missing, [...CUDA_PROVIDER_FILES, ...CUDA_LIBRARIES.map((l) => l.soname)]);
+    assert.ok(d.detail.includes(`\`${CUDA_INSTALL_COMMAND}\``));
+    assert.match(d.detail, /libcudart\.so\.12 \(CUDA 12 runtime; found libcudart\.so\.13, another major version\)/);
+    assert.ok(!d.detail.includes('\n'));
+  });
+
+  it('provider installed but cuDNN missing names cuDNN only', () => {
+    const libs = new Map(allLibs);
+    libs.delete('libcudnn.so.9');
+    const d = detectCuda(cudaHost({ libraries: () => libs }));
+    assert.deepEqual(d.missing, ['libcudnn.so.9']);
+  });
+
+  it('other platforms: onnxruntime-node has no CUDA install there', () => {
+    const d = detectCuda(cudaHost({ platform: 'win32' }));
+    assert.equal(d.ok, false);
+    assert.match(d.detail, /linux x64 only \(this is win32 x64\); use --backend webgpu/);
+  });
+});
+
+/** Runs the helper in a fresh process with the environment given (VK_ICD_FILENAMES or none). */
+function child(what: string, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+  const script = join(__dirname, 'helpers', 'webgpuChild.js');
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, what], { env, timeout: 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        reject(new Error(`webgpu helper gave no JSON (${err?.message ?? 'exit 0'}): ${stderr.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+/** Fails in CI, skips elsewhere, when the software Vulkan driver is not installed. */
+export function requireSwiftShader(ctx: Mocha.Context): void {
+  if (existsSync(SWIFTSHADER_ICD)) return;
+  const why = `${SWIFTSHADER_ICD} is missing: install Debian's chromium (scripts/ensure-chromium.sh) for the WebGPU tests`;
+  if (process.env.CI) throw new Error(why);
+  console.warn(`      skipped: ${why}`);
+  ctx.skip();
+}
+
+describe('profile: WebGPU on software Vulkan (SwiftShader)', function () {
+  this.timeout(120_000);
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+  before(function () { requireSwiftShader(this); });
+
+  it('the probe finds SwiftShader, software, with GPU timestamps', async () => {
+    const r = await child('probe', { ...base, VK_ICD_FILENAMES: SWIFTSHADER_ICD });
+    const p = r.probe as { ok: boolean; adapter: { name: string; software: boolean }; timestamps: boolean; detail: string };
+    assert.equal(p.ok, true, p.detail);
+    assert.deepEqual([p.adapter.name, p.adapter.software, p.timestamps], ['SwiftShader by Google', true, true]);
+    assert.match(p.detail, /^webgpu \(ONNX Runtime 1\.30\.0 WebGPU provider, Vulkan, SwiftShader by Google, software adapter/);
+  });
+
+  it('with no usable driver the probe says so in one line and the process lives on', async () => {
+    // An ICD list naming no file: the Vulkan loader finds no driver at all.
+    const r = await child('probe', { ...base, VK_ICD_FILENAMES: '/nonexistent/none_icd.json' });
+    const p = r.probe as { ok: boolean; kind: string; detail: string };
+    assert.equal(p.ok, false);
+    assert.equal(p.kind, 'no-adapter');
+    assert.match(p.detail, /^no WebGPU adapter: .*No supported adapters\)$/);
+    assert.equal(r.cpuAfter, 10);
+  });
+
+  it('a small CNN: outputs equal the CPU provider\'s, layer times are GPU timestamps within the run', async () => {
+    const r = await child('conv', { ...base, VK_ICD_FILENAMES: SWIFTSHADER_ICD }) as {
+      cpuOut: number[]; gpuOut: number[]; runs: { node: string; op: string; provider: string; us: number }[][];
+      runUs: number[]; cpuSideUs: number[][]; gpuTimes: { applied: boolean; unattributedMs: number[]; onCpu: unknown[] };
+    };
+    assert.equal(r.gpuOut.length, 10);
+    r.cpuOut.forEach((v, i) => assert.ok(Math.abs(r.gpuOut[i] - v) <= 1e-4 * Math.abs(v) + 1e-7, `output ${i}: ${r.gpuOut[i]} vs CPU ${v}`));
+    assert.equal(r.gpuTimes.applied, true);
+    assert.deepEqual(r.gpuTimes.onCpu, []);
+    assert.equal(r.runs.length, 3);
+    for (let i = 0; i < r.runs.length; i++) {
+      const conv = r.runs[i].find((k) => k.node === 'conv')!;
+      assert.ok(conv && conv.us > 0, 'the conv has GPU time');
+      const sum = r.runs[i].reduce((a, k) => a + k.us, 0);
+      // GPU work is inside the run's wall time (the run waits for the output read-back).
+      assert.ok(sum <= r.runUs[i], `run ${i}: GPU ${sum} us within the run's ${r.runUs[i]} us`);
+    }
+    // After the first run (shader compilation), the CPU side only records commands: the conv's GPU
+    // time exceeds its CPU-side event, which is why the Node events are not used as GPU time.
+    const last = r.runs.length - 1;
+    const convAt = r.runs[last].findIndex((k) => k.node === 'conv');
+    assert.ok(r.runs[last][convAt].us > r.cpuSideUs[last][convAt], `GPU ${r.runs[last][convAt].us} us vs CPU-side ${r.cpuSideUs[last][convAt]} us`);
+  });
+});
