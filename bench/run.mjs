@@ -15,7 +15,7 @@ for (const f of files) {
     script = join('out', 'bench', f.replace(/\.ts$/, '.js'));
     await build({
       entryPoints: [join('bench', f)], outfile: script, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-      external: ['@tensorflow/*', 'playwright-core', 'elkjs', 'dagre', '@dagrejs/dagre'], logLevel: 'warning',
+      external: ['@tensorflow/*', 'onnxruntime-node', 'playwright-core', 'elkjs', 'dagre', '@dagrejs/dagre'], logLevel: 'warning',
     });
   }
   process.stdout.write(`\n<!-- ${f} -->\n`);

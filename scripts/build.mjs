@@ -4,7 +4,8 @@
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
-const nodeExternal = ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm',
+// onnxruntime-node too: its JS loads bin/napi-v6/<platform>/<arch>/onnxruntime_binding.node next to itself.
+const nodeExternal = ['vscode', 'onnxruntime-node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm',
   '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu'];
 
 /** Each entry: [source, output, platform]. Entries whose source does not exist yet are skipped. */

@@ -9,12 +9,14 @@ import { graphCommand } from './cli/graph';
 import { profileCommand } from './cli/profile';
 import { compareCommand } from './cli/compare';
 import { memoryCommand } from './cli/memory';
+import { backendUsage } from './core/profile/registry';
+import { OPTIMIZATION_LEVELS } from './core/profile/ort/session';
 
 const USAGE = `usage:
   netlens list [--json]
   netlens summary <zoo-name | path> [--input HxWxC] [--batch N] [--optimizer sgd|momentum|adam] [--json]
   netlens graph   <zoo-name | path> --out <file.svg | file.html | file.json>
-  netlens profile <zoo-name | path> --image <file> [--backend auto|tensorflow|wasm|cpu] [--runs N] [--warmup N] [--json]
+  netlens profile <zoo-name | path> --image <file> [--backend ${backendUsage()}] [--optimization ${OPTIMIZATION_LEVELS.join('|')}] [--threads N] [--runs N] [--warmup N] [--json]
   netlens compare <model> <model> [...] [--preset id] [--batch N] [--json]
   netlens memory  <zoo-name | path> [--budget 8GiB] [--optimizer sgd|momentum|adam] [--json]
   netlens demo    (what \`npm start\` runs)`;

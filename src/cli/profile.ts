@@ -1,12 +1,13 @@
-// `netlens profile <zoo-name | path> [--image file] [--backend auto|tensorflow|wasm|cpu] [--runs N]
-//   [--warmup N] [--json] [--out file.json|file.csv|file.md] [--top N]`
+// `netlens profile <zoo-name | path> [--image file] [--backend <registry names>] [--runs N] [--warmup N]
+//   [--optimization all|extended|basic|disabled] [--threads N] [--json] [--out file.json|file.csv|file.md] [--top N]`
 // Runs in this process (a CLI has no editor to keep responsive). Without --image the bundled
 // sample photograph media/samples/chelsea.png is used.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetLensError } from '../core/ir/types';
 import { loadModel } from '../core/io/loadModel';
-import { parseBackendRequest } from '../core/profile/backends';
+import { parseBackendRequest } from '../core/profile/registry';
+import { parseOptimization } from '../core/profile/ort/session';
 import { DEFAULT_RUNS, DEFAULT_WARMUP, profileModel } from '../core/profile/profile';
 import { formatFromPath, profileJson, profileText, renderProfile } from '../core/report/profileReport';
 import { parse, positiveIntOption, requireModelArg } from './common';
@@ -30,9 +31,11 @@ function countOption(name: string, v: string | boolean | undefined, fallback: nu
 export async function profileCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
     image: { type: 'string' }, backend: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' },
-    json: { type: 'boolean' }, out: { type: 'string' }, top: { type: 'string' },
+    json: { type: 'boolean' }, out: { type: 'string' }, top: { type: 'string' }, optimization: { type: 'string' }, threads: { type: 'string' },
   });
   const backend = parseBackendRequest(values.backend as string | undefined);
+  const optimization = parseOptimization(values.optimization as string | undefined);
+  const threads = values.threads === undefined ? undefined : positiveIntOption('threads', values.threads, 1);
   const runs = positiveIntOption('runs', values.runs, DEFAULT_RUNS);
   const warmup = countOption('warmup', values.warmup, DEFAULT_WARMUP, 0);
   const top = countOption('top', values.top, 25, 0);
@@ -43,7 +46,7 @@ export async function profileCommand(argv: string[]): Promise<void> {
   const spec = await loadModel(requireModelArg(positionals, 'profile'));
   const progress = values.json || !process.stderr.isTTY ? undefined
     : (_stage: string, message: string, fraction: number): void => { process.stderr.write(`\r\x1b[K${Math.round(fraction * 100)}% ${message}`); };
-  const result = await profileModel(spec, image, { backend, runs, warmup, onProgress: progress });
+  const result = await profileModel(spec, image, { backend, runs, warmup, optimization, threads, onProgress: progress });
   if (progress) process.stderr.write('\r\x1b[K');
   if (out && outFormat) writeFileSync(out, renderProfile(result, outFormat));
   if (values.json) process.stdout.write(`${profileJson(result)}\n`);

@@ -8,7 +8,7 @@
 // model). Settings: netlens.backend, netlens.profile.runs, netlens.profile.warmup, netlens.nodePath.
 import * as vscode from 'vscode';
 import { basename, extname } from 'node:path';
-import type { ProfileBackendRequest } from '../protocol/worker';
+import type { ProfileBackendRequest, ProfileOptimization } from '../protocol/worker';
 import { SHOW_PROFILE_COMMAND } from '../protocol/commands';
 import { ZOO } from '../core/zoo';
 import { NetLensError } from '../core/ir/types';
@@ -87,12 +87,13 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       const backend = cfg.get<ProfileBackendRequest>('backend', 'auto');
       const runs = Math.max(1, Math.floor(cfg.get<number>('profile.runs', 5)));
       const warmup = Math.max(0, Math.floor(cfg.get<number>('profile.warmup', 1)));
+      const optimization = cfg.get<ProfileOptimization>('profile.optimization', 'all');
       const title = `Profiling ${basename(model)} against ${basename(image)}`;
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
-        return getClient().profile({ model: model!, image: image!, backend, runs, warmup }, {
+        return getClient().profile({ model: model!, image: image!, backend, runs, warmup, optimization }, {
           signal: abort.signal,
           onProgress: (stage, message, fraction) => {
             const pct = Math.round(fraction * 100);

@@ -2,7 +2,11 @@
 import type { ProfileResult, ProfileStage } from '../core/profile/result';
 export type { ProfileStage };
 
-export type ProfileBackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/** 'auto' or a row name of the backend registry (src/core/profile/registry.ts); the worker validates it. */
+export type ProfileBackendRequest = string;
+
+/** ONNX Runtime graph optimisation level (src/core/profile/ort/session.ts). */
+export type ProfileOptimization = 'all' | 'extended' | 'basic' | 'disabled';
 
 export interface ProfileRequest {
   /** Zoo name or model file path. */
@@ -11,6 +15,10 @@ export interface ProfileRequest {
   backend: ProfileBackendRequest;
   runs: number;
   warmup: number;
+  /** Default 'all'. */
+  optimization?: ProfileOptimization;
+  /** Default: one per CPU. */
+  threads?: number;
 }
 
 

@@ -1,11 +1,14 @@
-// The profiler process: forked by the extension host (src/worker/client.ts), it loads tfjs, runs
-// one profile at a time and answers over the IPC channel with the messages in src/protocol.ts.
-// Keeping tfjs here keeps the editor responsive, lets a crash or out-of-memory take down only this
+// The profiler process: forked by the extension host (src/worker/client.ts), it loads the engines
+// (ONNX Runtime's native library, tfjs) that the extension host never does, runs one profile at a
+// time and answers over the IPC channel with the messages in src/protocol/worker.ts.
+// Keeping the engines here keeps the editor responsive, lets a crash or out-of-memory take down only this
 // process, and lets native backends run under a system Node.js (netlens.nodePath).
 import type { HostToWorker, WorkerToHost } from '../protocol/worker';
 import { NetLensError } from '../core/ir/types';
 import { loadModel } from '../core/io/loadModel';
 import { profileModel, ProfileCancelledError } from '../core/profile/profile';
+import { parseBackendRequest } from '../core/profile/registry';
+import { parseOptimization } from '../core/profile/ort/session';
 
 function send(msg: WorkerToHost): void {
   process.send?.(msg);
@@ -21,8 +24,10 @@ async function run(job: Extract<HostToWorker, { type: 'profile' }>): Promise<voi
   try {
     send({ type: 'progress', id: job.id, stage: 'model', message: `loading ${request.model}`, fraction: 0 });
     const spec = await loadModel(request.model);
+    // Everything about the engine (backend, threads, optimisation level) is decided per request.
     const result = await profileModel(spec, request.image, {
-      backend: request.backend, runs: request.runs, warmup: request.warmup, signal: abort.signal,
+      backend: parseBackendRequest(request.backend), runs: request.runs, warmup: request.warmup, signal: abort.signal,
+      optimization: parseOptimization(request.optimization), threads: request.threads,
       wasmDir: process.env.NETLENS_WASM_DIR || undefined,
       onProgress: (stage, message, fraction) => send({ type: 'progress', id: job.id, stage, message, fraction }),
     });

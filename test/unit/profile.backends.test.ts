@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { NetLensError } from '../../src/core/ir/types';
 import { buildZooModel } from '../../src/core/zoo';
-import { describeSteps, parseBackendRequest, selectBackend } from '../../src/core/profile/backends';
+import { describeSteps, parseBackendRequest, selectBackend } from '../../src/core/profile/registry';
 import { defaultNativeLoader, loadNative, NATIVE_PACKAGES, NativeLoader } from '../../src/core/profile/native';
 import { bundlePrelude, missingRequires } from '../../src/core/profile/wasmThreads';
 import { profileModel } from '../../src/core/profile/profile';
@@ -60,15 +60,17 @@ describe('profile: backend chain', function () {
   afterEach(cleanup);
   after(cleanup);
 
-  it('with no native package, auto reports both missing and runs on wasm', async () => {
-    const c = await selectBackend('auto', { nativeLoader: absent });
+  it('auto on a model ONNX Runtime cannot take: the reason, both native packages missing, then wasm', async () => {
+    const c = await selectBackend('auto', { nativeLoader: absent, engineBlocked: { onnxruntime: 'cannot lower toy to ONNX: x (Foo: no ONNX rule for Foo)' } });
     assert.equal(c.backend, 'wasm');
+    assert.equal(c.engine, 'tfjs');
     assert.equal(tf.getBackend(), 'wasm');
-    assert.deepEqual(c.steps.map((s) => [s.backend, s.ok]), [['tensorflow-gpu', false], ['tensorflow', false], ['wasm', true]]);
-    assert.equal(c.steps[0].detail, '@tensorflow/tfjs-node-gpu is not installed');
-    assert.equal(c.steps[1].detail, '@tensorflow/tfjs-node is not installed');
-    assert.match(c.steps[2].detail, /^wasm \(SIMD, /);
-    assert.equal(describeSteps(c.steps).length, 3);
+    assert.deepEqual(c.steps.map((s) => [s.backend, s.ok]), [['onnxruntime', false], ['tensorflow-gpu', false], ['tensorflow', false], ['wasm', true]]);
+    assert.equal(c.steps[0].detail, 'cannot lower toy to ONNX: x (Foo: no ONNX rule for Foo)');
+    assert.equal(c.steps[1].detail, '@tensorflow/tfjs-node-gpu is not installed');
+    assert.equal(c.steps[2].detail, '@tensorflow/tfjs-node is not installed');
+    assert.match(c.steps[3].detail, /^wasm \(SIMD, /);
+    assert.equal(describeSteps(c.steps).length, 4);
   });
 
   it('a forced tensorflow backend that is missing is one error with how to install it', async () => {
@@ -83,7 +85,7 @@ describe('profile: backend chain', function () {
   });
 
   it('a GPU build that cannot load CUDA is reported, and the native CPU package is used', async () => {
-    const c = await selectBackend('auto', { nativeLoader: gpuBrokenCpuPresent });
+    const c = await selectBackend('tensorflow', { nativeLoader: gpuBrokenCpuPresent });
     assert.equal(c.backend, 'tensorflow');
     assert.equal(tf.getBackend(), 'tensorflow');
     assert.deepEqual(c.steps.map((s) => [s.backend, s.ok]), [['tensorflow-gpu', false], ['tensorflow', true]]);
@@ -107,8 +109,10 @@ describe('profile: backend chain', function () {
 
   it('profiles a model on the (simulated) native backend end to end', async () => {
     const before = tf.memory().numTensors;
-    const r = await profileModel(buildZooModel('lenet5'), join(SAMPLES, 'chelsea.png'), { backend: 'auto', nativeLoader: gpuBrokenCpuPresent, runs: 3, warmup: 1 });
+    const r = await profileModel(buildZooModel('lenet5'), join(SAMPLES, 'chelsea.png'), { backend: 'tensorflow', nativeLoader: gpuBrokenCpuPresent, runs: 3, warmup: 1 });
     assert.equal(r.backend, 'tensorflow');
+    assert.equal(r.engine, 'tfjs');
+    assert.equal(r.optimization, 'none');
     assert.equal(r.backendSteps?.length, 2);
     assert.ok(r.layers.every((l) => l.ms.median > 0));
     assert.equal(tf.memory().numTensors, before);
@@ -136,7 +140,8 @@ describe('profile: backend chain', function () {
   it('parses backend names and refuses others', () => {
     assert.equal(parseBackendRequest(undefined), 'auto');
     assert.equal(parseBackendRequest('wasm'), 'wasm');
-    assert.throws(() => parseBackendRequest('webgl'), /backend must be one of auto, tensorflow, wasm, cpu, got "webgl"/);
+    assert.equal(parseBackendRequest('onnxruntime'), 'onnxruntime');
+    assert.throws(() => parseBackendRequest('webgl'), /backend must be one of auto, onnxruntime, tensorflow, wasm, cpu, got "webgl"/);
   });
 
   it('the threaded wasm prelude defines every bundle-level name the factory uses', () => {

@@ -27,7 +27,7 @@ function sample(): ProfileResult {
   return {
     model: 'toy', backend: 'wasm', image: '/x/y/cat.png', weights: 'loaded', runs: 3, warmup: 1,
     endToEndMs: { median: 8.5, min: 8, max: 9 }, sumLayerMs: 8, overhead: 8 / 8.5, peakBytes: 123456, layers,
-    predictions: [{ label: 'tabby, "cat"', probability: 0.75 }, { label: 'dog', probability: 0.25 }],
+    predictions: [{ index: 281, label: 'tabby, "cat"', probability: 0.75 }, { index: 0, label: 'dog', probability: 0.25 }],
     backendLabel: 'wasm (SIMD, 2 threads, threaded build)',
     backendSteps: [{ backend: 'tensorflow-gpu', ok: false, detail: 'not installed' }, { backend: 'wasm', ok: true, detail: 'wasm (SIMD)' }],
   };
@@ -126,7 +126,7 @@ describe('profile: netlens profile CLI', function () {
       [['lenet5', '--image', notImage], /^netlens: notes\.png is not a PNG or JPEG image: it looks like text \("just text"\)$/],
       [['lenet5', '--image', huge], /^netlens: huge\.png: PNG is 20000x20000 \(400 MP\);.*refused before decoding/],
       [['lenet5', '--backend', 'tensorflow'], /^netlens: backend "tensorflow" is not available: .*npm install @tensorflow\/tfjs-node-gpu@4\.22\.0/],
-      [['lenet5', '--backend', 'webgl'], /^netlens: backend must be one of auto, tensorflow, wasm, cpu, got "webgl"$/],
+      [['lenet5', '--backend', 'webgl'], /^netlens: backend must be one of auto, onnxruntime, tensorflow, wasm, cpu, got "webgl"$/],
       [['lenet5', '--runs', '0'], /^netlens: --runs must be a positive integer, got "0"$/],
       [['lenet5', '--warmup', '-1'], /^netlens: /],
       [['lenet5', '--out', join(dir, 'x.txt')], /^netlens: --out must end in \.json, \.csv or \.md/],

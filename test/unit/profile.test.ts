@@ -116,7 +116,7 @@ describe('profile: executor', function () {
     const script = `
       const tf = require('@tensorflow/tfjs-core');
       const wasm = require('@tensorflow/tfjs-backend-wasm');
-      const { selectBackend } = require(${JSON.stringify(join(out, 'src/core/profile/backends.js'))});
+      const { selectBackend } = require(${JSON.stringify(join(out, 'src/core/profile/registry.js'))});
       const { buildZooModel } = require(${JSON.stringify(join(out, 'src/core/zoo/index.js'))});
       const { buildTfjsModel } = require(${JSON.stringify(join(out, 'src/core/tfjs/buildModel.js'))});
       (async () => {
@@ -141,17 +141,16 @@ describe('profile: executor', function () {
     assert.ok(res.diff < 1e-4, `max |cpu - wasm| = ${res.diff}`);
   });
 
-  it('asks for one wasm thread per CPU that the load leaves free, unless told', () => {
+  it('asks for one wasm thread per CPU whatever the load (decided per profile), unless told', () => {
     const saved = process.env.NETLENS_WASM_THREADS;
     delete process.env.NETLENS_WASM_THREADS;
     try {
-      assert.deepEqual(wantThreads(undefined, 8, 0.2), { threads: 8, why: '' });
-      assert.deepEqual(wantThreads(undefined, 2, 3.07), { threads: 1, why: 'load average 3.07 on 2 CPUs leaves 1 free' });
-      assert.equal(wantThreads(undefined, 8, 2.6).threads, 5);
-      assert.equal(wantThreads(false, 8, 0).threads, 1);
-      assert.equal(wantThreads(3, 8, 7).threads, 3);
+      assert.deepEqual(wantThreads(undefined, 8), { threads: 8, why: '' });
+      assert.deepEqual(wantThreads(undefined, 2), { threads: 2, why: '' });
+      assert.equal(wantThreads(false, 8).threads, 1);
+      assert.equal(wantThreads(3, 8).threads, 3);
       process.env.NETLENS_WASM_THREADS = '4';
-      assert.deepEqual(wantThreads(undefined, 2, 9), { threads: 4, why: 'threads set by NETLENS_WASM_THREADS' });
+      assert.deepEqual(wantThreads(undefined, 2), { threads: 4, why: 'threads set by NETLENS_WASM_THREADS' });
     } finally {
       if (saved === undefined) delete process.env.NETLENS_WASM_THREADS;
       else process.env.NETLENS_WASM_THREADS = saved;

@@ -1,14 +1,19 @@
-// Profiles a model against an image: backend selection, image decode and preprocessing, the
-// layer-by-layer executor, then the ProfileResult of the `profile --json` contract. Node only.
+// Profiles a model against an image: backend selection (registry.ts), image decode and
+// preprocessing, then the engine: ONNX Runtime with its own per-kernel profiler (ort/), or tfjs with
+// the layer-by-layer executor; the ProfileResult of the `profile --json` contract. Node only.
 // Everything allocated here is disposed before returning (or throwing, or being cancelled): the
 // engine's tensor count after a profile equals the count before it.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { analyzeModel } from '../analysis/analyze';
-import { ModelSpec, NetLensError } from '../ir/types';
+import { kerasModelOf, ModelSpec, NetLensError } from '../ir/types';
 import { buildTfjsModel } from '../tfjs/buildModel';
 import type { ProfileLayer, ProfileResult, ProfileStage, Spread } from './result';
-import { BackendOptions, BackendRequest, selectBackend } from './backends';
+import type { BackendOptions } from './backends';
+import { BackendRequest, selectBackend } from './registry';
+import { profileOnOrt } from './ort/profileOrt';
+import { OptimizationLevel } from './ort/session';
+import { onnxBlockReason, onnxPath } from './ort/source';
 import { executeProfile, ProfileCancelledError } from './executor';
 import { readImage } from './image';
 import { imageToInput, preprocessingFor } from './preprocess';
@@ -17,6 +22,10 @@ export { ProfileCancelledError } from './executor';
 
 export interface ProfileOptions extends BackendOptions {
   backend?: BackendRequest;
+  /** ONNX Runtime graph optimisation level (default 'all'; 'basic' or 'disabled' to see each layer unfused). */
+  optimization?: OptimizationLevel;
+  /** Threads (default one per CPU, decided per profile). */
+  threads?: number;
   runs?: number;
   warmup?: number;
   signal?: AbortSignal;
@@ -35,7 +44,7 @@ export function spread(xs: number[]): Spread {
 }
 
 /** Top-k classes; the output is softmaxed first unless it already is a probability distribution. */
-export function topK(output: Float32Array, labels: string[] | undefined, k = 5): { label: string; probability: number }[] {
+export function topK(output: Float32Array, labels: string[] | undefined, k = 5): { index: number; label: string; probability: number }[] {
   let probs = Array.from(output);
   const sum = probs.reduce((a, b) => a + b, 0);
   if (probs.some((p) => p < 0 || p > 1) || Math.abs(sum - 1) > 1e-3) {
@@ -47,7 +56,7 @@ export function topK(output: Float32Array, labels: string[] | undefined, k = 5):
   return probs.map((p, i) => ({ i, p }))
     .sort((a, b) => b.p - a.p)
     .slice(0, k)
-    .map(({ i, p }) => ({ label: labels?.[i] ?? `class ${i}`, probability: p }));
+    .map(({ i, p }) => ({ index: i, label: labels?.[i] ?? `class ${i}`, probability: p }));
 }
 
 function checkCount(name: string, v: number, min: number): number {
@@ -67,12 +76,11 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
     throw new NetLensError(`cannot profile ${spec.name}: unsupported layer${analysis.unsupported.length > 1 ? 's' : ''} ` +
       analysis.unsupported.map((u) => `${u.name} (${u.className})`).join(', '));
   }
-  const inputs = spec.model.config.input_layers?.length ?? analysis.layers.filter((l) => l.className === 'InputLayer').length;
-  if (inputs !== 1) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds one image, and the model has ${inputs} inputs`);
-  const input = analysis.input;
-  if (input.length !== 4) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds images, and the model input ${JSON.stringify(input)} is not [batch, height, width, channels]`);
-  const [, h, w, c] = input;
-  if (h === null || w === null || c === null) throw new NetLensError(`cannot profile ${spec.name}: its input size ${JSON.stringify(input)} is not fixed`);
+  // Which engines can take this model at all: an ONNX file runs on ONNX Runtime only; a Keras
+  // model with a layer the lowering has no rule for runs on tfjs only (auto says why).
+  const onnxFile = onnxPath(spec);
+  const blockOrt = onnxFile ? undefined : onnxBlockReason(spec);
+  const engineBlocked = onnxFile ? { tfjs: 'an ONNX file runs on ONNX Runtime only' } : blockOrt ? { onnxruntime: blockOrt } : {};
 
   // Image before backend and model: a bad file fails in milliseconds.
   say('image', `decoding ${imagePath}`, 0.01);
@@ -80,8 +88,20 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
   abortCheck();
 
   say('backend', `selecting a backend (${opts.backend ?? 'auto'})`, 0.03);
-  const choice = await selectBackend(opts.backend ?? 'auto', opts);
+  const choice = await selectBackend(opts.backend ?? 'auto', { ...opts, engineBlocked });
   abortCheck();
+  if (choice.engine === 'onnxruntime') {
+    return profileOnOrt(spec, analysis, img, imagePath, choice, {
+      runs, warmup, optimization: opts.optimization ?? 'all', signal: opts.signal, say, topK: (o, l) => topK(o, l),
+    });
+  }
+
+  const inputs = kerasModelOf(spec, 'The TensorFlow.js profiler').config.input_layers?.length ?? analysis.layers.filter((l) => l.className === 'InputLayer').length;
+  if (inputs !== 1) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds one image, and the model has ${inputs} inputs`);
+  const input = analysis.input;
+  if (input.length !== 4) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds images, and the model input ${JSON.stringify(input)} is not [batch, height, width, channels]`);
+  const [, h, w, c] = input;
+  if (h === null || w === null || c === null) throw new NetLensError(`cannot profile ${spec.name}: its input size ${JSON.stringify(input)} is not fixed`);
 
   const before = tf.memory().numTensors;
   const pre = preprocessingFor(spec, c);
@@ -94,7 +114,7 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
     model = await buildTfjsModel(spec);
     abortCheck();
     const exec = await executeProfile(model, x, {
-      runs, warmup, signal: opts.signal, syncEachLayer: /CUDA/.test(choice.label),
+      runs, warmup, signal: opts.signal, syncEachLayer: choice.sync === 'readback',
       onProgress: (stage, message, f) => say(stage, message, 0.1 + 0.88 * f),
     });
     say('report', 'summarising', 0.99);
@@ -112,6 +132,8 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
         bytes: l.bytes,
         tensors: l.tensors,
         gflops: ms.median > 0 ? flops / (ms.median * 1e6) : 0,
+        fusedWith: [],
+        measured: { ms: true, bytes: true },
       };
     });
     const endToEndMs = spread(exec.endToEnd);
@@ -139,6 +161,11 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
       predictionsNote: loaded ? undefined : 'random weights: no trained weights were loaded, so class predictions would be meaningless',
       sumLayerMinMs: layers.reduce((a, l) => a + l.ms.min, 0),
       overheadMin: endToEndMs.min > 0 ? layers.reduce((a, l) => a + l.ms.min, 0) / endToEndMs.min : 0,
+      engine: 'tfjs',
+      threads: choice.threads,
+      optimization: 'none',
+      fusedLayers: 0,
+      peakMeasured: true,
     };
   } finally {
     model?.dispose();

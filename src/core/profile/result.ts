@@ -19,6 +19,15 @@ export interface ProfileLayer {
   tensors: number;
   /** Achieved GFLOP/s: the analyser's FLOPs over the median time. */
   gflops: number;
+  // Engine extras (issue 10; docs/contracts.md "profile").
+  /** Other layers that ran inside this entry's kernels (ONNX Runtime fused them), in model order. */
+  fusedWith?: string[];
+  /** What ran for this entry: "<op> <kernel node name>", in execution order (onnxruntime). */
+  kernels?: string[];
+  /** ms: timed by the engine (false: no time of its own, see `untimed`); bytes: the profiler's output sizes (false: the analyser's). */
+  measured?: { ms: boolean; bytes: boolean };
+  /** Why the layer has no time of its own: "folded into a constant", "removed as a no-op", "not executed", ... */
+  untimed?: string;
 }
 
 export interface ProfileResult {
@@ -34,7 +43,7 @@ export interface ProfileResult {
   overhead: number;
   peakBytes: number;
   layers: ProfileLayer[];
-  predictions: { label: string; probability: number }[] | null;
+  predictions: { index: number; label: string; probability: number }[] | null;
   // Extras beyond the core contract (the profiler fills them; readers may ignore them).
   /** e.g. "wasm (SIMD, 2 threads, threaded build)". */
   backendLabel?: string;
@@ -51,11 +60,26 @@ export interface ProfileResult {
   /** The load-robust form of the overhead: sum of per-layer minima over the fastest end-to-end run. */
   sumLayerMinMs?: number;
   overheadMin?: number;
+  /** The engine that ran the model: 'onnxruntime' or 'tfjs'. */
+  engine?: 'onnxruntime' | 'tfjs';
+  /** Threads the engine computed with (intra-op pool, wasm pool; 1 for tfjs cpu). */
+  threads?: number;
+  /** ONNX Runtime's graph optimisation level ('all', 'extended', 'basic', 'disabled'); 'none' for tfjs (layer by layer, no graph rewrite). */
+  optimization?: 'all' | 'extended' | 'basic' | 'disabled' | 'none';
+  /** Layers that ran fused into another entry (listed in that entry's fusedWith). */
+  fusedLayers?: number;
+  /** Kernels ONNX Runtime executed per run, and those no model node matched (reported with a neighbour). */
+  kernelCount?: number;
+  unmatchedKernels?: string[];
+  /** Whether peakBytes was measured (ONNX Runtime's arena peak plus the initializers) or computed by the analyser. */
+  peakMeasured?: boolean;
+  /** Session creation (ONNX Runtime: load, graph optimisation, kernel set-up), ms. */
+  sessionMs?: number;
 }
 
 /** One step of the backend selection chain. */
 export interface BackendStep {
-  /** 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu' */
+  /** A registry row name ('onnxruntime', 'tensorflow', 'wasm', 'cpu', ...) or a sub-step ('tensorflow-gpu'). */
   backend: string;
   ok: boolean;
   detail: string;

@@ -1,0 +1,115 @@
+// Runs an ONNX model on ONNX Runtime with its profiler on: creates the session (execution
+// providers, thread count and optimisation level of this profile), feeds one input for
+// warmup + runs rounds with a clock around each run, then ends profiling and reads the trace
+// back from a private temp directory, which is removed before returning (or throwing).
+// Cancel is checked between runs; a single run of the largest zoo model is well under a second.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NetLensError } from '../../ir/types';
+import { ProfileCancelledError } from '../errors';
+import type { OrtExecutionProvider } from '../registry';
+import type { OrtModule } from './runtime';
+import { parseTrace, TraceRuns } from './trace';
+
+/** ONNX Runtime's graph optimisation levels NetLens offers ('all' is ONNX Runtime's default). */
+export const OPTIMIZATION_LEVELS = ['all', 'extended', 'basic', 'disabled'] as const;
+export type OptimizationLevel = typeof OPTIMIZATION_LEVELS[number];
+
+export function parseOptimization(v: string | undefined): OptimizationLevel {
+  const r = (v ?? 'all') as OptimizationLevel;
+  if (!OPTIMIZATION_LEVELS.includes(r)) throw new NetLensError(`optimization must be one of ${OPTIMIZATION_LEVELS.join(', ')}, got "${v}"`);
+  return r;
+}
+
+export interface OrtRunOptions {
+  executionProviders: OrtExecutionProvider[];
+  threads: number;
+  optimization: OptimizationLevel;
+  runs: number;
+  warmup: number;
+  signal?: AbortSignal;
+  onRun?: (done: number, total: number) => void;
+}
+
+export interface OrtRunResult {
+  /** End-to-end session.run times of the timed runs, ms (output read back: CPU outputs are host memory). */
+  endToEnd: number[];
+  /** Per timed run, the kernels the profiler recorded. */
+  trace: TraceRuns;
+  output: Float32Array;
+  outputName: string;
+  inputName: string;
+  sessionMs: number;
+}
+
+/** The model names the node that failed, e.g. "Node (conv1_conv) Op (Conv) [ShapeInferenceError] ...": one line. */
+export function sessionError(source: string, e: unknown): NetLensError {
+  const msg = String((e as Error)?.message ?? e).replace(/\s+/g, ' ').trim();
+  const node = /Node \(([^)]*)\)/.exec(msg)?.[1] ?? /node[ :]+'?([\w./:-]+)/i.exec(msg)?.[1];
+  return new NetLensError(`ONNX Runtime could not load ${source}${node ? ` at node "${node}"` : ''}: ${msg.slice(0, 400)}`);
+}
+
+export async function runProfiled(ort: OrtModule, model: Uint8Array | string, source: string, input: { data: Float32Array; dims: number[] },
+  opts: OrtRunOptions): Promise<OrtRunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-ort-'));
+  const check = (): void => { if (opts.signal?.aborted) throw new ProfileCancelledError(); };
+  let session: Awaited<ReturnType<OrtModule['InferenceSession']['create']>> | undefined;
+  try {
+    const t0 = performance.now();
+    const options = {
+      executionProviders: opts.executionProviders as never,
+      intraOpNumThreads: opts.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential' as const,
+      graphOptimizationLevel: opts.optimization,
+      enableProfiling: true,
+      profileFilePrefix: join(dir, 'profile'),
+      logSeverityLevel: 3 as const,
+    };
+    try {
+      session = typeof model === 'string'
+        ? await ort.InferenceSession.create(model, options)
+        : await ort.InferenceSession.create(model, options);
+    } catch (e) {
+      throw sessionError(source, e);
+    }
+    const sessionMs = performance.now() - t0;
+    check();
+    if (session.inputNames.length !== 1) throw new NetLensError(`${source}: the profiler feeds one image, and the ONNX model has ${session.inputNames.length} inputs`);
+    const inputName = session.inputNames[0];
+    const outputName = session.outputNames[0];
+    const feeds = { [inputName]: new ort.Tensor('float32', input.data, input.dims) };
+    const endToEnd: number[] = [];
+    let output = new Float32Array(0);
+    const total = opts.warmup + opts.runs;
+    for (let r = 0; r < total; r++) {
+      check();
+      const t = performance.now();
+      let out;
+      try {
+        out = await session.run(feeds);
+      } catch (e) {
+        throw new NetLensError(`ONNX Runtime failed running ${source}: ${String((e as Error)?.message ?? e).replace(/\s+/g, ' ').slice(0, 400)}`);
+      }
+      const ms = performance.now() - t;
+      if (r >= opts.warmup) endToEnd.push(ms);
+      const y = out[outputName];
+      output = (y.data as Float32Array).slice();
+      for (const v of Object.values(out)) v.dispose?.();
+      opts.onRun?.(r + 1, total);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    session.endProfiling();
+    const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+    if (!file) throw new Error('ONNX Runtime wrote no profile');
+    const trace = parseTrace(readFileSync(join(dir, file), 'utf8'));
+    // Warm-up runs are in the trace too: keep the timed ones.
+    trace.runs = trace.runs.slice(opts.warmup);
+    trace.runMs = trace.runMs.slice(opts.warmup);
+    return { endToEnd, trace, output, outputName, inputName, sessionMs };
+  } finally {
+    await session?.release().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,53 @@
+// Where the ONNX model ONNX Runtime profiles comes from: an ONNX file the user opened (run as it
+// is; each node is its own layer), or the Keras model lowered to ONNX in memory (src/core/onnx),
+// with the file's trained weights or, for zoo models, deterministic random ones. Also says up front
+// why a model cannot go to ONNX Runtime, so `auto` can fall back to the tfjs chain with the reason.
+import { readFileSync } from 'node:fs';
+import type { ModelAnalysis } from '../../analysis/analyze';
+import { ModelSpec, NetLensError } from '../../ir/types';
+import { lowerToOnnx, onnxUnsupported, randomWeights } from '../../onnx';
+
+export interface OnnxModelSource {
+  bytes: Uint8Array;
+  /** For messages: the file path, or "<model> lowered to ONNX". */
+  source: string;
+  /** ONNX node name -> the layer it belongs to (undefined for a node no layer claims). */
+  nodeLayer: (node: string) => string | undefined;
+  lowered: boolean;
+}
+
+/** The seed of zoo models' random weights (same weights every profile). */
+export const RANDOM_WEIGHT_SEED = 1;
+
+/** An ONNX file behind the spec (the ONNX importer sets spec.onnx). */
+export function onnxPath(spec: ModelSpec): string | undefined {
+  return (spec as ModelSpec & { onnx?: { path: string } }).onnx?.path;
+}
+
+/** Why ONNX Runtime cannot take this model, or undefined when it can. */
+export function onnxBlockReason(spec: ModelSpec): string | undefined {
+  if (onnxPath(spec)) return undefined;
+  const refused = onnxUnsupported(spec);
+  if (refused.length === 0) return undefined;
+  const list = refused.slice(0, 3).map((r) => `${r.name} (${r.className}: ${r.reason})`).join(', ');
+  return `cannot lower ${spec.name} to ONNX: ${list}${refused.length > 3 ? ` and ${refused.length - 3} more` : ''}`;
+}
+
+export function onnxSourceFor(spec: ModelSpec, analysis: ModelAnalysis): OnnxModelSource {
+  const path = onnxPath(spec);
+  if (path) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      throw new NetLensError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    // The analyser's layer for a node: its sourceName when the readable name differs.
+    const layerOf = new Map<string, string>();
+    for (const l of analysis.layers) layerOf.set(l.sourceName ?? l.name, l.name);
+    return { bytes, source: path, nodeLayer: (n) => layerOf.get(n) ?? n, lowered: false };
+  }
+  const weights = spec.weights?.length ? spec.weights : randomWeights(spec, RANDOM_WEIGHT_SEED);
+  const lowered = lowerToOnnx(spec, weights);
+  return { bytes: lowered.bytes, source: `${spec.name} lowered to ONNX`, nodeLayer: (n) => lowered.nodeLayer[n], lowered: true };
+}
