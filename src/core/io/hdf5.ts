@@ -4,11 +4,14 @@
 //   - checks a dataset's shape, dtype and storage before reading it: rank and element caps, no
 //     compression filters (Keras never writes them; an inflating filter is a decompression bomb),
 //     and a byte budget equal to the file's own size (uncompressed data cannot be larger than the
-//     file that holds it), so a dataset that claims terabytes is refused before any allocation.
+//     file that holds it), so a dataset that claims terabytes is refused before any allocation;
+//   - reads attributes itself (hdf5Attributes.ts), only the one asked for, against a decoded-bytes
+//     budget of a few times the file size. jsfive's own `attrs` decodes every attribute of an
+//     object, trusting counts and shared heap references, so it is never called (not even typed).
 import * as jsfive from 'jsfive';
 import { NetLensError } from '../ir/types';
-import { AttrValue, readAttributeMessage, readDenseAttribute } from './hdf5Dense';
-import { clip, MAX_RANK, MAX_TENSOR_ELEMENTS } from './limits';
+import { AttrValue, readAttributeIfNamed, readDenseAttribute } from './hdf5Attributes';
+import { ByteBudget, clip, MAX_RANK, MAX_TENSOR_ELEMENTS } from './limits';
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -24,7 +27,6 @@ interface JsfiveDataObjects {
 interface JsfiveNode {
   name: string;
   keys?: string[];
-  attrs: Record<string, unknown>;
   get(path: string): JsfiveNode | null;
   shape?: number[];
   dtype?: unknown;
@@ -73,6 +75,8 @@ export class Hdf5File {
   private readonly file: JsfiveNode;
   /** Bytes of dataset payload still allowed (starts at the file size). */
   private budget: number;
+  /** Bytes of attribute strings still allowed to be decoded. */
+  private readonly attrBudget: ByteBudget;
   /** Objects by path, and group members: jsfive re-parses a group's links on every lookup. */
   private readonly nodes = new Map<string, JsfiveNode>();
   private readonly children = new Map<JsfiveNode, Set<string>>();
@@ -90,6 +94,7 @@ export class Hdf5File {
       : Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer;
     this.file = guard('the superblock', () => new (jsfive as unknown as { File: new (b: ArrayBuffer, n: string) => JsfiveNode }).File(ab, 'model'));
     this.budget = bytes.byteLength;
+    this.attrBudget = ByteBudget.forFile(bytes.byteLength, 'HDF5 file');
   }
 
   /** The object at `path` ('' is the root), or undefined when it does not exist. */
@@ -145,12 +150,12 @@ export class Hdf5File {
       if (!Number.isSafeInteger(at) || !Number.isSafeInteger(size) || at < 0 || size < 0 || at + size > this.bytes.byteLength) {
         throw new NetLensError(`corrupt HDF5 file: an attribute message of ${clip(node.name)} lies outside the file`);
       }
-      const a = readAttributeMessage(this.bytes, this.bytes.subarray(at, at + size));
-      if (a.name === name) return a.value;
+      const value = readAttributeIfNamed(this.bytes, this.bytes.subarray(at, at + size), name, this.attrBudget);
+      if (value !== null) return value;
     }
     const info = guard(`the attributes of ${node.name}`, () => node._dataobjects.find_msg_type(ATTRIBUTE_INFO_MSG_TYPE)[0]);
     if (!info) return undefined;
-    return readDenseAttribute(this.bytes, info.get('offset_to_message'), name);
+    return readDenseAttribute(this.bytes, info.get('offset_to_message'), name, this.attrBudget);
   }
 
   /** A scalar string attribute (HDF5 fixed or variable-length string). */

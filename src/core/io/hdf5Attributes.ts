@@ -1,5 +1,9 @@
 // HDF5 string attributes, read with bounds on every count (jsfive loops over whatever element
-// count a corrupt dataspace claims), including "dense" attribute storage, which jsfive does not read. HDF5 keeps an object's attributes
+// count a corrupt dataspace claims), in both compact (object header) and "dense" storage, which
+// jsfive does not read. Only the attribute asked for is decoded: names are compared as bytes, and
+// values are charged to a per-file ByteBudget, because variable-length strings are references
+// into a global heap and thousands of them may point at one multi-megabyte object (12 GB of
+// strings from a 4 MB file). HDF5 keeps an object's attributes
 // in its object header while they are small; past 64 KiB (a big model's model_config: ResNet-50's
 // is ~120 KB) or past a count, they move to a fractal heap indexed by a version-2 B-tree, and the
 // header holds only an Attribute Info message. Keras files of large models have exactly that.
@@ -10,6 +14,7 @@
 // whose children are direct blocks: what HDF5 writes for a handful of attributes. Anything else is
 // refused with one error; every read is bounds-checked, every loop bounded.
 import { NetLensError } from '../ir/types';
+import { ByteBudget } from './limits';
 
 const fail = (what: string): never => {
   throw new NetLensError(`corrupt or unsupported HDF5 attribute (${what})`);
@@ -170,13 +175,39 @@ function directBlockFor(r: Reader, h: Heap, offset: number): [number, number] {
 
 export type AttrValue = string | string[] | undefined;
 
-/** An attribute message (its bytes, inside `file`): its name, and its value when it is a string or a list of strings. */
-export function readAttributeMessage(file: Uint8Array, msg: Uint8Array): { name: string; value: AttrValue } {
-  return decodeAttribute(new Reader(file), msg);
+/** An attribute message's name bytes (trailing NULs dropped), without decoding anything. */
+function attributeName(msg: Uint8Array): Uint8Array {
+  const m = new Reader(msg);
+  const version = m.u8(0);
+  if (version < 1 || version > 3) fail(`attribute message version ${version}`);
+  const nameSize = m.u16(2);
+  const at = version === 3 ? 9 : 8;
+  m.need(at, nameSize);
+  let end = at + nameSize;
+  while (end > at && msg[end - 1] === 0) end--;
+  return msg.subarray(at, end);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/**
+ * The value of the attribute message `msg` (its bytes, inside `file`) when it is named `name`
+ * (null when it has another name); the value is undefined when it is not a string or a list of
+ * strings. Decoded bytes are charged to `budget`.
+ */
+export function readAttributeIfNamed(file: Uint8Array, msg: Uint8Array, name: string, budget: ByteBudget): AttrValue | null {
+  if (!sameBytes(attributeName(msg), utf8(name))) return null;
+  return decodeAttributeValue(new Reader(file), msg, name, budget);
 }
 
 /** Decodes an attribute message's value when it is a string or a list of strings. */
-function decodeAttribute(r: Reader, msg: Uint8Array): { name: string; value: AttrValue } {
+function decodeAttributeValue(r: Reader, msg: Uint8Array, name: string, budget: ByteBudget): AttrValue {
   const m = new Reader(msg);
   const version = m.u8(0);
   let p: number;
@@ -187,8 +218,6 @@ function decodeAttribute(r: Reader, msg: Uint8Array): { name: string; value: Att
   if (version === 1 || version === 2) p = 8;
   else if (version === 3) p = 9;
   else return fail(`attribute message version ${version}`);
-  m.need(p, nameSize);
-  const name = new TextDecoder().decode(msg.subarray(p, p + nameSize)).replace(/\0+$/, '');
   p += pad(nameSize);
   const typeAt = p;
   p += pad(typeSize);
@@ -196,22 +225,24 @@ function decodeAttribute(r: Reader, msg: Uint8Array): { name: string; value: Att
   p += pad(spaceSize);
   const dataAt = p;
   // Shared (committed) datatypes or dataspaces: not what Keras writes; not read.
-  if (version >= 2 && (m.u8(1) & 0x03) !== 0) return { name, value: undefined };
+  if (version >= 2 && (m.u8(1) & 0x03) !== 0) return undefined;
   const cls = m.u8(typeAt) & 0x0f;
   const size = m.u32(typeAt + 4);
   // Dataspace: version 1 has 5 reserved bytes after rank/flags; version 2 has a type byte.
   const sv = m.u8(spaceAt);
   const rank = m.u8(spaceAt + 1);
   const dimsAt = spaceAt + (sv === 1 ? 8 : 4);
-  if (rank > 1 || (sv === 2 && m.u8(spaceAt + 3) === 2)) return { name, value: undefined };
+  if (rank > 1 || (sv === 2 && m.u8(spaceAt + 3) === 2)) return undefined;
   const count = rank === 0 ? 1 : m.u64(dimsAt);
   if (count < 0 || count > 1_000_000) fail('attribute element count');
   const strings: string[] = [];
+  const decoder = new TextDecoder();
   if (cls === 3) {
     if (size < 1 || count * size > msg.length) fail('fixed-length string attribute');
+    budget.take(count * size, `attribute ${name}`);
     for (let i = 0; i < count; i++) {
       m.need(dataAt + i * size, size);
-      strings.push(new TextDecoder().decode(msg.subarray(dataAt + i * size, dataAt + (i + 1) * size)).replace(/\0+$/, ''));
+      strings.push(decoder.decode(msg.subarray(dataAt + i * size, dataAt + (i + 1) * size)).replace(/\0+$/, ''));
     }
   } else if (cls === 9 && ((m.u8(typeAt + 1) & 0x0f) === 1)) {
     // Variable-length strings: length (4), global heap collection address (8), object index (4).
@@ -221,12 +252,15 @@ function decodeAttribute(r: Reader, msg: Uint8Array): { name: string; value: Att
       const len = m.u32(at);
       const coll = m.u64(at + 4);
       const index = m.u32(at + 12);
-      strings.push(new TextDecoder().decode(globalHeapObject(r, coll, index, len)));
+      const obj = globalHeapObject(r, coll, index, len);
+      // Charged before decoding: the same heap object may be referenced by every element.
+      budget.take(obj.length, `attribute ${name}`);
+      strings.push(decoder.decode(obj));
     }
   } else {
-    return { name, value: undefined };
+    return undefined;
   }
-  return { name, value: rank === 0 ? strings[0] : strings };
+  return rank === 0 ? strings[0] : strings;
 }
 
 const collections = new WeakMap<Uint8Array, Map<number, Map<number, Uint8Array>>>();
@@ -262,7 +296,7 @@ function globalHeapObject(r: Reader, coll: number, index: number, len: number): 
  * Reads attribute `name` from dense storage, given the offset of the object's Attribute Info
  * message body in the file. Undefined when the attribute is not there or is not string-typed.
  */
-export function readDenseAttribute(file: Uint8Array, infoAt: number, name: string): AttrValue {
+export function readDenseAttribute(file: Uint8Array, infoAt: number, name: string, budget: ByteBudget): AttrValue {
   const r = new Reader(file);
   if (r.u8(infoAt) !== 0) fail('attribute info version');
   const flags = r.u8(infoAt + 1);
@@ -275,8 +309,8 @@ export function readDenseAttribute(file: Uint8Array, infoAt: number, name: strin
   for (const rec of btreeRecords(r, nameBtree, 8)) {
     if (rec.size < 8) fail('attribute name record size');
     const id = r.b.subarray(rec.at, rec.at + Math.min(8, heap.heapIdLength));
-    const attr = decodeAttribute(r, heapObject(r, heap, id));
-    if (attr.name === name) return attr.value;
+    const value = readAttributeIfNamed(file, heapObject(r, heap, id), name, budget);
+    if (value !== null) return value;
   }
   return undefined;
 }

@@ -10,9 +10,17 @@
 // is refused as ambiguous.
 // The zip is untrusted: entry names are checked (no absolute paths, no "..", no duplicates), the
 // sizes in the central directory are checked against the caps before anything is inflated, and
-// fflate inflates into a buffer of exactly the declared size, so a zip bomb that lies about its
-// size gets truncated data (then a parse error), never more memory than declared.
-import { unzipSync, UnzipFileInfo } from 'fflate';
+// each wanted entry must keep its declared size exactly:
+//   - a stored entry's data is its compressed size, which must equal its declared size (else a
+//     70 MB "stored" config.json declared as 10 bytes would pass the config cap);
+//   - a deflated entry whose compressed size is far above its declared size is refused (deflate
+//     never expands data by more than a few bytes per 64 KiB block);
+//   - inflating goes in 16 KiB input steps into a buffer of the declared size and stops at the
+//     first byte past it (fflate's one-shot inflate with a fixed output buffer keeps decoding the
+//     whole stream, dropping the bytes: hours of CPU for a bomb at the file cap).
+// fflate reads the central directory (names, methods, sizes); entryDataOffsets below only finds
+// where each entry's data starts, from that same directory.
+import { Inflate, unzipSync, UnzipFileInfo } from 'fflate';
 import { KerasModel, NamedWeight, NetLensError } from '../ir/types';
 import { Hdf5File } from './hdf5';
 import { Imported } from './importer';
@@ -42,33 +50,121 @@ function checkEntryName(name: string): void {
   }
 }
 
+interface WantedEntry {
+  name: string;
+  /** Position in the central directory. */
+  index: number;
+  compression: number;
+  size: number;
+  originalSize: number;
+}
+
+/** Deflate's worst-case growth: 5 bytes per stored block of up to 64 KiB, plus a margin. */
+const maxDeflatedSize = (original: number): number => original + 5 * Math.ceil(original / 16384) + 1024;
+/** Compressed bytes handed to the inflater at a time: bounds the output produced per step (~1032x). */
+const INFLATE_STEP = 16 * 1024;
+
 /** Unzips only the entries Keras writes, after checking every entry's name and declared size. */
 export function unzipKeras(bytes: Uint8Array): Record<string, Uint8Array> {
   const names = new Set<string>();
+  const wanted: WantedEntry[] = [];
   let declared = 0;
-  let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes, {
+    // Pass 1: the central directory only (the filter refuses everything, nothing is inflated).
+    unzipSync(bytes, {
       filter: (f: UnzipFileInfo) => {
+        const index = names.size;
         if (names.size >= MAX_ARCHIVE_ENTRIES) throw new NetLensError(`archive has more than ${MAX_ARCHIVE_ENTRIES} entries`);
         checkEntryName(f.name);
         if (names.has(f.name)) throw new NetLensError(`archive holds ${clip(f.name)} twice; refusing an ambiguous archive`);
         names.add(f.name);
-        const cap = WANTED[f.name];
+        const cap = Object.prototype.hasOwnProperty.call(WANTED, f.name) ? WANTED[f.name] : undefined;
         if (cap === undefined) return false;
         if (f.compression !== 0 && f.compression !== 8) throw new NetLensError(`archive entry ${clip(f.name)} uses unsupported compression method ${f.compression}`);
         if (f.originalSize > cap) throw new NetLensError(`archive entry ${f.name} would inflate to ${f.originalSize} bytes, over the ${cap}-byte limit`);
+        if (f.compression === 0 && f.size !== f.originalSize) {
+          throw new NetLensError(`archive entry ${f.name} is stored with ${f.size} bytes of data but declares ${f.originalSize}; refusing a mislabelled entry`);
+        }
+        if (f.compression === 8 && f.size > maxDeflatedSize(f.originalSize)) {
+          throw new NetLensError(`archive entry ${f.name} has ${f.size} compressed bytes for a declared ${f.originalSize}; refusing an entry that lies about its size`);
+        }
         declared += f.originalSize;
         if (declared > MAX_MODEL_BYTES) throw new NetLensError(`archive would inflate to more than ${MAX_MODEL_BYTES} bytes`);
-        return true;
+        wanted.push({ name: f.name, index, compression: f.compression, size: f.size, originalSize: f.originalSize });
+        return false;
       },
     });
+    // Pass 2: the wanted entries' data, each kept to its declared size.
+    const files: Record<string, Uint8Array> = {};
+    if (wanted.length === 0) return files;
+    const starts = entryDataOffsets(bytes, wanted);
+    for (const w of wanted) {
+      const at = starts.get(w.index)!;
+      const raw = bytes.subarray(at, at + w.size);
+      if (raw.length !== w.size) throw new NetLensError(`archive entry ${w.name} runs past the end of the file`);
+      files[w.name] = w.compression === 0 ? raw.slice() : inflateExactly(raw, w.originalSize, w.name);
+    }
+    return files;
   } catch (e) {
     if (e instanceof NetLensError) throw e;
     throw new NetLensError(`corrupt .keras archive (${clip((e as Error).message ?? e, 120)})`);
   }
-  return files;
 }
+
+/** Inflates `raw` into exactly `declared` bytes; refuses a stream that is longer or shorter. */
+function inflateExactly(raw: Uint8Array, declared: number, name: string): Uint8Array {
+  const out = new Uint8Array(declared);
+  let at = 0;
+  const inflater = new Inflate((chunk) => {
+    if (chunk.length > declared - at) {
+      throw new NetLensError(`archive entry ${name} inflates past its declared ${declared} bytes; refusing a decompression bomb`);
+    }
+    out.set(chunk, at);
+    at += chunk.length;
+  });
+  if (raw.length === 0) inflater.push(raw, true);
+  for (let p = 0; p < raw.length; p += INFLATE_STEP) {
+    inflater.push(raw.subarray(p, p + INFLATE_STEP), p + INFLATE_STEP >= raw.length);
+  }
+  if (at !== declared) throw new NetLensError(`archive entry ${name} inflates to ${at} bytes, not the ${declared} it declares`);
+  return out;
+}
+
+/**
+ * Where the data of the given central-directory entries starts (ZIP APPNOTE 4.3.12 central
+ * header: sizes at 20/24, name/extra/comment lengths at 28/30/32, local header offset at 42;
+ * 4.3.7 local header: name/extra lengths at 26/28, data after them). The sizes read here must
+ * agree with what fflate read; ZIP64 offsets (archives over 4 GiB) are past the file cap.
+ */
+function entryDataOffsets(b: Uint8Array, wanted: WantedEntry[]): Map<number, number> {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const u32 = (at: number) => (at + 4 <= b.length ? v.getUint32(at, true) : fail('a header runs past the end of the file'));
+  const u16 = (at: number) => (at + 2 <= b.length ? v.getUint16(at, true) : fail('a header runs past the end of the file'));
+  let e = b.length - 22;
+  while (e >= 0 && u32(e) !== 0x06054b50) e--;
+  if (e < 0) fail('no end of central directory');
+  let o = u32(e + 16);
+  if (o === 0xffffffff) fail('ZIP64 central directory');
+  const byIndex = new Map(wanted.map((w) => [w.index, w]));
+  const last = Math.max(...wanted.map((w) => w.index));
+  const out = new Map<number, number>();
+  for (let i = 0; i <= last; i++) {
+    if (u32(o) !== 0x02014b50) fail('central directory entry signature');
+    const w = byIndex.get(i);
+    if (w) {
+      const local = u32(o + 42);
+      if (u32(o + 20) !== w.size || u32(o + 24) !== w.originalSize || local === 0xffffffff) fail(`sizes of ${w.name}`);
+      if (u32(local) !== 0x04034b50) fail(`local header of ${w.name}`);
+      out.set(i, local + 30 + u16(local + 26) + u16(local + 28));
+    }
+    o += 46 + u16(o + 28) + u16(o + 30) + u16(o + 32);
+  }
+  return out;
+}
+
+const fail = (what: string): never => {
+  throw new NetLensError(`corrupt .keras archive (${what})`);
+};
 
 function parseJson(bytes: Uint8Array, what: string): unknown {
   let text: string;

@@ -4,6 +4,7 @@
 // memory. Every failure is a NetLensError naming the file and what is wrong with it.
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { NetLensError } from '../ir/types';
@@ -58,6 +59,46 @@ export function pngDimensions(buf: Uint8Array, name = 'image'): { width: number;
   return { width: dv.getUint32(16), height: dv.getUint32(20) };
 }
 
+/** Channels per PNG colour type (PNG spec 11.2.2, IHDR). */
+const PNG_CHANNELS: ReadonlyMap<number, number> = new Map([[0, 1], [2, 3], [3, 1], [4, 2], [6, 4]]);
+/** Adam7 passes: x0, y0, dx, dy (PNG spec 8.2). */
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+
+/** Bytes the image data of a PNG inflates to, from its header: filter byte + packed row, per row of each pass. */
+export function pngInflatedSize(width: number, height: number, bitDepth: number, colorType: number, interlaced: boolean): number {
+  const bitsPerPixel = (PNG_CHANNELS.get(colorType) ?? 4) * bitDepth;
+  const rows = (w: number, h: number) => (w > 0 && h > 0 ? h * (1 + Math.ceil((w * bitsPerPixel) / 8)) : 0);
+  if (!interlaced) return rows(width, height);
+  return ADAM7.reduce((n, [x0, y0, dx, dy]) => n + rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)), 0);
+}
+
+/**
+ * pngjs inflates an interlaced image's data with no output limit (its non-interlaced path has
+ * one), so a 0.5 MB file can inflate to gigabytes. The IDAT stream of an interlaced PNG is first
+ * inflated here with the limit its header implies; anything longer is refused.
+ */
+function checkInterlacedPng(buf: Uint8Array, name: string, width: number, height: number): void {
+  if (buf[28] !== 1) return;
+  const expected = pngInflatedSize(width, height, buf[24], buf[25], true);
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const idat: Uint8Array[] = [];
+  for (let at = 8; at + 8 <= buf.length;) {
+    const len = dv.getUint32(at);
+    const type = String.fromCharCode(buf[at + 4], buf[at + 5], buf[at + 6], buf[at + 7]);
+    if (type === 'IDAT') idat.push(buf.subarray(at + 8, Math.min(buf.length, at + 8 + len)));
+    if (type === 'IEND') break;
+    at += 12 + len;
+  }
+  try {
+    inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new NetLensError(`${name}: PNG image data inflates past the ${expected} bytes its ${width}x${height} header implies; refusing a decompression bomb`);
+    }
+    // Other stream errors are pngjs' to report with its own words.
+  }
+}
+
 const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
 
 /**
@@ -106,6 +147,7 @@ export function decodeImage(buf: Uint8Array, name = 'image'): DecodedImage {
   if (format === 'png') {
     ({ width, height } = pngDimensions(buf, name));
     checkDimensions(name, 'PNG', width, height);
+    checkInterlacedPng(buf, name, width, height);
     try {
       const png = PNG.sync.read(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
       rgba = png.data;
