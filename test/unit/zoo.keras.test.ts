@@ -52,6 +52,20 @@ const PUBLISHED: Published[] = [
   },
   { name: 'densenet169', params: 14_307_880, nonTrainable: 158_400, input: [224, 224, 3], preprocessing: 'torch', names: ['conv4_block32_concat', 'conv5_block32_concat'], block: ['pool4', 'pool4_conv'] },
   { name: 'densenet201', params: 20_242_984, nonTrainable: 229_056, input: [224, 224, 3], preprocessing: 'torch', names: ['conv4_block48_concat', 'conv5_block32_concat'], block: ['conv4_block48', 'conv4_block48_concat'] },
+  {
+    name: 'efficientnetb0', params: 5_330_571, nonTrainable: 42_023, input: [224, 224, 3], preprocessing: 'none',
+    names: ['rescaling', 'normalization', 'rescaling_1', 'stem_conv_pad', 'stem_conv', 'stem_activation', 'block1a_dwconv',
+      'block1a_se_squeeze', 'block1a_se_excite', 'block2a_expand_conv', 'block2a_dwconv_pad', 'block2b_drop', 'block2b_add',
+      'block7a_project_bn', 'top_conv', 'top_activation', 'avg_pool', 'top_dropout', 'predictions'],
+    block: ['block3b', 'block3b_se_reduce'],
+  },
+  { name: 'efficientnetb1', params: 7_856_239, input: [240, 240, 3], preprocessing: 'none', names: ['block2c_add', 'block7b_add'], block: ['block4d', 'block4d_drop'] },
+  { name: 'efficientnetb2', params: 9_177_569, input: [260, 260, 3], preprocessing: 'none', names: ['block6e_add'], block: ['block5d', 'block5d_dwconv'] },
+  { name: 'efficientnetb3', params: 12_320_535, input: [300, 300, 3], preprocessing: 'none', names: ['block6f_add'], block: ['block4e', 'block4e_add'] },
+  { name: 'efficientnetb4', params: 19_466_823, input: [380, 380, 3], preprocessing: 'none', names: ['block6h_add'], block: ['block5f', 'block5f_add'] },
+  { name: 'efficientnetb5', params: 30_562_527, input: [456, 456, 3], preprocessing: 'none', names: ['block6i_add', 'block7c_add'], block: ['block3e', 'block3e_add'] },
+  { name: 'efficientnetb6', params: 43_265_143, input: [528, 528, 3], preprocessing: 'none', names: ['block6k_add'], block: ['block5h', 'block5h_add'] },
+  { name: 'efficientnetb7', params: 66_658_687, input: [600, 600, 3], preprocessing: 'none', names: ['block6m_add', 'block7d_add'], block: ['block2g', 'block2g_add'] },
 ];
 
 describe('zoo: Keras Applications families against Keras\' published figures', () => {
@@ -90,7 +104,7 @@ describe('zoo: Keras Applications families against Keras\' published figures', (
   }
 
   it('CLI names are the Keras names in lower case', () => {
-    for (const keras of ['ResNet50V2', 'InceptionV3', 'MobileNetV2', 'DenseNet121']) {
+    for (const keras of ['ResNet50V2', 'InceptionV3', 'MobileNetV2', 'DenseNet121', 'EfficientNetB0']) {
       assert.equal(zooEntry(keras)?.name, keras.toLowerCase());
     }
   });

@@ -13,6 +13,9 @@ import { resnet101v2, resnet152v2, resnet50v2 } from './resnetv2';
 import { inceptionv3 } from './inceptionv3';
 import { mobilenetv2 } from './mobilenetv2';
 import { densenet121, densenet169, densenet201 } from './densenet';
+import {
+  efficientnetb0, efficientnetb1, efficientnetb2, efficientnetb3, efficientnetb4, efficientnetb5, efficientnetb6, efficientnetb7,
+} from './efficientnet';
 
 export interface ZooEntry {
   name: string;
@@ -45,6 +48,14 @@ export const ZOO: ZooEntry[] = [
   { name: 'densenet121', title: 'DenseNet-121', description: 'Keras Applications DenseNet121', build: densenet121 },
   { name: 'densenet169', title: 'DenseNet-169', description: 'Keras Applications DenseNet169', build: densenet169 },
   { name: 'densenet201', title: 'DenseNet-201', description: 'Keras Applications DenseNet201', build: densenet201 },
+  { name: 'efficientnetb0', title: 'EfficientNet-B0', description: 'Keras Applications EfficientNetB0, 224x224x3, rescales its own input', build: efficientnetb0 },
+  { name: 'efficientnetb1', title: 'EfficientNet-B1', description: 'Keras Applications EfficientNetB1, 240x240x3, rescales its own input', build: efficientnetb1 },
+  { name: 'efficientnetb2', title: 'EfficientNet-B2', description: 'Keras Applications EfficientNetB2, 260x260x3, rescales its own input', build: efficientnetb2 },
+  { name: 'efficientnetb3', title: 'EfficientNet-B3', description: 'Keras Applications EfficientNetB3, 300x300x3, rescales its own input', build: efficientnetb3 },
+  { name: 'efficientnetb4', title: 'EfficientNet-B4', description: 'Keras Applications EfficientNetB4, 380x380x3, rescales its own input', build: efficientnetb4 },
+  { name: 'efficientnetb5', title: 'EfficientNet-B5', description: 'Keras Applications EfficientNetB5, 456x456x3, rescales its own input', build: efficientnetb5 },
+  { name: 'efficientnetb6', title: 'EfficientNet-B6', description: 'Keras Applications EfficientNetB6, 528x528x3, rescales its own input', build: efficientnetb6 },
+  { name: 'efficientnetb7', title: 'EfficientNet-B7', description: 'Keras Applications EfficientNetB7, 600x600x3, rescales its own input', build: efficientnetb7 },
   { name: 'resnet34_textbook', title: 'ResNet-34 (textbook)', description: "The textbook's Sequential ResNet-34 with ResidualUnit, Dense(10)", build: resnet34Textbook },
 ];
 
