@@ -1,0 +1,128 @@
+// An ONNX graph under construction: nodes named after Keras layers, initializers, and the layout
+// of every value. Keras is channels-last; convolutions in ONNX are channels-first. Rather than
+// transposing around every layer, each value records how its axes are ordered relative to the
+// Keras tensor it stands for, and a Transpose is added only where a consumer needs another order
+// (once at the input for a plain CNN, once more before Flatten/Reshape/Dense of an image).
+import { onnx } from 'onnx-proto';
+import { NetLensError } from '../ir/types';
+
+/** ONNX axis i of a value holds Keras axis perm[i]; the identity is Keras' own order. */
+export type Perm = number[];
+
+export interface Value {
+  name: string;
+  perm: Perm;
+  /** The Keras layer that produced it (Transposes of it are attributed to that layer). */
+  layer: string;
+}
+
+export const identity = (rank: number): Perm => Array.from({ length: rank }, (_, i) => i);
+export const isIdentity = (p: Perm): boolean => p.every((a, i) => a === i);
+export const samePerm = (a: Perm, b: Perm): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Channels-last image (rank 4, channels at Keras axis 3) as ONNX NCHW. */
+export const NCHW: Perm = [0, 3, 1, 2];
+
+/** The order that puts Keras axis `axis` second (where ONNX keeps channels) and the rest after it in order. */
+export function channelsSecond(rank: number, axis: number): Perm {
+  return [0, axis, ...identity(rank).filter((a) => a !== 0 && a !== axis)];
+}
+
+/** Attribute builders: ONNX attributes are typed, JavaScript numbers are not. */
+export const attr = {
+  int: (name: string, i: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i }),
+  ints: (name: string, ints: number[]): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints }),
+  float: (name: string, f: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f }),
+};
+
+function rawFloats(data: Float32Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export class OnnxGraph {
+  readonly nodes: onnx.INodeProto[] = [];
+  readonly initializers: onnx.ITensorProto[] = [];
+  /** ONNX node name -> Keras layer name. */
+  readonly nodeLayer: Record<string, string> = {};
+  private readonly valueNames = new Set<string>();
+  private readonly nodeNames = new Set<string>();
+  private readonly transposed = new Map<string, Value>();
+  private readonly scalars = new Map<number, string>();
+
+  /** A name not used yet in `taken`: the base itself, else base_1, base_2, ... */
+  private unique(taken: Set<string>, base: string): string {
+    let name = base;
+    for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
+    taken.add(name);
+    return name;
+  }
+
+  reserveValue(base: string): string {
+    return this.unique(this.valueNames, base);
+  }
+
+  /**
+   * Adds one node for `layer`. The node is named `name` (the layer name for a layer's main node,
+   * `<layer>/<part>` for helpers); its output value gets the same name where free.
+   */
+  node(layer: string, name: string, op: string, inputs: string[], attributes: onnx.IAttributeProto[] = []): string {
+    const nodeName = this.unique(this.nodeNames, name);
+    const output = this.reserveValue(nodeName);
+    this.nodeLayer[nodeName] = layer;
+    this.nodes.push({ name: nodeName, opType: op, input: inputs, output: [output], attribute: attributes });
+    return output;
+  }
+
+  floatTensor(name: string, dims: number[], data: Float32Array): string {
+    const expected = dims.reduce((a, b) => a * b, 1);
+    if (data.length !== expected) throw new NetLensError(`ONNX lowering: ${name} has ${data.length} values, its shape [${dims}] needs ${expected}`);
+    const n = this.reserveValue(name);
+    this.initializers.push({ name: n, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: rawFloats(data) });
+    return n;
+  }
+
+  int64Tensor(name: string, values: number[]): string {
+    const n = this.reserveValue(name);
+    const data = BigInt64Array.from(values.map((v) => BigInt(v)));
+    this.initializers.push({ name: n, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(data.buffer) });
+    return n;
+  }
+
+  /** A float32 scalar initializer, shared by every node that needs the same constant. */
+  scalar(value: number): string {
+    const known = this.scalars.get(value);
+    if (known) return known;
+    const n = this.reserveValue(`const/${value}`);
+    this.initializers.push({ name: n, dims: [], dataType: onnx.TensorProto.DataType.FLOAT, rawData: rawFloats(Float32Array.of(value)) });
+    this.scalars.set(value, n);
+    return n;
+  }
+
+  /**
+   * The value with its axes in order `want` (relative to its Keras tensor). Adds one Transpose,
+   * named after the producing layer, the first time an order is asked for, and reuses it after.
+   */
+  layout(v: Value, want: Perm): Value {
+    if (samePerm(v.perm, want)) return v;
+    if (v.perm.length !== want.length) throw new NetLensError(`ONNX lowering: "${v.layer}" is rank ${v.perm.length}, asked for rank ${want.length}`);
+    const key = `${v.name}|${want.join(',')}`;
+    const done = this.transposed.get(key);
+    if (done) return done;
+    const t = want.map((axis) => v.perm.indexOf(axis));
+    const part = isIdentity(want) ? 'to_keras' : samePerm(want, NCHW) ? 'to_nchw' : `transpose_${want.join('')}`;
+    const name = this.node(v.layer, `${v.layer}/${part}`, 'Transpose', [v.name], [attr.ints('perm', t)]);
+    const out = { name, perm: want, layer: v.layer };
+    this.transposed.set(key, out);
+    return out;
+  }
+}
+
+/** A float tensor's ONNX type with the batch dimension symbolic. */
+export function tensorType(shape: (number | null)[]): onnx.ITypeProto {
+  return {
+    tensorType: {
+      elemType: onnx.TensorProto.DataType.FLOAT,
+      shape: { dim: shape.map((d, i) => (d === null ? { dimParam: i === 0 ? 'batch' : `d${i}` } : { dimValue: d })) },
+    },
+  };
+}

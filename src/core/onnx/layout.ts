@@ -1,0 +1,45 @@
+// Weight layouts: Keras stores kernels channels-last ([kh, kw, in, out]); ONNX wants them
+// output-channel first ([out, in, kh, kw]). These reorder the numbers once, at lowering time.
+
+/** dst[dstOff + c*rows + r] = src[srcOff + r*cols + c]: a 2-D transpose in 32x32 tiles (cache friendly). */
+function transpose2d(src: Float32Array, srcOff: number, rows: number, cols: number, dst: Float32Array, dstOff: number): void {
+  const T = 32;
+  for (let r0 = 0; r0 < rows; r0 += T) {
+    const r1 = Math.min(r0 + T, rows);
+    for (let c0 = 0; c0 < cols; c0 += T) {
+      const c1 = Math.min(c0 + T, cols);
+      for (let r = r0; r < r1; r++) {
+        const from = srcOff + r * cols;
+        for (let c = c0; c < c1; c++) dst[dstOff + c * rows + r] = src[from + c];
+      }
+    }
+  }
+}
+
+/**
+ * A kernel [p, a, b] (p: the kh*kw window positions) as [b, a, p]: Keras [kh, kw, in, out] ->
+ * ONNX [out, in, kh, kw]. Two tiled passes: [p, a, b] -> [p, b, a] -> [b*a, p].
+ */
+export function kernelToOnnx(data: Float32Array, p: number, a: number, b: number): Float32Array {
+  const mid = new Float32Array(data.length);
+  for (let i = 0; i < p; i++) transpose2d(data, i * a * b, a, b, mid, i * a * b);
+  if (p === 1) return mid;
+  const out = new Float32Array(data.length);
+  transpose2d(mid, 0, p, a * b, out, 0);
+  return out;
+}
+
+/** A depthwise kernel [p, c*m] as [c*m, p]. */
+export function depthwiseToOnnx(data: Float32Array, p: number, cm: number): Float32Array {
+  const out = new Float32Array(data.length);
+  transpose2d(data, 0, p, cm, out, 0);
+  return out;
+}
+
+/** TensorFlow's "same" padding on one axis: [before, after], the odd pixel after. */
+export function samePads(len: number, kernel: number, stride: number, dilation: number): [number, number] {
+  const out = Math.ceil(len / stride);
+  const total = Math.max((out - 1) * stride + (kernel - 1) * dilation + 1 - len, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
