@@ -13,9 +13,8 @@ import { buildViewGraph, ViewGraph } from '../src/core/graph/viewGraph';
 import { initialCollapsed } from '../src/core/graph/collapse';
 import { layoutGraph, toElkGraph, ElkInputNode, structureHash } from '../src/core/graph/layout';
 import { nodeElk } from '../src/core/graph/elkNode';
-import { loadModel } from '../src/core/io/loadModel';
 import { ROOT, openGraph, startHarness, Harness } from '../test/webview/harness';
-import { HostLayout } from '../src/host/hostLayout';
+import { ModelService } from '../src/host/modelService';
 import { join } from 'node:path';
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
@@ -147,17 +146,16 @@ async function firstPaint(h: Harness, spec: ModelSpec, label: string, runs = 5):
   const hostT: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    // Zoo models go through loadModel as the command does; the synthetic model is built in memory.
-    const s = spec.name === 'synthetic5000' ? spec : await loadModel(spec.name);
-    structureHash(buildViewGraph(s, analyzeModel(s.model)));
+    // Zoo models go through the model service as the command does; the synthetic model is built in memory.
+    structureHash(spec.name === 'synthetic5000' ? buildViewGraph(spec, analyzeModel(spec.model)) : await h.layouts.open(spec.name));
     hostT.push(performance.now() - t);
   }
   const graph = buildViewGraph(spec, analyzeModel(spec.model));
   const cases: Record<'cold' | 'warm' | 'reopen', [number, number][]> = { cold: [], warm: [], reopen: [] };
   const shared = h.layouts;
   for (let i = 0; i < runs; i++) {
-    // Cold: a new layout thread (first graph of a session), nothing cached.
-    h.layouts = new HostLayout(join(ROOT, 'dist', 'layoutThread.js'));
+    // Cold: a new model service process (first graph of a session), nothing cached.
+    h.layouts = new ModelService({ script: join(ROOT, 'dist', 'modelService.js') });
     cases.cold.push(await commandToPaint(h, spec));
     h.layouts.dispose();
     h.layouts = shared;
@@ -168,10 +166,10 @@ async function firstPaint(h: Harness, spec: ModelSpec, label: string, runs = 5):
     cases.reopen.push(await commandToPaint(h, spec, { layouts: [cached] }));
   }
   const fmt = (xs: [number, number][]): string => `${ms(median(xs.map((x) => x[0])))} (page part ${ms(median(xs.map((x) => x[1])))})`;
-  row(`command to first paint, ${label}: first graph of a session (cold layout thread), median of ${runs}`, fmt(cases.cold));
+  row(`command to first paint, ${label}: first graph of a session (cold model service), median of ${runs}`, fmt(cases.cold));
   row(`command to first paint, ${label}: warm session, not laid out before, median of ${runs}`, fmt(cases.warm));
   row(`command to first paint, ${label}: reopened (layout cached), median of ${runs}`, fmt(cases.reopen));
-  row(`host: load + analyse + view graph for ${label} (part of the above), median of ${runs}`, ms(median(hostT)));
+  row(`host: load + analyse + view graph for ${label} (model service, part of the above), median of ${runs}`, ms(median(hostT)));
 }
 
 async function hoverTimes(h: Harness): Promise<void> {

@@ -14,7 +14,7 @@ const entries = [
   ['src/cli.ts', 'dist/cli.js', 'node'],
   ['src/worker/profilerWorker.ts', 'dist/worker.js', 'node'],
   ['webview/main.ts', 'dist/webview.js', 'browser'],
-  ['src/host/layoutThread.ts', 'dist/layoutThread.js', 'node'],
+  ['src/host/modelServiceProcess.ts', 'dist/modelService.js', 'node'],
 ];
 
 const watch = process.argv.includes('--watch');

@@ -1,18 +1,18 @@
 // The graph view: header with totals, toolbar, the SVG graph (pan/zoom/fit, keyboard, hover
 // cards, collapse/expand), search, minimap, details panel and a sortable table, all on the same
-// selection. Numbers come from analyzeModel (run here on the posted IR, so the batch size can
-// change without a round trip); names reach the DOM only through textContent or escapeXml.
+// selection. Numbers come from the view graph the host sends (analysed there; a new batch size is
+// a 'batch' request answered by a 'graph' message); names reach the DOM only through textContent
+// or escapeXml.
 import type { ProfileResult } from '../src/core/profile/result';
-import { analyzeModel } from '../src/core/analysis/analyze';
-import { buildViewGraph, ViewGraph, ViewNode, groupIndex, ViewGroup } from '../src/core/graph/viewGraph';
+import { ViewGraph, ViewNode, groupIndex, ViewGroup } from '../src/core/graph/viewGraph';
 import { GraphLayout, Box, layerId, groupId } from '../src/core/graph/layout';
 import { renderGraphBody, graphCss } from '../src/core/graph/svg';
-import { initialCollapsed, groupsHiding } from '../src/core/graph/collapse';
+import { groupsHiding } from '../src/core/graph/collapse';
 import { CATEGORY_TABLE, COLOR_BY, ColorBy, heatColor, NodeCategory } from '../src/core/graph/table';
 import { Card, groupCard, layerCard, layersIn, totalsRows } from '../src/core/graph/cards';
 import { bytes, compactNumber, grouped } from '../src/core/graph/text';
-import type { ExportFormat, GraphSettings, GraphSpec, WebviewMessage } from '../src/core/graph/messages';
-import { validBatch } from '../src/core/graph/messages';
+import type { ExportFormat, GraphSettings, ModelMessage, WebviewMessage } from '../src/protocol/graph';
+import { validBatch } from '../src/protocol/graph';
 import { LayoutClient } from './layoutClient';
 import { button, divider, registerUi, select, SelectHandle, setPressed, textField, TextFieldHandle } from './ui';
 import { clear, h, icon } from './dom';
@@ -54,7 +54,6 @@ export interface Probe {
 
 export class App {
   graph!: ViewGraph;
-  spec!: GraphSpec;
   modelArg = '';
   batch = 1;
   collapsed = new Set<string>();
@@ -206,23 +205,26 @@ export class App {
 
   // ---- model ----------------------------------------------------------------------------------
 
-  async load(o: { modelArg: string; spec: GraphSpec; batch: number; settings: GraphSettings; layouts: GraphLayout[]; canProfile: boolean; profile: ProfileResult | null }): Promise<void> {
+  async load(o: ModelMessage): Promise<void> {
     performance.mark('nl-model');
     this.modelArg = o.modelArg;
-    this.spec = o.spec;
     this.settings = o.settings;
     this.canProfile = o.canProfile;
     this.layouts.seed(o.layouts);
     const saved = this.host.getState() as SavedState | undefined;
     const same = saved && saved.model === o.modelArg;
-    this.batch = same && validBatch(saved.batch) ? saved.batch : o.batch;
-    this.analyse();
+    this.setGraphData(o.graph);
+    this.batch = o.graph.batch;
+    // A panel restored at another batch size asks the host for that graph (it arrives as 'graph').
+    if (same && validBatch(saved.batch) && saved.batch !== this.batch) this.requestBatch(saved.batch);
     const groups = new Set(this.graph.groups.map((g) => g.id));
-    this.collapsed = same ? new Set(saved.collapsed.filter((g) => groups.has(g))) : initialCollapsed(this.graph, { threshold: o.settings.collapseThreshold });
+    this.collapsed = same ? new Set(saved.collapsed.filter((g) => groups.has(g))) : new Set(o.collapsed.filter((g) => groups.has(g)));
     this.colorBy = same ? saved.colorBy : o.settings.colorBy;
     this.showShapes = same ? saved.showShapes : o.settings.showShapes;
     this.profile = o.profile;
     this.batchField.setValue(String(this.batch));
+    // A standalone page has no host to re-analyse: its batch size is the exported one.
+    this.batchField.setDisabled(this.host.mode === 'standalone', `Batch size ${this.batch}, as exported`);
     this.profileButton.hidden = !this.canProfile;
     this.colorSelect.setDisabled('time', !this.profile);
     if (this.colorBy === 'time' && !this.profile) this.colorBy = 'category';
@@ -236,10 +238,19 @@ export class App {
     if (same && saved.selected) this.selectLayer(saved.selected, { reveal: false, center: true, details: false, notify: false });
   }
 
-  private analyse(): void {
-    const analysis = analyzeModel(this.spec.model, { batch: this.batch });
-    this.graph = buildViewGraph(this.spec, analysis);
-    this.nodeIndex = new Map(this.graph.nodes.map((n) => [n.name, n] as const));
+  private setGraphData(graph: ViewGraph): void {
+    this.graph = graph;
+    this.nodeIndex = new Map(graph.nodes.map((n) => [n.name, n] as const));
+  }
+
+  /** The same model re-analysed by the host (another batch size): new figures, same layout. */
+  setGraph(graph: ViewGraph): void {
+    if (graph.model !== this.graph?.model || graph.nodes.length !== this.graph.nodes.length) return;
+    if (graph.batch !== this.batch) return; // an answer to an earlier batch size
+    this.setGraphData(graph);
+    this.renderHeader();
+    this.table.setData(this.graph, this.profile);
+    if (this.layout) this.render(this.layout);
   }
 
   private renderHeader(): void {
@@ -896,11 +907,13 @@ export class App {
     if (!validBatch(b)) { this.batchField.setInvalid(true); return; }
     this.batchField.setInvalid(false);
     if (b === this.batch) return;
+    this.requestBatch(b);
+  }
+
+  /** Asks the host for the graph at batch size b; the figures change when it arrives (setGraph). */
+  private requestBatch(b: number): void {
     this.batch = b;
-    this.analyse();
-    this.renderHeader();
-    this.table.setData(this.graph, this.profile);
-    if (this.layout) this.render(this.layout);
+    this.batchField.setValue(String(b));
     this.host.post({ type: 'batch', batch: b });
     this.saveState();
   }

@@ -1,5 +1,5 @@
-// Layout off the UI thread, two ways. In VS Code the extension host lays out (a worker thread in
-// the host process, warm across panels) and answers layoutRequest messages. In a standalone file
+// Layout off the UI thread, two ways. In VS Code the extension host lays out (in its model service
+// process, warm across panels) and answers layoutRequest messages. In a standalone file
 // elkjs' API runs here and its worker build in a web worker started from a blob (the file carries
 // the worker inlined). Either way results are cached by structure + collapsed set, so toggling a
 // block back or reopening a model does not lay it out again.
@@ -8,7 +8,8 @@ import type { ElkLike, GraphLayout } from '../src/core/graph/layout';
 import { layoutGraph, layoutKey } from '../src/core/graph/layout';
 import type { ViewGraph } from '../src/core/graph/viewGraph';
 
-export type WorkerSource = { url: string } | { base64: string };
+/** elkjs' worker script, base64 (a standalone page carries it inlined). */
+export type WorkerSource = { base64: string };
 export type LayoutEngine = { worker: WorkerSource } | { host: (collapsed: string[]) => void };
 
 const MAX_CACHED = 64;
@@ -75,16 +76,8 @@ export class LayoutClient {
 }
 
 async function workerUrl(source: WorkerSource): Promise<string> {
-  let blob: Blob;
-  if ('url' in source) {
-    const r = await fetch(source.url);
-    if (!r.ok) throw new Error(`cannot load the layout worker (${r.status})`);
-    blob = new Blob([await r.text()], { type: 'text/javascript' });
-  } else {
-    const bin = atob(source.base64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    blob = new Blob([bytes], { type: 'text/javascript' });
-  }
-  return URL.createObjectURL(blob);
+  const bin = atob(source.base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
 }

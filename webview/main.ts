@@ -1,6 +1,7 @@
-// Webview entry. Two hosts: VS Code (acquireVsCodeApi; the model arrives by message, the elk
-// worker by URI) and a standalone exported file (model and worker inlined in the page).
-import type { HostMessage, GraphSettings, GraphSpec } from '../src/core/graph/messages';
+// Webview entry. Two hosts: VS Code (acquireVsCodeApi; the view graph and its layouts arrive by
+// message from the host, which analyses and lays out) and a standalone exported file (the view
+// graph, its first layout and elkjs' worker inlined in the page).
+import { parseHostMessage, StandaloneData } from '../src/protocol/graph';
 import { App, Host, Probe } from './app';
 import { LayoutClient, WorkerSource } from './layoutClient';
 
@@ -16,14 +17,14 @@ function start(): void {
   const dataEl = document.getElementById('netlens-data');
   if (dataEl) {
     // Standalone file: everything is in the page.
-    const data = JSON.parse(dataEl.textContent ?? '{}') as { spec: GraphSpec; batch: number; settings: GraphSettings };
+    const data = JSON.parse(dataEl.textContent ?? '{}') as StandaloneData;
     const worker: WorkerSource = { base64: document.getElementById('netlens-worker-src')?.textContent ?? '' };
     let state: unknown;
     const host: Host = { mode: 'standalone', post: () => undefined, getState: () => state, setState: (s) => { state = s; } };
     const layouts = new LayoutClient({ worker });
     layouts.onComputed = () => { probe.layouts++; };
     const app = new App(root, host, layouts, probe);
-    app.load({ modelArg: data.spec.name, spec: data.spec, batch: data.batch, settings: data.settings, layouts: [], canProfile: false, profile: null })
+    app.load({ type: 'model', modelArg: data.graph.model, graph: data.graph, collapsed: data.collapsed, settings: data.settings, layouts: data.layouts, canProfile: false, profile: null })
       .catch((e) => app.showError(String((e as Error).message ?? e)));
     return;
   }
@@ -37,11 +38,14 @@ function start(): void {
   // the first layout, or the initial fit would undo its centring.
   let loaded: Promise<unknown> = Promise.resolve();
   window.addEventListener('message', (ev: MessageEvent) => {
-    const m = ev.data as HostMessage;
-    if (!m || typeof m !== 'object') return;
+    const m = parseHostMessage(ev.data);
+    if (!m) return;
     switch (m.type) {
       case 'model':
         loaded = app.load(m).catch((e) => app.showError(String((e as Error).message ?? e)));
+        break;
+      case 'graph':
+        void loaded.then(() => app.setGraph(m.graph));
         break;
       case 'layout':
         layouts.receive(m.layout);
@@ -50,10 +54,7 @@ function start(): void {
         layouts.fail(m.key, m.message);
         break;
       case 'select':
-        if (typeof m.name === 'string') {
-          const name = m.name;
-          void loaded.then(() => app.selectLayer(name, { reveal: true, center: true, details: false, notify: false }));
-        }
+        void loaded.then(() => app.selectLayer(m.name, { reveal: true, center: true, details: false, notify: false }));
         break;
       case 'profile':
         app.setProfile(m.result);

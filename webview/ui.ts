@@ -80,6 +80,7 @@ export interface TextFieldHandle {
   setValue(v: string): void;
   focus(): void;
   setInvalid(invalid: boolean): void;
+  setDisabled(disabled: boolean, title?: string): void;
 }
 
 export function textField(o: { placeholder: string; title: string; id?: string; value?: string; icon?: string; size?: number; onInput?: (v: string) => void; onChange?: (v: string) => void; onKey?: (e: KeyboardEvent) => void }): TextFieldHandle {
@@ -105,6 +106,7 @@ export function textField(o: { placeholder: string; title: string; id?: string; 
     setValue: (v) => { t.value = v; },
     focus: () => t.focus(),
     setInvalid: (bad) => { t.classList.toggle('nl-invalid', bad); t.setAttribute('aria-invalid', String(bad)); },
+    setDisabled: (off, title) => { t.toggleAttribute('disabled', off); t.title = off && title ? title : o.title; },
   };
 }
 

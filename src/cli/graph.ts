@@ -1,10 +1,11 @@
 // `netlens graph <model> --out x.svg|x.html|x.json`: the graph view's exports without VS Code.
-// SVG and JSON are laid out here (elkjs in Node); HTML is the interactive page, laid out in the browser.
+// All three are laid out here (elkjs in Node); the HTML page carries its first view's layout and lays
+// out other collapse states in the browser.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { analyzeModel } from '../core/analysis/analyze';
 import { loadModel } from '../core/io/loadModel';
-import { NetLensError } from '../core/ir/types';
+import { ModelSpec, NetLensError } from '../core/ir/types';
 import { buildViewGraph, ViewGraph } from '../core/graph/viewGraph';
 import { GraphLayout, layoutGraph } from '../core/graph/layout';
 import { initialCollapsed } from '../core/graph/collapse';
@@ -70,9 +71,14 @@ export async function graphCommand(argv: string[]): Promise<void> {
   process.stdout.write(`Wrote ${out}\n`);
 }
 
-export async function graphExport(spec: Parameters<typeof standalonePage>[0], format: 'svg' | 'html' | 'json', batch = 1, collapse: Collapse = 'none'): Promise<string> {
-  if (format === 'html') return standalonePage(spec, assetDirs(), batch, DEFAULT_SETTINGS);
+export async function graphExport(spec: Pick<ModelSpec, 'name' | 'model' | 'groups' | 'layerGroup'>, format: 'svg' | 'html' | 'json', batch = 1, collapse: Collapse = 'none'): Promise<string> {
   const graph = buildViewGraph(spec, analyzeModel(spec.model, { batch }));
+  if (format === 'html') {
+    // The page opens on the first view the editor would show (collapsed-first for big models).
+    const first = initialCollapsed(graph, { threshold: DEFAULT_SETTINGS.collapseThreshold });
+    const layout = await layoutGraph(nodeElk(), graph, first);
+    return standalonePage({ graph, collapsed: [...first], layouts: [layout], settings: DEFAULT_SETTINGS }, assetDirs());
+  }
   const layout = await layoutGraph(nodeElk(), graph, collapsedSet(graph, collapse));
   if (format === 'svg') return renderGraphSvg(graph, layout, { standalone: true, title: `${graph.model} · NetLens` });
   return `${JSON.stringify(graphJson(graph, layout), null, 1)}\n`;

@@ -7,9 +7,8 @@ import type { Optimizer } from '../core/analysis/analyze';
 import { compareModels, Comparison } from '../core/compare/compare';
 import { MemoryPlan, parseBytes, planMemory } from '../core/compare/memoryPlan';
 import { outermostGroup } from '../core/compare/stages';
-import { ModelSpec } from '../core/ir/types';
-import { loadModel } from '../core/io/loadModel';
-import { zooEntry } from '../core/zoo';
+import { ModelSpec, NetLensError } from '../core/ir/types';
+import { buildZooModel, zooEntry } from '../core/zoo';
 import { CompareView, compareHtml, memoryResults, totalsTable, validateCompareMessage } from '../core/report/compareHtml';
 import type { CompareRequest } from './compare';
 
@@ -33,7 +32,11 @@ export class ComparePanel {
       existing.panel.reveal();
       return existing;
     }
-    const specs = await Promise.all(names.map((n) => loadModel(n)));
+    // Zoo models only: built from code, no file is read in the extension host (files are read in
+    // the model service process, which sends view graphs, not the configs Compare analyses).
+    const stranger = names.find((n) => !zooEntry(n));
+    if (stranger !== undefined) throw new NetLensError(`Compare takes zoo models; "${stranger.slice(0, 200)}" is not one`);
+    const specs = names.map((n) => buildZooModel(n));
     const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Compare: ${request.title}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: true,

@@ -1,30 +1,28 @@
 // One webview panel per model: serves the graph page (strict CSP, nonce'd script, resources only
 // from dist/ and media/), answers its messages after validating them, saves exports, and relays
-// selection to the Layers tree and profile results from the profiler.
+// selection to the Layers tree and profile results from the profiler. The model is read, analysed
+// and laid out in the model service process; a panel holds the view graph only (no weights).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { ProfileResult } from '../core/profile/result';
-import { analyzeModel } from '../core/analysis/analyze';
-import { loadModel } from '../core/io/loadModel';
 import { zooEntry } from '../core/zoo';
-import type { ModelSpec } from '../core/ir/types';
-import { buildViewGraph, ViewGraph } from '../core/graph/viewGraph';
+import type { ViewGraph } from '../core/graph/viewGraph';
 import { GraphLayout, layoutKey, structureHash } from '../core/graph/layout';
 import { initialCollapsed } from '../core/graph/collapse';
 import { webviewHtml } from '../core/graph/html';
-import { HostMessage, parseWebviewMessage, WebviewMessage, GraphSettings } from '../core/graph/messages';
+import { HostMessage, parseWebviewMessage, WebviewMessage, GraphSettings } from '../protocol/graph';
 import { COLOR_BY, ColorBy } from '../core/graph/table';
-import { graphSpecOf, standalonePage } from '../core/graph/standalone';
+import { standalonePage } from '../core/graph/standalone';
 import { LayoutStore } from './layoutStore';
-import type { HostLayout } from './hostLayout';
+import type { ModelService } from './modelService';
 
 export const GRAPH_VIEW_TYPE = 'netlens.graph';
 
-/** What every panel shares: the layout cache and the layout thread. */
+/** What every panel shares: the layout cache and the model service process. */
 export interface PanelServices {
   store: LayoutStore;
-  layouts: HostLayout;
+  models: ModelService;
 }
 
 export interface PanelEvents {
@@ -45,11 +43,16 @@ export function readSettings(): GraphSettings {
 
 export class GraphPanel {
   private static readonly panels = new Map<string, GraphPanel>();
+  /** Models being read, so a second command for the same model while it loads gets the same panel. */
+  private static readonly opening = new Map<string, Promise<GraphPanel>>();
   static active: GraphPanel | null = null;
 
   graph: ViewGraph;
-  batch = 1;
+  /** Blocks collapsed in the first view. */
+  private readonly initial: Set<string>;
   private ready = false;
+  /** The batch size the webview asked for last. */
+  private wantedBatch = 1;
   private readonly queue: HostMessage[] = [];
   private profile: ProfileResult | null = null;
   private readonly disposables: vscode.Disposable[] = [];
@@ -58,23 +61,29 @@ export class GraphPanel {
   static async show(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, arg: string, column?: vscode.ViewColumn): Promise<GraphPanel> {
     // One panel per model: "ResNet-50" and "resnet50" are the same zoo model.
     const modelArg = zooEntry(arg)?.name ?? arg;
-    const existing = GraphPanel.panels.get(modelArg);
+    const existing = GraphPanel.panels.get(modelArg) ?? await GraphPanel.opening.get(modelArg)?.catch(() => undefined);
     if (existing) {
       existing.panel.reveal(column);
       return existing;
     }
-    const spec = await loadModel(modelArg);
-    // The active column unless told (Compare opens graphs side by side in columns One, Two, ...).
-    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `${spec.name} graph`, column ?? vscode.ViewColumn.Active, GraphPanel.options(ctx));
-    return new GraphPanel(ctx, store, events, panel, modelArg, spec);
+    const opening = store.models.open(modelArg).then((graph) => {
+      // The active column unless told (Compare opens graphs side by side in columns One, Two, ...).
+      const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `${graph.model} graph`, column ?? vscode.ViewColumn.Active, GraphPanel.options(ctx));
+      return new GraphPanel(ctx, store, events, panel, modelArg, graph);
+    });
+    GraphPanel.opening.set(modelArg, opening);
+    try {
+      return await opening;
+    } finally {
+      GraphPanel.opening.delete(modelArg);
+    }
   }
 
   /** Restores a panel VS Code kept across a reload (its state names the model). */
   static async revive(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, panel: vscode.WebviewPanel, modelArg: string): Promise<void> {
     panel.webview.options = GraphPanel.options(ctx);
     try {
-      const spec = await loadModel(modelArg);
-      new GraphPanel(ctx, store, events, panel, modelArg, spec);
+      new GraphPanel(ctx, store, events, panel, modelArg, await store.models.open(modelArg));
     } catch (e) {
       panel.dispose();
       void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
@@ -99,12 +108,13 @@ export class GraphPanel {
     private readonly events: PanelEvents,
     readonly panel: vscode.WebviewPanel,
     readonly modelArg: string,
-    readonly spec: ModelSpec,
+    graph: ViewGraph,
   ) {
-    this.graph = buildViewGraph(spec, analyzeModel(spec.model));
+    this.graph = graph;
     GraphPanel.panels.set(modelArg, this);
     // Lay out the first view now, while the webview boots; it arrives cached or as a 'layout' message.
-    void this.layout(initialCollapsed(this.graph, { threshold: readSettings().collapseThreshold })).catch(() => undefined);
+    this.initial = initialCollapsed(graph, { threshold: readSettings().collapseThreshold });
+    void this.layout(this.initial).catch(() => undefined);
     panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'netlens.svg');
     panel.webview.html = this.html();
     this.disposables.push(
@@ -127,7 +137,7 @@ export class GraphPanel {
       scriptUri: uri('dist', 'webview.js'),
       cssUri: uri('media', 'graph.css'),
       codiconUri: uri('dist', 'codicons', 'codicon.css'),
-      title: `${this.spec.name} graph`,
+      title: `${this.graph.model} graph`,
     });
   }
 
@@ -142,7 +152,7 @@ export class GraphPanel {
     const key = layoutKey(this.graph, collapsed);
     const hit = (await this.services.store.get(structure)).find((l) => l.key === key);
     if (hit) return hit;
-    const l = await this.services.layouts.layout(this.graph, collapsed);
+    const l = await this.services.models.layout(this.graph, collapsed);
     await this.services.store.put(structure, l);
     return l;
   }
@@ -163,7 +173,7 @@ export class GraphPanel {
       case 'ready': {
         const layouts = await this.services.store.get(structureHash(this.graph));
         void this.panel.webview.postMessage({
-          type: 'model', modelArg: this.modelArg, spec: graphSpecOf(this.spec), batch: this.batch, settings: readSettings(),
+          type: 'model', modelArg: this.modelArg, graph: this.graph, collapsed: [...this.initial], settings: readSettings(),
           layouts, canProfile: (await vscode.commands.getCommands(true)).includes('netlens.profileModel'), profile: this.profile,
         } satisfies HostMessage);
         this.ready = true;
@@ -185,11 +195,19 @@ export class GraphPanel {
         }
         break;
       }
-      case 'batch':
-        this.batch = m.batch;
-        this.graph = buildViewGraph(this.spec, analyzeModel(this.spec.model, { batch: m.batch }));
-        this.events.onActive(this);
+      case 'batch': {
+        this.wantedBatch = m.batch;
+        try {
+          const graph = await this.services.models.analyse(this.modelArg, m.batch);
+          if (this.wantedBatch !== m.batch) break; // a newer batch size was asked for meanwhile
+          this.graph = graph;
+          this.post({ type: 'graph', graph });
+          this.events.onActive(this);
+        } catch (e) {
+          void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
+        }
         break;
+      }
       case 'runProfile':
         await vscode.commands.executeCommand('netlens.profileModel', this.modelArg);
         break;
@@ -201,20 +219,22 @@ export class GraphPanel {
 
   private async save(format: 'svg' | 'png' | 'html', data: string, batch: number): Promise<void> {
     const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+    const name = this.graph.model;
     const target = await vscode.window.showSaveDialog({
       // Model names come from files: keep the suggested file name to plain characters.
-      defaultUri: vscode.Uri.joinPath(base, `${this.spec.name.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '') || 'model'}.graph.${format}`),
+      defaultUri: vscode.Uri.joinPath(base, `${name.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '') || 'model'}.graph.${format}`),
       filters: { [format.toUpperCase()]: [format] },
-      title: `Export the ${this.spec.name} graph as ${format.toUpperCase()}`,
+      title: `Export the ${name} graph as ${format.toUpperCase()}`,
     });
     if (!target) return;
     let bytes: Uint8Array;
-    if (format === 'png') bytes = Buffer.from(data.slice('data:image/png;base64,'.length), 'base64');
-    else if (format === 'svg') bytes = new TextEncoder().encode(data);
-    else {
-      const dist = vscode.Uri.joinPath(this.ctx.extensionUri, 'dist').fsPath;
-      const media = vscode.Uri.joinPath(this.ctx.extensionUri, 'media').fsPath;
-      bytes = new TextEncoder().encode(standalonePage(this.spec, { dist, media }, batch, readSettings()));
+    try {
+      if (format === 'png') bytes = Buffer.from(data.slice('data:image/png;base64,'.length), 'base64');
+      else if (format === 'svg') bytes = new TextEncoder().encode(data);
+      else bytes = new TextEncoder().encode(await this.standalone(batch));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`NetLens: could not export the ${name} graph: ${(e as Error).message}`);
+      return;
     }
     try {
       await vscode.workspace.fs.writeFile(target, bytes);
@@ -222,6 +242,17 @@ export class GraphPanel {
     } catch (e) {
       void vscode.window.showErrorMessage(`NetLens: could not write ${target.fsPath}: ${(e as Error).message}`);
     }
+  }
+
+  /** The standalone page: the view graph at that batch size with its first view's layout. */
+  private async standalone(batch: number): Promise<string> {
+    const graph = batch === this.graph.batch ? this.graph : await this.services.models.analyse(this.modelArg, batch);
+    const settings = readSettings();
+    const collapsed = initialCollapsed(graph, { threshold: settings.collapseThreshold });
+    const layout = await this.layout(collapsed);
+    const dist = vscode.Uri.joinPath(this.ctx.extensionUri, 'dist').fsPath;
+    const media = vscode.Uri.joinPath(this.ctx.extensionUri, 'media').fsPath;
+    return standalonePage({ graph, collapsed: [...collapsed], layouts: [layout], settings }, { dist, media });
   }
 
   private dispose(): void {

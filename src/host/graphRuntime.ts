@@ -2,12 +2,10 @@
 // pick, the Layers tree kept on the active panel, and the profiler's overlay.
 import * as vscode from 'vscode';
 import type { ProfileResult } from '../core/profile/result';
-import { ZOO, buildZooModel } from '../core/zoo';
-import { analyzeModel } from '../core/analysis/analyze';
-import { buildViewGraph } from '../core/graph/viewGraph';
+import { ZOO } from '../core/zoo';
 import { grouped } from '../core/graph/text';
 import { GraphPanel, PanelEvents, PanelServices } from './graphPanel';
-import { HostLayout } from './hostLayout';
+import { DEFAULT_SERVICE_HEAP_MB, ModelService } from './modelService';
 import { LayoutStore } from './layoutStore';
 import { LayerItem, LayersProvider, zooFigures } from './modelTree';
 
@@ -18,10 +16,18 @@ export class GraphRuntime {
   private echo = false;
 
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly layers: LayersProvider, private readonly view: vscode.TreeView<LayerItem>) {
-    const layouts = new HostLayout(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'layoutThread.js').fsPath);
-    layouts.warm();
-    ctx.subscriptions.push({ dispose: () => layouts.dispose() });
-    this.services = { store: new LayoutStore(ctx.globalStorageUri), layouts };
+    const models = new ModelService({
+      script: vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'modelService.js').fsPath,
+      heapMb: () => {
+        const mb = vscode.workspace.getConfiguration('netlens').get<number>('modelProcessMemoryMb', DEFAULT_SERVICE_HEAP_MB);
+        return Number.isInteger(mb) && mb >= 64 ? mb : DEFAULT_SERVICE_HEAP_MB;
+      },
+    });
+    models.warm();
+    ctx.subscriptions.push({ dispose: () => models.dispose() }, vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('netlens.modelProcessMemoryMb')) models.restart();
+    }));
+    this.services = { store: new LayoutStore(ctx.globalStorageUri), models };
     this.events = {
       onActive: (p) => this.layers.setGraph(p?.modelArg ?? null, p?.graph ?? null),
       onSelected: (p, name) => {
@@ -70,14 +76,13 @@ export class GraphRuntime {
   private prewarmed = false;
 
   /**
-   * Starts the layout thread and lays out a small model once, unseen, so elkjs is loaded and
+   * Starts the model service and lays out a small model once, unseen, so elkjs is loaded and
    * partly optimised before the first real graph (that first layout is otherwise the slowest).
    */
   async prewarm(): Promise<void> {
     if (this.prewarmed) return;
     this.prewarmed = true;
-    const spec = buildZooModel('resnet18');
-    await this.services.layouts.layout(buildViewGraph(spec, analyzeModel(spec.model)), new Set());
+    await this.services.models.layout(await this.services.models.open('resnet18'), new Set());
   }
 
   revealLayer(modelArg: string, name: string): void {

@@ -1,6 +1,6 @@
 // Registers the graph view's commands, its two tree views and panel restore. Activation does only
-// this: model loading (importers), panels and the webview page load when a command first runs,
-// and the layout never runs in the extension host at all (the webview lays out in a web worker).
+// this: panels and the webview page load when a command first runs, and model files are read,
+// analysed and laid out in the model service process (never in the extension host).
 import * as vscode from 'vscode';
 import { SHOW_PROFILE_COMMAND } from '../protocol/commands';
 import type { ProfileResult } from '../core/profile/result';

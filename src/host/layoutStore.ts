@@ -1,9 +1,9 @@
-// Layouts the webview computed, kept so reopening a model draws at once: in memory for this
+// Layouts the model service computed, kept so reopening a model draws at once: in memory for this
 // session and on disk under the extension's global storage (one small JSON file per model
-// structure, a few collapse states each). Only layouts that passed validLayout reach here.
+// structure, a few collapse states each). Layouts read back from disk are checked by validLayout.
 import * as vscode from 'vscode';
 import type { GraphLayout } from '../core/graph/layout';
-import { validLayout } from '../core/graph/messages';
+import { validLayout } from '../protocol/graph';
 
 const PER_MODEL = 12;
 const MAX_MODELS = 64;

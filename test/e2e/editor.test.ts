@@ -3,7 +3,7 @@
 // screenshotted into test-artifacts/e2e/.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, Frame, Page } from 'playwright-core';
@@ -41,13 +41,14 @@ describe('NetLens in a real VS Code (code-server)', function () {
   let browser: Browser;
   let page: Page;
   let workspace: string;
+  let userDataDir: string;
 
   before(async () => {
     cs = ensureCodeServer();
     if (!existsSync(VSIX)) execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: 'inherit' });
     const home = mkdtempSync(join(tmpdir(), 'netlens-e2e-'));
     const extensionsDir = join(home, 'extensions');
-    const userDataDir = join(home, 'user-data');
+    userDataDir = join(home, 'user-data');
     workspace = join(home, 'workspace');
     mkdirSync(workspace, { recursive: true });
     copyFileSync(join(ROOT, 'media', 'samples', 'chelsea.png'), join(workspace, 'chelsea.png'));
@@ -116,6 +117,44 @@ describe('NetLens in a real VS Code (code-server)', function () {
     await pickQuickItem(page, 'LeNet-5');
     await waitForGraph(page, 9);
     await shot(page, '04-lenet5-after-error');
+  });
+
+  it('a model file that takes down the model process (Open With) shows one error; LeNet-5 then opens in the same window', async () => {
+    // The model process reads files under a heap cap (netlens.modelProcessMemoryMb, machine scope):
+    // lowered to 64 MiB here, a 24 MB model.json of 6 M tiny arrays needs far more once parsed and
+    // V8 ends that process, as a decompression or amplification bomb would. The extension host
+    // must show one error naming the file and keep working.
+    const settingsFile = join(userDataDir, 'User', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'netlens.modelProcessMemoryMb': 64 }));
+    const dir = join(workspace, 'hostile');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'model.json'), `{"class_name":"Functional","config":{"name":"bomb","layers":[],"junk":[${'[1],'.repeat(6 * 1024 * 1024)}[1]]}}`);
+    await page.waitForTimeout(3000); // the settings file is watched; let the change land
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'View: Show Explorer');
+    const explorer = page.locator('.explorer-folders-view');
+    const folder = explorer.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^hostile$/ }) }).first();
+    await folder.waitFor({ timeout: 30_000 });
+    if (await folder.getAttribute('aria-expanded') !== 'true') await folder.click();
+    const file = explorer.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^model\.json$/ }) }).first();
+    await file.waitFor({ timeout: 30_000 });
+    await file.click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: /^Open With\.\.\.$/ }).first().click();
+    await pickQuickItem(page, 'NetLens Model Graph');
+    const texts = await waitForNotification(page, /hostile[/\\]model\.json/, 120_000);
+    const errors = texts.filter((t) => /hostile[/\\]model\.json/.test(t));
+    assert.equal(errors.length, 1, `one error: ${texts.join(' | ')}`);
+    assert.match(errors[0], /model process ran out of memory \(limit 64 MiB\)/);
+    await shot(page, '03b-hostile-model-error');
+    // Back to the default limit; the next model opens in a new model process, in the same window.
+    writeFileSync(settingsFile, JSON.stringify(settings));
+    await page.waitForTimeout(2000);
+    await runCommand(page, 'View: Close All Editors'); // an earlier LeNet-5 panel would only be revealed
+    await runCommand(page, 'NetLens: Show Model Graph...');
+    await pickQuickItem(page, 'LeNet-5');
+    await waitForGraph(page, 9);
+    await shot(page, '04b-lenet5-after-hostile');
   });
 
   it('the NetLens view lists the zoo and, for the open graph, its layers grouped by block', async () => {

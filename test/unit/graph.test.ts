@@ -13,12 +13,12 @@ import { layoutGraph, layoutKey, toElkGraph, visibleElements, GraphLayout } from
 import { nodeElk } from '../../src/core/graph/elkNode';
 import { renderGraphSvg } from '../../src/core/graph/svg';
 import { layerCard, groupCard, layersIn } from '../../src/core/graph/cards';
-import { parseWebviewMessage, validLayout } from '../../src/core/graph/messages';
+import { parseHostMessage, parseWebviewMessage, validLayout } from '../../src/protocol/graph';
 import { webviewCsp, webviewHtml, scriptJson } from '../../src/core/graph/html';
 import { escapeXml, grouped } from '../../src/core/graph/text';
 import { CATEGORY_TABLE, heatColor } from '../../src/core/graph/table';
 import { graphCommand as runGraph } from '../../src/cli/graph';
-import type { ModelSpec } from '../../src/core/ir/types';
+import { kerasModelOf, type ModelSpec } from '../../src/core/ir/types';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -70,7 +70,7 @@ describe('graph view: view graph', () => {
 
   it('lifts groups with unknown parents and drops empty groups', () => {
     const s = buildZooModel('lenet5');
-    const extra: ModelSpec = { ...s, groups: [...s.groups, { id: 'orphan', label: 'orphan', parent: 'missing' }, { id: 'empty', label: 'empty', parent: null }], layerGroup: { ...s.layerGroup, [s.model.config.layers[1].name]: 'orphan' } };
+    const extra: ModelSpec = { ...s, groups: [...s.groups, { id: 'orphan', label: 'orphan', parent: 'missing' }, { id: 'empty', label: 'empty', parent: null }], layerGroup: { ...s.layerGroup, [kerasModelOf(s).config.layers[1].name]: 'orphan' } };
     const vg = graphOf(extra);
     assert.equal(vg.groups.find((x) => x.id === 'orphan')?.parent, null);
     assert.equal(vg.groups.find((x) => x.id === 'empty'), undefined);
@@ -234,6 +234,19 @@ describe('graph view: messages and page', () => {
     assert.equal(validLayout({ key: 'a-b', width: 1, height: 1, boxes: {}, edges: [], nodes: ['n1'], frames: [] }), false);
   });
 
+  it('the webview accepts well-formed host messages (the view graph, layouts) and drops the rest', () => {
+    const spec = buildZooModel('lenet5');
+    const g = graphOf(spec);
+    const model = { type: 'model', modelArg: 'lenet5', graph: g, collapsed: [], settings: { collapseThreshold: 300, colorBy: 'category', showShapes: false }, layouts: [], canProfile: false, profile: null };
+    assert.equal(parseHostMessage(model), model);
+    assert.equal(parseHostMessage({ ...model, graph: { ...g, batch: 0 } }), null);
+    assert.equal(parseHostMessage({ ...model, spec: {}, graph: undefined }), null, 'the pre-service message (a spec to analyse) is not accepted');
+    assert.equal(parseHostMessage({ ...model, layouts: [{ key: '../x' }] }), null);
+    assert.ok(parseHostMessage({ type: 'graph', graph: graphOf(spec, 4) }));
+    assert.equal(parseHostMessage({ type: 'select', name: 3 }), null);
+    assert.equal(parseHostMessage({ type: 'eval', code: 'x' }), null);
+  });
+
   it('serves the webview with a strict nonce CSP', () => {
     const csp = webviewCsp('https://res.example', 'abc123');
     assert.ok(!/unsafe-(eval|inline)/.test(csp));
@@ -300,25 +313,5 @@ describe('graph view: netlens graph', function () {
     await assert.rejects(graphCommand(['resnet50', '--out', join(dir, 'x.png')]), /--out must end in .svg, .html or .json/);
     await assert.rejects(graphCommand(['resnet50']), /usage: netlens graph/);
     await assert.rejects(graphCommand(['resnet50', '--out', join(dir, 'x.svg'), '--collapse', 'some']), /--collapse must be/);
-  });
-});
-
-describe('graph view: host layout thread', function () {
-  this.timeout(60000);
-  it('lays out on a worker thread, like elkjs in-process, sharing concurrent requests', async () => {
-    const { HostLayout } = await import('../../src/host/hostLayout');
-    const { ROOT } = await import('../webview/harness');
-    const g = graphOf(buildZooModel('resnet50'));
-    const host = new HostLayout(join(ROOT, 'dist', 'layoutThread.js'));
-    try {
-      const collapsed = new Set(['conv3']);
-      const [a, b] = await Promise.all([host.layout(g, collapsed), host.layout(g, collapsed)]);
-      assert.equal(a, b, 'one computation for two concurrent requests');
-      const local = await layoutGraph(nodeElk(), g, collapsed);
-      assert.deepEqual(a, local);
-      assert.equal(a.nodes.length, 177 - layersIn(g, 'conv3').length + 1);
-    } finally {
-      host.dispose();
-    }
   });
 });

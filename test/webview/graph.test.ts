@@ -344,6 +344,11 @@ describe('graph webview: standalone HTML', function () {
       assert.ok(n > 10 && n < 200, `${n} elements: collapsed-first`);
       assert.ok(await page.locator('#nl-viewport .nl-node.nl-block').count() > 0);
       assert.equal(await page.locator('.nl-menu-item[data-format="html"]').count(), 0);
+      // The page carries the view graph and its first view's layout (no model config to analyse).
+      assert.equal(await page.evaluate(() => (window as unknown as { __netlens: { layouts: number } }).__netlens.layouts), 0, 'first view not laid out again');
+      const data = JSON.parse(await page.locator('#netlens-data').textContent() ?? '{}');
+      assert.ok(data.graph?.nodes?.length === 517 && !('spec' in data) && data.layouts.length === 1);
+      assert.equal(await page.locator('#nl-batch').getAttribute('disabled'), '');
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

@@ -1,17 +1,19 @@
 // Drives the built webview page in Debian Chromium with a stand-in for acquireVsCodeApi: a small
 // static server plays the webview resource origin (dist/ and media/ only, as localResourceRoots),
 // the page is the one the extension serves (webviewHtml), and the stand-in answers 'ready' with
-// the same 'model' message the host posts. Shared by the Playwright tests and the benchmarks.
+// the same 'model' message the host posts (the view graph, analysed here as the host's model
+// service does), 'layoutRequest' with the service's layouts and 'batch' with the re-analysed
+// graph. Shared by the Playwright tests and the benchmarks.
 import { createServer, Server } from 'node:http';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, extname, resolve, sep } from 'node:path';
 import { AddressInfo } from 'node:net';
 import { chromium, Browser, Page } from 'playwright-core';
 import { webviewHtml } from '../../src/core/graph/html';
-import type { GraphSpec, GraphSettings, HostMessage } from '../../src/core/graph/messages';
+import type { GraphSettings, HostMessage } from '../../src/protocol/graph';
 import type { ModelSpec } from '../../src/core/ir/types';
 import type { GraphLayout } from '../../src/core/graph/layout';
-import { HostLayout } from '../../src/host/hostLayout';
+import { ModelService } from '../../src/host/modelService';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { buildViewGraph } from '../../src/core/graph/viewGraph';
 import { initialCollapsed } from '../../src/core/graph/collapse';
@@ -30,8 +32,8 @@ export interface Harness {
   browser: Browser;
   origin: string;
   server: Server;
-  /** The extension host's layout thread, as the host runs it (shared by all pages, so it warms up). */
-  layouts: HostLayout;
+  /** The extension host's model service process, as the host runs it (shared by all pages, so it warms up). */
+  layouts: ModelService;
   close(): Promise<void>;
 }
 
@@ -59,7 +61,7 @@ export async function startHarness(): Promise<Harness> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await launchChromium();
-  const layouts = new HostLayout(join(ROOT, 'dist', 'layoutThread.js'));
+  const layouts = new ModelService({ script: join(ROOT, 'dist', 'modelService.js') });
   return {
     browser, origin, server, layouts,
     async close() { layouts.dispose(); await browser.close(); await new Promise((r) => server.close(r)); },
@@ -74,8 +76,6 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export const graphSpec = (s: ModelSpec): GraphSpec => ({ name: s.name, model: s.model, groups: s.groups, layerGroup: s.layerGroup });
-
 export interface OpenOptions {
   batch?: number;
   settings?: Partial<GraphSettings>;
@@ -87,13 +87,13 @@ export interface OpenOptions {
 }
 
 /**
- * Opens the graph page for a model as the extension does: the host starts the first layout on its
- * layout thread when the command runs, serves the page, answers 'ready' with the model and every
- * 'layoutRequest' with a layout (from its cache or the thread). Resolves at the first paint.
+ * Opens the graph page for a model as the extension does: the host starts the first layout in its
+ * model service when the command runs, serves the page, answers 'ready' with the view graph and
+ * every 'layoutRequest' with a layout (from its cache or the service). Resolves at the first paint.
  */
 export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}): Promise<Page> {
   const settings: GraphSettings = { collapseThreshold: 300, colorBy: 'category', showShapes: false, ...o.settings };
-  const graph = buildViewGraph(spec, analyzeModel(spec.model));
+  const graph = buildViewGraph(spec, analyzeModel(spec.model, { batch: o.batch ?? 1 }));
   const cache = new Map((o.layouts ?? []).map((l) => [l.key, l] as const));
   const layout = async (collapsed: string[]): Promise<GraphLayout> => {
     const l = await h.layouts.layout(graph, new Set(collapsed));
@@ -108,22 +108,24 @@ export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   (page as unknown as { nlErrors: string[] }).nlErrors = errors;
   await page.exposeFunction('__nlHostLayout', (collapsed: string[]) => layout(collapsed));
+  await page.exposeFunction('__nlHostGraph', (batch: number) => buildViewGraph(spec, analyzeModel(spec.model, { batch })));
   const msg: HostMessage = {
-    type: 'model', modelArg: spec.name, spec: graphSpec(spec), batch: o.batch ?? 1, settings,
+    type: 'model', modelArg: spec.name, graph, collapsed: [...first], settings,
     layouts: [...cache.values()], canProfile: o.canProfile ?? false, profile: null,
   };
   await page.addInitScript((m) => {
-    const w = window as unknown as Record<string, unknown> & { __nlHostLayout(c: string[]): Promise<unknown> };
+    const w = window as unknown as Record<string, unknown> & { __nlHostLayout(c: string[]): Promise<unknown>; __nlHostGraph(b: number): Promise<unknown> };
     const posted: unknown[] = [];
     let state: unknown;
     w.__posted = posted;
     w.acquireVsCodeApi = () => ({
-      postMessage(x: { type: string; collapsed?: string[] }) {
+      postMessage(x: { type: string; collapsed?: string[]; batch?: number }) {
         posted.push(x);
         if (x.type === 'ready') setTimeout(() => window.postMessage(m, '*'), 0);
         if (x.type === 'layoutRequest') {
           void w.__nlHostLayout(x.collapsed ?? []).then((layout) => window.postMessage({ type: 'layout', layout }, '*'));
         }
+        if (x.type === 'batch') void w.__nlHostGraph(x.batch ?? 1).then((graph) => window.postMessage({ type: 'graph', graph }, '*'));
       },
       getState: () => state,
       setState: (s: unknown) => { state = s; },

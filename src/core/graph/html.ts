@@ -1,7 +1,7 @@
 // The graph page, two ways: the VS Code webview (resources by URI, strict CSP with a nonce) and
-// a standalone file (the same renderer and stylesheet inlined, the model data embedded as JSON)
-// that opens in any browser with no server. Neither allows inline or eval'd script.
-import type { GraphSpec, GraphSettings } from './messages';
+// a standalone file (the same renderer and stylesheet inlined, the view graph and its first layout
+// embedded as JSON) that opens in any browser with no server. Neither allows inline or eval'd script.
+import type { StandaloneData } from '../../protocol/graph';
 import { escapeXml } from './text';
 
 export interface WebviewPageOptions {
@@ -46,9 +46,7 @@ export function webviewHtml(o: WebviewPageOptions): string {
 
 export interface StandalonePageOptions {
   title: string;
-  spec: GraphSpec;
-  batch: number;
-  settings: GraphSettings;
+  data: StandaloneData;
   /** dist/webview.js */
   script: string;
   /** dist/elk-worker.min.js, base64 (raw script text could contain "<!--" or "</script", which end a script element). */
@@ -83,7 +81,7 @@ export function standaloneHtml(o: StandalonePageOptions): string {
 </head>
 <body>
 <div id="app" role="application" aria-label="${escapeXml(o.title)}"></div>
-<script type="application/json" id="netlens-data">${scriptJson({ spec: o.spec, batch: o.batch, settings: o.settings })}</script>
+<script type="application/json" id="netlens-data">${scriptJson(o.data)}</script>
 <script type="text/plain" id="netlens-worker-src">${o.workerBase64.replace(/[^A-Za-z0-9+/=]/g, '')}</script>
 <script nonce="${n}">${o.script}</script>
 </body>

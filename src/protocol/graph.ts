@@ -1,17 +1,11 @@
-// Messages between the extension host and the graph webview, and their validation. The webview
-// runs model-provided data, so the host treats whatever it posts as untrusted input.
-import type { ProfileResult } from '../profile/result';
-import type { LayerGroup, KerasModel } from '../ir/types';
-import type { GraphLayout } from './layout';
-import type { ColorBy } from './table';
-
-/** The part of a ModelSpec the webview needs (no weights). */
-export interface GraphSpec {
-  name: string;
-  model: KerasModel;
-  groups: LayerGroup[];
-  layerGroup: Record<string, string>;
-}
+// Messages between the extension host and the graph webview, and their validation. The host
+// analyses and lays out (in its model service process); the webview renders the view graph and the
+// layouts it is sent. The webview shows model-provided data, so the host treats whatever it posts
+// as untrusted input; the webview checks each host message's shape before use.
+import type { ProfileResult } from '../core/profile/result';
+import type { GraphLayout } from '../core/graph/layout';
+import type { ViewGraph } from '../core/graph/viewGraph';
+import type { ColorBy } from '../core/graph/table';
 
 export interface GraphSettings {
   collapseThreshold: number;
@@ -19,9 +13,36 @@ export interface GraphSettings {
   showShapes: boolean;
 }
 
+/** The first message: the view graph (at graph.batch), the blocks to draw collapsed, cached layouts. */
+export interface ModelMessage {
+  type: 'model';
+  modelArg: string;
+  graph: ViewGraph;
+  /** Group ids collapsed in the first view (collapsed-first for big models). */
+  collapsed: string[];
+  settings: GraphSettings;
+  /** Layouts the host has for this model (the first view's among them when it is ready in time). */
+  layouts: GraphLayout[];
+  canProfile: boolean;
+  profile: ProfileResult | null;
+}
+
+/**
+ * What an exported standalone page carries (no host to ask): the view graph at the exported batch
+ * size, its first view and that view's layout; other collapse states are laid out in the page.
+ */
+export interface StandaloneData {
+  graph: ViewGraph;
+  collapsed: string[];
+  layouts: GraphLayout[];
+  settings: GraphSettings;
+}
+
 export type HostMessage =
   /** The webview asks for layouts (layoutRequest) and the host answers (layout / layoutError). */
-  | { type: 'model'; modelArg: string; spec: GraphSpec; batch: number; settings: GraphSettings; layouts: GraphLayout[]; canProfile: boolean; profile: ProfileResult | null }
+  | ModelMessage
+  /** The view graph re-analysed at the batch size the webview asked for ('batch'). */
+  | { type: 'graph'; graph: ViewGraph }
   | { type: 'layout'; layout: GraphLayout }
   | { type: 'layoutError'; key: string; message: string }
   | { type: 'select'; name: string }
@@ -92,6 +113,33 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | null {
     }
     case 'batch':
       return validBatch(raw.batch) ? { type: 'batch', batch: raw.batch } : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Checks a host message's shape before the webview uses it (the host is ours, but the page must
+ * not break on a message from another version of it): null when malformed or unknown.
+ */
+export function parseHostMessage(raw: unknown): HostMessage | null {
+  if (!isObj(raw) || typeof raw.type !== 'string') return null;
+  const graphOk = (g: unknown): boolean => isObj(g) && typeof g.model === 'string' && Array.isArray(g.nodes) && Array.isArray(g.groups) && Array.isArray(g.edges) && isObj(g.totals) && validBatch(g.batch);
+  switch (raw.type) {
+    case 'model':
+      return typeof raw.modelArg === 'string' && graphOk(raw.graph) && Array.isArray(raw.collapsed) && raw.collapsed.every((c) => typeof c === 'string')
+        && isObj(raw.settings) && Array.isArray(raw.layouts) && raw.layouts.every(validLayout) && typeof raw.canProfile === 'boolean'
+        ? raw as unknown as HostMessage : null;
+    case 'graph':
+      return graphOk(raw.graph) ? raw as unknown as HostMessage : null;
+    case 'layout':
+      return validLayout(raw.layout) ? raw as unknown as HostMessage : null;
+    case 'layoutError':
+      return typeof raw.key === 'string' && typeof raw.message === 'string' ? raw as unknown as HostMessage : null;
+    case 'select':
+      return typeof raw.name === 'string' ? raw as unknown as HostMessage : null;
+    case 'profile':
+      return isObj(raw.result) && Array.isArray(raw.result.layers) ? raw as unknown as HostMessage : null;
     default:
       return null;
   }
