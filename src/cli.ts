@@ -2,6 +2,7 @@
 // to stderr and exit 1 (3: printed, but some layers were unsupported); anything else is a bug
 // and keeps its stack.
 import { IncompleteAnalysis, NetLensError } from './core/ir/types';
+import { lookup } from './core/safeLookup';
 import { listCommand } from './cli/list';
 import { summaryCommand } from './cli/summary';
 import { demoCommand } from './cli/demo';
@@ -40,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return cmd ? 0 : 1;
   }
-  const run = COMMANDS[cmd];
+  const run = lookup(COMMANDS, cmd);
   if (!run) {
     process.stderr.write(`netlens: unknown command "${cmd}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
     return 1;

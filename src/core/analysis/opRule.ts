@@ -4,6 +4,7 @@
 import type { GraphNode, ModelGraph } from '../ir/graph';
 import type { Shape } from '../ir/types';
 import { elements } from './config';
+import { lookup } from '../safeLookup';
 import { ACTIVATION_OPS, Category, LayerRule, Params, RULES, Window } from './rules';
 
 /** What is known of a tensor before running: its shape, dtype, and for small int tensors its values. */
@@ -91,7 +92,7 @@ export function kerasRule(className: string): NodeRule | undefined {
 }
 
 /** Output bytes of a tensor for one sample. */
-export const tensorBytes = (layer: string, t: TensorInfo): number => elements(layer, t.shape) * (DTYPE_BYTES[t.dtype] ?? 4);
+export const tensorBytes = (layer: string, t: TensorInfo): number => elements(layer, t.shape) * (lookup(DTYPE_BYTES, t.dtype) ?? 4);
 
 export { ACTIVATION_OPS };
 export type { Category, Params, Window };

@@ -2,6 +2,7 @@
 // and the sliding window it adds to the receptive field. Conventions are in ../shared/DESIGN.md:
 // MACs count conv/dense products only; FLOPs = 2 x MACs + the element-wise operations below.
 import { Shape } from '../ir/types';
+import { lookup } from '../safeLookup';
 import {
   Cfg, activationName, channelsFirst, elements, fail, formatShape, intPair, known, padding, positiveInt,
   nonNegativeInt, rank,
@@ -45,7 +46,7 @@ export const ACTIVATION_OPS: Record<string, number> = {
   // softmax's exp, sum and divide, plus a log.
   log_softmax: 4,
 };
-const activationOps = (name: string): number => ACTIVATION_OPS[name.toLowerCase()] ?? 1;
+const activationOps = (name: string): number => lookup(ACTIVATION_OPS, name.toLowerCase()) ?? 1;
 
 const NO_PARAMS: Params = { trainable: 0, nonTrainable: 0 };
 const one = (r: RuleInput): Shape => {

@@ -27,6 +27,7 @@ import { Imported } from './importer';
 import { clip, MAX_ARCHIVE_ENTRIES, MAX_CONFIG_BYTES, MAX_MODEL_BYTES, MAX_NAME_CHARS } from './limits';
 import { Flattened, pathKey, walkLayers } from './nested';
 import { keras3VarNames } from './weightNames';
+import { parseJsonSafely } from '../safeLookup';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const ZIP_EMPTY = [0x50, 0x4b, 0x05, 0x06];
@@ -174,8 +175,9 @@ function parseJson(bytes: Uint8Array, what: string): unknown {
     throw new NetLensError(`${what} in the archive is not UTF-8 text`);
   }
   try {
-    return JSON.parse(text);
+    return parseJsonSafely(text, `${what} in the archive`);
   } catch (e) {
+    if (e instanceof NetLensError) throw e;
     throw new NetLensError(`${what} in the archive is not valid JSON (${clip((e as Error).message)})`);
   }
 }

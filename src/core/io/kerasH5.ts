@@ -16,6 +16,7 @@ import { Imported } from './importer';
 import { clip, MAX_CONFIG_BYTES, MAX_NAME_CHARS } from './limits';
 import { Flattened, pathKey, walkLayers } from './nested';
 import { tfjsAttribute } from './weightNames';
+import { parseJsonSafely } from '../safeLookup';
 
 export function readKerasH5(bytes: Uint8Array): Imported {
   const h5 = new Hdf5File(bytes);
@@ -30,8 +31,9 @@ export function readKerasH5(bytes: Uint8Array): Imported {
   if (configText.length > MAX_CONFIG_BYTES) throw new NetLensError('model_config is larger than any model config');
   let config: unknown;
   try {
-    config = JSON.parse(configText);
+    config = parseJsonSafely(configText, 'model_config');
   } catch (e) {
+    if (e instanceof NetLensError) throw e;
     throw new NetLensError(`model_config is not valid JSON (${clip((e as Error).message)})`);
   }
   const kerasVersion = h5.stringAttr(root, 'keras_version');

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetLensError } from '../ir/types';
 import { clip, MAX_LABELS_BYTES } from './limits';
+import { parseJsonSafely } from '../safeLookup';
 
 export const LABEL_FILES = ['labels.txt', 'labels.json'];
 
@@ -18,8 +19,9 @@ export function parseLabels(text: string, json: boolean, file = 'labels'): strin
   }
   let v: unknown;
   try {
-    v = JSON.parse(text.replace(/^\uFEFF/, ''));
+    v = parseJsonSafely(text.replace(/^\uFEFF/, ''), file);
   } catch (e) {
+    if (e instanceof NetLensError) throw e;
     throw new NetLensError(`${file} is not valid JSON (${clip((e as Error).message)})`);
   }
   if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v as string[];

@@ -20,6 +20,7 @@ import { cleanModel } from './kerasConfig';
 import { readKerasH5 } from './kerasH5';
 import { readLabelsBeside } from './labels';
 import { clip, MAX_CONFIG_BYTES, MAX_MODEL_BYTES } from './limits';
+import { parseJsonSafely } from '../safeLookup';
 import { Flattened, flattenNested, hoistNestedInput, pathKey, walkLayers } from './nested';
 import { readTfjsWeights } from './tfjsWeights';
 
@@ -82,8 +83,9 @@ function importJson(bytes: Uint8Array, path: string | undefined): Imported {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+    raw = parseJsonSafely(text.replace(/^\uFEFF/, ''), 'the JSON config');
   } catch (e) {
+    if (e instanceof NetLensError) throw e;
     throw new NetLensError(`invalid JSON: ${clip((e as Error).message, 120)}`);
   }
   const manifest = isObject(raw) ? raw.weightsManifest : undefined;

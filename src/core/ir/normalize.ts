@@ -2,6 +2,7 @@
 // Keras model_config wrappers, Sequential configs (made a functional chain), and Keras 3's
 // inbound-node format (keras_history references). Anything else is one clear error.
 import { InboundRef, KerasLayer, KerasModel, NetLensError } from './types';
+import { parseJsonSafely } from '../safeLookup';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -11,7 +12,7 @@ function unwrap(raw: unknown): Json {
   let v = raw;
   for (let depth = 0; depth < 4; depth++) {
     if (typeof v === 'string') {
-      try { v = JSON.parse(v); } catch { throw new NetLensError('model_config is a string that is not valid JSON'); }
+      try { v = parseJsonSafely(v, 'model_config'); } catch (e) { throw e instanceof NetLensError ? e : new NetLensError('model_config is a string that is not valid JSON'); }
       continue;
     }
     if (!isObject(v)) break;

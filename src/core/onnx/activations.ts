@@ -2,6 +2,7 @@
 // (ACTIVATION_OPS in ../analysis/rules.ts). Constants match tfjs' own definitions
 // (tfjs-layers activations.ts), since tfjs is the reference the lowered model is checked against.
 import { attr, OnnxGraph, Value } from './graph';
+import { lookup } from '../safeLookup';
 
 /**
  * Emits nodes for one layer. The last node of an activation is `main` (named `name`), any node
@@ -72,5 +73,5 @@ export const ACTIVATIONS: Record<string, ActivationRule> = {
 /** tfjs writes camelCase names for some activations ("hardSigmoid"). */
 export function activationRule(name: string): ActivationRule | undefined {
   const key = name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  return ACTIVATIONS[key];
+  return lookup(ACTIVATIONS, key);
 }

@@ -6,6 +6,7 @@ import { analyzeModel } from '../analysis/analyze';
 import { KerasLayer, kerasModelOf, ModelSpec, NamedWeight, NetLensError } from '../ir/types';
 import { identity, OnnxGraph, tensorType, Value } from './graph';
 import { LowerInput, ONNX_RULES, OnnxRule, RuleInput } from './rules';
+import { lookup } from '../safeLookup';
 
 export const ONNX_OPSET = 17;
 /** IR version 8 is the first that carries opset 17. */
@@ -39,7 +40,7 @@ export function layerPlan(spec: ModelSpec): PlannedLayer[] {
       layer,
       inbound: stats.inbound,
       input: { name: stats.name, cfg: layer.config, inShapes: stats.inbound.map((n) => shapes.get(n)!), outShape: stats.outputShape },
-      rule: ONNX_RULES[stats.className],
+      rule: lookup(ONNX_RULES, stats.className),
     };
   });
 }

@@ -7,6 +7,7 @@ import { NetLensError } from '../../ir/types';
 import { elements } from '../config';
 import { DTYPE_BYTES, NodeCost, NodeInput, NodeRule } from '../opRule';
 import { ONNX_RULES, OnnxRule } from './rules';
+import { lookup } from '../../safeLookup';
 import type { OnnxNode } from './attrs';
 
 /** What the hover card says where an eval-mode PyTorch export may have folded a BatchNorm into the weights. */
@@ -32,7 +33,7 @@ function adapt(rule: OnnxRule): NodeRule {
         const count = elements(node.name, w.shape);
         if (rule.frozen?.includes(i)) frozen += count;
         else trainable += count;
-        weightBytes += count * (DTYPE_BYTES[w.dtype] ?? 4);
+        weightBytes += count * (lookup(DTYPE_BYTES, w.dtype) ?? 4);
       });
       const macs = rule.macs?.(n, outputs) ?? 0;
       const hasBias = FOLD_TARGETS.has(node.op) && node.inputs.length > 2 && node.inputs[2] !== '';
