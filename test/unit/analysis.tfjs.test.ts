@@ -17,6 +17,8 @@ function tfjsMacs(layer: tfl.layers.Layer): number {
   const weights = new Map(layer.weights.map((w) => [w.originalName.split('/').pop()!, w.shape as number[]]));
   const positions = size(out.slice(1, -1)); // spatial (or leading) positions of the output
   switch (layer.getClassName()) {
+    case 'Conv1D':
+    case 'NetLensCausalConv1D':
     case 'Conv2D':
       return size(weights.get('kernel')!) * positions;
     case 'DepthwiseConv2D':

@@ -3,7 +3,7 @@
 // complaints: one NetLensError naming the layer.
 import { strict as assert } from 'node:assert';
 import { analyzeModel, LayerStats } from '../../src/core/analysis/analyze';
-import { ACTIVATION_OPS } from '../../src/core/analysis/rules';
+import { ACTIVATION_OPS, TRAINING_ONLY } from '../../src/core/analysis/rules';
 import { NetLensError } from '../../src/core/ir/types';
 import { caseModel, LayerCase } from './helpers/layerModels';
 
@@ -65,6 +65,66 @@ describe('Keras preprocessing and Keras Applications layers: counts as Keras giv
       assert.equal(l.flops, 32 * ACTIVATION_OPS[a], a);
     }
   });
+  it('Conv1D: k x Cin x filters + bias params (Keras: 3x4x8 + 8 = 104), MACs per output step, a 1-D receptive field', () => {
+    const a = analyzeModel(caseModel({ name: 'm', input: [16, 4], layers: [
+      { class_name: 'Conv1D', config: { name: 'c1', filters: 8, kernel_size: 3, padding: 'same' } },
+      { class_name: 'Conv1D', config: { name: 'c2', filters: 8, kernel_size: 3, strides: 2, padding: 'valid' } },
+      { class_name: 'GlobalMaxPooling1D', config: { name: 'g' } },
+    ] }).model);
+    const [c1, c2, g] = a.layers.slice(1);
+    assert.deepEqual([c1.params, c1.macs, c1.outputShape], [104, 16 * 8 * 3 * 4, [null, 16, 8]]);
+    assert.deepEqual([c2.outputShape, c2.macs], [[null, 7, 8], 7 * 8 * 3 * 8]);
+    assert.deepEqual(c2.receptiveField.size, [5, 1]);
+    assert.deepEqual(g.outputShape, [null, 8]);
+    assert.deepEqual(g.receptiveField.size, [5 + 6 * 2, 1]);
+  });
+
+  it('PReLU: one alpha per unshared position (Keras: shared_axes=[1, 2] on 6x6x4 gives 4)', () => {
+    assert.equal(only({ input: [6, 6, 4], layers: [{ class_name: 'PReLU', config: { shared_axes: [1, 2] } }] }).trainableParams, 4);
+    assert.equal(only({ input: [6, 6, 4], layers: [{ class_name: 'PReLU', config: {} }] }).trainableParams, 144);
+  });
+
+  it('ReLU FLOPs grow with max_value, negative_slope and threshold', () => {
+    const f = (config: Record<string, unknown>): number => only({ input: [2, 2, 1], layers: [{ class_name: 'ReLU', config }] }).flops;
+    assert.deepEqual([f({}), f({ max_value: 6 }), f({ max_value: 6, negative_slope: 0.1, threshold: 1 })], [4, 8, 16]);
+  });
+
+  it('Resizing: target size, documented resampling FLOPs, a window stepping in/out input pixels', () => {
+    const l = only({ input: [224, 224, 3], layers: [{ class_name: 'Resizing', config: { height: 112, width: 56, interpolation: 'bilinear' } }] });
+    assert.deepEqual(l.outputShape, [null, 112, 56, 3]);
+    assert.equal(l.flops, 112 * 56 * 3 * 7);
+    assert.deepEqual(l.receptiveField, { size: [2, 2], jump: [2, 4] });
+    assert.equal(only({ input: [8, 8, 3], layers: [{ class_name: 'Resizing', config: { height: 4, width: 4, interpolation: 'nearest' } }] }).flops, 0);
+  });
+
+  it('CenterCrop only copies when the input is large enough, and resizes (bilinear) when it is not', () => {
+    assert.equal(only({ input: [10, 10, 3], layers: [{ class_name: 'CenterCrop', config: { height: 8, width: 8 } }] }).flops, 0);
+    assert.equal(only({ input: [6, 10, 3], layers: [{ class_name: 'CenterCrop', config: { height: 8, width: 8 } }] }).flops, 8 * 8 * 3 * 7);
+  });
+
+  it('UpSampling2D: size x the input, a half-step jump for the layers after it', () => {
+    const a = analyzeModel(caseModel({ name: 'm', input: [7, 7, 2], layers: [
+      { class_name: 'UpSampling2D', config: { name: 'up', size: 2 } },
+      { class_name: 'Conv2D', config: { name: 'c', filters: 1, kernel_size: 3, padding: 'same' } },
+    ] }).model);
+    assert.deepEqual(a.layers[1].outputShape, [null, 14, 14, 2]);
+    assert.deepEqual(a.layers[2].receptiveField, { size: [2, 2], jump: [0.5, 0.5] });
+  });
+
+  it('Cropping2D and Permute move no numbers', () => {
+    const c = only({ input: [8, 9, 3], layers: [{ class_name: 'Cropping2D', config: { cropping: [[1, 2], [0, 3]] } }] });
+    assert.deepEqual([c.outputShape, c.flops], [[null, 5, 6, 3], 0]);
+    assert.deepEqual(only({ input: [3, 4, 2], layers: [{ class_name: 'Permute', config: { dims: [3, 1, 2] } }] }).outputShape, [null, 2, 3, 4]);
+  });
+
+  it('the random augmentations are identities at inference, in the preprocessing category, marked training-only', () => {
+    for (const cls of ['RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness']) {
+      const l = only({ input: [6, 6, 3], layers: [{ class_name: cls, config: { factor: 0.1 } }] });
+      assert.deepEqual([l.outputShape, l.params, l.flops, l.category], [[null, 6, 6, 3], 0, 0, 'preprocessing'], cls);
+      assert.ok(TRAINING_ONLY.has(cls), cls);
+    }
+    assert.ok(!TRAINING_ONLY.has('RandomCrop'), 'RandomCrop resizes at inference');
+  });
 });
 
 describe('Keras preprocessing layers: bad configs get one line naming the layer', () => {
@@ -89,5 +149,37 @@ describe('Keras preprocessing layers: bad configs get one line naming the layer'
   it('LayerScale whose projection_dim is not the channel count', () => {
     refuses({ input: [8, 8, 3], layers: [{ class_name: 'LayerScale', config: { name: 'ls', init_values: 1e-6, projection_dim: 4 } }] },
       /layer "ls": projection_dim 4 does not match/);
+  });
+  it('Resizing to 0 pixels', () => {
+    refuses({ input: [8, 8, 3], layers: [{ class_name: 'Resizing', config: { name: 'resize', height: 0, width: 4 } }] },
+      /layer "resize": height must be a positive integer, got 0/);
+  });
+  it('Resizing with an unknown interpolation', () => {
+    refuses({ input: [8, 8, 3], layers: [{ class_name: 'Resizing', config: { name: 'resize', height: 4, width: 4, interpolation: 'cubic' } }] },
+      /layer "resize": interpolation must be one of/);
+  });
+  it('CenterCrop to a negative width', () => {
+    refuses({ input: [8, 8, 3], layers: [{ class_name: 'CenterCrop', config: { name: 'crop', height: 4, width: -2 } }] },
+      /layer "crop": width must be a positive integer, got -2/);
+  });
+  it('Cropping2D with a negative crop', () => {
+    refuses({ input: [8, 8, 3], layers: [{ class_name: 'Cropping2D', config: { name: 'crop', cropping: [[1, -1], [0, 0]] } }] },
+      /layer "crop": cropping must be non-negative/);
+  });
+  it('Cropping2D that crops the whole input', () => {
+    refuses({ input: [8, 8, 3], layers: [{ class_name: 'Cropping2D', config: { name: 'crop', cropping: [[4, 4], [0, 0]] } }] },
+      /layer "crop": cropping 4\+4 leaves nothing of the input's 8-pixel height/);
+  });
+  it('ReLU with a negative max_value (Keras: cannot be a negative value)', () => {
+    refuses({ input: [8, 8, 3], layers: [{ class_name: 'ReLU', config: { name: 'act', max_value: -1 } }] },
+      /layer "act": max_value of a ReLU layer cannot be a negative value, got -1/);
+  });
+  it('Permute with dims that are not a permutation', () => {
+    refuses({ input: [3, 4, 2], layers: [{ class_name: 'Permute', config: { name: 'p', dims: [1, 1, 2] } }] },
+      /layer "p": dims must be a permutation of 1..3/);
+  });
+  it('Conv1D on an image', () => {
+    refuses({ input: [8, 8, 3], layers: [{ class_name: 'Conv1D', config: { name: 'c', filters: 2, kernel_size: 3 } }] },
+      /layer "c": expects a rank-3 input/);
   });
 });

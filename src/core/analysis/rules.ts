@@ -524,6 +524,262 @@ const inputLayer: LayerRule = {
   window: () => 'identity',
 };
 
+// --- wave 2: resizing and cropping, 1-D layers, parametric activations, shape shuffles -----------
+
+/** Interpolation taps per output element along one axis, and FLOPs per output element (2 x taps^2 - 1: a weighted sum). */
+const INTERPOLATION_TAPS: Record<string, number> = {
+  nearest: 1, bilinear: 2, bicubic: 4, mitchellcubic: 4, lanczos3: 6, lanczos5: 10, gaussian: 3, area: 2,
+};
+function interpolation(r: RuleInput, fallback: string): number {
+  const m = r.cfg.interpolation ?? fallback;
+  const taps = typeof m === 'string' && Object.prototype.hasOwnProperty.call(INTERPOLATION_TAPS, m) ? INTERPOLATION_TAPS[m] : undefined;
+  if (taps === undefined) fail(r.name, `interpolation must be one of ${Object.keys(INTERPOLATION_TAPS).join(', ')}, got ${JSON.stringify(m)}`);
+  return taps;
+}
+const resampleOps = (taps: number): number => (taps === 1 ? 0 : 2 * taps * taps - 1);
+
+/** Target height and width of Resizing, CenterCrop, RandomCrop. */
+function targetSize(r: RuleInput): [number, number] {
+  return [positiveInt(r.name, 'height', r.cfg.height), positiveInt(r.name, 'width', r.cfg.width)];
+}
+
+/** A resampling window: taps input pixels wide, stepping in/out input pixels per output pixel. */
+function resampleWindow(r: RuleInput, taps: number, outH: number, outW: number): Window {
+  const img = image(r);
+  if (img.h === null || img.w === null) return 'identity';
+  return { kernel: [taps, taps], stride: [img.h / outH, img.w / outW] };
+}
+
+const resizing: LayerRule = {
+  category: 'preprocessing',
+  shape: (r) => {
+    const img = image(r);
+    const [h, w] = targetSize(r);
+    interpolation(r, 'bilinear');
+    return imageShape(img.first, h, w, img.c);
+  },
+  ops: (r, out) => elements(r.name, out) * resampleOps(interpolation(r, 'bilinear')),
+  window: (r) => { const [h, w] = targetSize(r); return resampleWindow(r, interpolation(r, 'bilinear'), h, w); },
+};
+
+/**
+ * CenterCrop (and RandomCrop at inference): Keras crops the centre when the input is at least the
+ * target size, and otherwise resizes (bilinear) the largest centred window of the target's aspect ratio.
+ */
+const cropsOnly = (r: RuleInput): boolean => {
+  const img = image(r);
+  const [h, w] = targetSize(r);
+  return img.h !== null && img.w !== null && img.h >= h && img.w >= w;
+};
+const centerCrop: LayerRule = {
+  category: 'preprocessing',
+  shape: (r) => { const img = image(r); const [h, w] = targetSize(r); return imageShape(img.first, h, w, img.c); },
+  ops: (r, out) => (cropsOnly(r) ? 0 : elements(r.name, out) * resampleOps(2)),
+  window: (r) => { const [h, w] = targetSize(r); return cropsOnly(r) ? 'identity' : resampleWindow(r, 2, h, w); },
+};
+/** RandomCrop at inference: the largest centred window of the target's aspect ratio, resized (bilinear). */
+const randomCrop: LayerRule = {
+  ...centerCrop,
+  ops: (r, out) => elements(r.name, out) * resampleOps(2),
+  window: (r) => { const [h, w] = targetSize(r); return resampleWindow(r, 2, h, w); },
+};
+
+const upSampling2d: LayerRule = {
+  category: 'reshape',
+  shape: (r) => {
+    const img = image(r);
+    const [sh, sw] = intPair(r.name, r.cfg, 'size', 2);
+    interpolation(r, 'nearest');
+    return imageShape(img.first, img.h === null ? null : img.h * sh, img.w === null ? null : img.w * sw, img.c);
+  },
+  ops: (r, out) => elements(r.name, out) * resampleOps(interpolation(r, 'nearest')),
+  window: (r) => {
+    const [sh, sw] = intPair(r.name, r.cfg, 'size', 2);
+    const taps = interpolation(r, 'nearest');
+    return { kernel: [taps, taps], stride: [1 / sh, 1 / sw] };
+  },
+};
+
+/** Cropping2D's ((top, bottom), (left, right)), each non-negative. */
+function cropping(r: RuleInput): [number, number, number, number] {
+  const p = r.cfg.cropping ?? 0;
+  const nn = (v: unknown): number => {
+    if (typeof v === 'number' && Number.isInteger(v) && v < 0) fail(r.name, `cropping must be non-negative, got ${JSON.stringify(p)}`);
+    return nonNegativeInt(r.name, 'cropping', v);
+  };
+  if (typeof p === 'number') return [nn(p), nn(p), nn(p), nn(p)];
+  if (Array.isArray(p) && p.length === 2 && p.every((q) => typeof q === 'number')) return [nn(p[0]), nn(p[0]), nn(p[1]), nn(p[1])];
+  if (Array.isArray(p) && p.length === 2 && p.every((q) => Array.isArray(q) && q.length === 2)) {
+    const [[a, b], [c, d]] = p as unknown[][];
+    return [nn(a), nn(b), nn(c), nn(d)];
+  }
+  return fail(r.name, `cropping must be an int, a pair, or a pair of pairs, got ${JSON.stringify(p)}`);
+}
+const cropping2d: LayerRule = {
+  category: 'reshape',
+  shape: (r) => {
+    const img = image(r);
+    const [top, bottom, left, right] = cropping(r);
+    const shrink = (len: number | null, a: number, b: number, axis: string): number | null => {
+      if (len === null) return null;
+      // Keras: "Values in `cropping` argument should be smaller than the corresponding spatial dimension of the input."
+      if (a + b >= len) fail(r.name, `cropping ${a}+${b} leaves nothing of the input's ${len}-pixel ${axis}`);
+      return len - a - b;
+    };
+    return imageShape(img.first, shrink(img.h, top, bottom, 'height'), shrink(img.w, left, right, 'width'), img.c);
+  },
+  window: () => 'identity',
+};
+
+// 1-D layers: [batch, steps, channels] (or [batch, channels, steps]); their window runs along the first axis.
+
+interface Sequence { len: number | null; c: number | null; first: boolean }
+function sequence(r: RuleInput): Sequence {
+  const s = one(r);
+  rank(r.name, s, 3);
+  const first = channelsFirst(r.name, r.cfg);
+  return first ? { len: s[2], c: s[1], first } : { len: s[1], c: s[2], first };
+}
+const sequenceShape = (first: boolean, len: number | null, c: number | null): Shape => (first ? [null, c, len] : [null, len, c]);
+
+/** kernel_size, strides, pool_size, dilation_rate of a 1-D layer: an int or a one-element list. */
+function intOne(r: RuleInput, field: string, fallback?: number): number {
+  const v = r.cfg[field] ?? fallback;
+  if (Array.isArray(v)) {
+    if (v.length !== 1) fail(r.name, `${field} must have 1 value, got ${JSON.stringify(v)}`);
+    return positiveInt(r.name, field, v[0]);
+  }
+  return positiveInt(r.name, field, v);
+}
+
+function slide1d(r: RuleInput, kernelField: string, strideFallback?: number): number | null {
+  const { len } = sequence(r);
+  const k = intOne(r, kernelField);
+  const st = intOne(r, 'strides', strideFallback ?? 1);
+  const d = intOne(r, 'dilation_rate', 1);
+  const p = r.cfg.padding === 'causal' ? 'causal' : padding(r.name, r.cfg);
+  if (p === 'causal') return len === null ? null : slide(r, len + (k - 1) * d, k, st, d, 'valid');
+  return slide(r, len, k, st, d, p);
+}
+
+const conv1d: LayerRule = {
+  category: 'conv',
+  shape: (r) => sequenceShape(sequence(r).first, slide1d(r, 'kernel_size'), positiveInt(r.name, 'filters', r.cfg.filters)),
+  params: (r) => {
+    const k = intOne(r, 'kernel_size');
+    const f = positiveInt(r.name, 'filters', r.cfg.filters);
+    const g = positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
+    const cin = known(r.name, sequence(r).c, 'the channel dimension');
+    if (cin % g !== 0 || f % g !== 0) fail(r.name, `groups=${g} must divide the ${cin} input and ${f} output channels`);
+    return { trainable: k * (cin / g) * f + (bias(r.cfg) ? f : 0), nonTrainable: 0 };
+  },
+  macs: (r, out) => {
+    const g = positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
+    return (intOne(r, 'kernel_size') * known(r.name, sequence(r).c, 'the channel dimension')) / g * elements(r.name, out);
+  },
+  formula: (r, out) => {
+    const first = sequence(r).first;
+    const g = positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
+    return `${intOne(r, 'kernel_size')}x${sequence(r).c}${g > 1 ? `/${g}` : ''} x ${first ? out[2] : out[1]} x ${r.cfg.filters}`;
+  },
+  ops: convOps,
+  window: (r) => {
+    const d = intOne(r, 'dilation_rate', 1);
+    return { kernel: [(intOne(r, 'kernel_size') - 1) * d + 1, 1], stride: [intOne(r, 'strides', 1), 1] };
+  },
+};
+
+const pool1d: LayerRule = {
+  category: 'pool',
+  shape: (r) => {
+    const q = sequence(r);
+    const strides = r.cfg.strides === null || r.cfg.strides === undefined ? intOne(r, 'pool_size') : undefined;
+    return sequenceShape(q.first, slide1d(r, 'pool_size', strides), q.c);
+  },
+  ops: (r, out) => elements(r.name, out) * intOne(r, 'pool_size'),
+  window: (r) => {
+    const k = intOne(r, 'pool_size');
+    const st = r.cfg.strides === null || r.cfg.strides === undefined ? k : intOne(r, 'strides');
+    return { kernel: [k, 1], stride: [st, 1] };
+  },
+};
+
+const globalPool1d: LayerRule = {
+  category: 'pool',
+  shape: (r) => {
+    const q = sequence(r);
+    return r.cfg.keepdims === true ? sequenceShape(q.first, 1, q.c) : [null, q.c];
+  },
+  ops: (r) => elements(r.name, one(r)),
+  // The whole sequence: a window as long as the input.
+  window: (r) => { const len = sequence(r).len; return len === null ? 'identity' : { kernel: [len, 1], stride: [1, 1] }; },
+};
+
+/** ReLU's max_value, negative_slope and threshold, refused when negative as Keras does. */
+function reluOptions(r: RuleInput): { maxValue: number | null; slope: number; threshold: number } {
+  const read = (field: string, dflt: number | null): number | null => {
+    const v = r.cfg[field];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(r.name, `${field} must be a number, got ${JSON.stringify(v)}`);
+    // Keras: "max_value of a ReLU layer cannot be a negative value."
+    if (v < 0) fail(r.name, `${field} of a ReLU layer cannot be a negative value, got ${v}`);
+    return v;
+  };
+  return { maxValue: read('max_value', null), slope: read('negative_slope', 0) as number, threshold: read('threshold', 0) as number };
+}
+const relu: LayerRule = {
+  ...activation,
+  shape: (r) => { reluOptions(r); return one(r); },
+  // max(x, 0), plus a min for max_value, a multiply for negative_slope, a compare for threshold.
+  ops: (r, out) => {
+    const o = reluOptions(r);
+    return elements(r.name, out) * (1 + (o.maxValue !== null ? 1 : 0) + (o.slope !== 0 ? 1 : 0) + (o.threshold !== 0 ? 1 : 0));
+  },
+};
+
+/** PReLU: a trainable alpha per input element, shared (size 1) along shared_axes. */
+const prelu: LayerRule = {
+  category: 'activation',
+  shape: one,
+  params: (r) => {
+    const s = one(r);
+    const shared = r.cfg.shared_axes === undefined || r.cfg.shared_axes === null ? []
+      : Array.isArray(r.cfg.shared_axes) ? r.cfg.shared_axes : [r.cfg.shared_axes];
+    let n = 1;
+    for (let i = 1; i < s.length; i++) {
+      if (shared.includes(i)) continue;
+      n *= known(r.name, s[i], `dimension ${i} (not in shared_axes)`);
+    }
+    for (const a of shared) {
+      if (typeof a !== 'number' || !Number.isInteger(a) || a < 1 || a >= s.length) fail(r.name, `shared_axes ${JSON.stringify(r.cfg.shared_axes)} is out of range for ${formatShape(s)}`);
+    }
+    return { trainable: n, nonTrainable: 0 };
+  },
+  ops: (r, out) => elements(r.name, out) * ACTIVATION_OPS.leaky_relu, // a multiply and a select, as leaky_relu
+  window: () => 'identity',
+};
+
+const permute: LayerRule = {
+  category: 'reshape',
+  shape: (r) => {
+    const s = one(r);
+    const dims = r.cfg.dims;
+    const n = s.length - 1;
+    const ok = Array.isArray(dims) && dims.length === n && [...dims].sort((a, b) => Number(a) - Number(b)).every((d, i) => d === i + 1);
+    if (!ok) fail(r.name, `dims must be a permutation of 1..${n} for ${formatShape(s)}, got ${JSON.stringify(dims)}`);
+    return [null, ...(dims as number[]).map((d) => s[d])];
+  },
+  window: () => 'identity',
+};
+
+/** Keras' random augmentation layers: each is the identity at inference (RandomCrop is not: it resizes). */
+export const RANDOM_AUGMENTATIONS = [
+  'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness',
+  'RandomGrayscale', 'RandomHue', 'RandomSaturation', 'RandomSharpness', 'RandomShear', 'RandomColorJitter',
+  'RandomColorDegeneration', 'RandomPosterization', 'RandomInvert', 'RandomErasing', 'RandomGaussianBlur',
+  'RandomPerspective', 'RandomElasticTransform',
+];
+
 /** The table: Keras class name -> rule. A class not here is reported as unsupported, never counted as zero. */
 export const RULES: Record<string, LayerRule> = {
   InputLayer: inputLayer,
@@ -538,7 +794,7 @@ export const RULES: Record<string, LayerRule> = {
   LayerNormalization: layerNorm,
   LRN: lrn,
   Activation: activation,
-  ReLU: fixedActivation('relu'),
+  ReLU: relu,
   LeakyReLU: fixedActivation('leaky_relu'),
   ELU: fixedActivation('elu'),
   Softmax: fixedActivation('softmax'),
@@ -568,9 +824,32 @@ export const RULES: Record<string, LayerRule> = {
   Normalization: normalization,
   LayerScale: layerScale,
   StochasticDepth: passThrough('regularization'),
+  Resizing: resizing,
+  CenterCrop: centerCrop,
+  RandomCrop: randomCrop,
+  ...Object.fromEntries(RANDOM_AUGMENTATIONS.map((c) => [c, passThrough('preprocessing')])),
+  UpSampling2D: upSampling2d,
+  Cropping2D: cropping2d,
+  Conv1D: conv1d,
+  Convolution1D: conv1d,
+  MaxPooling1D: pool1d,
+  MaxPool1D: pool1d,
+  AveragePooling1D: pool1d,
+  AvgPool1D: pool1d,
+  GlobalAveragePooling1D: globalPool1d,
+  GlobalAvgPool1D: globalPool1d,
+  GlobalMaxPooling1D: globalPool1d,
+  GlobalMaxPool1D: globalPool1d,
+  PReLU: prelu,
+  Identity: passThrough('reshape'),
+  Permute: permute,
+  SpatialDropout1D: passThrough('regularization'),
+  GaussianDropout: passThrough('regularization'),
+  AlphaDropout: passThrough('regularization'),
 };
 
 /** Classes that are the identity at inference (they act only while training); the hover card says so. */
 export const TRAINING_ONLY: ReadonlySet<string> = new Set([
-  'Dropout', 'SpatialDropout2D', 'GaussianNoise', 'StochasticDepth',
+  'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'StochasticDepth',
+  ...RANDOM_AUGMENTATIONS,
 ]);

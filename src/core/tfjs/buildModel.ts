@@ -31,6 +31,8 @@ export function tfjsCompatible(model: KerasModel): KerasModel {
   const shapes = new Map(analyzeModel(model).layers.map((l) => [l.name, l.outputShape]));
   const keras3 = isKeras3(model);
   const layers = model.config.layers.map((l) => {
+    // tfjs' Conv1D refuses causal padding: a wrapper pads on the left (causalConv1d.ts).
+    if (l.class_name === 'Conv1D' && l.config.padding === 'causal') return { ...l, class_name: 'NetLensCausalConv1D' };
     if (l.class_name !== 'Flatten') return { ...l, config: tfjsLayerConfig(l.config, l.class_name, keras3) };
     const src = l.inbound_nodes[0]?.[0]?.[0];
     const inShape = src === undefined ? undefined : shapes.get(src);

@@ -1,23 +1,20 @@
 // Registers NetLens' custom tfjs layer and activation classes with tfjs' deserializer, so models
-// using Keras classes tfjs-layers lacks can be built and run (idempotent).
+// using Keras classes tfjs-layers lacks (or reads differently) can be built and run (idempotent).
 import * as tf from '@tensorflow/tfjs-core';
 import { CUSTOM_ACTIVATIONS } from './activations';
+import { CausalConv1D } from './causalConv1d';
 import { LayerScale, StochasticDepth } from './convnext';
 import { LRN } from './lrn';
 import { Normalization, PassThrough, passThroughClass } from './preprocessing';
-
-/** Keras' random augmentation layers: each is the identity at inference. */
-export const RANDOM_AUGMENTATIONS = [
-  'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness',
-  'RandomGrayscale', 'RandomHue', 'RandomSaturation', 'RandomSharpness', 'RandomShear', 'RandomColorJitter',
-  'RandomColorDegeneration', 'RandomPosterization', 'RandomInvert', 'RandomErasing', 'RandomGaussianBlur',
-  'RandomPerspective', 'RandomElasticTransform',
-];
+import { ReLU } from './relu';
+import { CenterCrop, RandomCrop, Resizing, UpSampling2D } from './resize';
+import { RANDOM_AUGMENTATIONS } from '../analysis/rules';
 
 let registered = false;
 export function registerCustomLayers(): void {
   if (registered) return;
-  for (const cls of [LRN, Normalization, LayerScale, StochasticDepth, PassThrough]) tf.serialization.registerClass(cls);
+  // ReLU, Resizing, CenterCrop and UpSampling2D replace tfjs' own classes (see relu.ts, resize.ts).
+  for (const cls of [LRN, Normalization, LayerScale, StochasticDepth, PassThrough, ReLU, Resizing, CenterCrop, RandomCrop, UpSampling2D, CausalConv1D]) tf.serialization.registerClass(cls);
   for (const name of RANDOM_AUGMENTATIONS) tf.serialization.registerClass(passThroughClass(name));
   for (const cls of CUSTOM_ACTIVATIONS) tf.serialization.registerClass(cls);
   registered = true;

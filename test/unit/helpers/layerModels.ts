@@ -51,6 +51,33 @@ const act = (activation: string, f: (v: number) => number, keras_version?: strin
 /** Channel index of flat element i for a channels-last tensor with c channels. */
 const ch = (i: number, c: number): number => i % c;
 
+
+/** An image helper on flat channels-last data: the value at (y, x, c). */
+const at = (x: Float32Array, w: number, c: number) => (i: number, j: number, k: number): number => x[(i * w + j) * c + k];
+
+/** Builds an [h, w, c] output from f(i, j, k), flat. */
+function image(h: number, w: number, c: number, f: (i: number, j: number, k: number) => number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) for (let k = 0; k < c; k++) out.push(f(i, j, k));
+  return out;
+}
+
+/** TF's bilinear resize with half-pixel centres (tf.image.resize), written out. */
+function bilinear(x: Float32Array, h: number, w: number, c: number, oh: number, ow: number, top = 0, left = 0, ch = h, cw = w): number[] {
+  const px = at(x, w, c);
+  const axis = (o: number, n: number, out: number): [number, number, number] => {
+    const v = Math.max(0, (o + 0.5) * (n / out) - 0.5);
+    const lo = Math.min(Math.floor(v), n - 1);
+    return [lo, Math.min(lo + 1, n - 1), v - Math.floor(v)];
+  };
+  return image(oh, ow, c, (i, j, k) => {
+    const [y0, y1, fy] = axis(i, ch, oh);
+    const [x0, x1, fx] = axis(j, cw, ow);
+    const p = (y: number, xx: number): number => px(top + y, left + xx, k);
+    return (p(y0, x0) * (1 - fx) + p(y0, x1) * fx) * (1 - fy) + (p(y1, x0) * (1 - fx) + p(y1, x1) * fx) * fy;
+  });
+}
+
 export const LAYER_CASES: LayerCase[] = [
   {
     name: 'Rescaling 1/255',
@@ -120,5 +147,136 @@ export const LAYER_CASES: LayerCase[] = [
     name: 'Dense with hard_swish (fused activation)',
     input: [5],
     layers: [{ class_name: 'Dense', config: { units: 4, activation: 'hard_swish', use_bias: true } }],
+  },
+  {
+    name: 'Resizing 8x8 to 4x4 bilinear',
+    input: [8, 8, 3],
+    layers: [{ class_name: 'Resizing', config: { height: 4, width: 4, interpolation: 'bilinear', crop_to_aspect_ratio: false } }],
+    expect: (x) => bilinear(x, 8, 8, 3, 4, 4),
+  },
+  {
+    name: 'Resizing 6x6 to 9x5 bilinear',
+    input: [6, 6, 2],
+    layers: [{ class_name: 'Resizing', config: { height: 9, width: 5, interpolation: 'bilinear' } }],
+    expect: (x) => bilinear(x, 6, 6, 2, 9, 5),
+  },
+  {
+    name: 'Resizing 8x8 to 4x4 nearest',
+    input: [8, 8, 3],
+    layers: [{ class_name: 'Resizing', config: { height: 4, width: 4, interpolation: 'nearest' } }],
+    expect: (x) => image(4, 4, 3, (i, j, k) => at(x, 8, 3)(2 * i + 1, 2 * j + 1, k)),
+  },
+  {
+    name: 'Resizing 8x12 to 4x4 with crop_to_aspect_ratio',
+    input: [8, 12, 3],
+    layers: [{ class_name: 'Resizing', config: { height: 4, width: 4, crop_to_aspect_ratio: true } }],
+    expect: (x) => bilinear(x, 8, 12, 3, 4, 4, 0, 2, 8, 8),
+  },
+  {
+    name: 'CenterCrop 8x9 to 4x6',
+    input: [8, 9, 3],
+    layers: [{ class_name: 'CenterCrop', config: { height: 4, width: 6 } }],
+    expect: (x) => image(4, 6, 3, (i, j, k) => at(x, 9, 3)(i + 2, j + 1, k)),
+  },
+  {
+    name: 'CenterCrop from a smaller input resizes (4x6 to 8x8)',
+    input: [4, 6, 1],
+    layers: [{ class_name: 'CenterCrop', config: { height: 8, width: 8 } }],
+    expect: (x) => bilinear(x, 4, 6, 1, 8, 8, 0, 1, 4, 4),
+  },
+  {
+    name: 'RandomCrop at inference: crop to aspect ratio and resize',
+    input: [8, 12, 3],
+    layers: [{ class_name: 'RandomCrop', config: { height: 4, width: 4, seed: 1 } }],
+    expect: (x) => bilinear(x, 8, 12, 3, 4, 4, 0, 2, 8, 8),
+  },
+  ...['RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness'].map((cls): LayerCase => ({
+    name: `${cls} at inference is the identity`,
+    input: [6, 6, 3],
+    layers: [{ class_name: cls, config: { factor: 0.2, height_factor: 0.2, width_factor: 0.2, mode: 'horizontal', seed: 3 } }],
+    expect: map((v) => v),
+  })),
+  { name: 'Identity', input: [6, 6, 3], layers: [{ class_name: 'Identity', config: {} }], expect: map((v) => v) },
+  {
+    name: 'UpSampling2D nearest 2x3',
+    input: [3, 4, 2],
+    layers: [{ class_name: 'UpSampling2D', config: { size: [2, 3], interpolation: 'nearest' } }],
+    expect: (x) => image(6, 12, 2, (i, j, k) => at(x, 4, 2)(Math.floor(i / 2), Math.floor(j / 3), k)),
+  },
+  {
+    name: 'UpSampling2D bilinear 2x2',
+    input: [3, 4, 2],
+    layers: [{ class_name: 'UpSampling2D', config: { size: [2, 2], interpolation: 'bilinear' } }],
+    expect: (x) => bilinear(x, 3, 4, 2, 6, 8),
+  },
+  {
+    name: 'Cropping2D ((1, 2), (0, 3))',
+    input: [8, 9, 3],
+    layers: [{ class_name: 'Cropping2D', config: { cropping: [[1, 2], [0, 3]] } }],
+    expect: (x) => image(5, 6, 3, (i, j, k) => at(x, 9, 3)(i + 1, j, k)),
+  },
+  {
+    name: 'Conv1D 3 taps, stride 2, same',
+    input: [16, 4],
+    layers: [{ class_name: 'Conv1D', config: { filters: 8, kernel_size: 3, strides: 2, padding: 'same', activation: 'relu', use_bias: true } }],
+  },
+  {
+    name: 'Conv1D causal, dilated',
+    input: [16, 4],
+    layers: [{ class_name: 'Conv1D', config: { filters: 6, kernel_size: [3], dilation_rate: 2, padding: 'causal', use_bias: false } }],
+  },
+  {
+    name: 'MaxPooling1D 2',
+    input: [8, 3],
+    layers: [{ class_name: 'MaxPooling1D', config: { pool_size: 2, strides: null, padding: 'valid' } }],
+    expect: (x) => image(4, 1, 3, (i, _j, k) => Math.max(x[2 * i * 3 + k], x[(2 * i + 1) * 3 + k])),
+  },
+  {
+    name: 'AveragePooling1D 3, stride 1',
+    input: [8, 3],
+    layers: [{ class_name: 'AveragePooling1D', config: { pool_size: 3, strides: 1, padding: 'valid' } }],
+    expect: (x) => image(6, 1, 3, (i, _j, k) => (x[i * 3 + k] + x[(i + 1) * 3 + k] + x[(i + 2) * 3 + k]) / 3),
+  },
+  {
+    name: 'GlobalAveragePooling1D',
+    input: [5, 3],
+    layers: [{ class_name: 'GlobalAveragePooling1D', config: {} }],
+    expect: (x) => [0, 1, 2].map((k) => [0, 1, 2, 3, 4].reduce((a, i) => a + x[i * 3 + k], 0) / 5),
+  },
+  {
+    name: 'GlobalMaxPooling1D',
+    input: [5, 3],
+    layers: [{ class_name: 'GlobalMaxPooling1D', config: {} }],
+    expect: (x) => [0, 1, 2].map((k) => Math.max(...[0, 1, 2, 3, 4].map((i) => x[i * 3 + k]))),
+  },
+  {
+    name: 'PReLU with shared spatial axes (alpha starts at 0)',
+    input: [6, 6, 4],
+    layers: [{ class_name: 'PReLU', config: { shared_axes: [1, 2] } }],
+    expect: map((v) => Math.max(v, 0)),
+  },
+  {
+    name: 'PReLU per element',
+    input: [3, 3, 2],
+    layers: [{ class_name: 'PReLU', config: {} }],
+    expect: map((v) => Math.max(v, 0)),
+  },
+  {
+    name: 'ReLU with max_value, negative_slope and threshold',
+    input: [4, 4, 3],
+    layers: [{ class_name: 'ReLU', config: { max_value: 2.5, negative_slope: 0.1, threshold: 1 } }],
+    expect: map((v) => (v >= 2.5 ? 2.5 : v >= 1 ? v : 0.1 * (v - 1))),
+  },
+  {
+    name: 'ReLU max_value 6 (MobileNet)',
+    input: [4, 4, 3],
+    layers: [{ class_name: 'ReLU', config: { max_value: 6 } }],
+    expect: map(relu6),
+  },
+  {
+    name: 'Permute (2, 1, 3)',
+    input: [3, 4, 2],
+    layers: [{ class_name: 'Permute', config: { dims: [2, 1, 3] } }],
+    expect: (x) => image(4, 3, 2, (i, j, k) => at(x, 4, 2)(j, i, k)),
   },
 ];
