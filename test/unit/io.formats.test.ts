@@ -12,7 +12,7 @@ import { loadModel } from '../../src/core/io/loadModel';
 import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { normalizeModel } from '../../src/core/ir/normalize';
-import { NetLensError } from '../../src/core/ir/types';
+import { kerasModelOf, NetLensError } from '../../src/core/ir/types';
 import { h5wasm, keras2Config, removeDir, saveKeras3, saveKerasH5, saveTfjs, tempDir, writeKerasArchive, writeKerasH5 } from '../fixtures/writers';
 
 /** Conv, BN, depthwise, separable, a residual add, pooling and dense: every weight naming case. */
@@ -148,7 +148,7 @@ describe('io: model files with weights', function () {
     await saveKerasH5(deep, file, 'keras2');
     assert.ok(JSON.stringify(keras2Config(deep)).length > 65536, 'the config needs dense storage');
     const spec = await loadModel(file);
-    assert.equal(spec.model.config.layers.length, 201);
+    assert.equal(kerasModelOf(spec).config.layers.length, 201);
     const xs = tf.randomUniform([4, 3], -1, 1, 'float32', 5);
     const d = maxAbsDiff(predict(await buildTfjsModel(spec), xs), predict(deep, xs));
     assert.ok(d < 1e-6, `predictions differ by ${d}`);
@@ -227,9 +227,9 @@ describe('io: nested models are flattened into groups', function () {
 
   async function check(file: string, format: string): Promise<void> {
     const spec = await loadModel(file);
-    const names = spec.model.config.layers.map((l) => l.name);
+    const names = kerasModelOf(spec).config.layers.map((l) => l.name);
     for (const n of ['conv_a', 'bn_a', 'gap', 'head']) assert.ok(names.includes(n), `${format}: ${n} flattened in (${names})`);
-    assert.ok(!spec.model.config.layers.some((l) => ['Functional', 'Model', 'Sequential'].includes(l.class_name)), `${format}: no model layer left`);
+    assert.ok(!kerasModelOf(spec).config.layers.some((l) => ['Functional', 'Model', 'Sequential'].includes(l.class_name)), `${format}: no model layer left`);
     assert.deepEqual(spec.groups.map((g) => g.id), ['backbone']);
     assert.equal(spec.layerGroup.conv_a, 'backbone');
     assert.equal(spec.layerGroup.head, undefined);
@@ -274,7 +274,7 @@ describe('io: nested models are flattened into groups', function () {
     const file = join(dir, 'collide.json');
     writeFileSync(file, JSON.stringify(cfg));
     const spec = await loadModel(file);
-    assert.deepEqual(spec.model.config.layers.map((l) => [l.name, l.inbound_nodes[0]?.[0]?.[0] ?? null]),
+    assert.deepEqual(kerasModelOf(spec).config.layers.map((l) => [l.name, l.inbound_nodes[0]?.[0]?.[0] ?? null]),
       [['x', null], ['block_dense', 'x'], ['dense', 'block_dense']]);
     assert.equal(spec.layerGroup.block_dense, 'block');
     assert.equal(analyzeModel(spec.model).totals.params, 4 * 4 + 4 + 4 * 2 + 2);
@@ -317,7 +317,7 @@ describe('io: labels, unknown layers, Lambda code, names as data', function () {
     const cfg = dense3();
     cfg.config.layers.splice(1, 0, { class_name: 'MyCustomNorm', config: { name: 'custom', units: 0 } } as never);
     const spec = await loadModel(modelIn('custom', {}, cfg));
-    assert.deepEqual(spec.model.config.layers.map((l) => l.class_name), ['InputLayer', 'MyCustomNorm', 'Dense']);
+    assert.deepEqual(kerasModelOf(spec).config.layers.map((l) => l.class_name), ['InputLayer', 'MyCustomNorm', 'Dense']);
     assert.deepEqual(analyzeModel(spec.model).unsupported, [{ name: 'custom', className: 'MyCustomNorm' }]);
   });
 
@@ -329,7 +329,7 @@ describe('io: labels, unknown layers, Lambda code, names as data', function () {
     cfg.config.layers.splice(1, 0, { class_name: 'Lambda', config: { name: 'evil', function: [code, null, null], function_type: 'lambda', module: '__main__', output_shape: null, arguments: {} } } as never);
     await writeKerasH5(h5, cfg, [], 'keras2');
     const spec = await loadModel(h5);
-    const lam = spec.model.config.layers.find((l) => l.name === 'evil')!;
+    const lam = kerasModelOf(spec).config.layers.find((l) => l.name === 'evil')!;
     assert.equal(lam.class_name, 'Lambda');
     assert.ok(!JSON.stringify(lam.config).includes(code), 'code payload removed');
     assert.match(String(lam.config.function), /never executed/);
@@ -342,7 +342,7 @@ describe('io: labels, unknown layers, Lambda code, names as data', function () {
     const cfg = dense3();
     cfg.config.layers[1].config.name = name;
     const spec = await loadModel(modelIn('html', {}, cfg));
-    assert.equal(spec.model.config.layers[1].name, name);
+    assert.equal(kerasModelOf(spec).config.layers[1].name, name);
     assert.equal(analyzeModel(spec.model).layers[1].name, name);
   });
 });

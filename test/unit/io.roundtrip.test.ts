@@ -11,7 +11,7 @@ import { cpuBackend } from './helpers/tfjs';
 import { ZOO } from '../../src/core/zoo';
 import { loadModel } from '../../src/core/io/loadModel';
 import { buildTfjsModel, tfjsCompatible } from '../../src/core/tfjs/buildModel';
-import { KerasModel } from '../../src/core/ir/types';
+import { KerasModel, kerasModelOf } from '../../src/core/ir/types';
 import { analyzeModel, ModelAnalysis } from '../../src/core/analysis/analyze';
 import { removeDir, saveTfjs, tempDir } from '../fixtures/writers';
 
@@ -43,7 +43,7 @@ describe('io: zoo round trip through tfjs model.json', function () {
     it(`${entry.name}: tfjs-exported model.json re-imports with identical analysis`, async () => {
       const spec = entry.build();
       // What tfjs can hold: buildTfjsModel rewrites a rank-2 Flatten as the equivalent Reshape.
-      const exported = tfjsCompatible(spec.model);
+      const exported = tfjsCompatible(kerasModelOf(spec));
       const model = await buildTfjsModel(spec);
       let json: unknown;
       try {
@@ -55,8 +55,8 @@ describe('io: zoo round trip through tfjs model.json', function () {
       writeFileSync(file, JSON.stringify(json));
       const back = await loadModel(file);
       assert.equal(back.weights, undefined);
-      assert.equal(back.model.config.layers.length, spec.model.config.layers.length);
-      const order = back.model.config.layers.map((l) => l.name);
+      assert.equal(kerasModelOf(back).config.layers.length, kerasModelOf(spec).config.layers.length);
+      const order = kerasModelOf(back).config.layers.map((l) => l.name);
       const got = analyzeModel(back.model);
       assert.deepEqual(figures(got), figures(analyzeModel(inOrder(exported, order))));
       // And every total but the order-dependent peak equals the zoo model's as the zoo writes it.

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { ModelBuilder, snake } from '../../src/core/ir/builder';
 import { normalizeModel } from '../../src/core/ir/normalize';
-import { KerasModel, NetLensError } from '../../src/core/ir/types';
+import { KerasModel, kerasModelOf, NetLensError } from '../../src/core/ir/types';
 import { buildZooModel } from '../../src/core/zoo';
 
 function small(): KerasModel {
@@ -12,7 +12,7 @@ function small(): KerasModel {
   x = b.conv2d(x, 8, { kernelSize: 3, name: 'conv' });
   x = b.flatten(x, 'flat');
   x = b.dense(x, 4, { name: 'out' });
-  return b.build([x]).model;
+  return kerasModelOf(b.build([x]));
 }
 
 function mutate(fn: (m: KerasModel) => void): KerasModel {
@@ -48,7 +48,7 @@ describe('IR validation and bad input', () => {
     const b = new ModelBuilder('bad_add');
     const x = b.input([8, 8, 3]);
     const y = b.conv2d(x, 4, { kernelSize: 1 });
-    rejects(b.build([b.add([x, y], 'sum')]).model, /cannot merge/);
+    rejects(kerasModelOf(b.build([b.add([x, y], 'sum')])), /cannot merge/);
   });
   it('rejects a non-model', () => {
     assert.throws(() => normalizeModel({ hello: 1 }), /not a Keras\/tfjs model/);
@@ -99,7 +99,7 @@ describe('IR validation and bad input', () => {
     assert.equal(snake('MaxPooling2D'), 'max_pooling2d');
     assert.equal(snake('BatchNormalization'), 'batch_normalization');
     assert.equal(snake('GlobalAveragePooling2D'), 'global_average_pooling2d');
-    const names = buildZooModel('xception').model.config.layers.map((l) => l.name);
+    const names = kerasModelOf(buildZooModel('xception')).config.layers.map((l) => l.name);
     assert.ok(names.includes('conv2d_3') && names.includes('batch_normalization_3') && names.includes('add_11'));
   });
 });

@@ -65,7 +65,7 @@ function kerasNodeRule(rule: LayerRule): NodeRule {
       const params = rule.params?.(r, out) ?? { trainable: 0, nonTrainable: 0 };
       const macs = rule.macs?.(r, out) ?? 0;
       const dtype = kerasDtype(node.attrs);
-      const bytes = DTYPE_BYTES[dtype];
+      const bytes = DTYPE_BYTES[dtype] ?? 4;
       return {
         outputs: [{ shape: out, dtype }],
         params,

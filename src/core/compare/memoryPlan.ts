@@ -4,6 +4,7 @@
 // run at each batch.
 import { analyzeModel, Optimizer, OPTIMIZER_SLOTS } from '../analysis/analyze';
 import { KerasModel, NetLensError } from '../ir/types';
+import { modelName, ModelGraph } from '../ir/graph';
 
 export interface MemoryPoint {
   batch: number;
@@ -30,7 +31,7 @@ export interface MemoryPlan {
 /** Batch sizes plotted: powers of two from 1 to 512. */
 export const PLAN_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
-export function planMemory(model: KerasModel, options: { optimizer?: Optimizer; budgetBytes?: number; batches?: number[] } = {}): MemoryPlan {
+export function planMemory(model: KerasModel | ModelGraph, options: { optimizer?: Optimizer; budgetBytes?: number; batches?: number[] } = {}): MemoryPlan {
   const optimizer = options.optimizer ?? 'adam';
   const budget = options.budgetBytes ?? null;
   if (budget !== null && !(budget > 0)) throw new NetLensError(`the memory budget must be positive, got ${budget}`);
@@ -42,7 +43,7 @@ export function planMemory(model: KerasModel, options: { optimizer?: Optimizer; 
   const fit = (fixed: number, per: number): number | null =>
     budget === null ? null : budget < fixed + per ? 0 : Math.floor((budget - fixed) / per);
   return {
-    model: model.config.name,
+    model: modelName(model),
     optimizer,
     fixedInferenceBytes: fixedInference,
     fixedTrainingBytes: fixedTraining,

@@ -3,6 +3,7 @@
 // in the extension host, the CLI and the webview, so every number drawn comes from analyzeModel.
 import type { LayerStats, ModelAnalysis, Totals } from '../analysis/analyze';
 import type { ModelSpec, Shape } from '../ir/types';
+import { nodeAttributes } from '../ir/graph';
 import { CATEGORY_TABLE, NodeCategory } from './table';
 
 export interface ViewNode {
@@ -94,7 +95,7 @@ function addStats(s: GroupSums, l: LayerStats): void {
 }
 
 export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups' | 'layerGroup'>, analysis: ModelAnalysis): ViewGraph {
-  const configs = new Map(spec.model.config.layers.map((l) => [l.name, l.config] as const));
+  const configs = nodeAttributes(spec.model);
   const known = new Map(spec.groups.map((g) => [g.id, g] as const));
   // Groups whose parent is unknown are lifted to the top level; a cycle in parents is broken there too.
   const parentOf = (id: string): string | null => {

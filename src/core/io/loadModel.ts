@@ -3,6 +3,7 @@
 //   *.json       a Keras/tfjs model config, or a tfjs Layers model.json (+ weight shards beside it)
 //   *.keras      Keras 3 archive (zip: config.json + model.weights.h5)       -> kerasArchive.ts
 //   *.h5/.hdf5   Keras whole-model HDF5 (model_config + model_weights)       -> kerasH5.ts
+//   *.onnx       ONNX model (protobuf; external data beside it)             -> onnxModel.ts, onnxSpec.ts
 // The format is told by the file's first bytes, not its extension. A labels file beside the model
 // (labels.txt / labels.json) fills spec.labels.
 import { readFileSync, statSync } from 'node:fs';
@@ -23,6 +24,9 @@ import { clip, MAX_CONFIG_BYTES, MAX_MODEL_BYTES } from './limits';
 import { parseJsonSafely } from '../safeLookup';
 import { Flattened, flattenNested, hoistNestedInput, pathKey, walkLayers } from './nested';
 import { readTfjsWeights } from './tfjsWeights';
+import { isOnnx } from './onnxModel';
+import { onnxSpec } from './onnxSpec';
+import { isModelGraph } from '../ir/graph';
 
 export { MAX_CONFIG_BYTES, MAX_MODEL_BYTES };
 
@@ -141,7 +145,7 @@ function attachLabels(spec: ModelSpec, dir: string): void {
   let classes: number | null | undefined;
   try {
     const a = analyzeModel(spec.model);
-    const outs = spec.model.config.output_layers.map((r) => r[0]);
+    const outs = isModelGraph(spec.model) ? [] : spec.model.config.output_layers.map((r) => r[0]);
     const out = a.layers.find((l) => l.name === (outs[0] ?? a.layers[a.layers.length - 1].name));
     classes = out?.outputShape[out.outputShape.length - 1];
   } catch {
@@ -167,8 +171,10 @@ export function loadModelFile(path: string): ModelSpec {
   if (size > MAX_MODEL_BYTES) throw new NetLensError(`the file is ${size} bytes; model files over ${MAX_MODEL_BYTES} bytes are refused`);
   if (size === 0) throw new NetLensError('the file is empty');
   const bytes = readFileSync(path);
-  const imp = importModelBytes(bytes, path);
-  const spec = specFromImported(imp, basename(path).replace(/\.[^.]*$/, '') || 'model');
+  const fallbackName = basename(path).replace(/\.[^.]*$/, '') || 'model';
+  const spec = isOnnx(bytes) || /\.onnx$/i.test(path)
+    ? onnxSpec(bytes, path, fallbackName)
+    : specFromImported(importModelBytes(bytes, path), fallbackName);
   attachLabels(spec, dirname(resolve(path)));
   return spec;
 }

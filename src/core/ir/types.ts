@@ -2,6 +2,8 @@
 // `model.to_json()` in Keras 2. Only the fields NetLens reads are typed; the rest passes through.
 
 /** A dimension is a positive integer, or null for the batch (or an unknown) dimension. */
+import type { ModelGraph } from './graph';
+
 export type Dim = number | null;
 export type Shape = Dim[];
 
@@ -40,7 +42,13 @@ export interface LayerGroup {
 /** A model as NetLens carries it: the IR plus the grouping the zoo (or a heuristic) knows. */
 export interface ModelSpec {
   name: string;
-  model: KerasModel;
+  /** The Keras config (zoo, Keras and tfjs files), or the node graph of an imported ONNX file (see isModelGraph). */
+  model: KerasModel | ModelGraph;
+  /**
+   * An ONNX file: the ONNX Runtime engine runs the file itself. nodeLayer maps each ONNX node name
+   * to the layer (LayerStats.name) it is shown as; nodes folded away (shape arithmetic) map to none.
+   */
+  onnx?: { path: string; nodeLayer: Record<string, string> };
   groups: LayerGroup[];
   /** Innermost group of each layer that is in one. */
   layerGroup: Record<string, string>;
@@ -72,4 +80,12 @@ export class NetLensError extends Error {
 /** The analysis ran, but some layers could not be counted (unknown classes). */
 export class IncompleteAnalysis extends NetLensError {
   readonly exitCode = 3;
+}
+
+/** The Keras config of a spec, or one clear error for a model that has none (an ONNX file). */
+export function kerasModelOf(spec: Pick<ModelSpec, 'name' | 'model'>, what = 'This'): KerasModel {
+  if ((spec.model as { kind?: string }).kind === 'graph') {
+    throw new NetLensError(`${what} needs a Keras model; "${spec.name}" is an ONNX graph (TensorFlow.js cannot build it: use the onnxruntime backend)`);
+  }
+  return spec.model as KerasModel;
 }

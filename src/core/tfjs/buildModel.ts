@@ -2,7 +2,7 @@
 // analysis never calls it. Weights carried by the spec (imported files) replace the random ones.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { KerasModel, ModelSpec, NetLensError } from '../ir/types';
+import { KerasModel, kerasModelOf, ModelSpec, NetLensError } from '../ir/types';
 import { analyzeModel } from '../analysis/analyze';
 import { registerCustomLayers } from './customLayers';
 
@@ -44,7 +44,7 @@ export function tfjsCompatible(model: KerasModel): KerasModel {
 
 export async function buildTfjsModel(spec: ModelSpec): Promise<tfl.LayersModel> {
   registerCustomLayers();
-  const modelTopology = tfjsCompatible(spec.model) as unknown as tf.io.ModelJSON['modelTopology'];
+  const modelTopology = tfjsCompatible(kerasModelOf(spec, 'Building a TensorFlow.js model')) as unknown as tf.io.ModelJSON['modelTopology'];
   if (spec.weights) {
     // With weights in hand, tfjs' own loader skips the random initialisation it would otherwise
     // run over every weight (seconds for a ResNet) only for us to overwrite it.

@@ -1,0 +1,212 @@
+// Reads an ONNX model (protobuf, decoded by protobufjs through onnx-proto) into the IR graph: one
+// node per ONNX node, graph inputs as Input nodes, initializers as weight descriptors, small
+// tensors (shape data, Constant nodes) with their values so shape chains fold. No ONNX node is
+// translated into a Keras layer. Files are untrusted: every count, name, shape and byte length is
+// checked, and whatever is wrong is one NetLensError.
+import { onnx } from 'onnx-proto';
+import type { ConstantInfo, GraphNode, ModelGraph, WeightInfo } from '../ir/graph';
+import { LayerGroup, NetLensError, Shape } from '../ir/types';
+import { clip, MAX_NAME_CHARS } from './limits';
+import { pytorchNaming } from './onnxNames';
+import { dtypeName, int64, Int64, MAX_VALUE_ELEMENTS, readTensor, TensorMeta } from './onnxTensor';
+
+/** ONNX default-domain opsets NetLens reads. */
+export const MIN_OPSET = 7;
+export const MAX_OPSET = 21;
+/** Nodes, initializers and inputs in one graph (DenseNet-201 exports ~1,000 nodes). */
+export const MAX_ONNX_NODES = 200_000;
+/** The largest input dimension accepted (a 1M-pixel side is already absurd for a CNN). */
+const MAX_INPUT_DIM = 1 << 20;
+
+export interface OnnxImport {
+  graph: ModelGraph;
+  groups: LayerGroup[];
+  layerGroup: Record<string, string>;
+  /** ONNX node name -> readable layer name. */
+  nodeLayer: Record<string, string>;
+}
+
+/** An ONNX ModelProto begins with ir_version (field 1, varint) in every exporter's output. */
+export function isOnnx(bytes: Uint8Array): boolean {
+  return bytes.length > 2 && bytes[0] === 0x08 && bytes[1] > 0 && bytes[1] < 0x20;
+}
+
+function decode(bytes: Uint8Array): onnx.ModelProto {
+  try {
+    return onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    throw new NetLensError(`not a valid ONNX protobuf (${clip((e as Error).message, 100)})`);
+  }
+}
+
+const text = (v: unknown, what: string): string => {
+  if (typeof v !== 'string') return '';
+  if (v.length > MAX_NAME_CHARS) throw new NetLensError(`${what} is longer than ${MAX_NAME_CHARS} characters`);
+  return v;
+};
+
+const utf8 = new TextDecoder('utf-8');
+
+/** An AttributeProto as plain JSON (ints as numbers, tensors as {dtype, dims, values}). */
+function attribute(a: onnx.IAttributeProto, node: string): unknown {
+  const what = `attribute ${clip(a.name)} of node ${clip(node)}`;
+  const tensor = (t: onnx.ITensorProto) => {
+    const m = readTensor(t, what, undefined);
+    return { dtype: m.dtype, dims: m.shape, ...(m.values ? { values: m.values } : {}) };
+  };
+  switch (a.type) {
+    case 1: return a.f ?? 0;
+    case 2: return int64(a.i as Int64);
+    case 3: return a.s ? utf8.decode(a.s.subarray(0, MAX_NAME_CHARS)) : '';
+    case 4: return a.t ? tensor(a.t) : undefined;
+    case 6: return (a.floats ?? []).slice(0, 1024);
+    case 7: return (a.ints ?? []).slice(0, 1024).map((v) => int64(v as Int64));
+    case 8: return (a.strings ?? []).slice(0, 64).map((s) => utf8.decode(s.subarray(0, MAX_NAME_CHARS)));
+    case 5: case 10: return '<subgraph>';
+    default:
+      // Old exporters leave `type` unset: take the field that is filled.
+      if (a.ints?.length) return a.ints.slice(0, 1024).map((v) => int64(v as Int64));
+      if (a.floats?.length) return a.floats.slice(0, 1024);
+      if (a.t) return tensor(a.t);
+      if (a.s?.length) return utf8.decode(a.s.subarray(0, MAX_NAME_CHARS));
+      if (a.i !== undefined && a.i !== null && int64(a.i as Int64) !== 0) return int64(a.i as Int64);
+      if (a.f) return a.f;
+      return undefined;
+  }
+}
+
+function valueShape(v: onnx.IValueInfoProto, what: string): { shape: Shape; dtype: string } | undefined {
+  const tt = v.type?.tensorType;
+  if (!tt?.shape) return undefined;
+  const dims = tt.shape.dim ?? [];
+  if (dims.length > 8) throw new NetLensError(`${what} has rank ${dims.length}`);
+  const shape = dims.map((d) => {
+    if (d.dimValue === null || d.dimValue === undefined) return null;
+    const n = int64(d.dimValue as Int64);
+    if (d.dimParam && n === 0) return null;
+    if (!Number.isSafeInteger(n) || n <= 0) return n === 0 && !d.dimParam ? null : fail(`${what} has an invalid dimension ${n}`);
+    if (n > MAX_INPUT_DIM) fail(`${what} has an absurd dimension ${n}`);
+    return n;
+  });
+  return { shape, dtype: tt.elemType ? dtypeName(tt.elemType, what) : 'float32' };
+}
+
+function fail(message: string): never {
+  throw new NetLensError(message);
+}
+
+/** The values a Constant node holds, from whichever of its value attributes is set. */
+function constantValue(n: onnx.INodeProto, dir: string | undefined): TensorMeta {
+  const a = (n.attribute ?? [])[0];
+  const what = `Constant node ${clip(n.name || n.output?.[0])}`;
+  if (!a || (n.attribute ?? []).length !== 1) throw new NetLensError(`${what} needs exactly one value attribute`);
+  if (a.name === 'value' && a.t) return readTensor(a.t, what, dir);
+  if (a.name === 'value_float') return { name: '', dtype: 'float32', shape: [], values: [a.f ?? 0] };
+  if (a.name === 'value_int') return { name: '', dtype: 'int64', shape: [], values: [int64(a.i as Int64)] };
+  if (a.name === 'value_floats') return { name: '', dtype: 'float32', shape: [(a.floats ?? []).length], values: (a.floats ?? []).slice(0, MAX_VALUE_ELEMENTS) };
+  if (a.name === 'value_ints') return { name: '', dtype: 'int64', shape: [(a.ints ?? []).length], values: (a.ints ?? []).slice(0, MAX_VALUE_ELEMENTS).map((v) => int64(v as Int64)) };
+  throw new NetLensError(`${what} has an unsupported value attribute ${clip(a.name)}`);
+}
+
+/** Reads ONNX bytes; `dir` is the model's folder (for external data), undefined for bytes without a file. */
+export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackName: string): OnnxImport {
+  const model = decode(bytes);
+  const g = model.graph;
+  if (!g) throw new NetLensError('the ONNX model has no graph');
+  const opsetEntry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+  const opset = opsetEntry ? int64(opsetEntry.version as Int64) : NaN;
+  if (!(opset >= MIN_OPSET && opset <= MAX_OPSET)) {
+    throw new NetLensError(`ONNX opset ${Number.isNaN(opset) ? '(none)' : opset} is not supported; NetLens reads opsets ${MIN_OPSET} to ${MAX_OPSET}`);
+  }
+  const nodesIn = g.node ?? [];
+  const inits = g.initializer ?? [];
+  if (nodesIn.length + inits.length + (g.input ?? []).length > MAX_ONNX_NODES) throw new NetLensError(`the graph has more than ${MAX_ONNX_NODES} nodes and tensors`);
+
+  const weights: Record<string, WeightInfo> = {};
+  const constants: Record<string, ConstantInfo> = {};
+  const keep = (name: string, m: TensorMeta, asWeight: boolean): void => {
+    if (name in weights || name in constants) throw new NetLensError(`the graph names tensor ${clip(name)} twice (initializer or Constant)`);
+    if (asWeight) weights[name] = { shape: m.shape, dtype: m.dtype };
+    if (m.values) constants[name] = { shape: m.shape, dtype: m.dtype, values: m.values };
+  };
+  for (const [i, t] of inits.entries()) {
+    const name = text(t.name, `initializer #${i}'s name`);
+    if (!name) throw new NetLensError(`initializer #${i} has no name`);
+    keep(name, readTensor(t, `initializer ${clip(name)}`, dir), true);
+  }
+
+  const nodes: GraphNode[] = [];
+  const sources: { source: string; op: string }[] = [];
+  const pending: { n: onnx.INodeProto; op: string; source: string }[] = [];
+  for (const [i, n] of nodesIn.entries()) {
+    const opType = text(n.opType, `node #${i}'s op`);
+    if (!opType) throw new NetLensError(`node #${i} has no op_type`);
+    const domain = text(n.domain, `node #${i}'s domain`);
+    const op = !domain || domain === 'ai.onnx' ? opType : `${domain}.${opType}`;
+    const outputs = (n.output ?? []).map((o) => text(o, `node #${i}'s output name`));
+    if (op === 'Constant') {
+      if (outputs.length !== 1 || !outputs[0]) throw new NetLensError(`Constant node #${i} needs one output`);
+      const m = constantValue(n, dir);
+      // A large float Constant is a weight the exporter inlined; small ones are values.
+      keep(outputs[0], m, !m.values);
+      continue;
+    }
+    pending.push({ n, op, source: text(n.name, `node #${i}'s name`) });
+    sources.push({ source: pending[pending.length - 1].source, op });
+  }
+
+  // Graph inputs (older exporters list the initializers among them too).
+  const inputNodes: GraphNode[] = [];
+  for (const [i, v] of (g.input ?? []).entries()) {
+    const name = text(v.name, `graph input #${i}'s name`);
+    if (!name) throw new NetLensError(`graph input #${i} has no name`);
+    if (name in weights || name in constants) continue;
+    const t = valueShape(v, `input ${clip(name)}`);
+    if (!t) throw new NetLensError(`input ${clip(name)} does not declare its shape; NetLens needs the input size`);
+    // A fixed first dimension stays as the file gives it; a symbolic one is the batch (null).
+    inputNodes.push({ name, op: 'Input', attrs: { shape: t.shape, dtype: t.dtype }, inputs: [], outputs: [name] });
+  }
+  if (inputNodes.length === 0) throw new NetLensError('the graph has no inputs besides its initializers');
+
+  const naming = pytorchNaming(sources, new Set(inputNodes.map((n) => n.name)));
+  const nodeLayer: Record<string, string> = {};
+  for (const [i, p] of pending.entries()) {
+    const attrs: Record<string, unknown> = {};
+    for (const a of p.n.attribute ?? []) {
+      const key = text(a.name, `an attribute name of node ${clip(p.source)}`);
+      if (key) attrs[key] = attribute(a, p.source || p.op);
+    }
+    const name = naming.names[i];
+    if (p.source) nodeLayer[p.source] = name;
+    nodes.push({
+      name,
+      op: p.op,
+      attrs,
+      inputs: (p.n.input ?? []).map((t) => text(t, `an input name of node ${clip(p.source)}`)),
+      outputs: (p.n.output ?? []).map((t) => text(t, `an output name of node ${clip(p.source)}`)),
+      ...(p.source && p.source !== name ? { sourceName: p.source } : {}),
+    });
+  }
+
+  const declared: Record<string, Shape> = {};
+  for (const v of [...(g.valueInfo ?? []), ...(g.output ?? [])]) {
+    const name = text(v.name, 'a value_info name');
+    const t = name ? valueShape(v, `value_info ${clip(name)}`) : undefined;
+    if (t && !(name in weights)) declared[name] = t.shape;
+  }
+  const outputs = (g.output ?? []).map((o, i) => text(o.name, `graph output #${i}'s name`));
+
+  const graph: ModelGraph = {
+    kind: 'graph',
+    format: 'onnx',
+    name: text(g.name, 'the graph name') && g.name !== 'torch_jit' && g.name !== 'main_graph' ? g.name! : fallbackName,
+    layout: 'channels_first',
+    nodes: [...inputNodes, ...nodes],
+    outputs,
+    weights,
+    constants,
+    declared,
+    opset,
+  };
+  return { graph, groups: naming.groups, layerGroup: naming.layerGroup, nodeLayer };
+}
