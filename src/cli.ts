@@ -12,6 +12,8 @@ import { compareCommand } from './cli/compare';
 import { memoryCommand } from './cli/memory';
 import { backendUsage } from './core/profile/registry';
 import { OPTIMIZATION_LEVELS } from './core/profile/ort/session';
+import { writeErr, writeOut } from './cli/output';
+import { printable } from './core/report/format';
 
 const USAGE = `usage:
   netlens list [--json]
@@ -38,12 +40,12 @@ export const COMMANDS: Record<string, Command> = {
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    writeOut(`${USAGE}\n`);
     return cmd ? 0 : 1;
   }
   const run = lookup(COMMANDS, cmd);
   if (!run) {
-    process.stderr.write(`netlens: unknown command "${cmd}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    writeErr(`netlens: unknown command "${printable(cmd)}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
     return 1;
   }
   try {
@@ -51,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof NetLensError) {
-      process.stderr.write(`netlens: ${e.message}\n`);
+      writeErr(`netlens: ${e.message}\n`);
       return e instanceof IncompleteAnalysis ? e.exitCode : 1;
     }
     throw e;
@@ -60,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
-    process.stderr.write(`netlens: internal error: ${(e as Error).stack ?? e}\n`);
+    writeErr(`netlens: internal error: ${(e as Error).stack ?? e}\n`);
     process.exitCode = 2;
   });
 }

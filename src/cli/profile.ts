@@ -11,6 +11,8 @@ import { parseOptimization } from '../core/profile/ort/session';
 import { DEFAULT_RUNS, DEFAULT_WARMUP, profileModel } from '../core/profile/profile';
 import { formatFromPath, profileJson, profileText, renderProfile } from '../core/report/profileReport';
 import { parse, positiveIntOption, requireModelArg } from './common';
+import { writeJsonText, writeOut } from './output';
+import { printable } from '../core/report/format';
 
 /** media/samples/chelsea.png next to dist/ (bundle) or the repository root (compiled tests). */
 export function defaultImage(): string {
@@ -45,10 +47,10 @@ export async function profileCommand(argv: string[]): Promise<void> {
   const image = (values.image as string | undefined) ?? defaultImage();
   const spec = await loadModel(requireModelArg(positionals, 'profile'));
   const progress = values.json || !process.stderr.isTTY ? undefined
-    : (_stage: string, message: string, fraction: number): void => { process.stderr.write(`\r\x1b[K${Math.round(fraction * 100)}% ${message}`); };
+    : (_stage: string, message: string, fraction: number): void => { process.stderr.write(`\r\x1b[K${Math.round(fraction * 100)}% ${printable(message)}`); };
   const result = await profileModel(spec, image, { backend, runs, warmup, optimization, threads, onProgress: progress });
   if (progress) process.stderr.write('\r\x1b[K');
   if (out && outFormat) writeFileSync(out, renderProfile(result, outFormat));
-  if (values.json) process.stdout.write(`${profileJson(result)}\n`);
-  else process.stdout.write(`${profileText(result, top)}\n${out ? `wrote ${out}\n` : ''}`);
+  if (values.json) writeJsonText(`${profileJson(result)}\n`);
+  else writeOut(`${profileText(result, top)}\n${out ? `wrote ${out}\n` : ''}`);
 }

@@ -6,10 +6,13 @@
 //  1. Anchor: a kernel named like a node of the model is that node; an NCHWc kernel is named
 //     "<tensor>_nchwc" after the tensor the (already fused) node wrote, so it is that tensor's
 //     producer; otherwise the longest node name the kernel name starts with (generated suffixes).
-//  2. Absorb backwards: when a kernel is named after an element-wise node (the tail of a fusion), a
-//     node that is not anchored and whose only consumer is that node belongs to the kernel (conv1
-//     inside "/relu/Relu_output_0_nchwc"); through element-wise producers the walk continues, and
-//     stops after the first node that is not element-wise (the head of the fusion).
+//  2. Absorb backwards: when a kernel is named after an element-wise node but runs another op (the
+//     NCHWc Conv "conv1_relu_nchwc" is named after the Relu at the tail of its fusion), a node that
+//     is not anchored and whose only consumer is that node belongs to the kernel (conv1_bn, then
+//     conv1_conv); through element-wise producers the walk continues, and stops after the first
+//     node that is not element-wise (the head of the fusion).
+//     A Pad not anchored belongs to its consumer's kernel (ONNX Runtime folds it into the Conv's
+//     or pooling's pads).
 //  3. Absorb forwards, in topological order: a node still unassigned belongs to the kernel of its
 //     latest-executed producer (an Add and the Relu after it join the Conv that ran last: the
 //     NCHWc Conv's fused sum); a node with no assigned producer joins its first consumer's kernel.
@@ -37,6 +40,9 @@ export interface Attribution {
 /** Ops that only move data around: absorbed into a kernel, they do not make their layer part of it. */
 export const LAYOUT_OPS = new Set(['Transpose', 'Reshape', 'Squeeze', 'Unsqueeze', 'Identity', 'Flatten']);
 
+/** Ops fused into the node that consumes them. */
+const INTO_CONSUMER = new Set(['Pad']);
+
 /** Ops the optimiser removes outright at inference. */
 const NO_OP = new Set(['Identity', 'Dropout']);
 
@@ -44,7 +50,23 @@ const NO_OP = new Set(['Identity', 'Dropout']);
 const ELEMENTWISE = new Set(['Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'Tanh', 'Elu', 'Selu', 'Softplus', 'Softsign', 'HardSwish',
   'Add', 'Sub', 'Mul', 'Div', 'Sum', 'BatchNormalization', 'Identity', 'Dropout', 'Gelu', 'Erf', 'Pow', 'Sqrt', 'Neg', 'Exp', 'Cast']);
 
-export function attributeKernels(graph: OnnxGraphInfo, kernels: string[]): Attribution {
+/** The model node an ONNX Runtime kernel name stands for (for messages): see anchor() below. */
+export function nodeForKernel(graph: OnnxGraphInfo, kernel: string): string {
+  const k = kernel.replace(/^fused /, '').replace(/_token_\d+$/, '');
+  if (graph.nodes.some((n) => n.name === k)) return k;
+  const t = k.replace(/_nchwc$/, '');
+  return graph.nodes.find((n) => n.outputs.includes(t))?.name ?? kernel;
+}
+
+/** An executed kernel: its node name in the optimised graph and the op it ran. */
+export interface KernelRef {
+  node: string;
+  op: string;
+}
+
+export function attributeKernels(graph: OnnxGraphInfo, kernelRefs: KernelRef[]): Attribution {
+  const kernels = kernelRefs.map((k) => k.node);
+  const kernelOp = new Map(kernelRefs.map((k) => [k.node, k.op]));
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
   const producer = new Map<string, string>();
   const consumers = new Map<string, string[]>();
@@ -95,9 +117,11 @@ export function attributeKernels(graph: OnnxGraphInfo, kernels: string[]): Attri
     kernelNodes.get(kernel)!.push(node);
   };
 
-  // 2. Backwards from each anchored node that is element-wise (a fused kernel named after its tail).
+  // 2. Backwards from each kernel named after an element-wise node but running another op (a fused
+  //    kernel named after its tail: a Conv kernel named "conv1_relu_nchwc"), to the fusion's head.
   for (const [k, members] of [...kernelNodes]) {
-    if (!ELEMENTWISE.has(byName.get(members[0])!.opType)) continue;
+    const anchorOp = byName.get(members[0])!.opType;
+    if (!ELEMENTWISE.has(anchorOp) || kernelOp.get(k) === anchorOp) continue;
     let frontier = [members[0]];
     while (frontier.length) {
       const next: string[] = [];
@@ -117,11 +141,19 @@ export function attributeKernels(graph: OnnxGraphInfo, kernels: string[]): Attri
     }
   }
 
-  // 3. Forwards, in topological order (ONNX requires nodes topologically sorted).
   const kernelOf = (node: string | undefined): string | undefined => {
     const f = node ? fate.get(node) : undefined;
     return f?.kind === 'kernel' ? f.kernel : undefined;
   };
+  // A Pad is fused into the Conv or pooling that reads it (its pads attribute grows).
+  for (const n of graph.nodes) {
+    if (fate.has(n.name) || !INTO_CONSUMER.has(n.opType)) continue;
+    const cs = n.outputs.flatMap((t) => consumers.get(t) ?? []);
+    const k = cs.length === 1 ? kernelOf(cs[0]) : undefined;
+    if (k) join(n.name, k);
+  }
+
+  // 3. Forwards, in topological order (ONNX requires nodes topologically sorted).
   for (const n of graph.nodes) {
     if (fate.has(n.name)) continue;
     if (constNodes.has(n.name)) { fate.set(n.name, { kind: 'folded' }); continue; }

@@ -91,9 +91,11 @@ export function buildOrtLayers(graph: OnnxGraphInfo, attr: Attribution, runs: Ke
   const out: ProfileLayer[] = [];
   let fusedLayers = 0;
   for (const e of entries.values()) {
-    const layers = e.layers.sort((a, b) => (irIndex.get(a) ?? 1e9) - (irIndex.get(b) ?? 1e9));
+    // The entry is named after its heaviest layer (the Conv of Pad + Conv + BN + ReLU), the rest in model order.
+    const byOrder = e.layers.sort((a, b) => (irIndex.get(a) ?? 1e9) - (irIndex.get(b) ?? 1e9));
+    const head = byOrder.reduce<string | undefined>((best, l) => (best === undefined || (stats.get(l)?.flops ?? 0) > (stats.get(best)?.flops ?? 0) ? l : best), undefined);
+    const layers = head === undefined ? byOrder : [head, ...byOrder.filter((l) => l !== head)];
     const ms = spreadOf(e.times);
-    const head = layers[0];
     const flops = layers.reduce((a, l) => a + (stats.get(l)?.flops ?? 0), 0);
     fusedLayers += Math.max(0, layers.length - 1);
     const measuredBytes = e.kernels.length > 0 && e.bytes > 0;

@@ -12,12 +12,13 @@ import type { DecodedImage } from '../image';
 import { imageToInput, preprocessingFor } from '../preprocess';
 import type { BackendChoice } from '../registry';
 import type { ProfileResult, ProfileStage } from '../result';
-import { attributeKernels } from './attribute';
+import { attributeKernels, nodeForKernel } from './attribute';
 import { readOnnxGraph } from './graph';
 import { buildOrtLayers, spreadOf } from './layers';
 import { loadOrt } from './runtime';
 import { OptimizationLevel, runProfiled } from './session';
 import { onnxSourceFor } from './source';
+import { finishGpuProfile, gpuRouteError, isGpuBackend } from './gpuProfile';
 
 export interface OrtProfileOptions {
   runs: number;
@@ -63,16 +64,21 @@ export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img
   opts.say('model', `creating the ONNX Runtime session (${opts.optimization} optimizations, ${threads} threads)`, 0.1);
   const run = await runProfiled(ort.ort, src.bytes, src.source, { data, dims }, {
     executionProviders: choice.executionProviders ?? ['cpu'], threads, optimization: opts.optimization,
-    runs: opts.runs, warmup: opts.warmup, signal: opts.signal,
+    runs: opts.runs, warmup: opts.warmup, signal: opts.signal, nodeName: (k) => nodeForKernel(graph, k),
     onRun: (done, total) => {
       const warm = done <= opts.warmup;
       opts.say(warm ? 'warmup' : 'layers', warm ? `warm-up ${done}/${opts.warmup}` : `run ${done - opts.warmup}/${opts.runs}`, 0.15 + 0.8 * (done / total));
     },
+  }).catch((e: unknown) => {
+    // A GPU session that fails (lost device, out of memory, ...) is the route's failure: one line (gpuProfile.ts).
+    throw isGpuBackend(choice.backend) && !(e instanceof ProfileCancelledError) ? gpuRouteError(choice.backend, e) : e;
   });
   opts.say('report', 'attributing kernels to layers', 0.97);
-  const kernelNames = run.trace.runs[0]?.map((k) => k.node) ?? [];
-  const attr = attributeKernels(graph, kernelNames);
+  const attr = attributeKernels(graph, run.trace.runs[0] ?? []);
   const built = buildOrtLayers(graph, attr, run.trace.runs, analysis.layers, src.nodeLayer);
+  const gpu = await finishGpuProfile(ort.ort, choice.backend, choice.executionProviders ?? ['cpu'], run, built.layers,
+    { bytes: src.bytes, feed: { name: run.inputName, data, dims }, layerOf: src.nodeLayer },
+    { runs: opts.runs, signal: opts.signal, say: (m, f) => opts.say('layers', m, 0.95 + 0.02 * f) });
 
   const endToEndMs = spreadOf(run.endToEnd);
   const sumLayerMs = built.layers.reduce((a, l) => a + l.ms.median, 0);
@@ -109,5 +115,6 @@ export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img
     unmatchedKernels: attr.unmatched,
     peakMeasured,
     sessionMs: run.sessionMs,
+    gpuTiming: gpu?.timing,
   };
 }

@@ -11,6 +11,7 @@ import { ProfileCancelledError } from '../errors';
 import type { OrtExecutionProvider } from '../registry';
 import type { OrtModule } from './runtime';
 import { parseTrace, TraceRuns } from './trace';
+import { applyGpuTimes, GpuTimes, usesWebGpu } from './webgpu';
 
 /** ONNX Runtime's graph optimisation levels NetLens offers ('all' is ONNX Runtime's default). */
 export const OPTIMIZATION_LEVELS = ['all', 'extended', 'basic', 'disabled'] as const;
@@ -30,6 +31,8 @@ export interface OrtRunOptions {
   warmup: number;
   signal?: AbortSignal;
   onRun?: (done: number, total: number) => void;
+  /** Maps a kernel name in ONNX Runtime's messages back to the model's node (errors only). */
+  nodeName?: (kernel: string) => string;
 }
 
 export interface OrtRunResult {
@@ -41,13 +44,20 @@ export interface OrtRunResult {
   outputName: string;
   inputName: string;
   sessionMs: number;
+  /** WebGPU: whether kernel times were replaced by GPU timestamps, and nodes placed on the CPU (webgpu.ts). */
+  gpu?: GpuTimes;
 }
 
-/** The model names the node that failed, e.g. "Node (conv1_conv) Op (Conv) [ShapeInferenceError] ...": one line. */
-export function sessionError(source: string, e: unknown): NetLensError {
+/** The node an ONNX Runtime message names: "Node (x) Op (Conv)", "node with name 'x'", "Name:'x'". */
+export function failedNode(message: string): string | undefined {
+  return /Node \(([^)]*)\)/.exec(message)?.[1] ?? /node with name '([^']*)'/i.exec(message)?.[1] ?? /Name:\s*'([^']*)'/.exec(message)?.[1];
+}
+
+/** One line naming the node that failed; `nodeName` maps a kernel name of the optimised graph back to the model's node. */
+export function sessionError(what: 'load' | 'run', source: string, e: unknown, nodeName: (k: string) => string = (k) => k): NetLensError {
   const msg = String((e as Error)?.message ?? e).replace(/\s+/g, ' ').trim();
-  const node = /Node \(([^)]*)\)/.exec(msg)?.[1] ?? /node[ :]+'?([\w./:-]+)/i.exec(msg)?.[1];
-  return new NetLensError(`ONNX Runtime could not load ${source}${node ? ` at node "${node}"` : ''}: ${msg.slice(0, 400)}`);
+  const node = failedNode(msg);
+  return new NetLensError(`ONNX Runtime could not ${what} ${source}${node ? ` at node "${nodeName(node)}"` : ''}: ${msg.slice(0, 400)}`);
 }
 
 export async function runProfiled(ort: OrtModule, model: Uint8Array | string, source: string, input: { data: Float32Array; dims: number[] },
@@ -65,14 +75,15 @@ export async function runProfiled(ort: OrtModule, model: Uint8Array | string, so
       graphOptimizationLevel: opts.optimization,
       enableProfiling: true,
       profileFilePrefix: join(dir, 'profile'),
-      logSeverityLevel: 3 as const,
+      // Failures come back as one NetLensError each; ONNX Runtime's own log lines would only repeat them on stderr.
+      logSeverityLevel: 4 as const,
     };
     try {
       session = typeof model === 'string'
         ? await ort.InferenceSession.create(model, options)
         : await ort.InferenceSession.create(model, options);
     } catch (e) {
-      throw sessionError(source, e);
+      throw sessionError('load', source, e, opts.nodeName);
     }
     const sessionMs = performance.now() - t0;
     check();
@@ -90,7 +101,7 @@ export async function runProfiled(ort: OrtModule, model: Uint8Array | string, so
       try {
         out = await session.run(feeds);
       } catch (e) {
-        throw new NetLensError(`ONNX Runtime failed running ${source}: ${String((e as Error)?.message ?? e).replace(/\s+/g, ' ').slice(0, 400)}`);
+        throw sessionError('run', source, e, opts.nodeName);
       }
       const ms = performance.now() - t;
       if (r >= opts.warmup) endToEnd.push(ms);
@@ -103,11 +114,14 @@ export async function runProfiled(ort: OrtModule, model: Uint8Array | string, so
     session.endProfiling();
     const file = readdirSync(dir).find((f) => f.endsWith('.json'));
     if (!file) throw new Error('ONNX Runtime wrote no profile');
-    const trace = parseTrace(readFileSync(join(dir, file), 'utf8'));
+    const json = readFileSync(join(dir, file), 'utf8');
+    const trace = parseTrace(json);
+    // WebGPU: a kernel's time becomes the GPU timestamps of its programs (all runs, warm-up included).
+    const gpu = usesWebGpu(opts.executionProviders) ? applyGpuTimes(trace.runs, JSON.parse(json)) : undefined;
     // Warm-up runs are in the trace too: keep the timed ones.
     trace.runs = trace.runs.slice(opts.warmup);
     trace.runMs = trace.runMs.slice(opts.warmup);
-    return { endToEnd, trace, output, outputName, inputName, sessionMs };
+    return { endToEnd, trace, output, outputName, inputName, sessionMs, gpu };
   } finally {
     await session?.release().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });

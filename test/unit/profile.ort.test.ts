@@ -1,0 +1,236 @@
+// Profiling on ONNX Runtime, checked against ONNX Runtime itself: the per-kernel durations of its
+// own trace, the optimised graph it writes out (which nodes it fused into which kernel), its
+// output sizes against the analyser's activation bytes, and the model's outputs against tfjs.
+import { strict as assert } from 'node:assert';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onnx } from 'onnx-proto';
+import { analyzeModel } from '../../src/core/analysis/analyze';
+import { NetLensError } from '../../src/core/ir/types';
+import { buildZooModel } from '../../src/core/zoo';
+import { onnxUnsupported, randomWeights } from '../../src/core/onnx';
+import { ModelBuilder } from '../../src/core/ir/builder';
+import { profileModel, ProfileCancelledError } from '../../src/core/profile/profile';
+import { attributeKernels, nodeForKernel } from '../../src/core/profile/ort/attribute';
+import { readOnnxGraph } from '../../src/core/profile/ort/graph';
+import { buildOrtLayers } from '../../src/core/profile/ort/layers';
+import { loadOrt } from '../../src/core/profile/ort/runtime';
+import { OptimizationLevel, runProfiled } from '../../src/core/profile/ort/session';
+import { onnxSourceFor } from '../../src/core/profile/ort/source';
+import { SAMPLES } from './profileFixtures';
+
+const ort = (() => { const r = loadOrt(); if (!r.ok) throw new Error(r.detail); return r.ort; })();
+const image = join(SAMPLES, 'chelsea.png');
+
+/** The model as the profiler sees it: lowered, profiled at a level, kernels attributed to layers. */
+async function profiled(name: string, optimization: OptimizationLevel, runs = 2) {
+  const spec = buildZooModel(name);
+  const analysis = analyzeModel(spec.model);
+  const src = onnxSourceFor(spec, analysis);
+  const graph = readOnnxGraph(src.bytes, src.source);
+  const dims = graph.inputDims.map((d) => d ?? 1);
+  const data = new Float32Array(dims.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i));
+  const run = await runProfiled(ort, src.bytes, src.source, { data, dims }, { executionProviders: ['cpu'], threads: 1, optimization, runs, warmup: 1 });
+  const attr = attributeKernels(graph, run.trace.runs[0]);
+  const built = buildOrtLayers(graph, attr, run.trace.runs, analysis.layers, src.nodeLayer);
+  return { spec, analysis, src, graph, run, attr, built };
+}
+
+/** ONNX Runtime's own optimised graph at a level (what its kernels are named after). */
+async function optimisedGraph(bytes: Uint8Array, level: OptimizationLevel) {
+  const file = join(tmpdir(), `netlens-opt-${process.pid}-${level}.onnx`);
+  const s = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: level, optimizedModelFilePath: file, logSeverityLevel: 3, intraOpNumThreads: 1 });
+  await s.release();
+  try {
+    return readOnnxGraph(readFileSync(file), file);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+describe('profile: ONNX Runtime engine', function () {
+  this.timeout(240_000);
+
+  it('lenet5 on auto runs on ONNX Runtime, every layer accounted for, times from its trace', async () => {
+    const r = await profileModel(buildZooModel('lenet5'), image, { runs: 3, warmup: 1 });
+    assert.equal(r.backend, 'onnxruntime');
+    assert.equal(r.engine, 'onnxruntime');
+    assert.equal(r.optimization, 'all');
+    assert.equal(r.threads, require('node:os').cpus().length);
+    assert.match(r.backendLabel!, /^onnxruntime 1\.30\.0 \(CPU execution provider, \d+ threads?\), all graph optimizations$/);
+    const analysis = analyzeModel(buildZooModel('lenet5').model);
+    const named = r.layers.flatMap((l) => [l.name, ...(l.fusedWith ?? [])]);
+    for (const l of analysis.layers) {
+      if (l.className === 'InputLayer') continue;
+      assert.equal(named.filter((n) => n === l.name).length, 1, `${l.name} listed once`);
+    }
+    for (const l of r.layers) {
+      if (l.measured?.ms) assert.ok(l.ms.median > 0 && l.kernels!.length > 0, l.name);
+      else assert.ok(l.untimed, `${l.name} says why it has no time`);
+    }
+    assert.equal(r.fusedLayers, r.layers.reduce((a, l) => a + (l.fusedWith?.length ?? 0), 0));
+    assert.ok(r.peakMeasured && r.peakBytes > 61_706 * 4, `peak ${r.peakBytes} holds at least the weights`);
+    assert.equal(r.predictions, null);
+  });
+
+  it('per-layer times add up to the kernel durations in ONNX Runtime\'s trace, run by run', async () => {
+    const { run, built } = await profiled('mnist_cnn', 'all', 3);
+    run.trace.runs.forEach((kernels, i) => {
+      const traced = kernels.reduce((a, k) => a + k.us, 0) / 1000;
+      assert.ok(traced > 0 && traced <= run.trace.runMs[i] + 1e-6, 'kernels fit inside the model_run event');
+    });
+    const tracedMedianSum = built.layers.reduce((a, l) => a + l.ms.median, 0);
+    assert.ok(tracedMedianSum > 0);
+    // Every kernel of the last run is listed exactly once.
+    const listed = built.layers.flatMap((l) => l.kernels ?? []).map((k) => k.split(' ').slice(1).join(' ')).sort();
+    assert.deepEqual(listed, run.trace.runs[run.trace.runs.length - 1].map((k) => k.node).sort());
+  });
+
+  it('ResNet-50 fusions match the graph ONNX Runtime optimised (extended level: names survive)', async () => {
+    const { src, graph, attr, built } = await profiled('resnet50', 'extended', 1);
+    const opt = await optimisedGraph(src.bytes, 'extended');
+    const producer = new Map(graph.nodes.flatMap((n) => n.outputs.map((t) => [t, n.name] as const)));
+    let checked = 0;
+    for (const n of opt.nodes) {
+      const members = attr.kernelNodes.get(n.name);
+      assert.ok(members, `kernel ${n.name} (${n.opType}) ran`);
+      // Independently of the attribution's rules: the original nodes between this node's inputs and
+      // its outputs (walking back from each output to a tensor it reads) are exactly its members.
+      const inputs = new Set(n.inputs);
+      const expected = new Set<string>();
+      const stack = n.outputs.map((t) => producer.get(t)).filter((p): p is string => Boolean(p));
+      while (stack.length) {
+        const p = stack.pop()!;
+        if (expected.has(p)) continue;
+        expected.add(p);
+        for (const t of graph.nodes.find((x) => x.name === p)!.inputs) {
+          if (!inputs.has(t) && !graph.initializers.has(t) && producer.has(t)) stack.push(producer.get(t)!);
+        }
+      }
+      assert.deepEqual([...members].sort(), [...expected].sort(), `members of ${n.name}`);
+      checked++;
+    }
+    assert.equal(checked, opt.nodes.length);
+    const conv1 = built.layers.find((l) => l.name === 'conv1_conv')!;
+    assert.deepEqual(conv1.fusedWith, ['conv1_pad', 'conv1_bn', 'conv1_relu']);
+    assert.deepEqual(conv1.kernels, ['FusedConv conv1_conv']);
+  });
+
+  it('ResNet-50 at the default level: each residual Add runs inside the Conv ONNX Runtime fused it into (NCHWc sum input)', async () => {
+    const { src, graph, attr, built, run } = await profiled('resnet50', 'all', 1);
+    const opt = await optimisedGraph(src.bytes, 'all');
+    const ops = new Map(graph.nodes.map((n) => [n.name, n.opType]));
+    // NCHWc Convs reading a second activation (not a weight) carry the residual sum.
+    const sumConvs = opt.nodes.filter((n) => n.opType === 'Conv' && n.inputs.filter((t) => !opt.initializers.has(t)).length === 2);
+    assert.equal(sumConvs.length, 16, 'ResNet-50 has 16 residual adds');
+    for (const n of sumConvs) {
+      const adds = attr.kernelNodes.get(n.name)!.filter((m) => ops.get(m) === 'Add');
+      assert.equal(adds.length, 1, `${n.name} carries one Add`);
+    }
+    assert.deepEqual(attr.unmatched.filter((k) => !/^ReorderOutput/.test(k)), [], 'only layout reorders go unmatched');
+    assert.equal(run.trace.runs[0].length, opt.nodes.length, 'one kernel per node of the optimised graph');
+    assert.ok(built.fusedLayers > 100, `fused ${built.fusedLayers}`);
+    const conv1 = built.layers.find((l) => l.name === 'conv1_conv')!;
+    assert.deepEqual(conv1.fusedWith, ['conv1_pad', 'conv1_bn', 'conv1_relu']);
+  });
+
+  it('unoptimised (disabled): no fusion, every layer its own time; output bytes measured equal the analyser\'s', async () => {
+    const { analysis, built } = await profiled('resnet50', 'disabled', 1);
+    assert.equal(built.fusedLayers, 0);
+    const stats = new Map(analysis.layers.map((l) => [l.name, l]));
+    let convs = 0;
+    for (const l of built.layers) {
+      if (l.className === 'InputLayer') continue;
+      assert.deepEqual(l.fusedWith, []);
+      assert.ok(l.measured!.ms, `${l.name} timed`);
+      if (l.className === 'Conv2D') {
+        assert.ok(l.measured!.bytes);
+        assert.equal(l.bytes, stats.get(l.name)!.activationBytes, `${l.name}: ONNX Runtime output_size vs the analyser`);
+        convs++;
+      }
+    }
+    assert.equal(convs, 53);
+  });
+
+  it('a model that cannot be lowered profiles on the tfjs chain with the reason in the chain', async function () {
+    // Layers the analyser and tfjs take that the lowering may refuse; the first one it refuses is used.
+    const candidates: [string, (b: ModelBuilder, x: ReturnType<ModelBuilder['input']>) => ReturnType<ModelBuilder['input']>][] = [
+      ['softmax over two axes', (b, x) => b.layer('Softmax', { axis: [1, 2] }, [x], 'odd')],
+      ['batch normalisation over two axes', (b, x) => b.layer('BatchNormalization', { axis: [1, 3] }, [x], 'odd')],
+    ];
+    for (const [what, make] of candidates) {
+      const b = new ModelBuilder('oddmodel');
+      const c = b.conv2d(b.input([16, 16, 3], 'img'), 4, { kernelSize: 3, name: 'conv' });
+      const spec = b.build([b.dense(b.globalAvgPool(make(b, c), 'gap'), 3, { name: 'out' })]);
+      if (!onnxUnsupported(spec).some((u) => u.name === 'odd')) continue;
+      const res = await profileModel(spec, image, { runs: 1, warmup: 0, backend: 'auto' });
+      assert.equal(res.engine, 'tfjs', what);
+      const step = res.backendSteps!.find((s) => s.backend === 'onnxruntime')!;
+      assert.equal(step.ok, false);
+      assert.match(step.detail, /^cannot lower oddmodel to ONNX: odd \(/);
+      await assert.rejects(profileModel(spec, image, { runs: 1, warmup: 0, backend: 'onnxruntime' }),
+        /^NetLensError: backend "onnxruntime" cannot run this model: cannot lower oddmodel to ONNX/);
+      return;
+    }
+    this.skip(); // every candidate lowers now: nothing falls back
+  });
+
+  it('a session that fails to load, or to run, is one line naming the node', async () => {
+    const model = (node: onnx.INodeProto, w: number[]) => onnx.ModelProto.encode(onnx.ModelProto.create({
+      irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'bad', node: [node],
+        initializer: [{ name: 'w', dims: w, dataType: 1, floatData: new Array(w.reduce((a, b) => a * b, 1)).fill(0.1) }],
+        input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 3 }, { dimValue: 8 }, { dimValue: 8 }] } } } }],
+        output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
+      },
+    })).finish();
+    const input = { data: new Float32Array(192), dims: [1, 3, 8, 8] };
+    const opts = { executionProviders: ['cpu'], threads: 1, optimization: 'all' as const, runs: 1, warmup: 0 };
+    // An op ONNX Runtime has no kernel for: refused when the session loads.
+    const unknown = model({ name: 'odd_node', opType: 'NoSuchOp', input: ['x', 'w'], output: ['y'] }, [1]);
+    await assert.rejects(runProfiled(ort, unknown, 'odd.onnx', input, opts), (e: unknown) => {
+      assert.ok(e instanceof NetLensError);
+      assert.match(e.message, /^ONNX Runtime could not load odd\.onnx/);
+      assert.ok(!e.message.includes('\n'));
+      return true;
+    });
+    // Weights that do not fit the input: found when it runs, under the optimised kernel's name, reported as the model's node.
+    const bytes = model({ name: 'bad_conv', opType: 'Conv', input: ['x', 'w'], output: ['y'] }, [4, 5, 3, 3]);
+    const graph = readOnnxGraph(bytes, 'bad.onnx');
+    await assert.rejects(runProfiled(ort, bytes, 'bad.onnx', input, { ...opts, nodeName: (k) => nodeForKernel(graph, k) }), (e: unknown) => {
+      assert.ok(e instanceof NetLensError);
+      assert.match(e.message, /^ONNX Runtime could not run bad\.onnx at node "bad_conv": .*channels/);
+      assert.ok(!e.message.includes('\n'));
+      return true;
+    });
+  });
+
+  it('predictions from ONNX Runtime are tfjs\' predictions (class index, label, probability), weights given', async () => {
+    const base = buildZooModel('mnist_cnn');
+    const spec = { ...base, weights: randomWeights(base, 7), labels: Array.from({ length: 10 }, (_, i) => `digit ${i}`) };
+    const onOrt = await profileModel(spec, image, { runs: 1, warmup: 0, backend: 'onnxruntime' });
+    const onTfjs = await profileModel(spec, image, { runs: 1, warmup: 0, backend: 'cpu' });
+    assert.equal(onOrt.weights, 'loaded');
+    assert.equal(onOrt.predictions!.length, 5);
+    onOrt.predictions!.forEach((p, i) => {
+      const q = onTfjs.predictions![i];
+      assert.equal(p.index, q.index);
+      assert.equal(p.label, `digit ${p.index}`);
+      assert.ok(Math.abs(p.probability - q.probability) <= 1e-4 * Math.max(1, q.probability), `${p.probability} vs ${q.probability}`);
+    });
+  });
+
+  it('cancels within a second', async () => {
+    const abort = new AbortController();
+    let at = 0;
+    const p = profileModel(buildZooModel('resnet50'), image, {
+      runs: 500, warmup: 0, signal: abort.signal,
+      onProgress: (stage) => { if (stage === 'layers' && !at) { at = performance.now(); abort.abort(); } },
+    });
+    await assert.rejects(p, (e: unknown) => e instanceof ProfileCancelledError);
+    const ms = performance.now() - at;
+    assert.ok(at > 0 && ms < 1000, `cancelled after ${ms.toFixed(0)} ms`);
+  });
+});
