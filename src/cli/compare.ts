@@ -2,9 +2,10 @@ import { compareModels, Comparison } from '../core/compare/compare';
 import { COMPARE_PRESETS } from '../core/compare/presets';
 import { NetLensError } from '../core/ir/types';
 import { loadModel } from '../core/io/loadModel';
-import { bytes, grouped, si } from '../core/report/format';
+import { bytes, grouped, printable, si } from '../core/report/format';
 import { summaryJson } from '../core/report/summaryJson';
 import { parse, positiveIntOption } from './common';
+import { writeJson, writeOut } from './output';
 
 function table(header: string[], rows: string[][]): string {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -14,11 +15,11 @@ function table(header: string[], rows: string[][]): string {
 
 export function comparisonText(c: Comparison): string {
   const totals = table(['model', 'layers', 'params', 'MACs', 'peak inference', 'training'], c.models.map((m) => [
-    m.spec.name, String(m.analysis.layers.length), grouped(m.analysis.totals.params), si(m.analysis.totals.macs),
+    printable(m.spec.name), String(m.analysis.layers.length), grouped(m.analysis.totals.params), si(m.analysis.totals.macs),
     bytes(m.analysis.totals.peakInferenceBytes), bytes(m.analysis.totals.trainingBytes),
   ]));
-  const stages = table(['stage (MACs)', ...c.models.map((m) => m.spec.name)], c.stageOrder.map((st) => [
-    st, ...c.models.map((m) => { const s = m.stages.find((x) => x.stage === st); return s ? si(s.macs) : '-'; }),
+  const stages = table(['stage (MACs)', ...c.models.map((m) => printable(m.spec.name))], c.stageOrder.map((st) => [
+    printable(st), ...c.models.map((m) => { const s = m.stages.find((x) => x.stage === st); return s ? si(s.macs) : '-'; }),
   ]));
   return `${totals}\n\n${stages}`;
 }
@@ -34,6 +35,6 @@ export async function compareCommand(argv: string[]): Promise<void> {
   if (names.length < 2) throw new NetLensError('usage: netlens compare <model> <model> [...] [--preset id] [--batch N] [--json]');
   const specs = await Promise.all(names.map((n) => loadModel(n)));
   const c = compareModels(specs, { batch: positiveIntOption('batch', values.batch, 1) });
-  if (values.json) process.stdout.write(`${JSON.stringify({ models: c.models.map((m) => summaryJson(m.analysis)) })}\n`);
-  else process.stdout.write(`${comparisonText(c)}\n`);
+  if (values.json) writeJson({ models: c.models.map((m) => summaryJson(m.analysis)) });
+  else writeOut(`${comparisonText(c)}\n`);
 }

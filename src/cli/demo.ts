@@ -7,6 +7,7 @@ import { buildZooModel } from '../core/zoo';
 import { summaryJson } from '../core/report/summaryJson';
 import { summaryTable } from '../core/report/summaryTable';
 import { demoGraphExport } from './graph';
+import { writeOut } from './output';
 
 /** Extra outputs (graph HTML, ...) register here: each writes into the out directory and returns the paths. */
 export const DEMO_EXPORTS: ((model: string, outDir: string) => Promise<string[]> | string[])[] = [];
@@ -17,11 +18,11 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const outDir = 'netlens-out';
   const spec = buildZooModel(model);
   const a = analyzeModel(spec.model);
-  process.stdout.write(`${summaryTable(a)}\n\n`);
+  writeOut(`${summaryTable(a)}\n\n`);
   mkdirSync(outDir, { recursive: true });
   const jsonPath = join(outDir, `${spec.name}.summary.json`);
   writeFileSync(jsonPath, `${JSON.stringify(summaryJson(a), null, 1)}\n`);
   const written = [jsonPath];
   for (const exp of DEMO_EXPORTS) written.push(...(await exp(model, outDir)));
-  process.stdout.write(`Wrote ${written.join(', ')}\n`);
+  writeOut(`Wrote ${written.join(', ')}\n`);
 }

@@ -13,6 +13,7 @@ import { renderGraphSvg } from '../core/graph/svg';
 import { nodeElk } from '../core/graph/elkNode';
 import { DEFAULT_SETTINGS, standalonePage } from '../core/graph/standalone';
 import { parse, positiveIntOption, requireModelArg } from './common';
+import { writeOut } from './output';
 
 /** The built assets: the nearest dist/ with webview.js up from here (dist/cli.js, or out/src/cli in tests), media/ beside it. */
 export function assetDirs(): { dist: string; media: string } {
@@ -68,7 +69,7 @@ export async function graphCommand(argv: string[]): Promise<void> {
   const text = await graphExport(spec, ext.slice(1) as 'svg' | 'html' | 'json', batch, collapse);
   mkdirSync(dirname(resolve(out)), { recursive: true });
   writeFileSync(out, text);
-  process.stdout.write(`Wrote ${out}\n`);
+  writeOut(`Wrote ${out}\n`);
 }
 
 export async function graphExport(spec: Pick<ModelSpec, 'name' | 'model' | 'groups' | 'layerGroup'>, format: 'svg' | 'html' | 'json', batch = 1, collapse: Collapse = 'none'): Promise<string> {

@@ -1,6 +1,7 @@
 import { ZOO } from '../core/zoo';
 import { analyzeModel } from '../core/analysis/analyze';
 import { grouped, si } from '../core/report/format';
+import { writeJson, writeOut } from './output';
 
 export function listCommand(argv: string[]): void {
   const json = argv.includes('--json');
@@ -8,9 +9,9 @@ export function listCommand(argv: string[]): void {
     const a = analyzeModel(e.build().model);
     return { name: e.name, title: e.title, description: e.description, input: a.input, params: a.totals.params, macs: a.totals.macs };
   });
-  if (json) { process.stdout.write(`${JSON.stringify({ models: rows })}\n`); return; }
+  if (json) { writeJson({ models: rows }); return; }
   const w = Math.max(...rows.map((r) => r.name.length));
   for (const r of rows) {
-    process.stdout.write(`${r.name.padEnd(w)}  ${grouped(r.params).padStart(11)} params  ${si(r.macs).padStart(9)} MACs  ${r.description}\n`);
+    writeOut(`${r.name.padEnd(w)}  ${grouped(r.params).padStart(11)} params  ${si(r.macs).padStart(9)} MACs  ${r.description}\n`);
   }
 }

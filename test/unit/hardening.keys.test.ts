@@ -124,6 +124,14 @@ describe('hardening: Object.prototype names as keys from files and argv (issue 1
         assert.match(r.err, /unknown command/);
       });
 
+      it('as an --optimizer value (summary, memory): refused, exit 1', async () => {
+        for (const cmd of ['summary', 'memory']) {
+          const r = await cli([cmd, 'lenet5', '--optimizer', n]);
+          assert.equal(r.code, 1, `${cmd} --optimizer ${n}`);
+          assert.match(r.err, /--optimizer must be one of/);
+        }
+      });
+
       it('as a labels.json entry: taken as a label', () => {
         assert.deepEqual(parseLabels(JSON.stringify([n, 'b']), true, 'labels.json'), [n, 'b']);
       });

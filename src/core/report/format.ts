@@ -20,3 +20,28 @@ export function bytes(n: number): string {
 }
 
 export const shape = (s: (number | null)[]): string => `(${s.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+
+/**
+ * Control characters a terminal acts on: C0 (ESC starts sequences that retitle the window or
+ * clear the screen, BEL, CR, ...), DEL, C1 (U+0080-U+009F: CSI and OSC in some terminals), and the
+ * Unicode bidirectional overrides and isolates that reorder what is shown ("Trojan Source").
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const visible = (c: string): string => {
+  const n = c.charCodeAt(0);
+  const named: Record<number, string> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t' };
+  return Object.prototype.hasOwnProperty.call(named, n) ? named[n] : n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+};
+
+/** A name from a file, safe to print: every control character shown as a visible escape ("\x1b"). */
+export const printable = (s: string): string => String(s).replace(CONTROL, visible);
+
+/** A whole text for the terminal: control characters escaped, line breaks and tabs kept. */
+export const printableText = (s: string): string => String(s).replace(CONTROL_BUT_LINES, visible);
+
+/**
+ * JSON text for the terminal: JSON.stringify escapes C0 but leaves C1 and bidi controls raw; they
+ * become \u escapes here, which keeps the JSON valid and its strings equal.
+ */
+export const printableJson = (json: string): string => json.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

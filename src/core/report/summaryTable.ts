@@ -1,12 +1,12 @@
 // A Keras-style summary table: one row per layer, then the totals.
 import { ModelAnalysis } from '../analysis/analyze';
-import { bytes, grouped, shape, si } from './format';
+import { bytes, grouped, printable, shape, si } from './format';
 
 interface Column { title: string; width: number; right?: boolean }
 
 export function summaryTable(a: ModelAnalysis): string {
   const rows = a.layers.map((l) => [
-    `${l.name} (${l.className})`, shape(l.outputShape), grouped(l.params), l.macs ? grouped(l.macs) : '0', bytes(l.activationBytes),
+    `${printable(l.name)} (${printable(l.className)})`, shape(l.outputShape), grouped(l.params), l.macs ? grouped(l.macs) : '0', bytes(l.activationBytes),
   ]);
   const cols: Column[] = [
     { title: 'Layer (type)', width: 0 }, { title: 'Output Shape', width: 0 }, { title: 'Param #', width: 0, right: true },
@@ -18,7 +18,7 @@ export function summaryTable(a: ModelAnalysis): string {
   const width = cols.reduce((w, c) => w + c.width + 2, -2);
   const t = a.totals;
   const out = [
-    `Model: "${a.model}"   input ${shape(a.input)}   batch ${a.batch}`,
+    `Model: "${printable(a.model)}"   input ${shape(a.input)}   batch ${a.batch}`,
     '_'.repeat(width),
     line(cols.map((c) => c.title)),
     '='.repeat(width),
@@ -32,7 +32,7 @@ export function summaryTable(a: ModelAnalysis): string {
     `Training memory (${a.optimizer}: weights + gradients + optimizer state + activations): ${bytes(t.trainingBytes)}`,
   ];
   if (a.unsupported.length) {
-    out.push(`Unsupported layers (not counted): ${a.unsupported.map((u) => `${u.name} (${u.className})`).join(', ')}`);
+    out.push(`Unsupported layers (not counted): ${a.unsupported.map((u) => `${printable(u.name)} (${printable(u.className)})`).join(', ')}`);
   }
   return out.join('\n');
 }
