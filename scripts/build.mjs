@@ -15,6 +15,8 @@ const entries = [
   ['src/worker/profilerWorker.ts', 'dist/worker.js', 'node'],
   ['webview/main.ts', 'dist/webview.js', 'browser'],
   ['src/host/modelServiceProcess.ts', 'dist/modelService.js', 'node'],
+  ['webview/pages/comparePage.ts', 'dist/comparePage.js', 'browser'],
+  ['webview/pages/profilePage.ts', 'dist/profilePage.js', 'browser'],
 ];
 
 const watch = process.argv.includes('--watch');

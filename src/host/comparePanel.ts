@@ -9,7 +9,8 @@ import { MemoryPlan, parseBytes, planMemory } from '../core/compare/memoryPlan';
 import { outermostGroup } from '../core/compare/stages';
 import { ModelSpec, NetLensError } from '../core/ir/types';
 import { buildZooModel, zooEntry } from '../core/zoo';
-import { CompareView, compareHtml, memoryResults, totalsTable, validateCompareMessage } from '../core/report/compareHtml';
+import { CompareView, compareHtml, memoryResults, totalsTable } from '../core/report/compareHtml';
+import { CompareUpdate, validateCompareMessage } from '../protocol/compare';
 import type { CompareRequest } from './compare';
 
 export const COMPARE_VIEW_TYPE = 'netlens.compare';
@@ -67,7 +68,8 @@ export class ComparePanel {
     this.comparison = this.analyse();
     this.plans = this.plan();
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'netlens.svg');
-    panel.webview.html = compareHtml(this.view(), { nonce: randomBytes(16).toString('base64'), hostButtons: true });
+    const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'comparePage.js')).toString();
+    panel.webview.html = compareHtml(this.view(), { nonce: randomBytes(16).toString('base64'), hostButtons: true, script: { src: script } });
     panel.onDidDispose(() => ComparePanel.panels.delete(this.key));
     panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw));
   }
@@ -131,8 +133,8 @@ export class ComparePanel {
     }
   }
 
-  private post(u: { totals?: string; memory?: string; budgetError?: string }): Thenable<boolean> {
-    return this.panel.webview.postMessage({ type: 'update', ...u });
+  private post(u: Omit<CompareUpdate, 'type'>): Thenable<boolean> {
+    return this.panel.webview.postMessage({ type: 'update', ...u } satisfies CompareUpdate);
   }
 
   /** Graphs in columns One and Two (more models open as tabs there); this page moves to Three. */

@@ -60,10 +60,11 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
   let clientKey = '';
   const getClient = (): ProfilerClient => {
     const nodePath = vscode.workspace.getConfiguration('netlens').get<string>('nodePath')?.trim() || undefined;
-    const key = nodePath ?? '';
+    const timeoutMs = Math.max(10, vscode.workspace.getConfiguration('netlens').get<number>('profile.timeoutSeconds', 600)) * 1000;
+    const key = `${nodePath ?? ''}\n${timeoutMs}`;
     if (!client || key !== clientKey) {
       client?.dispose();
-      client = new ProfilerClient({ workerPath: context.asAbsolutePath('dist/worker.js'), nodePath });
+      client = new ProfilerClient({ workerPath: context.asAbsolutePath('dist/worker.js'), nodePath, timeoutMs });
       clientKey = key;
     }
     return client;
@@ -71,6 +72,11 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
   context.subscriptions.push(output, { dispose: () => client?.dispose() });
 
   context.subscriptions.push(vscode.commands.registerCommand(PROFILE_COMMAND, async (arg?: unknown) => {
+    // Untrusted workspaces: models are read and drawn, never run (package.json capabilities).
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('NetLens: the profiler runs models, so it is off in untrusted workspaces; trust this workspace to profile.');
+      return;
+    }
     try {
       let model: string | undefined;
       let image: string | undefined;
@@ -105,7 +111,7 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       output.appendLine(`${new Date().toISOString()} ${result.model} on ${result.backendLabel ?? result.backend}: ` +
         `${result.endToEndMs.median.toFixed(2)} ms end to end, overhead ${result.overhead.toFixed(3)}`);
       for (const s of result.backendSteps ?? []) output.appendLine(`  ${s.ok ? 'ok' : 'no'} ${s.backend}: ${s.detail}`);
-      ProfilePanel.show(model, result);
+      ProfilePanel.show(context.extensionUri, model, result);
       if ((await vscode.commands.getCommands(true)).includes(SHOW_PROFILE_COMMAND)) {
         await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, model, result);
       }

@@ -6,6 +6,7 @@ import type { ProfileResult } from '../core/profile/result';
 import { SHOW_PROFILE_COMMAND } from '../protocol/commands';
 import { profileHtml } from '../core/report/profileHtml';
 import { ProfileFormat, renderProfile } from '../core/report/profileReport';
+import { parseProfilePageMessage } from '../protocol/profile';
 
 const FILTERS: Record<ProfileFormat, Record<string, string[]>> = {
   json: { JSON: ['json'] },
@@ -30,11 +31,11 @@ export async function exportProfile(result: ProfileResult, format: ProfileFormat
 export class ProfilePanel {
   private static panels = new Map<string, ProfilePanel>();
 
-  static show(modelArg: string, result: ProfileResult): ProfilePanel {
+  static show(extensionUri: vscode.Uri, modelArg: string, result: ProfileResult): ProfilePanel {
     const key = `${modelArg}`;
     let p = ProfilePanel.panels.get(key);
     if (!p) {
-      p = new ProfilePanel(modelArg);
+      p = new ProfilePanel(vscode.Uri.joinPath(extensionUri, 'dist'), modelArg);
       ProfilePanel.panels.set(key, p);
     }
     p.update(result);
@@ -45,16 +46,17 @@ export class ProfilePanel {
   private readonly panel: vscode.WebviewPanel;
   private result: ProfileResult | undefined;
 
-  private constructor(private readonly modelArg: string) {
+  private constructor(private readonly dist: vscode.Uri, private readonly modelArg: string) {
     this.panel = vscode.window.createWebviewPanel('netlens.profile', 'Profile', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true, localResourceRoots: [],
+      enableScripts: true, localResourceRoots: [dist],
     });
     this.panel.onDidDispose(() => ProfilePanel.panels.delete(this.modelArg));
-    this.panel.webview.onDidReceiveMessage(async (m: { type?: string; format?: ProfileFormat }) => {
-      if (!this.result) return;
+    this.panel.webview.onDidReceiveMessage(async (raw: unknown) => {
+      const m = parseProfilePageMessage(raw);
+      if (!this.result || !m) return;
       try {
-        if (m.type === 'export' && m.format && m.format in FILTERS) await exportProfile(this.result, m.format);
-        else if (m.type === 'overlay') await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, this.modelArg, this.result);
+        if (m.type === 'export') await exportProfile(this.result, m.format);
+        else await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, this.modelArg, this.result);
       } catch (e) {
         void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
       }
@@ -64,6 +66,7 @@ export class ProfilePanel {
   update(result: ProfileResult): void {
     this.result = result;
     this.panel.title = `Profile: ${result.model}`;
-    this.panel.webview.html = profileHtml(result, { nonce: randomBytes(16).toString('base64'), hostButtons: true });
+    const script = this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.dist, 'profilePage.js')).toString();
+    this.panel.webview.html = profileHtml(result, { nonce: randomBytes(16).toString('base64'), hostButtons: true, script: { src: script } });
   }
 }

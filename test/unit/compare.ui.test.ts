@@ -11,7 +11,8 @@ import { parseBytes, planMemory } from '../../src/core/compare/memoryPlan';
 import { COMPARE_PRESETS } from '../../src/core/compare/presets';
 import { outermostGroup } from '../../src/core/compare/stages';
 import { ModelBuilder } from '../../src/core/ir/builder';
-import { CompareView, compareHtml, memoryResults, stageBars, validateCompareMessage } from '../../src/core/report/compareHtml';
+import { CompareView, compareHtml, memoryResults, stageBars } from '../../src/core/report/compareHtml';
+import { validateCompareMessage } from '../../src/protocol/compare';
 import { buildZooModel } from '../../src/core/zoo';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -101,7 +102,7 @@ describe('compare page: figures, escaping, messages', () => {
     const spec = b.build([out]);
     const c = compareModels([spec, buildZooModel('lenet5')]);
     const plans = [spec, buildZooModel('lenet5')].map((s) => ({ ...planMemory(s.model, { budgetBytes: 1e9 }), model: s.name }));
-    const html = compareHtml({ comparison: c, plans, title: evil, story: `${evil} story`, batch: 1, optimizer: 'adam', budgetText: '"><b>', budgetError: evil }, { nonce: 'n0nce' });
+    const html = compareHtml({ comparison: c, plans, title: evil, story: `${evil} story`, batch: 1, optimizer: 'adam', budgetText: '"><b>', budgetError: evil }, { nonce: 'n0nce', script: { src: 'https://webview.test/dist/comparePage.js' } });
     assert.ok(!html.includes('<img'), 'raw <img');
     assert.ok(!html.includes('<svg onload'), 'raw <svg onload');
     assert.ok(!html.includes('<script>alert'), 'raw <script>');
@@ -109,7 +110,7 @@ describe('compare page: figures, escaping, messages', () => {
     assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62;'));
     // Only the one nonce'd script; no inline handlers, no unsafe-inline.
     assert.equal([...html.matchAll(/<script/g)].length, 1);
-    assert.match(html, /<script nonce="n0nce">/);
+    assert.match(html, /<script nonce="n0nce" src="https:\/\/webview.test\/dist\/comparePage.js"><\/script>/);
     assert.match(html, /default-src 'none'; style-src 'nonce-n0nce'; script-src 'nonce-n0nce';/);
     for (const tag of html.match(/<[a-z][^>]*>/gi)!) assert.ok(!/\son[a-z]+=/i.test(tag.replace(/"[^"]*"/g, '""')), tag);
     assert.ok(!html.includes('unsafe-inline'));
@@ -185,6 +186,7 @@ function fakeVscode(f: Fake): unknown {
             set html(h: string) { entry.html = h; }, get html() { return entry.html; },
             onDidReceiveMessage: (cb: (m: unknown) => unknown) => { onMessage = cb; return { dispose() {} }; },
             postMessage: async (m: unknown) => { entry.posted.push(m); return true; },
+            asWebviewUri: (u: { toString(): string }) => ({ toString: () => `https://webview.test/${u.toString()}` }),
           },
           reveal: (c: unknown) => { entry.reveals.push(c); },
           onDidDispose: () => ({ dispose() {} }),

@@ -5,7 +5,11 @@ import { strict as assert } from 'node:assert';
 import { chromium, Browser, Page } from 'playwright-core';
 import { compareModels } from '../../src/core/compare/compare';
 import { parseBytes, planMemory } from '../../src/core/compare/memoryPlan';
-import { compareHtml, validateCompareMessage } from '../../src/core/report/compareHtml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareHtml } from '../../src/core/report/compareHtml';
+import { validateCompareMessage } from '../../src/protocol/compare';
+import { ROOT } from './harness';
 import { buildZooModel } from '../../src/core/zoo';
 
 describe('compare page in Chromium', function () {
@@ -18,7 +22,7 @@ describe('compare page in Chromium', function () {
   const html = compareHtml({
     comparison, plans: specs.map((s) => planMemory(s.model, { budgetBytes: parseBytes('8GiB') })),
     title: 'Plain-34 vs ResNet-34', batch: 1, optimizer: 'adam', budgetText: '8GiB',
-  }, { nonce: 'Y29tcGFyZW5vbmNl', hostButtons: true });
+  }, { nonce: 'Y29tcGFyZW5vbmNl', hostButtons: true, script: { inline: readFileSync(join(ROOT, 'dist', 'comparePage.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '') } });
   const posted = async (): Promise<unknown[]> => page.evaluate(() => (window as unknown as { posted: unknown[] }).posted.splice(0));
 
   before(async () => {
@@ -63,6 +67,7 @@ describe('compare page in Chromium', function () {
     await page.evaluate(() => window.postMessage({ type: 'update', budgetError: 'cannot read "lots"' }, '*'));
     await page.waitForFunction(() => document.getElementById('budget-error')!.textContent === 'cannot read "lots"');
     assert.equal(await page.getAttribute('#budget', 'class'), 'bad');
+    await page.evaluate(() => window.postMessage({ type: 'update', totals: 42 }, '*')); // malformed: ignored
     await page.evaluate(() => window.postMessage({ type: 'update', memory: '<p id="m2">new plan</p>', totals: '<p id="t2">new totals</p>', budgetError: '' }, '*'));
     await page.waitForSelector('#memory #m2');
     await page.waitForSelector('#totals #t2');

@@ -1,15 +1,15 @@
 // The Compare page (a VS Code webview): totals table, per-stage bars for MACs and params aligned
 // across models, the preset's story, and the memory planner (inference and training memory
 // against batch size, the largest batch within a budget). Pure string building with escaping, like
-// profileHtml.ts; also the page's message contract and its validator (the host trusts nothing
-// the page posts). Numbers shown come straight from compareModels / planMemory; each cell and
-// bar carries the raw figure in data-v.
+// profileHtml.ts; the page's script is webview/pages/comparePage.ts and its messages are in
+// src/protocol/compare.ts. Numbers shown come straight from compareModels / planMemory; each cell
+// and bar carries the raw figure in data-v.
 import type { Optimizer } from '../analysis/analyze';
 import type { Comparison } from '../compare/compare';
 import type { MemoryPlan } from '../compare/memoryPlan';
 import { PLAN_BATCHES } from '../compare/memoryPlan';
 import { bytes, grouped, si } from './format';
-import { esc, nonceParts } from './htmlPage';
+import { esc, nonceParts, pageScript, PageScript } from './htmlPage';
 
 const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -135,6 +135,8 @@ export interface CompareHtmlOptions {
   nonce?: string;
   /** Show the buttons that post to a VS Code host. */
   hostButtons?: boolean;
+  /** dist/comparePage.js (webview/pages/comparePage.ts), by URI or inlined. */
+  script?: PageScript;
 }
 
 export function compareHtml(v: CompareView, o: CompareHtmlOptions = {}): string {
@@ -186,67 +188,6 @@ ${legend(c)}
 <label>optimizer <select id="optimizer">${opt('sgd')}${opt('momentum')}${opt('adam')}</select></label>
 <span id="budget-error" class="error" role="alert">${v.budgetError ? esc(v.budgetError) : ''}</span></div>
 <div id="memory">${memoryResults(v)}</div>
-<script${n}>
-(function () {
-  var vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : null;
-  function post(m) { if (vscode) vscode.postMessage(m); }
-  var open = document.getElementById('open-graphs');
-  if (open) open.addEventListener('click', function () { post({ type: 'openGraphs' }); });
-  document.querySelectorAll('g.stage').forEach(function (g) {
-    function go() { post({ type: 'revealStage', stage: g.getAttribute('data-stage') }); }
-    g.addEventListener('click', go);
-    g.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(); } });
-  });
-  var budget = document.getElementById('budget');
-  budget.addEventListener('change', function () { post({ type: 'budget', text: budget.value }); });
-  var opt = document.getElementById('optimizer');
-  opt.addEventListener('change', function () { post({ type: 'optimizer', optimizer: opt.value }); });
-  var batch = document.getElementById('batch');
-  batch.addEventListener('change', function () {
-    var b = Number(batch.value);
-    if (Number.isInteger(b) && b >= 1 && b <= 4096) post({ type: 'batch', batch: b });
-  });
-  window.addEventListener('message', function (e) {
-    var m = e.data;
-    if (!m || m.type !== 'update') return;
-    if (typeof m.totals === 'string') document.getElementById('totals').innerHTML = m.totals;
-    if (typeof m.memory === 'string') document.getElementById('memory').innerHTML = m.memory;
-    if (typeof m.budgetError === 'string') {
-      document.getElementById('budget-error').textContent = m.budgetError;
-      budget.classList.toggle('bad', m.budgetError !== '');
-    }
-  });
-})();
-</script>
+${pageScript(n, o.script)}
 </body></html>`;
-}
-
-// The page's messages to the host. Validated field by field; anything else is dropped.
-export type CompareMessage =
-  | { type: 'openGraphs' }
-  | { type: 'revealStage'; stage: string }
-  | { type: 'budget'; text: string }
-  | { type: 'optimizer'; optimizer: Optimizer }
-  | { type: 'batch'; batch: number };
-
-export const MAX_COMPARE_BATCH = 4096;
-
-/** Returns the message if it is well formed (and names a known stage), else null. */
-export function validateCompareMessage(raw: unknown, stages: readonly string[]): CompareMessage | null {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
-  const m = raw as Record<string, unknown>;
-  switch (m.type) {
-    case 'openGraphs':
-      return { type: 'openGraphs' };
-    case 'revealStage':
-      return typeof m.stage === 'string' && stages.includes(m.stage) ? { type: 'revealStage', stage: m.stage } : null;
-    case 'budget':
-      return typeof m.text === 'string' && m.text.length <= 64 ? { type: 'budget', text: m.text } : null;
-    case 'optimizer':
-      return m.optimizer === 'sgd' || m.optimizer === 'momentum' || m.optimizer === 'adam' ? { type: 'optimizer', optimizer: m.optimizer } : null;
-    case 'batch':
-      return typeof m.batch === 'number' && Number.isInteger(m.batch) && m.batch >= 1 && m.batch <= MAX_COMPARE_BATCH ? { type: 'batch', batch: m.batch } : null;
-    default:
-      return null;
-  }
 }

@@ -1,5 +1,6 @@
-// Shared pieces of the host-built report pages (profile results, compare): escaping, and the
-// nonce attribute plus Content-Security-Policy that a webview page needs (none for a plain file).
+// Shared pieces of the host-built report pages (profile results, compare): escaping, the nonce
+// attribute plus Content-Security-Policy that a webview page needs (none for a plain file), and the
+// page's script element (its TypeScript is built to dist/, webview/pages/*.ts).
 
 /** Escapes text for HTML content and attribute values. */
 export const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -11,4 +12,15 @@ export function nonceParts(nonce: string | undefined): { n: string; csp: string 
     n: ` nonce="${nonce}"`,
     csp: `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">`,
   };
+}
+
+/** The page's script: by URI in a webview (dist/ is a local resource root), or its text inlined. */
+export type PageScript = { src: string } | { inline: string };
+
+/** The script element, with the nonce the CSP allows; '' without a script. */
+export function pageScript(n: string, script: PageScript | undefined): string {
+  if (!script) return '';
+  if ('src' in script) return `<script${n} src="${esc(script.src)}"></script>`;
+  if (/<\/script/i.test(script.inline)) throw new Error('a page script contains "</script": cannot inline it');
+  return `<script${n}>${script.inline}</script>`;
 }

@@ -1,10 +1,11 @@
 // The profile results page (a VS Code webview, or a standalone HTML file): summary, backend chain,
 // a bar chart of the slowest layers with min-max whiskers, and a sortable table of every layer.
-// Pure string building; the only script sorts the table and posts export requests to the host.
+// Pure string building; the page's script (webview/pages/profilePage.ts) sorts the table and posts
+// export requests to the host (messages in src/protocol/profile.ts).
 import type { ProfileResult } from '../profile/result';
 import { bytes, si } from './format';
 import { byTime } from './profileReport';
-import { esc, nonceParts } from './htmlPage';
+import { esc, nonceParts, pageScript, PageScript } from './htmlPage';
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
 
@@ -39,6 +40,8 @@ export interface ProfileHtmlOptions {
   cspSource?: string;
   /** Show the export/overlay buttons (they post messages to a VS Code host). */
   hostButtons?: boolean;
+  /** dist/profilePage.js (webview/pages/profilePage.ts: buttons and table sorting), by URI or inlined. */
+  script?: PageScript;
 }
 
 export function profileHtml(r: ProfileResult, o: ProfileHtmlOptions = {}): string {
@@ -94,29 +97,6 @@ ${rows}
 </tbody></table>
 <h2>Predictions</h2>
 ${preds}
-<script${n}>
-(function () {
-  var vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : null;
-  document.querySelectorAll('button[data-cmd]').forEach(function (b) {
-    b.addEventListener('click', function () { if (vscode) vscode.postMessage({ type: b.dataset.cmd, format: b.dataset.format }); });
-  });
-  var table = document.getElementById('layers');
-  var dir = {};
-  table.querySelectorAll('th').forEach(function (th, col) {
-    th.addEventListener('click', function () {
-      var body = table.tBodies[0];
-      var rows = Array.prototype.slice.call(body.rows);
-      var desc = dir[col] = !dir[col];
-      rows.sort(function (a, b) {
-        var x = a.cells[col].dataset.v, y = b.cells[col].dataset.v;
-        var nx = Number(x), ny = Number(y);
-        var c = isNaN(nx) || isNaN(ny) ? String(x).localeCompare(String(y)) : nx - ny;
-        return desc ? -c : c;
-      });
-      rows.forEach(function (r) { body.appendChild(r); });
-    });
-  });
-})();
-</script>
+${pageScript(n, o.script)}
 </body></html>`;
 }

@@ -1,0 +1,18 @@
+// Messages from the profile results page (webview/pages/profilePage.ts) to the host
+// (src/host/profilePanel.ts): export the result in a format, or draw it over the graph. The host
+// validates each before use and drops anything else.
+
+export type ProfileExportFormat = 'json' | 'csv' | 'md';
+export const PROFILE_EXPORT_FORMATS: readonly ProfileExportFormat[] = ['json', 'csv', 'md'];
+
+export type ProfilePageMessage =
+  | { type: 'export'; format: ProfileExportFormat }
+  | { type: 'overlay' };
+
+export function parseProfilePageMessage(raw: unknown): ProfilePageMessage | null {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const m = raw as Record<string, unknown>;
+  if (m.type === 'overlay') return { type: 'overlay' };
+  if (m.type === 'export' && PROFILE_EXPORT_FORMATS.includes(m.format as ProfileExportFormat)) return { type: 'export', format: m.format as ProfileExportFormat };
+  return null;
+}

@@ -1,0 +1,75 @@
+// The profile results page in Debian Chromium under its own nonce CSP, with its script
+// (webview/pages/profilePage.ts, built to dist/profilePage.js) and a stand-in for
+// acquireVsCodeApi: nothing is blocked, the buttons post messages the host accepts, and a column
+// header sorts the layer table.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { ProfileResult } from '../../src/core/profile/result';
+import { profileHtml } from '../../src/core/report/profileHtml';
+import { parseProfilePageMessage } from '../../src/protocol/profile';
+import { launchChromium, ROOT } from './harness';
+
+function result(): ProfileResult {
+  const layer = (name: string, median: number, className = 'Conv2D') =>
+    ({ name, className, ms: { median, min: median * 0.9, max: median * 1.2 }, bytes: 4096 * median, tensors: 2, gflops: 1.5 });
+  return {
+    model: 'toy', backend: 'wasm', image: '/x/y/cat.png', weights: 'random', runs: 3, warmup: 1,
+    endToEndMs: { median: 8.5, min: 8, max: 9 }, sumLayerMs: 8, overhead: 8 / 8.5, peakBytes: 123456,
+    layers: [layer('conv1', 2), layer('<img src=x onerror=alert(1)>', 5, 'Dense'), layer('relu', 1, 'ReLU')],
+    predictions: null, predictionsNote: 'random weights',
+  };
+}
+
+describe('profile page in Chromium', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  const script = readFileSync(join(ROOT, 'dist', 'profilePage.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
+  const html = profileHtml(result(), { nonce: 'cHJvZmlsZW5vbmNl', hostButtons: true, script: { inline: script } });
+
+  before(async () => {
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 700, height: 900 } });
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(String(e)));
+    page.on('dialog', (d) => { problems.push(`dialog ${d.message()}`); void d.dismiss(); });
+    await page.addInitScript(() => {
+      const w = window as unknown as { posted: unknown[]; acquireVsCodeApi: () => unknown };
+      w.posted = [];
+      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m) });
+    });
+    await page.route('http://profile.netlens.test/', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: html }));
+    await page.goto('http://profile.netlens.test/');
+  });
+  after(async () => { await browser?.close(); });
+
+  it('runs under its CSP with nothing blocked, names as text', async () => {
+    assert.equal(await page.locator('img').count(), 0);
+    assert.ok((await page.textContent('#layers'))?.includes('<img src=x onerror=alert(1)>'));
+    assert.deepEqual(problems, []);
+  });
+
+  it('the buttons post messages the host accepts', async () => {
+    for (const label of ['Export JSON', 'Export CSV', 'Export Markdown', 'Show on graph']) await page.click(`button:text-is("${label}")`);
+    const msgs = await page.evaluate(() => (window as unknown as { posted: unknown[] }).posted.splice(0));
+    assert.deepEqual(msgs, [{ type: 'export', format: 'json' }, { type: 'export', format: 'csv' }, { type: 'export', format: 'md' }, { type: 'overlay' }]);
+    for (const m of msgs) assert.deepEqual(parseProfilePageMessage(m), m);
+    assert.equal(parseProfilePageMessage({ type: 'export', format: 'exe' }), null);
+    assert.equal(parseProfilePageMessage({ type: 'runCommand' }), null);
+  });
+
+  it('sorts the layer table by a column, both ways', async () => {
+    const names = (): Promise<string[]> => page.$$eval('#layers tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent ?? ''));
+    assert.deepEqual(await names(), ['<img src=x onerror=alert(1)>', 'conv1', 'relu'], 'slowest first');
+    await page.click('#layers th:nth-child(4)');
+    assert.deepEqual(await names(), ['<img src=x onerror=alert(1)>', 'conv1', 'relu'], 'median, descending');
+    await page.click('#layers th:nth-child(4)');
+    assert.deepEqual(await names(), ['relu', 'conv1', '<img src=x onerror=alert(1)>'], 'median, ascending');
+    await page.click('#layers th:nth-child(2)');
+    assert.deepEqual(await names(), ['relu', 'conv1', '<img src=x onerror=alert(1)>'], 'name, descending');
+    assert.deepEqual(problems, []);
+  });
+});
