@@ -1,4 +1,4 @@
-// Memory conventions (DESIGN.md) checked on graphs small enough to work out by hand.
+// Memory conventions (README "How the numbers are counted") checked on graphs small enough to work out by hand.
 import { strict as assert } from 'node:assert';
 import { analyzeModel, OPTIMIZER_SLOTS } from '../../src/core/analysis/analyze';
 import { ModelBuilder } from '../../src/core/ir/builder';

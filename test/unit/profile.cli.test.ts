@@ -1,5 +1,5 @@
 // `netlens profile` (dist/cli.js, built by `npm test`) and the profile reports: the JSON contract
-// of DESIGN.md, CSV / Markdown / HTML exports, the text table, and one-line errors with exit 1.
+// of docs/contracts.md, CSV / Markdown / HTML exports, the text table, and one-line errors with exit 1.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // One rule per Keras layer class: output shape, parameters, multiply-accumulates, other FLOPs,
-// and the sliding window it adds to the receptive field. Conventions are in ../shared/DESIGN.md:
+// and the sliding window it adds to the receptive field. Conventions are in README.md ("How the numbers are counted"):
 // MACs count conv/dense products only; FLOPs = 2 x MACs + the element-wise operations below.
 import { Shape } from '../ir/types';
 import { lookup } from '../safeLookup';

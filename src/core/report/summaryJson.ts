@@ -1,4 +1,4 @@
-// The `summary --json` contract object (../shared/DESIGN.md): plain numbers, one object.
+// The `summary --json` contract object (docs/contracts.md): plain numbers, one object.
 import { ModelAnalysis } from '../analysis/analyze';
 
 export function summaryJson(a: ModelAnalysis): object {
