@@ -10,9 +10,12 @@
 // saying so.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiFor, applyGpuTimes, describeAdapter, GpuHost, OrtTraceEvent, SWIFTSHADER_ICD, webGpuFailure, webGpuLabel } from '../../src/core/profile/ort/webgpu';
+import { requireSwiftShader } from './helpers/swiftshader';
+import { selectBackend } from '../../src/core/profile/registry';
+import { finishGpuProfile, GpuRouteError } from '../../src/core/profile/ort/gpuProfile';
+import type { OrtRunResult } from '../../src/core/profile/ort/session';
 import { CUDA_INSTALL_COMMAND, CUDA_LIBRARIES, CUDA_PROVIDER_FILES, CudaHost, detectCuda } from '../../src/core/profile/ort/cuda';
 
 /** A machine made of a few files. */
@@ -111,6 +114,33 @@ describe('profile: GPU times from the trace', () => {
   });
 });
 
+describe('profile: GPU routes in the chain', function () {
+  this.timeout(60_000);
+
+  it('a GPU route that failed at run time is skipped by auto with its line', async () => {
+    const c = await selectBackend('auto', { failed: { webgpu: 'the WebGPU device was lost: reason' } });
+    assert.equal(c.backend, 'onnxruntime');
+    assert.deepEqual(c.steps.map((s) => s.backend).slice(0, 3), ['cuda', 'webgpu', 'onnxruntime']);
+    assert.deepEqual(c.steps[1], { backend: 'webgpu', ok: false, detail: 'the WebGPU device was lost: reason' });
+  });
+
+  it('nodes ONNX Runtime put on its CPU provider make the WebGPU route fail with their layers named', async () => {
+    const run = {
+      trace: { runs: [], runMs: [], peakBytes: 0 },
+      gpu: { applied: true, unattributedMs: [], onCpu: [{ node: 'n7', op: 'Einsum' }] },
+    } as unknown as OrtRunResult;
+    await assert.rejects(finishGpuProfile({} as never, 'webgpu', [{ name: 'webgpu' }], run, [],
+      { bytes: new Uint8Array(), feed: { name: 'x', data: new Float32Array(), dims: [] }, layerOf: (n) => (n === 'n7' ? 'mixer' : undefined) }, { runs: 1 }),
+    (e: unknown) => {
+      assert.ok(e instanceof GpuRouteError);
+      assert.equal(e.backend, 'webgpu');
+      assert.match(e.message, /^the WebGPU provider has no kernel for mixer \(Einsum\); ONNX Runtime ran them on the CPU/);
+      return true;
+    });
+    assert.equal(run.trace.peakBytes, undefined, 'no arena peak taken from a WebGPU trace');
+  });
+});
+
 describe('profile: CUDA provider detection', () => {
   const BIN = '/ext/node_modules/onnxruntime-node/bin/napi-v6/linux/x64';
   const allLibs = new Map(CUDA_LIBRARIES.map((l) => [l.soname, `/usr/local/cuda/lib64/${l.soname}`]));
@@ -166,15 +196,6 @@ function child(what: string, env: NodeJS.ProcessEnv): Promise<Record<string, unk
   });
 }
 
-/** Fails in CI, skips elsewhere, when the software Vulkan driver is not installed. */
-export function requireSwiftShader(ctx: Mocha.Context): void {
-  if (existsSync(SWIFTSHADER_ICD)) return;
-  const why = `${SWIFTSHADER_ICD} is missing: install Debian's chromium (scripts/ensure-chromium.sh) for the WebGPU tests`;
-  if (process.env.CI) throw new Error(why);
-  console.warn(`      skipped: ${why}`);
-  ctx.skip();
-}
-
 describe('profile: WebGPU on software Vulkan (SwiftShader)', function () {
   this.timeout(120_000);
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
@@ -220,5 +241,15 @@ describe('profile: WebGPU on software Vulkan (SwiftShader)', function () {
     const last = r.runs.length - 1;
     const convAt = r.runs[last].findIndex((k) => k.node === 'conv');
     assert.ok(r.runs[last][convAt].us > r.cpuSideUs[last][convAt], `GPU ${r.runs[last][convAt].us} us vs CPU-side ${r.cpuSideUs[last][convAt]} us`);
+  });
+
+  it('without timestamps, layers are timed by read-back: every layer, pruned sessions that run', async () => {
+    const r = await child('readback', { ...base, VK_ICD_FILENAMES: SWIFTSHADER_ICD }) as { layers: Record<string, number[]>; wholeMs: number[] };
+    assert.deepEqual(Object.keys(r.layers), ['conv', 'relu', 'pool', 'flatten', 'dense', 'bias', 'softmax']);
+    for (const [name, ms] of Object.entries(r.layers)) {
+      assert.equal(ms.length, 2, name);
+      assert.ok(ms.every((t) => Number.isFinite(t) && t >= 0), name);
+    }
+    assert.ok(r.layers.conv.some((t) => t > 0), 'the conv costs something');
   });
 });

@@ -12,6 +12,7 @@ import type { ProfileLayer, ProfileResult, ProfileStage, Spread } from './result
 import type { BackendOptions } from './backends';
 import { BackendRequest, selectBackend } from './registry';
 import { profileOnOrt } from './ort/profileOrt';
+import { GpuRouteError } from './ort/gpuProfile';
 import { OptimizationLevel } from './ort/session';
 import { onnxBlockReason, onnxPath } from './ort/source';
 import { executeProfile, ProfileCancelledError } from './executor';
@@ -88,12 +89,22 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
   abortCheck();
 
   say('backend', `selecting a backend (${opts.backend ?? 'auto'})`, 0.03);
-  const choice = await selectBackend(opts.backend ?? 'auto', { ...opts, engineBlocked });
+  let choice = await selectBackend(opts.backend ?? 'auto', { ...opts, engineBlocked });
   abortCheck();
+  const ortOpts = { runs, warmup, optimization: opts.optimization ?? 'all', signal: opts.signal, say, topK: (o: Float32Array, l: string[] | undefined) => topK(o, l) };
   if (choice.engine === 'onnxruntime') {
-    return profileOnOrt(spec, analysis, img, imagePath, choice, {
-      runs, warmup, optimization: opts.optimization ?? 'all', signal: opts.signal, say, topK: (o, l) => topK(o, l),
-    });
+    try {
+      return await profileOnOrt(spec, analysis, img, imagePath, choice, ortOpts);
+    } catch (e) {
+      // A GPU route failing at run time (src/core/profile/ort/gpuProfile.ts): a named backend stops
+      // with its line; auto puts the line in the chain and goes on down it.
+      if (!(e instanceof GpuRouteError)) throw e;
+      if ((opts.backend ?? 'auto') !== 'auto') throw new NetLensError(`backend "${e.backend}" failed: ${e.message}`);
+      say('backend', `${e.backend} failed: ${e.message}; trying the next backend`, 0.03);
+      choice = await selectBackend('auto', { ...opts, engineBlocked, failed: { [e.backend]: e.message } });
+      abortCheck();
+      if (choice.engine === 'onnxruntime') return profileOnOrt(spec, analysis, img, imagePath, choice, ortOpts);
+    }
   }
 
   const inputs = kerasModelOf(spec, 'The TensorFlow.js profiler').config.input_layers?.length ?? analysis.layers.filter((l) => l.className === 'InputLayer').length;

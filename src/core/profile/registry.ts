@@ -30,6 +30,10 @@ export interface BackendContext extends BackendOptions {
   threads?: number;
   /** Why this model cannot run on an engine at all (e.g. a layer without an ONNX rule). */
   engineBlocked?: Partial<Record<Engine, string>>;
+  /** Rows that failed at run time in this profile (a lost GPU device, ...): auto skips them with the reason. */
+  failed?: Record<string, string>;
+  /** The request being served, 'auto' or a row name (set by selectBackend; `webgpu` takes a software adapter only when named). */
+  request?: string;
 }
 
 export interface BackendAttempt {
@@ -63,6 +67,7 @@ const ort = (): typeof import('./ort/runtime') => require('./ort/runtime');
 const tfjs = (): typeof import('./backends') => require('./backends');
 const native = (): typeof import('./native') => require('./native');
 /* eslint-enable @typescript-eslint/no-require-imports */
+import { GPU_ROWS } from './ort/gpuRows';
 
 function resolvable(pkg: string): { ok: boolean; detail: string } {
   try {
@@ -75,6 +80,7 @@ function resolvable(pkg: string): { ok: boolean; detail: string } {
 
 /** The table. Row order is the `auto` order. */
 export const BACKENDS: BackendEntry[] = [
+  ...GPU_ROWS, // cuda, webgpu (src/core/profile/ort/gpuRows.ts)
   {
     name: 'onnxruntime',
     engine: 'onnxruntime',
@@ -200,8 +206,13 @@ export async function selectBackend(request: BackendRequest, ctx: BackendContext
       if (request !== 'auto') throw new NetLensError(`backend "${row.name}" cannot run this model: ${blocked}`);
       continue;
     }
+    const failed = request === 'auto' ? ctx.failed?.[row.name] : undefined;
+    if (failed) {
+      steps.push({ backend: row.name, ok: false, detail: failed });
+      continue;
+    }
     const probe = row.probe(ctx);
-    const attempt = probe.ok ? await row.init(ctx) : { ok: false, detail: probe.detail };
+    const attempt = probe.ok ? await row.init({ ...ctx, request }) : { ok: false, detail: probe.detail };
     if (attempt.steps?.length) steps.push(...attempt.steps);
     else steps.push({ backend: row.name, ok: attempt.ok, detail: attempt.detail });
     if (attempt.ok) {

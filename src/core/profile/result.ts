@@ -75,6 +75,8 @@ export interface ProfileResult {
   peakMeasured?: boolean;
   /** Session creation (ONNX Runtime: load, graph optimisation, kernel set-up), ms. */
   sessionMs?: number;
+  /** GPU routes: per-layer times from GPU timestamps, or by synchronising read-back where the device has none (src/core/profile/ort/gpuProfile.ts). */
+  gpuTiming?: 'timestamps' | 'readback';
 }
 
 /** One step of the backend selection chain. */

@@ -5,12 +5,21 @@
 //   conv:  a small CNN (6-channel 5x5 conv, average pool, dense, softmax) with fixed weights on
 //          the CPU provider and on WebGPU with profiling: both outputs, the kernels per run with
 //          GPU times applied, and each run's wall time.
+//   zoo <name>: a zoo model lowered to ONNX with its deterministic random weights, on the CPU
+//          provider and on WebGPU: both outputs.
+//   readback: the same CNN's per-layer times by synchronising read-back (the no-timestamp path),
+//          each node its own layer, and the whole model's read-back run times.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ortNode from 'onnxruntime-node';
 import { applyGpuTimes, OrtTraceEvent, probeWebGpu, TimedKernel, WEBGPU_PROVIDER } from '../../../src/core/profile/ort/webgpu';
+import { readbackLayerTimes } from '../../../src/core/profile/ort/readback';
+import { buildZooModel } from '../../../src/core/zoo';
+import { analyzeModel } from '../../../src/core/analysis/analyze';
+import { lowerToOnnx, randomWeights } from '../../../src/core/onnx';
+import { RANDOM_WEIGHT_SEED } from '../../../src/core/profile/ort/source';
 
 type Tensor = { name: string; dims: number[]; data: Float32Array };
 
@@ -107,6 +116,27 @@ async function main(): Promise<void> {
     out = { probe, cpuAfter: (y.y.data as Float32Array).length };
   } else if (what === 'conv') {
     out = await conv();
+  } else if (what === 'zoo') {
+    const spec = buildZooModel(process.argv[3]);
+    const low = lowerToOnnx(spec, randomWeights(spec, RANDOM_WEIGHT_SEED));
+    const shape = analyzeModel(spec.model).input.slice(1) as number[];
+    const x = new ortNode.Tensor('float32', weights(shape.reduce((a, b) => a * b, 1), 9, 1), [1, ...shape]);
+    const outs: number[][] = [];
+    for (const ep of ['cpu', WEBGPU_PROVIDER]) {
+      const s = await ortNode.InferenceSession.create(low.bytes, { executionProviders: [ep] as never });
+      outs.push(Array.from((await s.run({ [low.inputName]: x }))[low.outputName].data as Float32Array));
+      await s.release();
+    }
+    out = { cpuOut: outs[0], gpuOut: outs[1] };
+  } else if (what === 'readback') {
+    const feed = { name: 'x', data: weights(6 * 14 * 14, 5, 1), dims: [1, 6, 14, 14] };
+    const times = await readbackLayerTimes(ortNode, smallCnn(), feed, (n) => n, { executionProviders: [WEBGPU_PROVIDER], runs: 2 });
+    const whole = await ortNode.InferenceSession.create(smallCnn(), { executionProviders: [WEBGPU_PROVIDER] });
+    const x = new ortNode.Tensor('float32', feed.data, feed.dims);
+    await whole.run({ x });
+    const wholeMs: number[] = [];
+    for (let r = 0; r < 2; r++) { const t = performance.now(); await whole.run({ x }); wholeMs.push(performance.now() - t); }
+    out = { layers: Object.fromEntries(times), wholeMs };
   } else {
     throw new Error(`unknown command ${what}`);
   }

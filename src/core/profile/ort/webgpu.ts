@@ -25,6 +25,10 @@ type OrtModule = typeof Ort;
 /** Provider options the profiler uses (see the NHWC note above). */
 export const WEBGPU_PROVIDER = { name: 'webgpu', preferredLayout: 'NCHW' } as const;
 
+/** Whether a session's provider list asks for WebGPU. */
+export const usesWebGpu = (providers: unknown[]): boolean =>
+  providers.some((p) => p === 'webgpu' || (typeof p === 'object' && p !== null && (p as { name?: string }).name === 'webgpu'));
+
 export type GpuApi = 'Vulkan' | 'D3D12' | 'Metal';
 
 export interface WebGpuAdapter {
