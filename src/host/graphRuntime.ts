@@ -64,7 +64,7 @@ export class GraphRuntime {
     if (!target) {
       const picked = await vscode.window.showOpenDialog({
         canSelectMany: false, openLabel: 'Show Graph', title: 'NetLens: Show Model Graph from File',
-        filters: { 'Model files': ['json', 'keras', 'h5'] },
+        filters: { 'Model files': ['json', 'keras', 'h5', 'onnx'] },
       });
       target = picked?.[0];
     }

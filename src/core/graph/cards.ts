@@ -55,6 +55,9 @@ export function layerCard(n: ViewNode, totals: Totals, profile?: ProfileResult |
     { label: 'Activations', value: bytes(s.activationBytes), detail: `batch ${batch} · ${share(s.activationBytes, totals.activationBytes)}` },
     { label: 'Receptive field', value: rf(n) },
   ];
+  // Imported graphs (ONNX): the node's name in the file, and how the counts relate to the source framework's.
+  if (s.sourceName) rows.push({ label: 'Node in file', value: s.sourceName });
+  if (s.note) rows.push({ label: 'Note', value: s.note });
   if (s.category === 'unsupported') rows.unshift({ label: 'Unsupported', value: 'not analysed: counted as unknown, not zero', kind: 'warning' });
   if (TRAINING_ONLY.has(n.className)) rows.unshift({ label: 'At inference', value: 'identity: acts only while training; passes its input through when profiled' });
   const p = profile?.layers.find((l) => l.name === n.name);

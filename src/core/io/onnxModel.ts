@@ -33,7 +33,9 @@ export function isOnnx(bytes: Uint8Array): boolean {
 
 function decode(bytes: Uint8Array): onnx.ModelProto {
   try {
-    return onnx.ModelProto.decode(bytes);
+    // A plain Uint8Array view: protobufjs then slices bytes fields without copying, and never calls
+    // the deprecated Buffer constructor (its BufferReader does for empty fields).
+    return onnx.ModelProto.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
     throw new NetLensError(`not a valid ONNX protobuf (${clip((e as Error).message, 100)})`);
   }

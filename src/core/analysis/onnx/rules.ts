@@ -398,6 +398,22 @@ function reduce(): OnnxRule {
 // --- shapes --------------------------------------------------------------------------------------
 
 const isInt = (dtype: string): boolean => /int/.test(dtype);
+
+/** Values of a folded tensor of `shape` whose element at each index comes from `at` (row-major). */
+function gatherValues(shape: number[], at: (idx: number[]) => number | null): (number | null)[] | undefined {
+  const n = shape.reduce((a, d) => a * d, 1);
+  if (n > MAX_FOLD) return undefined;
+  const out: (number | null)[] = [];
+  const idx = shape.map(() => 0);
+  for (let k = 0; k < n; k++) {
+    out.push(at(idx));
+    for (let i = shape.length - 1; i >= 0; i--) { if (++idx[i] < shape[i]) break; idx[i] = 0; }
+  }
+  return out;
+}
+
+/** Row-major flat position of an index in a shape. */
+const flat = (shape: number[], idx: number[]): number => idx.reduce((a, v, i) => a * shape[i] + v, 0);
 const small = (s: Shape): boolean => s.every((d) => d !== null) && (s as number[]).reduce((a, d) => a * d, 1) <= MAX_FOLD;
 
 const shapeOp: OnnxRule = {
@@ -464,7 +480,16 @@ const transpose: OnnxRule = {
     const r = x.shape.length;
     const perm = attrInts(n, 'perm') ?? Array.from({ length: r }, (_, i) => r - 1 - i);
     if (perm.length !== r || new Set(perm).size !== r || perm.some((p) => p < 0 || p >= r)) fail(n, `perm ${JSON.stringify(perm)} is not a permutation of ${r} axes`);
-    return [{ shape: perm.map((p) => x.shape[p]), dtype: x.dtype }];
+    const shape = perm.map((p) => x.shape[p]);
+    if (x.value && x.shape.every((d) => d !== null)) {
+      const value = gatherValues(shape as number[], (idx) => {
+        const src: number[] = new Array(r);
+        perm.forEach((p, i) => { src[p] = idx[i]; });
+        return x.value![flat(x.shape as number[], src)];
+      });
+      if (value) return [{ shape, dtype: x.dtype, value }];
+    }
+    return [{ shape, dtype: x.dtype }];
   },
   window: identityWindow,
 };
@@ -546,10 +571,15 @@ const slice: OnnxRule = {
       picks.push({ ax, from, step, count });
     }
     if (shape.some((d) => d === 0)) fail(n, `slices ${formatShape(x.shape)} to an empty tensor`);
-    // A slice of a folded vector (part of a shape) stays folded.
-    if (x.value && r === 1 && picks.length === 1) {
-      const p = picks[0];
-      return [{ shape, dtype: x.dtype, value: Array.from({ length: p.count }, (_, i) => x.value![p.from + i * p.step]) }];
+    // A slice of a folded tensor (part of a shape, torch's reversed pads) stays folded.
+    if (x.value && x.shape.every((d) => d !== null) && shape.every((d) => d !== null)) {
+      const xs = x.shape as number[];
+      const value = gatherValues(shape as number[], (idx) => {
+        const src = [...idx];
+        for (const p of picks) src[p.ax] = p.from + idx[p.ax] * p.step;
+        return x.value![flat(xs, src)];
+      });
+      if (value) return [{ shape, dtype: x.dtype, value }];
     }
     return [{ shape, dtype: x.dtype }];
   },
