@@ -19,7 +19,7 @@ const DEFAULT_BUDGET = '8GiB';
 /** The first layer (topological order) of a stage, as stageSums counts it; undefined when the model has no such stage. */
 export function firstLayerOfStage(spec: ModelSpec, comparison: Comparison, stage: string): string | undefined {
   const m = comparison.models.find((x) => x.spec === spec);
-  return m?.analysis.layers.find((l) => l.className !== 'InputLayer' && (outermostGroup(spec, l.name) ?? 'other') === stage)?.name;
+  return m?.analysis.layers.find((l) => l.category !== 'input' && (outermostGroup(spec, l.name) ?? 'other') === stage)?.name;
 }
 
 export class ComparePanel {

@@ -34,7 +34,7 @@ export function stageSums(spec: ModelSpec, analysis: ModelAnalysis): StageSums[]
     byStage.set(stage, s);
   };
   for (const l of analysis.layers) {
-    if (l.className === 'InputLayer') continue;
+    if (l.category === 'input') continue; // Keras InputLayer, ONNX graph input
     add(outermostGroup(spec, l.name) ?? 'other', l);
   }
   return [...byStage.values()];
