@@ -65,12 +65,13 @@ describe('profile: backend chain', function () {
     assert.equal(c.backend, 'wasm');
     assert.equal(c.engine, 'tfjs');
     assert.equal(tf.getBackend(), 'wasm');
-    assert.deepEqual(c.steps.map((s) => [s.backend, s.ok]), [['onnxruntime', false], ['tensorflow-gpu', false], ['tensorflow', false], ['wasm', true]]);
-    assert.equal(c.steps[0].detail, 'cannot lower toy to ONNX: x (Foo: no ONNX rule for Foo)');
-    assert.equal(c.steps[1].detail, '@tensorflow/tfjs-node-gpu is not installed');
-    assert.equal(c.steps[2].detail, '@tensorflow/tfjs-node is not installed');
-    assert.match(c.steps[3].detail, /^wasm \(SIMD, /);
-    assert.equal(describeSteps(c.steps).length, 4);
+    // The ONNX Runtime rows (cuda, webgpu, onnxruntime) each say why.
+    assert.deepEqual(c.steps.map((s) => [s.backend, s.ok]), [['cuda', false], ['webgpu', false], ['onnxruntime', false], ['tensorflow-gpu', false], ['tensorflow', false], ['wasm', true]]);
+    for (const i of [0, 1, 2]) assert.equal(c.steps[i].detail, 'cannot lower toy to ONNX: x (Foo: no ONNX rule for Foo)');
+    assert.equal(c.steps[3].detail, '@tensorflow/tfjs-node-gpu is not installed');
+    assert.equal(c.steps[4].detail, '@tensorflow/tfjs-node is not installed');
+    assert.match(c.steps[5].detail, /^wasm \(SIMD, /);
+    assert.equal(describeSteps(c.steps).length, 6);
   });
 
   it('a forced tensorflow backend that is missing is one error with how to install it', async () => {
@@ -141,7 +142,7 @@ describe('profile: backend chain', function () {
     assert.equal(parseBackendRequest(undefined), 'auto');
     assert.equal(parseBackendRequest('wasm'), 'wasm');
     assert.equal(parseBackendRequest('onnxruntime'), 'onnxruntime');
-    assert.throws(() => parseBackendRequest('webgl'), /backend must be one of auto, onnxruntime, tensorflow, wasm, cpu, got "webgl"/);
+    assert.throws(() => parseBackendRequest('webgl'), /backend must be one of auto, cuda, webgpu, onnxruntime, tensorflow, wasm, cpu, got "webgl"/);
   });
 
   it('the threaded wasm prelude defines every bundle-level name the factory uses', () => {

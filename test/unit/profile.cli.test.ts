@@ -126,7 +126,7 @@ describe('profile: netlens profile CLI', function () {
       [['lenet5', '--image', notImage], /^netlens: notes\.png is not a PNG or JPEG image: it looks like text \("just text"\)$/],
       [['lenet5', '--image', huge], /^netlens: huge\.png: PNG is 20000x20000 \(400 MP\);.*refused before decoding/],
       [['lenet5', '--backend', 'tensorflow'], /^netlens: backend "tensorflow" is not available: .*npm install @tensorflow\/tfjs-node-gpu@4\.22\.0/],
-      [['lenet5', '--backend', 'webgl'], /^netlens: backend must be one of auto, onnxruntime, tensorflow, wasm, cpu, got "webgl"$/],
+      [['lenet5', '--backend', 'webgl'], /^netlens: backend must be one of auto, cuda, webgpu, onnxruntime, tensorflow, wasm, cpu, got "webgl"$/],
       [['lenet5', '--runs', '0'], /^netlens: --runs must be a positive integer, got "0"$/],
       [['lenet5', '--warmup', '-1'], /^netlens: /],
       [['lenet5', '--out', join(dir, 'x.txt')], /^netlens: --out must end in \.json, \.csv or \.md/],
