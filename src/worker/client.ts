@@ -6,6 +6,10 @@
 // `cancelGraceMs` (a single layer of a big model on the pure-JS backend can take longer, and a
 // model.predict is one uninterruptible call), the process is killed, which frees all its memory
 // at once. Either way a cancel settles within about a second.
+//
+// Watchdog: a request whose worker sends nothing (no progress, no result) for `timeoutMs` is
+// taken as a hung backend (a native kernel or GPU driver that never returns): the process is
+// killed and the request fails with that reason; the next request starts a fresh process.
 import { ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { HostToWorker, ProfileRequest, WorkerToHost } from '../protocol/worker';
@@ -24,7 +28,11 @@ export interface ProfilerClientOptions {
   cancelGraceMs?: number;
   /** Extra environment for the worker (e.g. NETLENS_WASM_DIR, NETLENS_WASM_THREADS). */
   env?: Record<string, string>;
+  /** Watchdog: silence (no progress or result) allowed per request before the process is killed (default 600 s; netlens.profile.timeoutSeconds). */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_TIMEOUT_MS = 600_000;
 
 export interface ProfileCallOptions {
   onProgress?: (stage: ProfileStage, message: string, fraction: number) => void;
@@ -45,6 +53,9 @@ interface Pending {
   onProgress?: ProfileCallOptions['onProgress'];
   model: string;
   cancelTimer?: NodeJS.Timeout;
+  watchdog?: NodeJS.Timeout;
+  /** Set when the watchdog killed the process for this request. */
+  hung?: boolean;
 }
 
 const STDERR_TAIL = 8192;
@@ -101,7 +112,9 @@ export class ProfilerClient {
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
       clearTimeout(p.cancelTimer);
-      if (p.cancelTimer) p.reject(new ProfileCancelledError());
+      clearTimeout(p.watchdog);
+      if (p.hung) p.reject(new ProfilerCrashError(`the profiler process sent nothing for ${Number((this.timeoutMs / 1000).toFixed(1))} s while profiling ${p.model} (a hung backend?); it was stopped (netlens.profile.timeoutSeconds)`));
+      else if (p.cancelTimer) p.reject(new ProfileCancelledError());
       else p.reject(new ProfilerCrashError(`${why} while profiling ${p.model}; it will be restarted on the next profile`));
     }
   }
@@ -110,12 +123,14 @@ export class ProfilerClient {
     if (m.type === 'ready') return;
     const p = this.pending.get(m.id);
     if (!p) return;
+    this.arm(p);
     if (m.type === 'progress') {
       if (!p.cancelTimer) p.onProgress?.(m.stage, m.message, m.fraction);
       return;
     }
     this.pending.delete(m.id);
     clearTimeout(p.cancelTimer);
+    clearTimeout(p.watchdog);
     if (m.type === 'result') p.resolve(m.result);
     else if (m.type === 'cancelled') p.reject(new ProfileCancelledError());
     else if (m.userError) p.reject(new NetLensError(m.message));
@@ -138,6 +153,7 @@ export class ProfilerClient {
     return new Promise<ProfileResult>((resolve, reject) => {
       const entry: Pending = { resolve, reject, onProgress: call.onProgress, model: request.model };
       this.pending.set(id, entry);
+      this.arm(entry, child);
       call.signal?.addEventListener('abort', () => {
         if (!this.pending.has(id) || entry.cancelTimer) return;
         this.send(child, { type: 'cancel', id });
@@ -148,6 +164,20 @@ export class ProfilerClient {
       }, { once: true });
       this.send(child, { type: 'profile', id, request });
     });
+  }
+
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** (Re)starts a request's watchdog: each message from the worker proves it is alive. */
+  private arm(p: Pending, child = this.child): void {
+    clearTimeout(p.watchdog);
+    p.watchdog = setTimeout(() => {
+      if (!child || this.child !== child || ![...this.pending.values()].includes(p)) return;
+      p.hung = true;
+      child.kill('SIGKILL');
+    }, this.timeoutMs);
   }
 
   private send(child: ChildProcess, msg: HostToWorker): void {

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { analyzeModel } from '../analysis/analyze';
+import { checkMemoryFits } from './memoryGuard';
 import { kerasModelOf, ModelSpec, NetLensError } from '../ir/types';
 import { buildTfjsModel } from '../tfjs/buildModel';
 import type { ProfileLayer, ProfileResult, ProfileStage, Spread } from './result';
@@ -77,6 +78,8 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
     throw new NetLensError(`cannot profile ${spec.name}: unsupported layer${analysis.unsupported.length > 1 ? 's' : ''} ` +
       analysis.unsupported.map((u) => `${u.name} (${u.className})`).join(', '));
   }
+  // Memory next: a model too big for this machine is refused before anything is allocated.
+  checkMemoryFits(spec.name, analysis.totals);
   // Which engines can take this model at all: an ONNX file runs on ONNX Runtime only; a Keras
   // model with a layer the lowering has no rule for runs on tfjs only (auto says why).
   const onnxFile = onnxPath(spec);
