@@ -27,7 +27,7 @@ const image = join(SAMPLES, 'chelsea.png');
 async function profiled(name: string, optimization: OptimizationLevel, runs = 2) {
   const spec = buildZooModel(name);
   const analysis = analyzeModel(spec.model);
-  const src = onnxSourceFor(spec, analysis);
+  const src = onnxSourceFor(spec);
   const graph = readOnnxGraph(src.bytes, src.source);
   const dims = graph.inputDims.map((d) => d ?? 1);
   const data = new Float32Array(dims.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i));

@@ -43,7 +43,7 @@ export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img
   const ort = loadOrt();
   if (!ort.ok) throw new NetLensError(`backend "${choice.backend}" is not available: ${ort.detail}`);
   opts.say('model', `lowering ${spec.name} to ONNX`, 0.06);
-  const src = onnxSourceFor(spec, analysis);
+  const src = onnxSourceFor(spec);
   const graph = readOnnxGraph(src.bytes, src.source);
   const shape = imageLayout(graph.inputDims);
   if (!shape) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds images, and the ONNX input ${JSON.stringify(graph.inputDims)} is not [batch, height, width, channels] or [batch, channels, height, width] with 1 or 3 channels`);

@@ -3,7 +3,6 @@
 // with the file's trained weights or, for zoo models, deterministic random ones. Also says up front
 // why a model cannot go to ONNX Runtime, so `auto` can fall back to the tfjs chain with the reason.
 import { readFileSync } from 'node:fs';
-import type { ModelAnalysis } from '../../analysis/analyze';
 import { ModelSpec, NetLensError } from '../../ir/types';
 import { lowerToOnnx, onnxUnsupported, randomWeights } from '../../onnx';
 
@@ -21,7 +20,7 @@ export const RANDOM_WEIGHT_SEED = 1;
 
 /** An ONNX file behind the spec (the ONNX importer sets spec.onnx). */
 export function onnxPath(spec: ModelSpec): string | undefined {
-  return (spec as ModelSpec & { onnx?: { path: string } }).onnx?.path;
+  return spec.onnx?.path;
 }
 
 /** Why ONNX Runtime cannot take this model, or undefined when it can. */
@@ -33,19 +32,18 @@ export function onnxBlockReason(spec: ModelSpec): string | undefined {
   return `cannot lower ${spec.name} to ONNX: ${list}${refused.length > 3 ? ` and ${refused.length - 3} more` : ''}`;
 }
 
-export function onnxSourceFor(spec: ModelSpec, analysis: ModelAnalysis): OnnxModelSource {
+export function onnxSourceFor(spec: ModelSpec): OnnxModelSource {
   const path = onnxPath(spec);
-  if (path) {
+  if (path && spec.onnx) {
+    const nodeLayer = spec.onnx.nodeLayer;
     let bytes: Uint8Array;
     try {
       bytes = readFileSync(path);
     } catch (e) {
       throw new NetLensError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    // The analyser's layer for a node: its sourceName when the readable name differs.
-    const layerOf = new Map<string, string>();
-    for (const l of analysis.layers) layerOf.set(l.sourceName ?? l.name, l.name);
-    return { bytes, source: path, nodeLayer: (n) => layerOf.get(n) ?? n, lowered: false };
+    // The importer's map (nodes it folded away, shape arithmetic, map to no layer).
+    return { bytes, source: path, nodeLayer: (n) => (Object.prototype.hasOwnProperty.call(nodeLayer, n) ? nodeLayer[n] : undefined), lowered: false };
   }
   const weights = spec.weights?.length ? spec.weights : randomWeights(spec, RANDOM_WEIGHT_SEED);
   const lowered = lowerToOnnx(spec, weights);
