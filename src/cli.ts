@@ -19,7 +19,8 @@ const USAGE = `usage:
   netlens list [--json]
   netlens summary <zoo-name | path> [--input HxWxC] [--batch N] [--optimizer sgd|momentum|adam] [--json]
   netlens graph   <zoo-name | path> --out <file.svg | file.html | file.json>
-  netlens profile <zoo-name | path> --image <file> [--backend ${backendUsage()}] [--optimization ${OPTIMIZATION_LEVELS.join('|')}] [--threads N] [--runs N] [--warmup N] [--json]
+  netlens profile <zoo-name | path> --image <file> [--backend ${backendUsage()}] [--optimization ${OPTIMIZATION_LEVELS.join('|')}] [--threads N] [--runs N] [--warmup N]
+                  [--preprocessing caffe|tf|torch|grayscale01|none] [--json]
   netlens compare <model> <model> [...] [--preset id] [--batch N] [--json]
   netlens memory  <zoo-name | path> [--budget 8GiB] [--optimizer sgd|momentum|adam] [--json]
   netlens demo    (what \`npm start\` runs)`;

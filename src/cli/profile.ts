@@ -1,5 +1,6 @@
 // `netlens profile <zoo-name | path> [--image file] [--backend <registry names>] [--runs N] [--warmup N]
-//   [--optimization all|extended|basic|disabled] [--threads N] [--json] [--out file.json|file.csv|file.md] [--top N]`
+//   [--optimization all|extended|basic|disabled] [--threads N] [--preprocessing caffe|tf|torch|grayscale01|none]
+//   [--json] [--out file.json|file.csv|file.md] [--top N]`
 // Runs in this process (a CLI has no editor to keep responsive). Without --image the bundled
 // sample photograph media/samples/chelsea.png is used.
 import { existsSync, writeFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { NetLensError } from '../core/ir/types';
 import { loadModel } from '../core/io/loadModel';
 import { parseBackendRequest } from '../core/profile/registry';
+import { parsePreprocessing } from '../core/profile/preprocessModes';
 import { parseOptimization } from '../core/profile/ort/session';
 import { DEFAULT_RUNS, DEFAULT_WARMUP, profileModel } from '../core/profile/profile';
 import { formatFromPath, profileJson, profileText, renderProfile } from '../core/report/profileReport';
@@ -34,9 +36,11 @@ export async function profileCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
     image: { type: 'string' }, backend: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' },
     json: { type: 'boolean' }, out: { type: 'string' }, top: { type: 'string' }, optimization: { type: 'string' }, threads: { type: 'string' },
+    preprocessing: { type: 'string' },
   });
   const backend = parseBackendRequest(values.backend as string | undefined);
   const optimization = parseOptimization(values.optimization as string | undefined);
+  const preprocessing = parsePreprocessing(values.preprocessing);
   const threads = values.threads === undefined ? undefined : positiveIntOption('threads', values.threads, 1);
   const runs = positiveIntOption('runs', values.runs, DEFAULT_RUNS);
   const warmup = countOption('warmup', values.warmup, DEFAULT_WARMUP, 0);
@@ -46,6 +50,8 @@ export async function profileCommand(argv: string[]): Promise<void> {
   if (out !== undefined && !outFormat) throw new NetLensError(`--out must end in .json, .csv or .md, got "${out}"`);
   const image = (values.image as string | undefined) ?? defaultImage();
   const spec = await loadModel(requireModelArg(positionals, 'profile'));
+  // Overrides the model's own (its family's, or 'none' when it rescales itself); the result states it.
+  if (preprocessing) spec.preprocessing = preprocessing;
   const progress = values.json || !process.stderr.isTTY ? undefined
     : (_stage: string, message: string, fraction: number): void => { process.stderr.write(`\r\x1b[K${Math.round(fraction * 100)}% ${printable(message)}`); };
   const result = await profileModel(spec, image, { backend, runs, warmup, optimization, threads, onProgress: progress });

@@ -9,12 +9,13 @@
 import * as vscode from 'vscode';
 import { basename, extname } from 'node:path';
 import type { ProfileBackendRequest, ProfileOptimization } from '../protocol/worker';
-import { SHOW_PROFILE_COMMAND } from '../protocol/commands';
+import { CHANGE_PREPROCESSING_COMMAND, SHOW_PROFILE_COMMAND } from '../protocol/commands';
 import { ZOO } from '../core/zoo';
 import { NetLensError } from '../core/ir/types';
 import { ProfileCancelledError } from '../core/profile/errors';
 import { ProfilerClient, ProfilerCrashError } from '../worker/client';
 import { ProfilePanel } from './profilePanel';
+import { pickPreprocessing, preprocessingForRequest } from './preprocessingChoice';
 
 export const PROFILE_COMMAND = 'netlens.profileModel';
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
@@ -71,7 +72,13 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
   };
   context.subscriptions.push(output, { dispose: () => client?.dispose() });
 
-  context.subscriptions.push(vscode.commands.registerCommand(PROFILE_COMMAND, async (arg?: unknown) => {
+  context.subscriptions.push(vscode.commands.registerCommand(CHANGE_PREPROCESSING_COMMAND, async (model: unknown, image: unknown) => {
+    if (typeof model !== 'string' || !model) return;
+    if (await pickPreprocessing(context.workspaceState, model)) await vscode.commands.executeCommand(PROFILE_COMMAND, model, image);
+  }));
+
+  // Second argument: the image (path or Uri), when re-profiling from the profile page.
+  context.subscriptions.push(vscode.commands.registerCommand(PROFILE_COMMAND, async (arg?: unknown, imageArg?: unknown) => {
     // Untrusted workspaces: models are read and drawn, never run (package.json capabilities).
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('NetLens: the profiler runs models, so it is off in untrusted workspaces; trust this workspace to profile.');
@@ -79,7 +86,7 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
     }
     try {
       let model: string | undefined;
-      let image: string | undefined;
+      let image: string | undefined = asPath(imageArg) ?? (typeof imageArg === 'string' && imageArg ? imageArg : undefined);
       const path = asPath(arg);
       if (path && IMAGE_EXT.has(extname(path).toLowerCase())) image = path;
       else if (path) model = path;
@@ -88,6 +95,9 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       if (!model) return;
       image ??= await pickImage(context);
       if (!image) return;
+      // A model file does not say how it sees images: asked once, remembered per file (preprocessingChoice.ts).
+      const preprocessing = await preprocessingForRequest(context.workspaceState, model);
+      if (preprocessing === null) return;
 
       const cfg = vscode.workspace.getConfiguration('netlens');
       const backend = cfg.get<ProfileBackendRequest>('backend', 'auto');
@@ -99,7 +109,7 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
-        return getClient().profile({ model: model!, image: image!, backend, runs, warmup, optimization }, {
+        return getClient().profile({ model: model!, image: image!, backend, runs, warmup, optimization, ...(preprocessing ? { preprocessing } : {}) }, {
           signal: abort.signal,
           onProgress: (stage, message, fraction) => {
             const pct = Math.round(fraction * 100);

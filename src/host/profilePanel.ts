@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { ProfileResult } from '../core/profile/result';
-import { SHOW_PROFILE_COMMAND } from '../protocol/commands';
+import { CHANGE_PREPROCESSING_COMMAND, SHOW_PROFILE_COMMAND } from '../protocol/commands';
+import { ZOO } from '../core/zoo';
 import { profileHtml } from '../core/report/profileHtml';
 import { ProfileFormat, renderProfile } from '../core/report/profileReport';
 import { parseProfilePageMessage } from '../protocol/profile';
@@ -56,6 +57,7 @@ export class ProfilePanel {
       if (!this.result || !m) return;
       try {
         if (m.type === 'export') await exportProfile(this.result, m.format);
+        else if (m.type === 'preprocessing') await vscode.commands.executeCommand(CHANGE_PREPROCESSING_COMMAND, this.modelArg, this.result.image);
         else await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, this.modelArg, this.result);
       } catch (e) {
         void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
@@ -67,6 +69,7 @@ export class ProfilePanel {
     this.result = result;
     this.panel.title = `Profile: ${result.model}`;
     const script = this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.dist, 'profilePage.js')).toString();
-    this.panel.webview.html = profileHtml(result, { nonce: randomBytes(16).toString('base64'), hostButtons: true, script: { src: script } });
+    this.panel.webview.html = profileHtml(result, { nonce: randomBytes(16).toString('base64'), hostButtons: true, script: { src: script },
+      preprocessingButton: !ZOO.some((z) => z.name === this.modelArg) });
   }
 }

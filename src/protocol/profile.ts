@@ -1,5 +1,6 @@
 // Messages from the profile results page (webview/pages/profilePage.ts) to the host
-// (src/host/profilePanel.ts): export the result in a format, or draw it over the graph. The host
+// (src/host/profilePanel.ts): export the result in a format, draw it over the graph, or choose the
+// image preprocessing again and re-profile (model files only). The host
 // validates each before use and drops anything else.
 
 export type ProfileExportFormat = 'json' | 'csv' | 'md';
@@ -7,12 +8,14 @@ export const PROFILE_EXPORT_FORMATS: readonly ProfileExportFormat[] = ['json', '
 
 export type ProfilePageMessage =
   | { type: 'export'; format: ProfileExportFormat }
-  | { type: 'overlay' };
+  | { type: 'overlay' }
+  | { type: 'preprocessing' };
 
 export function parseProfilePageMessage(raw: unknown): ProfilePageMessage | null {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
   const m = raw as Record<string, unknown>;
   if (m.type === 'overlay') return { type: 'overlay' };
+  if (m.type === 'preprocessing') return { type: 'preprocessing' };
   if (m.type === 'export' && PROFILE_EXPORT_FORMATS.includes(m.format as ProfileExportFormat)) return { type: 'export', format: m.format as ProfileExportFormat };
   return null;
 }

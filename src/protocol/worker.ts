@@ -1,5 +1,6 @@
 // Messages between the extension host and the profiler worker process (child_process IPC).
 import type { ProfileResult, ProfileStage } from '../core/profile/result';
+import type { Preprocessing } from '../core/ir/types';
 export type { ProfileStage };
 
 /** 'auto' or a row name of the backend registry (src/core/profile/registry.ts); the worker validates it. */
@@ -19,6 +20,8 @@ export interface ProfileRequest {
   optimization?: ProfileOptimization;
   /** Default: one per CPU. */
   threads?: number;
+  /** Image preprocessing chosen by the user; default: the model's own (its family's, or 'none' when it rescales itself). */
+  preprocessing?: Preprocessing;
 }
 
 

@@ -7,6 +7,7 @@ import type { HostToWorker, WorkerToHost } from '../protocol/worker';
 import { NetLensError } from '../core/ir/types';
 import { loadModel } from '../core/io/loadModel';
 import { profileModel, ProfileCancelledError } from '../core/profile/profile';
+import { parsePreprocessing } from '../core/profile/preprocessModes';
 import { parseBackendRequest } from '../core/profile/registry';
 import { parseOptimization } from '../core/profile/ort/session';
 
@@ -24,6 +25,8 @@ async function run(job: Extract<HostToWorker, { type: 'profile' }>): Promise<voi
   try {
     send({ type: 'progress', id: job.id, stage: 'model', message: `loading ${request.model}`, fraction: 0 });
     const spec = await loadModel(request.model);
+    const preprocessing = parsePreprocessing(request.preprocessing, 'preprocessing');
+    if (preprocessing) spec.preprocessing = preprocessing; // the user's choice beats the model's default
     // Everything about the engine (backend, threads, optimisation level) is decided per request.
     const result = await profileModel(spec, request.image, {
       backend: parseBackendRequest(request.backend), runs: request.runs, warmup: request.warmup, signal: abort.signal,

@@ -28,7 +28,7 @@ describe('profile page in Chromium', function () {
   let page: Page;
   const problems: string[] = [];
   const script = readFileSync(join(ROOT, 'dist', 'profilePage.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
-  const html = profileHtml(result(), { nonce: 'cHJvZmlsZW5vbmNl', hostButtons: true, script: { inline: script } });
+  const html = profileHtml(result(), { nonce: 'cHJvZmlsZW5vbmNl', hostButtons: true, preprocessingButton: true, script: { inline: script } });
 
   before(async () => {
     browser = await launchChromium();
@@ -54,8 +54,9 @@ describe('profile page in Chromium', function () {
 
   it('the buttons post messages the host accepts', async () => {
     for (const label of ['Export JSON', 'Export CSV', 'Export Markdown', 'Show on graph']) await page.click(`button:text-is("${label}")`);
+    await page.click('button[data-cmd="preprocessing"]');
     const msgs = await page.evaluate(() => (window as unknown as { posted: unknown[] }).posted.splice(0));
-    assert.deepEqual(msgs, [{ type: 'export', format: 'json' }, { type: 'export', format: 'csv' }, { type: 'export', format: 'md' }, { type: 'overlay' }]);
+    assert.deepEqual(msgs, [{ type: 'export', format: 'json' }, { type: 'export', format: 'csv' }, { type: 'export', format: 'md' }, { type: 'overlay' }, { type: 'preprocessing' }]);
     for (const m of msgs) assert.deepEqual(parseProfilePageMessage(m), m);
     assert.equal(parseProfilePageMessage({ type: 'export', format: 'exe' }), null);
     assert.equal(parseProfilePageMessage({ type: 'runCommand' }), null);

@@ -4,18 +4,53 @@
 //   tf          x / 127.5 - 1, i.e. [-1, 1] (Keras Xception, MobileNet, InceptionV3)
 //   torch       x / 255, minus mean [0.485, 0.456, 0.406], over std [0.229, 0.224, 0.225] (torchvision)
 //   grayscale01 luminance (ITU-R 601: 0.299 R + 0.587 G + 0.114 B) / 255 in [0, 1] (LeNet, MNIST)
-//   none        raw 0..255 values
+//   none        raw 0..255 values (the default for a model whose first layers are Rescaling/Normalization)
 // A one-channel model always gets a luminance image (scaled as its preprocessing says).
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelSpec, NetLensError, Preprocessing } from '../ir/types';
+import { KerasLayer, KerasModel, ModelSpec, NetLensError, Preprocessing } from '../ir/types';
+import { RANDOM_AUGMENTATIONS } from '../analysis/rules';
 import { DecodedImage } from './image';
+import { PREPROCESSINGS } from './preprocessModes';
 
-export const PREPROCESSINGS: Preprocessing[] = ['caffe', 'tf', 'torch', 'grayscale01', 'none'];
+export { PREPROCESSINGS, PREPROCESSING_LABELS, parsePreprocessing } from './preprocessModes';
+
+/** Layers that only reshape or augment the image and may stand before a model's own rescaling. */
+const BEFORE_RESCALING = new Set(['Resizing', 'CenterCrop', 'RandomCrop', ...RANDOM_AUGMENTATIONS]);
+
+/**
+ * Whether the model scales its own input: a Rescaling or Normalization layer right after the input
+ * (past resizing, cropping and augmentation layers). Such a model wants raw 0..255 pixels.
+ */
+export function rescalesItself(spec: ModelSpec): boolean {
+  const model = spec.model as Partial<KerasModel>;
+  const layers = model.config?.layers;
+  if (!Array.isArray(layers)) return false;
+  const byInput = new Map<string, KerasLayer[]>();
+  for (const l of layers) {
+    for (const ref of l.inbound_nodes?.[0] ?? []) {
+      const src = Array.isArray(ref) ? ref[0] : undefined;
+      if (typeof src === 'string') byInput.set(src, [...(byInput.get(src) ?? []), l]);
+    }
+  }
+  let frontier = layers.filter((l) => l.class_name === 'InputLayer');
+  for (let depth = 0; depth < 8 && frontier.length > 0; depth++) {
+    const next = frontier.flatMap((l) => byInput.get(l.name) ?? []);
+    if (next.length > 0 && next.every((l) => l.class_name === 'Rescaling' || l.class_name === 'Normalization')) return true;
+    if (!next.every((l) => BEFORE_RESCALING.has(l.class_name))) return false;
+    frontier = next;
+  }
+  return false;
+}
+
+/** The preprocessing the model says (its family's, or 'none' when it rescales itself), else undefined. */
+export function knownPreprocessing(spec: ModelSpec): Preprocessing | undefined {
+  if (spec.preprocessing) return spec.preprocessing;
+  return rescalesItself(spec) ? 'none' : undefined;
+}
 
 /** The spec's preprocessing, or a default from the input channels for models that name none. */
 export function preprocessingFor(spec: ModelSpec, channels: number): Preprocessing {
-  if (spec.preprocessing) return spec.preprocessing;
-  return channels === 1 ? 'grayscale01' : 'tf';
+  return knownPreprocessing(spec) ?? (channels === 1 ? 'grayscale01' : 'tf');
 }
 
 const CAFFE_MEAN_BGR = [103.939, 116.779, 123.68];

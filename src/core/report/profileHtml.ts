@@ -40,6 +40,8 @@ export interface ProfileHtmlOptions {
   cspSource?: string;
   /** Show the export/overlay buttons (they post messages to a VS Code host). */
   hostButtons?: boolean;
+  /** With hostButtons: a button to choose the preprocessing again (model files; zoo models keep their family's). */
+  preprocessingButton?: boolean;
   /** dist/profilePage.js (webview/pages/profilePage.ts: buttons and table sorting), by URI or inlined. */
   script?: PageScript;
 }
@@ -62,7 +64,8 @@ export function profileHtml(r: ProfileResult, o: ProfileHtmlOptions = {}): strin
     : `<p class="dim">None: ${esc(r.predictionsNote ?? 'random weights')}.</p>`;
   const buttons = o.hostButtons
     ? `<div class="buttons"><button data-cmd="export" data-format="json">Export JSON</button><button data-cmd="export" data-format="csv">Export CSV</button>` +
-      `<button data-cmd="export" data-format="md">Export Markdown</button><button data-cmd="overlay">Show on graph</button></div>`
+      `<button data-cmd="export" data-format="md">Export Markdown</button><button data-cmd="overlay">Show on graph</button>` +
+      (o.preprocessingButton ? `<button data-cmd="preprocessing" title="How the image is turned into the model's input; remembered for this model file">Preprocessing: ${esc(r.preprocessing ?? 'default')}…</button>` : '') + '</div>'
     : '';
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">${csp}<title>Profile: ${esc(r.model)}</title>
 <style${n}>

@@ -1,0 +1,65 @@
+// Which image preprocessing to profile a model file with. A file does not say how its model was
+// trained to see images, so the first profile asks (a quick pick), the answer is remembered per
+// model file in the workspace state, and the profile page can change it. Zoo models never ask:
+// each keeps its Keras family's preprocess_input mode.
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import type { Preprocessing } from '../core/ir/types';
+import { PREPROCESSING_LABELS, PREPROCESSINGS } from '../core/profile/preprocessModes';
+import { ZOO } from '../core/zoo';
+
+/** 'auto': the model decides ('none' when it starts with Rescaling/Normalization, otherwise 'tf'). */
+export type PreprocessingChoice = Preprocessing | 'auto';
+
+const STATE_KEY = 'netlens.preprocessingByModel';
+
+const isZoo = (model: string): boolean => ZOO.some((z) => z.name === model);
+
+function stored(state: vscode.Memento): Record<string, PreprocessingChoice> {
+  const v = state.get<unknown>(STATE_KEY);
+  return v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, PreprocessingChoice> : {};
+}
+
+/** The remembered choice for a model file, if any (own keys only: paths are user data). */
+export function rememberedPreprocessing(state: vscode.Memento, model: string): PreprocessingChoice | undefined {
+  const all = stored(state);
+  if (!Object.prototype.hasOwnProperty.call(all, model)) return undefined;
+  const v = all[model];
+  return v === 'auto' || (PREPROCESSINGS as string[]).includes(v) ? v : undefined;
+}
+
+async function remember(state: vscode.Memento, model: string, choice: PreprocessingChoice): Promise<void> {
+  await state.update(STATE_KEY, { ...stored(state), [model]: choice });
+}
+
+/** Asks for a model file's preprocessing; undefined when the pick is dismissed. */
+export async function pickPreprocessing(state: vscode.Memento, model: string): Promise<PreprocessingChoice | undefined> {
+  const current = rememberedPreprocessing(state, model);
+  type Item = vscode.QuickPickItem & { value: PreprocessingChoice };
+  const options: Item[] = [
+    { label: 'auto', description: 'the model decides', detail: 'none if its first layers are Rescaling/Normalization, otherwise tf ([-1, 1])', value: 'auto' },
+    ...PREPROCESSINGS.map((p): Item => {
+      const [label, detail] = PREPROCESSING_LABELS[p].split(/:\s*/, 2);
+      return { label, detail, value: p };
+    }),
+  ];
+  const items = options.map((i): Item => (i.value === current ? { ...i, description: `${i.description ?? ''} (current)`.trim(), picked: true } : i));
+  const pick = await vscode.window.showQuickPick(items, {
+    title: `How was ${basename(model)} trained to see images?`,
+    placeHolder: 'Preprocessing applied to the image before the model (remembered for this file)',
+  });
+  if (!pick) return undefined;
+  await remember(state, model, pick.value);
+  return pick.value;
+}
+
+/**
+ * The preprocessing for a profile request: undefined for the model's own default (zoo models and
+ * 'auto'); null when the user dismissed the question (do not profile).
+ */
+export async function preprocessingForRequest(state: vscode.Memento, model: string): Promise<Preprocessing | undefined | null> {
+  if (isZoo(model)) return undefined;
+  const choice = rememberedPreprocessing(state, model) ?? await pickPreprocessing(state, model);
+  if (choice === undefined) return null;
+  return choice === 'auto' ? undefined : choice;
+}
