@@ -8,7 +8,7 @@ import { ViewGraph, ViewNode, groupIndex, ViewGroup } from '../src/core/graph/vi
 import { GraphLayout, Box, layerId, groupId } from '../src/core/graph/layout';
 import { renderGraphBody, graphCss } from '../src/core/graph/svg';
 import { groupsHiding } from '../src/core/graph/collapse';
-import { CATEGORY_TABLE, COLOR_BY, ColorBy, heatColor, NodeCategory } from '../src/core/graph/table';
+import { BLOCK_STYLE, CATEGORY_TABLE, COLOR_BY, ColorBy, heatColor, NodeCategory } from '../src/core/graph/table';
 import { Card, groupCard, layerCard, layersIn, totalsRows } from '../src/core/graph/cards';
 import { bytes, compactNumber, grouped } from '../src/core/graph/text';
 import type { ExportFormat, GraphSettings, ModelMessage, WebviewMessage } from '../src/protocol/graph';
@@ -34,6 +34,8 @@ interface SavedState {
   batch: number;
   selected: string | null;
   showShapes: boolean;
+  /** The search text, kept when the panel is hidden and shown again (the page reloads). */
+  search?: string;
 }
 
 interface View { x: number; y: number; k: number }
@@ -110,7 +112,8 @@ export class App {
     registerUi();
     const sheet = new CSSStyleSheet();
     const swatches = (Object.keys(CATEGORY_TABLE) as NodeCategory[])
-      .map((k) => `.nl-swatch-${k}{background:var(${CATEGORY_TABLE[k].cssVar}, ${CATEGORY_TABLE[k].fallback});}`).join('\n');
+      .map((k) => `.nl-swatch-${k}{background:var(${CATEGORY_TABLE[k].cssVar}, ${CATEGORY_TABLE[k].fallback});}`).join('\n')
+      + `\n.nl-swatch-block{background:var(${BLOCK_STYLE.cssVar}, ${BLOCK_STYLE.fallback});}`;
     sheet.replaceSync(`${graphCss()}\n${swatches}`);
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
     this.build();
@@ -236,6 +239,10 @@ export class App {
     this.table.setData(this.graph, this.profile);
     await this.relayout({ initial: true });
     if (same && saved.selected) this.selectLayer(saved.selected, { reveal: false, center: true, details: false, notify: false });
+    if (same && typeof saved.search === 'string' && saved.search) {
+      this.searchField.setValue(saved.search);
+      this.search(saved.search);
+    }
   }
 
   private setGraphData(graph: ViewGraph): void {
@@ -430,6 +437,9 @@ export class App {
         const sw = h('span', { class: `nl-swatch nl-swatch-${k}` });
         this.legend.append(h('span', { class: 'nl-legend-item' }, sw, row.label));
       }
+      if (this.layout?.nodes.some((id) => id[0] === 'g')) {
+        this.legend.append(h('span', { class: 'nl-legend-item' }, h('span', { class: 'nl-swatch nl-swatch-block' }), BLOCK_STYLE.label));
+      }
       return;
     }
     const unit = (v: number): string => this.colorBy === 'time' ? `${v.toFixed(2)} ms`
@@ -504,9 +514,18 @@ export class App {
     this.canvasWidth = r.width;
     this.autoView = true;
     const { width, height } = this.layout;
-    const k = Math.max(MIN_K, Math.min(1.5, Math.min(r.width / width, r.height / height) * 0.98));
-    this.view = { k, x: (r.width - width * k) / 2, y: (r.height - height * k) / 2 };
+    // The legend sits over the canvas' bottom edge: fit the graph above it so it covers no node.
+    const free = Math.max(r.height / 2, r.height - this.legendReserve());
+    const k = Math.max(MIN_K, Math.min(1.5, Math.min(r.width / width, free / height) * 0.98));
+    this.view = { k, x: (r.width - width * k) / 2, y: (free - height * k) / 2 };
     this.applyTransform();
+  }
+
+  /** Height of the strip the legend takes at the bottom of the canvas (its offset included). */
+  private legendReserve(): number {
+    if (!this.legend.childElementCount) return 0;
+    const canvas = this.canvas.getBoundingClientRect();
+    return Math.max(0, canvas.bottom - this.legend.getBoundingClientRect().top) + 4;
   }
 
   zoomBy(f: number, cx?: number, cy?: number): void {
@@ -876,6 +895,7 @@ export class App {
     this.matchAt = -1;
     this.applyMatches();
     this.searchCount.textContent = query ? (this.matches.length ? `${this.matches.length} found` : 'No results') : '';
+    this.saveState();
   }
 
   async nextMatch(step: number): Promise<void> {
@@ -982,6 +1002,7 @@ export class App {
     const s: SavedState = {
       model: this.modelArg, collapsed: [...this.collapsed], colorBy: this.colorBy, batch: this.batch,
       selected: this.selected?.kind === 'layer' ? this.selected.id : null, showShapes: this.showShapes,
+      search: this.searchField.value(),
     };
     this.host.setState(s);
   }

@@ -173,7 +173,10 @@ describe('graph webview (Chromium)', function () {
     await page.keyboard.press('0');
     const fitK = await k();
     const l = await page.evaluate(() => (window as unknown as { __netlens: { app: { layout: { width: number; height: number } } } }).__netlens.app.layout);
-    assert.ok(Math.abs(fitK - Math.min(c.width / l.width, c.height / l.height) * 0.98) < 1e-3);
+    // Fit leaves the strip the legend takes at the bottom free.
+    const legendTop = (await page.locator('#nl-legend').boundingBox())!.y;
+    const free = Math.max(c.height / 2, legendTop - c.y - 4);
+    assert.ok(Math.abs(fitK - Math.min(c.width / l.width, free / l.height) * 0.98) < 1e-3, `${fitK}`);
     // Dragging empty canvas pans by the distance dragged.
     const v0 = await page.evaluate(() => ({ ...(window as unknown as { __netlens: { app: { view: { x: number; y: number } } } }).__netlens.app.view }));
     await page.mouse.move(c.x + 20, c.y + c.height - 60);
@@ -182,6 +185,17 @@ describe('graph webview (Chromium)', function () {
     await page.mouse.up();
     const v1 = await page.evaluate(() => ({ ...(window as unknown as { __netlens: { app: { view: { x: number; y: number } } } }).__netlens.app.view }));
     assert.ok(Math.abs(v1.x - v0.x - 60) < 1 && Math.abs(v1.y - v0.y + 100) < 1, JSON.stringify([v0, v1]));
+  });
+
+  it('fits the graph above the legend: the legend covers no node', async () => {
+    await page.locator('#nl-fit').click();
+    await page.waitForTimeout(50);
+    const overlaps = await page.evaluate(() => {
+      const legend = document.getElementById('nl-legend')!.getBoundingClientRect();
+      return Array.from(document.querySelectorAll('#nl-viewport .nl-node')).map((n) => n.getBoundingClientRect())
+        .filter((b) => b.left < legend.right && b.right > legend.left && b.top < legend.bottom && b.bottom > legend.top).length;
+    });
+    assert.equal(overlaps, 0);
   });
 
   it('a narrower panel keeps the view the user set, shifted by half the width change', async () => {
@@ -283,6 +297,31 @@ describe('graph webview (Chromium)', function () {
     const colours = new Set<number>();
     for (let i = 0; i < img.data.length; i += 4 * 997) colours.add(img.data.readUInt32BE(i));
     assert.ok(colours.size > 10, `${colours.size} colours: the PNG has content`);
+  });
+
+  it('draws collapsed blocks in their own colour, named in the legend (not grey like Input)', async () => {
+    await page.evaluate(() => (window as unknown as { __netlens: { app: { setColorBy(c: string): void } } }).__netlens.app.setColorBy('category'));
+    await page.locator('#nl-collapse-all').click();
+    await page.locator('#nl-viewport .nl-node.nl-block').first().waitFor();
+    const [block, input] = await page.evaluate(() => [
+      getComputedStyle(document.querySelector('#nl-viewport .nl-node.nl-block .nl-bg')!).stroke,
+      getComputedStyle(document.querySelector('#nl-viewport .nl-node.cat-input .nl-bg')!).stroke,
+    ]);
+    assert.notEqual(block, input);
+    assert.ok((await page.locator('#nl-legend').textContent())?.includes('Collapsed block'));
+    await page.locator('#nl-expand-all').click();
+    await page.waitForFunction(() => document.querySelectorAll('#nl-viewport .nl-node.nl-block').length === 0);
+  });
+
+  it('keeps the search text when the panel is shown again (the page reloads)', async () => {
+    await page.locator('#nl-search input').fill('conv5_block3');
+    await page.waitForFunction(() => document.querySelector('#nl-search-count')?.textContent?.endsWith('found'));
+    const count = await page.locator('#nl-search-count').textContent();
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
+    await page.waitForFunction(() => (document.querySelector('#nl-search') as HTMLElement & { value: string }).value === 'conv5_block3');
+    assert.equal(await page.locator('#nl-search-count').textContent(), count);
+    assert.ok(await page.locator('#nl-viewport .nl-node.nl-match').count() > 0);
   });
 });
 

@@ -116,7 +116,6 @@ export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}
   await page.addInitScript((m) => {
     const w = window as unknown as Record<string, unknown> & { __nlHostLayout(c: string[]): Promise<unknown>; __nlHostGraph(b: number): Promise<unknown> };
     const posted: unknown[] = [];
-    let state: unknown;
     w.__posted = posted;
     w.acquireVsCodeApi = () => ({
       postMessage(x: { type: string; collapsed?: string[]; batch?: number }) {
@@ -127,8 +126,9 @@ export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}
         }
         if (x.type === 'batch') void w.__nlHostGraph(x.batch ?? 1).then((graph) => window.postMessage({ type: 'graph', graph }, '*'));
       },
-      getState: () => state,
-      setState: (s: unknown) => { state = s; },
+      // Kept across a reload, as VS Code keeps a webview's state when its panel is shown again.
+      getState: () => JSON.parse(sessionStorage.getItem('nl-state') ?? 'null') ?? undefined,
+      setState: (s: unknown) => { sessionStorage.setItem('nl-state', JSON.stringify(s)); },
     });
   }, msg);
   await page.goto(`${h.origin}/index.html`);

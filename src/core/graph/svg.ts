@@ -1,7 +1,7 @@
 // The graph as SVG markup: one renderer for the webview (inserted once, then styled by class),
 // the SVG/PNG exports and `netlens graph --out x.svg`. Every model-provided string is escaped.
 import { GraphLayout, groupSub, layerSub, MAX_W, CHAR_W_NAME, CHAR_W_SUB, GROUP_HEADER } from './layout';
-import { CATEGORY_TABLE, NodeCategory } from './table';
+import { BLOCK_STYLE, CATEGORY_TABLE, NodeCategory } from './table';
 import { ViewGraph } from './viewGraph';
 import { compactNumber, escapeXml, fit } from './text';
 
@@ -13,7 +13,8 @@ const keepVar: ColorResolver = (v, f) => `var(${v}, ${f})`;
 export function graphCss(resolve: ColorResolver = keepVar): string {
   const c = (v: string, f: string): string => resolve(v, f);
   const cats = (Object.keys(CATEGORY_TABLE) as NodeCategory[])
-    .map((k) => `.nl-node.cat-${k}{--nl-c:${c(CATEGORY_TABLE[k].cssVar, CATEGORY_TABLE[k].fallback)}}`).join('\n');
+    .map((k) => `.nl-node.cat-${k}{--nl-c:${c(CATEGORY_TABLE[k].cssVar, CATEGORY_TABLE[k].fallback)}}`).join('\n')
+    + `\n.nl-node.cat-block{--nl-c:${c(BLOCK_STYLE.cssVar, BLOCK_STYLE.fallback)}}`;
   const fg = c('--vscode-editor-foreground', '#cccccc');
   const muted = c('--vscode-descriptionForeground', '#9d9d9d');
   const edge = c('--vscode-editorLineNumber-foreground', '#858585');
@@ -115,7 +116,7 @@ export function renderGraphBody(graph: ViewGraph, layout: GraphLayout): string {
       sub = layerSub(n.className, n.shape);
     } else {
       const g = graph.groups[Number(id.slice(1))];
-      cls = 'nl-node nl-block cat-input';
+      cls = 'nl-node nl-block cat-block';
       name = `▸ ${g.label}`;
       sub = groupSub(g);
     }

@@ -31,6 +31,11 @@ export const CATEGORY_TABLE: Record<NodeCategory, CategoryStyle> = {
   unsupported: { label: 'Unsupported', cssVar: '--vscode-errorForeground', fallback: '#f48771', icon: 'warning', attrs: [] },
 };
 
+/** A collapsed block: its own colour (not a category's), drawn with a dashed outline. */
+export const BLOCK_STYLE: Pick<CategoryStyle, 'label' | 'cssVar' | 'fallback'> = {
+  label: 'Collapsed block', cssVar: '--vscode-terminal-ansiMagenta', fallback: '#d670d6',
+};
+
 /** What a node can be coloured by; time (and measured memory) need a profile result. */
 export type ColorBy = 'category' | 'params' | 'macs' | 'memory' | 'time';
 
