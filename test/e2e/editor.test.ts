@@ -193,6 +193,41 @@ describe('NetLens in a real VS Code (code-server)', function () {
     await shot(page, '06-profile-overlay');
   });
 
+  it('with netlens.backend = webgpu, LeNet-5 profiles on ONNX Runtime\'s WebGPU provider (software Vulkan here)', async () => {
+    // codeServer.ts gives the editor VK_ICD_FILENAMES (SwiftShader); the label must say software.
+    const settingsFile = join(userDataDir, 'User', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'netlens.backend': 'webgpu' }));
+    await page.waitForTimeout(3000); // the settings file is watched; let the change land
+    try {
+      await runCommand(page, 'NetLens: Profile Model with Image...');
+      await page.locator('.quick-input-widget input').fill('lenet5');
+      await pickQuickItem(page, 'LeNet-5');
+      await pickQuickItem(page, 'Chelsea the cat');
+      const deadline = Date.now() + 180_000;
+      let got: { backend: string; label: string; layers: number } | null = null;
+      while (Date.now() < deadline && !got) {
+        for (const f of page.frames()) {
+          got = await f.evaluate(() => {
+            const app = (window as unknown as { __netlens?: { app?: { profile?: { model: string; backend: string; backendLabel?: string; layers: unknown[] } | null } } }).__netlens?.app;
+            const p = app?.profile;
+            return p?.model === 'lenet5' ? { backend: p.backend, label: p.backendLabel ?? '', layers: p.layers.length } : null;
+          }).catch(() => null);
+          if (got) break;
+        }
+        if (!got) await page.waitForTimeout(500);
+      }
+      assert.ok(got, 'a LeNet-5 profile reached the graph');
+      assert.equal(got.backend, 'webgpu');
+      assert.match(got.label, /WebGPU provider, Vulkan, SwiftShader by Google, software adapter, layer times from GPU timestamps/);
+      assert.ok(got.layers >= 8, `per-layer times (${got.layers} layers)`);
+      await shot(page, '06b-profile-webgpu');
+    } finally {
+      writeFileSync(settingsFile, JSON.stringify(settings));
+      await page.waitForTimeout(2000);
+    }
+  });
+
   it('"Compare Models..." shows plain-34 against ResNet-34 with the analyser\'s totals', async () => {
     await runCommand(page, 'NetLens: Compare Models...');
     await pickQuickItem(page, 'Plain-34 vs ResNet-34');
