@@ -57,8 +57,12 @@ export const ACTIVATIONS: Record<string, ActivationRule> = {
   // Keras' leaky_relu activation function: negative slope 0.2.
   leaky_relu: unary('LeakyRelu', [attr.float('alpha', 0.2)]),
   sigmoid: unary('Sigmoid'),
-  // tfjs and Keras 2: clip(0.2 x + 0.5, 0, 1).
-  hard_sigmoid: unary('HardSigmoid', [attr.float('alpha', 0.2), attr.float('beta', 0.5)]),
+  // Keras 2 and tfjs: clip(0.2 x + 0.5, 0, 1); Keras 3: relu6(x + 3) / 6 = clip(x / 6 + 0.5, 0, 1).
+  hard_sigmoid: (e, x) => e.main('HardSigmoid', [x.name], [attr.float('alpha', e.g.keras3 ? 1 / 6 : 0.2), attr.float('beta', 0.5)]),
+  // x * relu6(x + 3) / 6: ONNX HardSwish's own definition.
+  hard_swish: unary('HardSwish'),
+  hard_silu: unary('HardSwish'),
+  log_softmax: (e, x) => e.main('LogSoftmax', [x.name], [attr.int('axis', x.perm.indexOf(x.perm.length - 1))]),
   tanh: unary('Tanh'),
   softmax,
   softplus: unary('Softplus'),

@@ -33,6 +33,7 @@ export const attr = {
   int: (name: string, i: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i }),
   ints: (name: string, ints: number[]): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints }),
   float: (name: string, f: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f }),
+  str: (name: string, s: string): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(s) }),
 };
 
 function rawFloats(data: Float32Array): Uint8Array {
@@ -40,6 +41,9 @@ function rawFloats(data: Float32Array): Uint8Array {
 }
 
 export class OnnxGraph {
+  /** Keras 3 changed some definitions (hard_sigmoid); the config's keras_version says which apply. */
+  constructor(readonly keras3 = false) {}
+
   readonly nodes: onnx.INodeProto[] = [];
   readonly initializers: onnx.ITensorProto[] = [];
   /** ONNX node name -> Keras layer name. */
@@ -68,7 +72,8 @@ export class OnnxGraph {
   node(layer: string, name: string, op: string, inputs: string[], attributes: onnx.IAttributeProto[] = []): string {
     const nodeName = this.unique(this.nodeNames, name);
     const output = this.reserveValue(nodeName);
-    this.nodeLayer[nodeName] = layer;
+    // An own property even for a layer named "__proto__" (names come from files).
+    Object.defineProperty(this.nodeLayer, nodeName, { value: layer, enumerable: true, writable: true, configurable: true });
     this.nodes.push({ name: nodeName, opType: op, input: inputs, output: [output], attribute: attributes });
     return output;
   }

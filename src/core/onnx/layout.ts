@@ -36,6 +36,24 @@ export function depthwiseToOnnx(data: Float32Array, p: number, cm: number): Floa
   return out;
 }
 
+/** numpy.transpose(data.reshape(shape), perm), flattened: for small tensors (per-channel constants). */
+export function permuteData(data: Float32Array, shape: number[], perm: number[]): Float32Array {
+  const inStride = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const outShape = perm.map((p) => shape[p]);
+  const out = new Float32Array(data.length);
+  const idx = new Array<number>(outShape.length).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    let at = 0;
+    for (let ax = 0; ax < idx.length; ax++) at += idx[ax] * inStride[perm[ax]];
+    out[o] = data[at];
+    for (let ax = idx.length - 1; ax >= 0; ax--) {
+      if (++idx[ax] < outShape[ax]) break;
+      idx[ax] = 0;
+    }
+  }
+  return out;
+}
+
 /** TensorFlow's "same" padding on one axis: [before, after], the odd pixel after. */
 export function samePads(len: number, kernel: number, stride: number, dilation: number): [number, number] {
   const out = Math.ceil(len / stride);

@@ -3,7 +3,7 @@
 // (NHWC float32, batch dimension symbolic) and the output is the Keras output, in Keras' order.
 import { onnx } from 'onnx-proto';
 import { analyzeModel } from '../analysis/analyze';
-import { KerasLayer, kerasModelOf, ModelSpec, NamedWeight, NetLensError } from '../ir/types';
+import { KerasLayer, KerasModel, kerasModelOf, ModelSpec, NamedWeight, NetLensError } from '../ir/types';
 import { identity, OnnxGraph, tensorType, Value } from './graph';
 import { LowerInput, ONNX_RULES, OnnxRule, RuleInput } from './rules';
 import { lookup } from '../safeLookup';
@@ -29,10 +29,14 @@ export interface PlannedLayer {
   rule: OnnxRule | undefined;
 }
 
+/** Keras 3 wrote this config (its hard_sigmoid differs from Keras 2's and tfjs'). */
+const isKeras3 = (model: KerasModel): boolean => /^3\./.test(model.keras_version ?? '');
+
 /** The layers in topological order with their Keras shapes (from the analyser) and ONNX rules. */
 export function layerPlan(spec: ModelSpec): PlannedLayer[] {
-  const analysis = analyzeModel(spec.model);
-  const byName = new Map(kerasModelOf(spec, 'Lowering to ONNX').config.layers.map((l) => [l.name, l]));
+  const model = kerasModelOf(spec, 'Lowering to ONNX');
+  const analysis = analyzeModel(model);
+  const byName = new Map(model.config.layers.map((l) => [l.name, l]));
   const shapes = new Map(analysis.layers.map((l) => [l.name, l.outputShape]));
   return analysis.layers.map((stats) => {
     const layer = byName.get(stats.name)!;
@@ -64,13 +68,14 @@ export function lowerToOnnx(spec: ModelSpec, weights: NamedWeight[]): LoweredOnn
     throw new NetLensError(`cannot lower "${spec.name}" to ONNX: layer "${first.name}" (${first.className}): ${first.reason}` +
       (refused.length > 1 ? ` (and ${refused.length - 1} more)` : ''));
   }
-  const inputs = kerasModelOf(spec, 'Lowering to ONNX').config.input_layers ?? [];
-  const outputs = kerasModelOf(spec, 'Lowering to ONNX').config.output_layers ?? [];
+  const keras = kerasModelOf(spec, 'Lowering to ONNX');
+  const inputs = keras.config.input_layers ?? [];
+  const outputs = keras.config.output_layers ?? [];
   if (inputs.length !== 1 || outputs.length !== 1) {
     throw new NetLensError(`cannot lower "${spec.name}" to ONNX: it has ${inputs.length} inputs and ${outputs.length} outputs, lowering needs one of each`);
   }
   const byWeightName = new Map(weights.map((w) => [w.name, w]));
-  const g = new OnnxGraph();
+  const g = new OnnxGraph(isKeras3(keras));
   const values = new Map<string, Value>();
   const graphInputs: onnx.IValueInfoProto[] = [];
 

@@ -5,10 +5,11 @@ import { Shape, NetLensError } from '../ir/types';
 import { Cfg, activationName, channelsFirst, intPair, padding, positiveInt } from '../analysis/config';
 import { activationRule, emitter } from './activations';
 import { attr, channelsSecond, identity, isIdentity, NCHW, OnnxGraph, Perm, Value } from './graph';
-import { depthwiseToOnnx, kernelToOnnx, samePads } from './layout';
+import { depthwiseToOnnx, kernelToOnnx, permuteData, samePads } from './layout';
+import { RANDOM_AUGMENTATIONS } from '../analysis/rules';
 
 /** How randomWeights draws a weight (see weights.ts). */
-export type Init = 'kernel' | 'bias' | 'gamma' | 'beta' | 'mean' | 'variance' | 'alpha';
+export type Init = 'kernel' | 'bias' | 'gamma' | 'beta' | 'mean' | 'variance' | 'alpha' | 'count';
 
 export interface WeightSpec {
   /** tfjs attribute name: the weight is "<layer>/<attr>". */
@@ -53,8 +54,26 @@ const dim = (r: RuleInput, d: number | null, what: string): number => (d === nul
 const useBias = (cfg: Cfg): boolean => cfg.use_bias !== false;
 const rankOf = (r: RuleInput): number => r.inShapes[0].length;
 
-/** The image layout a spatial layer runs in: ONNX NCHW over the Keras tensor. */
-const imagePerm = (r: RuleInput): Perm => (channelsFirst(r.name, r.cfg) ? identity(4) : NCHW);
+/** The layout a spatial layer runs in: ONNX channels-first (NCHW, NCL) over the Keras tensor. */
+function imagePerm(r: RuleInput): Perm {
+  const rank = rankOf(r);
+  return channelsFirst(r.name, r.cfg) ? identity(rank) : [0, rank - 1, ...identity(rank).slice(1, rank - 1)];
+}
+
+/** Keras' spatial axes of an image ([h, w]) in its data format. */
+const spatialAxes = (r: RuleInput): [number, number] => (channelsFirst(r.name, r.cfg) ? [2, 3] : [1, 2]);
+
+/** A constant laid out like `x`: `kerasShape` is full rank (batch 1) in Keras order. */
+function constLike(r: LowerInput, part: string, x: Value, kerasShape: number[], data: Float32Array): string {
+  return r.g.floatTensor(`${r.name}/${part}`, x.perm.map((a) => kerasShape[a]), permuteData(data, kerasShape, x.perm));
+}
+
+/** A number or a (nested) list of numbers from a config, flattened. */
+function numbers(r: RuleInput, field: string, v: unknown): number[] {
+  if (typeof v === 'number') return [v];
+  if (Array.isArray(v)) return v.flatMap((x) => numbers(r, field, x));
+  return fail(r.name, `${field} must be a number or a list of numbers, got ${JSON.stringify(v)}`);
+}
 
 function imageDims(r: RuleInput): { h: number; w: number; c: number } {
   const s = r.inShapes[0];
@@ -376,19 +395,29 @@ const activation: OnnxRule = {
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
-/** ReLU(max_value, negative_slope, threshold) as tfjs computes it (tfjs itself reads max_value only). */
+/**
+ * Keras' ReLU(max_value, negative_slope, threshold): max_value from max_value up, x from the
+ * threshold up, negative_slope * (x - threshold) below it (as src/core/tfjs/relu.ts computes it).
+ */
 const reluLayer: OnnxRule = {
-  unsupported: (r) => ((num(r.cfg.threshold) ?? 0) !== 0 ? 'ReLU with a threshold has no ONNX lowering yet' : undefined),
   lower: (r) => {
     const x = r.inputs[0];
     const max = num(r.cfg.max_value);
     const slope = num(r.cfg.negative_slope) ?? 0;
-    if (slope === 0 && max === undefined) return asLayer(r, 'relu');
+    const threshold = num(r.cfg.threshold) ?? 0;
     const e = emitter(r.g, r.name, r.name);
-    if (slope === 0) return out(r, e.main('Clip', [x.name, r.g.scalar(0), r.g.scalar(max!)]), x.perm);
-    if (max === undefined) return out(r, e.main('LeakyRelu', [x.name], [attr.float('alpha', slope)]), x.perm);
-    const leaky = e.helper('leaky', 'LeakyRelu', [x.name], [attr.float('alpha', slope)]);
-    return out(r, e.main('Min', [leaky, r.g.scalar(max)]), x.perm);
+    const capped = (part: string, y: string): Value => out(r, max === undefined ? y : e.main('Min', [y, r.g.scalar(max)]), x.perm);
+    if (threshold === 0) {
+      if (slope === 0 && max === undefined) return asLayer(r, 'relu');
+      if (slope === 0) return out(r, e.main('Clip', [x.name, r.g.scalar(0), r.g.scalar(max!)]), x.perm);
+      const leaky = (max === undefined ? e.main : (op: string, ins: string[], a?: Parameters<OnnxGraph['node']>[4]) => e.helper('leaky', op, ins, a));
+      return capped('leaky', leaky('LeakyRelu', [x.name], [attr.float('alpha', slope)]));
+    }
+    const above = e.helper('above', 'GreaterOrEqual', [x.name, r.g.scalar(threshold)]);
+    const below = slope === 0 ? r.g.scalar(0)
+      : e.helper('below', 'Mul', [e.helper('shift', 'Sub', [x.name, r.g.scalar(threshold)]), r.g.scalar(slope)]);
+    const pick = (op: string, ins: string[]): string => (max === undefined ? e.main(op, ins) : e.helper('select', op, ins));
+    return capped('select', pick('Where', [above, x.name, below]));
   },
 };
 
@@ -525,6 +554,254 @@ const concatenate: OnnxRule = {
   },
 };
 
+
+// --- preprocessing, resizing and cropping --------------------------------------------------------
+
+/** x * scale + offset, each one value or one per channel (Keras' last axis). */
+const rescaling: OnnxRule = {
+  lower: (r) => {
+    const x = r.inputs[0];
+    const rank = rankOf(r);
+    const vec = (field: string, v: number[]): string => (v.length === 1
+      ? r.g.floatTensor(`${r.name}/${field}`, [], Float32Array.from(v))
+      : constLike(r, field, x, [...new Array<number>(rank - 1).fill(1), v.length], Float32Array.from(v)));
+    const scale = numbers(r, 'scale', r.cfg.scale ?? 1);
+    const offset = numbers(r, 'offset', r.cfg.offset ?? 0);
+    const e = emitter(r.g, r.name, r.name);
+    if (offset.every((o) => o === 0)) return out(r, e.main('Mul', [x.name, vec('scale', scale)]), x.perm);
+    const scaled = e.helper('scale', 'Mul', [x.name, vec('scale', scale)]);
+    return out(r, e.main('Add', [scaled, vec('offset', offset)]), x.perm);
+  },
+};
+
+/** Normalization's kept axes, ascending (their sizes are the mean's shape). */
+function keptAxes(r: RuleInput): number[] {
+  const rank = rankOf(r);
+  const raw = r.cfg.axis === undefined ? -1 : r.cfg.axis;
+  if (raw === null) return [];
+  return (Array.isArray(raw) ? raw : [raw]).map((a) => (typeof a === 'number' ? (a < 0 ? rank + a : a) : fail(r.name, 'axis must be integers')))
+    .sort((a, b) => a - b);
+}
+const givenStats = (cfg: Cfg): boolean => cfg.mean !== undefined && cfg.mean !== null;
+
+/** (x - mean) / max(sqrt(variance), 1e-7), or mean + x * that when invert (Keras and tfjs alike). */
+const normalization: OnnxRule = {
+  weights: (r) => {
+    if (givenStats(r.cfg)) return [];
+    const shape = keptAxes(r).map((a) => dim(r, r.inShapes[0][a], 'a normalised axis'));
+    return [
+      { attr: 'mean', shape, init: 'beta' },
+      { attr: 'variance', shape, init: 'variance' },
+      { attr: 'count', shape: [], init: 'count' },
+    ];
+  },
+  lower: (r) => {
+    const x = r.inputs[0];
+    const rank = rankOf(r);
+    const kept = keptAxes(r);
+    const full = identity(rank).map((a) => (kept.includes(a) ? dim(r, r.inShapes[0][a], 'a normalised axis') : 1));
+    const size = full.reduce((a, b) => a * b, 1);
+    const values = (field: 'mean' | 'variance'): Float32Array => {
+      if (!givenStats(r.cfg)) return r.weight(field);
+      const v = numbers(r, field, r.cfg[field]);
+      return v.length === 1 ? new Float32Array(size).fill(v[0]) : Float32Array.from(v);
+    };
+    const std = values('variance').map((v) => Math.max(Math.fround(Math.sqrt(v)), 1e-7));
+    const mean = constLike(r, 'mean', x, full, values('mean'));
+    const scale = constLike(r, 'std', x, full, std);
+    const e = emitter(r.g, r.name, r.name);
+    if (r.cfg.invert === true) return out(r, e.main('Add', [e.helper('scale', 'Mul', [x.name, scale]), mean]), x.perm);
+    return out(r, e.main('Div', [e.helper('center', 'Sub', [x.name, mean]), scale]), x.perm);
+  },
+};
+
+/** ConvNeXt's LayerScale: x * gamma over Keras' last axis. */
+const layerScale: OnnxRule = {
+  weights: (r) => [{ attr: 'gamma', shape: [positiveInt(r.name, 'projection_dim', r.cfg.projection_dim)], init: 'gamma' }],
+  lower: (r) => {
+    const x = r.inputs[0];
+    const rank = rankOf(r);
+    const c = positiveInt(r.name, 'projection_dim', r.cfg.projection_dim);
+    const gamma = constLike(r, 'gamma', x, [...new Array<number>(rank - 1).fill(1), c], r.weight('gamma'));
+    return out(r, r.g.node(r.name, r.name, 'Mul', [x.name, gamma]), x.perm);
+  },
+};
+
+/** Slices Keras' spatial axes [top, top + h) x [left, left + w), in whatever layout x has. */
+function cropNode(r: LowerInput, part: string | null, x: Value, top: number, left: number, h: number, w: number): Value {
+  const [ha, wa] = spatialAxes(r);
+  const t = (n: string, v: number[]): string => r.g.int64Tensor(`${r.name}/${part ?? 'crop'}_${n}`, v);
+  const name = part ? `${r.name}/${part}` : r.name;
+  const y = r.g.node(r.name, name, 'Slice', [x.name, t('starts', [top, left]), t('ends', [top + h, left + w]),
+    t('axes', [x.perm.indexOf(ha), x.perm.indexOf(wa)])]);
+  return out(r, y, x.perm);
+}
+
+/** Keras' crop_to_aspect_ratio window: the largest centred crop with the target's aspect ratio. */
+function cropToAspect(r: LowerInput, x: Value, th: number, tw: number): Value {
+  const { h, w } = imageDims(r);
+  const ch = Math.max(Math.min(h, Math.trunc((w * th) / tw)), 1);
+  const cw = Math.max(Math.min(w, Math.trunc((h * tw) / th)), 1);
+  if (ch === h && cw === w) return x;
+  return cropNode(r, 'crop', x, Math.trunc((h - ch) / 2), Math.trunc((w - cw) / 2), ch, cw);
+}
+
+/**
+ * tf.image.resize as Keras and tfjs run it (half-pixel centres, no antialiasing): ONNX Resize on
+ * NCHW with output sizes [N, C] (read at run time: the batch is symbolic) + [h, w].
+ */
+function resizeNode(r: LowerInput, x0: Value, h: number, w: number, interpolation: string): Value {
+  const x = r.g.layout(x0, imagePerm(r));
+  const nc = r.g.node(r.name, `${r.name}/batch_channels`, 'Shape', [x.name], [attr.int('start', 0), attr.int('end', 2)]);
+  const sizes = r.g.node(r.name, `${r.name}/sizes`, 'Concat', [nc, r.g.int64Tensor(`${r.name}/hw`, [h, w])], [attr.int('axis', 0)]);
+  const mode = interpolation === 'nearest'
+    ? [attr.str('mode', 'nearest'), attr.str('coordinate_transformation_mode', 'tf_half_pixel_for_nn'), attr.str('nearest_mode', 'floor')]
+    : [attr.str('mode', 'linear'), attr.str('coordinate_transformation_mode', 'half_pixel')];
+  return out(r, r.g.node(r.name, r.name, 'Resize', [x.name, '', '', sizes], mode), x.perm);
+}
+
+const interpolationOf = (r: RuleInput, dflt: string): string => (typeof r.cfg.interpolation === 'string' ? r.cfg.interpolation : dflt);
+const resizeUnsupported = (dflt: string) => (r: RuleInput): string | undefined => {
+  const m = interpolationOf(r, dflt);
+  return m === 'bilinear' || m === 'nearest' ? undefined : `${m} interpolation has no ONNX lowering (bilinear and nearest do)`;
+};
+const target = (r: RuleInput): [number, number] => [positiveInt(r.name, 'height', r.cfg.height), positiveInt(r.name, 'width', r.cfg.width)];
+
+const resizing: OnnxRule = {
+  unsupported: resizeUnsupported('bilinear'),
+  lower: (r) => {
+    const [h, w] = target(r);
+    const x = r.cfg.crop_to_aspect_ratio === true ? cropToAspect(r, r.inputs[0], h, w) : r.inputs[0];
+    return resizeNode(r, x, h, w, interpolationOf(r, 'bilinear'));
+  },
+};
+
+/** The centre when the input is large enough (one Slice), else Resizing with crop_to_aspect_ratio. */
+const centerCrop: OnnxRule = {
+  lower: (r) => {
+    const [th, tw] = target(r);
+    const { h, w } = imageDims(r);
+    if (h >= th && w >= tw) return cropNode(r, null, r.inputs[0], Math.trunc((h - th) / 2), Math.trunc((w - tw) / 2), th, tw);
+    return resizeNode(r, cropToAspect(r, r.inputs[0], th, tw), th, tw, 'bilinear');
+  },
+};
+
+/** RandomCrop at inference: the centred aspect-ratio window, resized. */
+const randomCrop: OnnxRule = {
+  lower: (r) => {
+    const [th, tw] = target(r);
+    return resizeNode(r, cropToAspect(r, r.inputs[0], th, tw), th, tw, 'bilinear');
+  },
+};
+
+const upSampling2d: OnnxRule = {
+  unsupported: resizeUnsupported('nearest'),
+  lower: (r) => {
+    const { h, w } = imageDims(r);
+    const [sh, sw] = intPair(r.name, r.cfg, 'size', 2);
+    return resizeNode(r, r.inputs[0], h * sh, w * sw, interpolationOf(r, 'nearest'));
+  },
+};
+
+const cropping2d: OnnxRule = {
+  lower: (r) => {
+    const { h, w } = imageDims(r);
+    const p = r.cfg.cropping ?? 0;
+    const [t, b, left, right] = typeof p === 'number' ? [p, p, p, p]
+      : Array.isArray(p) && p.every((q) => typeof q === 'number') ? [p[0], p[0], p[1], p[1]]
+        : (p as number[][]).flat();
+    return cropNode(r, null, r.inputs[0], t, left, h - t - b, w - left - right);
+  },
+};
+
+// --- 1-D layers: [batch, steps, channels] run as ONNX [batch, channels, steps] --------------------
+
+function intOne(r: RuleInput, field: string, fallback?: number): number {
+  const v = r.cfg[field] ?? fallback;
+  return positiveInt(r.name, field, Array.isArray(v) ? v[0] : v);
+}
+
+function steps(r: RuleInput): { len: number; c: number } {
+  const s = r.inShapes[0];
+  const [len, c] = channelsFirst(r.name, r.cfg) ? [s[2], s[1]] : [s[1], s[2]];
+  return { len: dim(r, len, 'the sequence length'), c: dim(r, c, 'the channel count') };
+}
+
+/** kernel_shape, strides, pads (and dilations) of a 1-D window; "causal" pads (k - 1) * d on the left. */
+function window1d(r: RuleInput, kernelField: string, strides: number, withDilation: boolean) {
+  const k = intOne(r, kernelField);
+  const d = withDilation ? intOne(r, 'dilation_rate', 1) : 1;
+  const p = r.cfg.padding ?? 'valid';
+  const pads = p === 'causal' ? [(k - 1) * d, 0] : padding(r.name, r.cfg) === 'same' ? samePads(steps(r).len, k, strides, d) : [0, 0];
+  const attributes = [attr.ints('kernel_shape', [k]), attr.ints('strides', [strides]), attr.ints('pads', pads)];
+  if (withDilation) attributes.push(attr.ints('dilations', [d]));
+  return attributes;
+}
+
+const conv1d: OnnxRule = {
+  weights: (r) => {
+    const k = intOne(r, 'kernel_size');
+    const f = positiveInt(r.name, 'filters', r.cfg.filters);
+    const cin = steps(r).c / positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
+    return [
+      { attr: 'kernel', shape: [k, cin, f], init: 'kernel', fanIn: k * cin },
+      ...(useBias(r.cfg) ? [{ attr: 'bias', shape: [f], init: 'bias' as const }] : []),
+    ];
+  },
+  unsupported: fusedActivationUnsupported,
+  lower: (r) => {
+    const perm = imagePerm(r);
+    const x = r.g.layout(r.inputs[0], perm);
+    const k = intOne(r, 'kernel_size');
+    const f = positiveInt(r.name, 'filters', r.cfg.filters);
+    const g = positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
+    const cin = steps(r).c / g;
+    const inputs = [x.name, r.g.floatTensor(`${r.name}/kernel`, [f, cin, k], kernelToOnnx(r.weight('kernel'), k, cin, f))];
+    if (useBias(r.cfg)) inputs.push(r.g.floatTensor(`${r.name}/bias`, [f], r.weight('bias')));
+    const y = r.g.node(r.name, r.name, 'Conv', inputs, [...window1d(r, 'kernel_size', intOne(r, 'strides', 1), true), attr.int('group', g)]);
+    return fusedActivation(r, out(r, y, perm));
+  },
+};
+
+const pool1d = (op: 'MaxPool' | 'AveragePool'): OnnxRule => ({
+  lower: (r) => {
+    const perm = imagePerm(r);
+    const x = r.g.layout(r.inputs[0], perm);
+    const k = intOne(r, 'pool_size');
+    const strides = r.cfg.strides === null || r.cfg.strides === undefined ? k : intOne(r, 'strides');
+    return out(r, r.g.node(r.name, r.name, op, [x.name], window1d(r, 'pool_size', strides, false)), perm);
+  },
+});
+
+// --- parametric activations and shuffles ---------------------------------------------------------
+
+/** PReLU: alpha has the input's shape (batch left out) with 1 along shared_axes. */
+function preluShape(r: RuleInput): number[] {
+  const s = r.inShapes[0];
+  const shared = r.cfg.shared_axes === undefined || r.cfg.shared_axes === null ? []
+    : Array.isArray(r.cfg.shared_axes) ? r.cfg.shared_axes : [r.cfg.shared_axes];
+  return s.slice(1).map((d, i) => (shared.includes(i + 1) ? 1 : dim(r, d, `dimension ${i + 1}`)));
+}
+
+const prelu: OnnxRule = {
+  weights: (r) => [{ attr: 'alpha', shape: preluShape(r), init: 'alpha' }],
+  lower: (r) => {
+    const x = r.inputs[0];
+    const slope = constLike(r, 'alpha', x, [1, ...preluShape(r)], r.weight('alpha'));
+    return out(r, r.g.node(r.name, r.name, 'PRelu', [x.name, slope]), x.perm);
+  },
+};
+
+/** Permute(dims): one Transpose from whatever layout x has straight to the new Keras order. */
+const permute: OnnxRule = {
+  lower: (r) => {
+    const x = r.inputs[0];
+    const d = [0, ...(r.cfg.dims as number[])];
+    const y = r.g.node(r.name, r.name, 'Transpose', [x.name], [attr.ints('perm', d.map((a) => x.perm.indexOf(a)))]);
+    return out(r, y, identity(d.length));
+  },
+};
+
 /** The table: Keras class name -> ONNX rule. InputLayer becomes the graph input (lower.ts). */
 export const ONNX_RULES: Record<string, OnnxRule> = {
   Conv2D: conv2d,
@@ -563,4 +840,30 @@ export const ONNX_RULES: Record<string, OnnxRule> = {
   Maximum: merge('Max', 'Max'),
   Minimum: merge('Min', 'Min'),
   Concatenate: concatenate,
+  Rescaling: rescaling,
+  Normalization: normalization,
+  LayerScale: layerScale,
+  StochasticDepth: passThrough,
+  Resizing: resizing,
+  CenterCrop: centerCrop,
+  RandomCrop: randomCrop,
+  ...Object.fromEntries(RANDOM_AUGMENTATIONS.map((c) => [c, passThrough])),
+  UpSampling2D: upSampling2d,
+  Cropping2D: cropping2d,
+  Conv1D: conv1d,
+  Convolution1D: conv1d,
+  MaxPooling1D: pool1d('MaxPool'),
+  MaxPool1D: pool1d('MaxPool'),
+  AveragePooling1D: pool1d('AveragePool'),
+  AvgPool1D: pool1d('AveragePool'),
+  GlobalAveragePooling1D: globalPool('GlobalAveragePool'),
+  GlobalAvgPool1D: globalPool('GlobalAveragePool'),
+  GlobalMaxPooling1D: globalPool('GlobalMaxPool'),
+  GlobalMaxPool1D: globalPool('GlobalMaxPool'),
+  PReLU: prelu,
+  Identity: passThrough,
+  Permute: permute,
+  SpatialDropout1D: passThrough,
+  GaussianDropout: passThrough,
+  AlphaDropout: passThrough,
 };
