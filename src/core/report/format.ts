@@ -1,11 +1,21 @@
 // Number formatting shared by the CLI tables, hover cards and reports.
 
-/** 25636712 -> "25,636,712" */
-export const grouped = (n: number): string => Math.round(n).toLocaleString('en-US');
+/**
+ * 25636712 -> "25,636,712". Above 2^53 a double no longer holds every integer, so the digits
+ * toLocaleString would print are partly invented ("1,001,000,000,000,000,000"); such figures are
+ * printed as approximate, labelled: "~1.001e+21 (approx.)".
+ */
+export const grouped = (n: number): string => {
+  const r = Math.round(n);
+  // Grouped by hand: toLocaleString's first call loads ICU, a fifth of a second of CLI startup.
+  if (Number.isSafeInteger(r)) return `${r < 0 ? '-' : ''}${String(Math.abs(r)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+  if (!Number.isFinite(r)) return r.toLocaleString('en-US');
+  return `~${n.toPrecision(4)} (approx.)`;
+};
 
 /** 3858551016 -> "3.86 G" (SI, for MACs and FLOPs) */
 export function si(n: number, digits = 2): string {
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  const units: [number, string][] = [[1e18, 'E'], [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
   for (const [v, u] of units) if (Math.abs(n) >= v) return `${(n / v).toFixed(digits)} ${u}`;
   return String(Math.round(n));
 }
