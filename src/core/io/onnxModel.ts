@@ -157,6 +157,20 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
     sources.push({ source: pending[pending.length - 1].source, op });
   }
 
+  // PyTorch deduplicates equal initializers and reads the copies through Identity nodes: an
+  // Identity of a weight or constant is that tensor under another name, not a layer.
+  const alias = new Map<string, string>();
+  const real = (t: string): string => alias.get(t) ?? t;
+  const isAlias = pending.map((p) => {
+    const src = real(p.n.input?.[0] ?? '');
+    if (p.op !== 'Identity' || (p.n.output ?? []).length !== 1 || !(src in weights || src in constants)) return false;
+    alias.set(text(p.n.output![0], 'an Identity output'), src);
+    return true;
+  });
+  for (let i = pending.length - 1; i >= 0; i--) {
+    if (isAlias[i]) { pending.splice(i, 1); sources.splice(i, 1); }
+  }
+
   // Graph inputs (older exporters list the initializers among them too).
   const inputNodes: GraphNode[] = [];
   for (const [i, v] of (g.input ?? []).entries()) {
@@ -184,7 +198,7 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
       name,
       op: p.op,
       attrs,
-      inputs: (p.n.input ?? []).map((t) => text(t, `an input name of node ${clip(p.source)}`)),
+      inputs: (p.n.input ?? []).map((t) => real(text(t, `an input name of node ${clip(p.source)}`))),
       outputs: (p.n.output ?? []).map((t) => text(t, `an output name of node ${clip(p.source)}`)),
       ...(p.source && p.source !== name ? { sourceName: p.source } : {}),
     });
@@ -196,7 +210,7 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
     const t = name ? valueShape(v, `value_info ${clip(name)}`) : undefined;
     if (t && !(name in weights)) declared[name] = t.shape;
   }
-  const outputs = (g.output ?? []).map((o, i) => text(o.name, `graph output #${i}'s name`));
+  const outputs = (g.output ?? []).map((o, i) => real(text(o.name, `graph output #${i}'s name`)));
 
   const graph: ModelGraph = {
     kind: 'graph',
