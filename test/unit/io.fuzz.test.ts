@@ -5,7 +5,7 @@
 // and names the mutation. NETLENS_FUZZ_CASES / NETLENS_FUZZ_MS / NETLENS_FUZZ_SEED override the
 // bounds (the defaults keep CI under half a minute on 2 cores).
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +13,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { cpuBackend } from './helpers/tfjs';
 import { removeDir, saveKeras3, saveKerasH5, saveTfjs, tempDir } from '../fixtures/writers';
 import type { FuzzBase, FuzzInput, FuzzStats } from '../fixtures/fuzzWorker';
+import { FIXTURES as ONNX_FIXTURES, modelBytes, smallCnn } from '../fixtures/onnx/files';
 
 const CASES = Number(process.env.NETLENS_FUZZ_CASES ?? 5000);
 const BUDGET_MS = Number(process.env.NETLENS_FUZZ_MS ?? 25_000);
@@ -40,7 +41,7 @@ describe('io fuzz: mutated model files never crash, hang or throw anything but o
   });
   after(() => removeDir(dir));
 
-  it(`mutates tfjs model.json + shards, .keras, Keras 2 and Keras 3 .h5, dense HDF5 attributes (up to ${CASES} cases / ${BUDGET_MS / 1000} s)`, async () => {
+  it(`mutates tfjs model.json + shards, .keras, Keras 2 and Keras 3 .h5, dense HDF5 attributes, ONNX (up to ${CASES} cases / ${BUDGET_MS / 1000} s)`, async () => {
     const model = fuzzModel();
     const bases: FuzzBase[] = [];
     const mk = (n: string) => { const d = join(dir, n); mkdirSync(d); return d; };
@@ -62,6 +63,17 @@ describe('io fuzz: mutated model files never crash, hang or throw anything but o
     const hd = mk('h5dense');
     await saveKerasH5(deep, join(hd, 'model.h5'), 'keras2');
     bases.push({ name: 'Keras 2 .h5, dense attributes', dir: hd, target: 'model.h5', files: ['model.h5'] });
+    // ONNX: a PyTorch export (protobuf, opset 17) and a hand-built model with an external data file.
+    const od = mk('onnx');
+    copyFileSync(join(ONNX_FIXTURES, 'opsnet-op17.onnx'), join(od, 'model.onnx'));
+    bases.push({ name: 'ONNX (PyTorch export)', dir: od, target: 'model.onnx', files: ['model.onnx'] });
+    const oe = mk('onnxext');
+    const ext = smallCnn();
+    ext.initializers = [...ext.initializers!.filter((t) => t.name !== 'fw'),
+      { name: 'fw', dims: [10, 64], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: 'fw.bin' }] }];
+    writeFileSync(join(oe, 'model.onnx'), modelBytes(ext));
+    writeFileSync(join(oe, 'fw.bin'), new Uint8Array(640 * 4));
+    bases.push({ name: 'ONNX + external data', dir: oe, target: 'model.onnx', files: ['model.onnx', 'fw.bin'] });
     model.dispose();
     deep.dispose();
     tf.disposeVariables();
