@@ -1,6 +1,8 @@
 // Core engine speed: ResNet-152 IR build + full analysis (warm) against building the same model in
-// tfjs and calling countParams, and `netlens summary resnet50` end to end.
+// tfjs and calling countParams, the largest Keras Applications zoo models (EfficientNet-B7,
+// NASNet Mobile: target under 10 ms warm) beside it, and `netlens summary resnet50` end to end.
 import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { analyzeModel } from '../src/core/analysis/analyze';
@@ -22,9 +24,16 @@ function time(fn: () => void, runs: number): number {
 
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
-  const analyse = (): void => { analyzeModel(buildZooModel('resnet152').model); };
-  for (let i = 0; i < 20; i++) analyse(); // warm up the JIT
-  const analysisMs = time(analyse, 50);
+  const loadBefore = loadavg()[0];
+  /** IR build + full analysis of a zoo model, warm: median of 50 after 20 runs for the JIT. */
+  const warm = (name: string): number => {
+    const analyse = (): void => { analyzeModel(buildZooModel(name).model); };
+    for (let i = 0; i < 20; i++) analyse();
+    return time(analyse, 50);
+  };
+  const analysisMs = warm('resnet152');
+  const b7Ms = warm('efficientnetb7');
+  const nasnetMs = warm('nasnetmobile');
 
   gc();
   const heapBefore = process.memoryUsage();
@@ -57,10 +66,13 @@ async function main(): Promise<void> {
   console.log('| --- | --- |');
   console.log(`| ResNet-152 IR build + all stats, warm (median of 50) | ${analysisMs.toFixed(2)} ms |`);
   console.log(`| ResNet-152 build in tfjs (cpu) + countParams (median of 3) | ${tfjsMs.toFixed(0)} ms |`);
+  console.log(`| EfficientNet-B7 (817 layers) IR build + all stats, warm (median of 50) | ${b7Ms.toFixed(2)} ms |`);
+  console.log(`| NASNet Mobile (771 layers) IR build + all stats, warm (median of 50) | ${nasnetMs.toFixed(2)} ms |`);
   console.log(`| ratio tfjs / NetLens analysis | ${(tfjsMs / analysisMs).toFixed(0)}x |`);
   console.log(`| memory held by one analysis (heap + array buffers) | ${mib(analysisBytes)} MiB |`);
   console.log(`| memory held by the tfjs model's weights | ${mib(tfjsBytes)} MiB |`);
   console.log(`| \`netlens summary resnet50\` end to end, new process (median of 7) | ${cliMs.toFixed(0)} ms |`);
+  console.log(`\n${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} vCPU; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after.`);
 }
 
 void main();

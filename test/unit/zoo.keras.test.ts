@@ -21,6 +21,8 @@ interface Published {
   names: string[];
   /** A Keras block name and one layer that belongs to it. */
   block: [string, string];
+  /** The classifier layer's name, when not 'predictions'. */
+  top?: string;
 }
 
 const PUBLISHED: Published[] = [
@@ -66,6 +68,40 @@ const PUBLISHED: Published[] = [
   { name: 'efficientnetb5', params: 30_562_527, input: [456, 456, 3], preprocessing: 'none', names: ['block6i_add', 'block7c_add'], block: ['block3e', 'block3e_add'] },
   { name: 'efficientnetb6', params: 43_265_143, input: [528, 528, 3], preprocessing: 'none', names: ['block6k_add'], block: ['block5h', 'block5h_add'] },
   { name: 'efficientnetb7', params: 66_658_687, input: [600, 600, 3], preprocessing: 'none', names: ['block6m_add', 'block7d_add'], block: ['block2g', 'block2g_add'] },
+  {
+    name: 'inceptionresnetv2', params: 55_873_736, nonTrainable: 60_544, layers: 782, input: [299, 299, 3], preprocessing: 'tf',
+    names: ['conv2d', 'batch_normalization', 'activation', 'mixed_5b', 'block35_1_mixed', 'block35_1_conv', 'custom_scale_layer',
+      'block35_1_ac', 'mixed_6a', 'block17_20_ac', 'mixed_7a', 'block8_9_ac', 'block8_10_conv', 'custom_scale_layer_39',
+      'conv_7b', 'conv_7b_bn', 'conv_7b_ac', 'avg_pool', 'predictions'],
+    block: ['block17_5', 'block17_5_mixed'],
+  },
+  {
+    name: 'nasnetmobile', params: 5_326_716, nonTrainable: 36_738, layers: 771, input: [224, 224, 3], preprocessing: 'tf',
+    names: ['stem_conv1', 'stem_bn1', 'activation', 'reduction_conv_1_stem_1', 'separable_conv_1_pad_reduction_left1_stem_1',
+      'reduction_add3_stem_1', 'adjust_relu_1_stem_2', 'zero_padding2d', 'cropping2d', 'adjust_bn_stem_2', 'normal_concat_0',
+      'adjust_conv_projection_1', 'reduction_concat_reduce_4', 'normal_concat_12', 'global_average_pooling2d', 'predictions'],
+    block: ['normal_A_block_5', 'normal_add_5_5'],
+  },
+  {
+    name: 'mobilenetv3small', params: 2_554_968, nonTrainable: 12_112, input: [224, 224, 3], preprocessing: 'none',
+    names: ['rescaling', 'conv', 'conv_bn', 'activation', 'expanded_conv_depthwise_pad', 'expanded_conv_squeeze_excite_avg_pool',
+      're_lu', 'add', 'multiply', 'expanded_conv_squeeze_excite_mul', 'expanded_conv_10_add', 'conv_1', 'global_average_pooling2d',
+      'conv_2', 'dropout', 'logits', 'flatten', 'predictions'],
+    block: ['expanded_conv_3', 'expanded_conv_3_squeeze_excite_conv'],
+  },
+  {
+    name: 'mobilenetv3large', params: 5_507_432, input: [224, 224, 3], preprocessing: 'none',
+    names: ['expanded_conv_project', 'expanded_conv_2_add', 'expanded_conv_14_add', 'logits', 'predictions'],
+    block: ['expanded_conv_12', 'expanded_conv_12_depthwise_pad'],
+  },
+  {
+    name: 'convnexttiny', params: 28_589_128, nonTrainable: 0, input: [224, 224, 3], preprocessing: 'none', top: 'convnext_tiny_head_dense',
+    names: ['convnext_tiny_prestem_normalization', 'convnext_tiny_stem_conv', 'convnext_tiny_stem_layernorm',
+      'convnext_tiny_stage_0_block_0_depthwise_conv', 'convnext_tiny_stage_0_block_0_layer_scale', 'convnext_tiny_stage_0_block_0_identity',
+      'add', 'add_17', 'convnext_tiny_downsampling_layernorm_2', 'convnext_tiny_downsampling_conv_2',
+      'convnext_tiny_stage_3_block_2_pointwise_conv_2', 'convnext_tiny_head_gap', 'convnext_tiny_head_layernorm'],
+    block: ['convnext_tiny_downsampling_block_1', 'convnext_tiny_downsampling_conv_1'],
+  },
 ];
 
 describe('zoo: Keras Applications families against Keras\' published figures', () => {
@@ -90,7 +126,7 @@ describe('zoo: Keras Applications families against Keras\' published figures', (
         const names = new Set(a.layers.map((l) => l.name));
         for (const n of p.names) assert.ok(names.has(n), `no layer "${n}"`);
         const last = a.layers[a.layers.length - 1];
-        assert.equal(last.name, 'predictions');
+        assert.equal(last.name, p.top ?? 'predictions');
         assert.deepEqual(last.outputShape, [null, 1000]);
       });
 
@@ -104,7 +140,7 @@ describe('zoo: Keras Applications families against Keras\' published figures', (
   }
 
   it('CLI names are the Keras names in lower case', () => {
-    for (const keras of ['ResNet50V2', 'InceptionV3', 'MobileNetV2', 'DenseNet121', 'EfficientNetB0']) {
+    for (const keras of ['ResNet50V2', 'InceptionV3', 'InceptionResNetV2', 'MobileNetV2', 'MobileNetV3Small', 'DenseNet121', 'EfficientNetB0', 'NASNetMobile', 'ConvNeXtTiny']) {
       assert.equal(zooEntry(keras)?.name, keras.toLowerCase());
     }
   });

@@ -392,6 +392,17 @@ const elementwise: LayerRule = {
   window: () => 'identity',
 };
 
+/** Keras Applications' InceptionResNetV2 CustomScaleLayer: inputs[0] + inputs[1] * scale, no weights. */
+const customScale: LayerRule = {
+  ...elementwise,
+  shape: (r) => {
+    if (r.inputs.length !== 2) fail(r.name, `expects 2 inputs (shortcut, residual), got ${r.inputs.length}`);
+    if (typeof r.cfg.scale !== 'number' || !Number.isFinite(r.cfg.scale)) fail(r.name, `scale must be a number, got ${JSON.stringify(r.cfg.scale)}`);
+    return broadcastShape(r);
+  },
+  ops: (r, out) => 2 * elements(r.name, out), // a multiply and an add
+};
+
 const concatenate: LayerRule = {
   category: 'merge',
   shape: (r) => {
@@ -824,6 +835,7 @@ export const RULES: Record<string, LayerRule> = {
   Normalization: normalization,
   LayerScale: layerScale,
   StochasticDepth: passThrough('regularization'),
+  CustomScaleLayer: customScale, // InceptionResNetV2
   Resizing: resizing,
   CenterCrop: centerCrop,
   RandomCrop: randomCrop,

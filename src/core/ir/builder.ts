@@ -43,6 +43,11 @@ export class ModelBuilder {
     }
   }
 
+  /** The next automatic name for `base`, for a Keras op written as a layer of another class. */
+  autoLayerName(base: string): string {
+    return this.autoName(base);
+  }
+
   /** Adds any layer class; typed helpers below cover the common ones. */
   layer(className: string, config: Record<string, unknown>, inputs: Sym[], name?: string): Sym {
     const layerName = name ?? this.autoName(snake(className));

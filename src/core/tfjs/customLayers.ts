@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CUSTOM_ACTIVATIONS } from './activations';
 import { CausalConv1D } from './causalConv1d';
 import { LayerScale, StochasticDepth } from './convnext';
+import { KERAS_APPLICATIONS_LAYERS } from './kerasApplications';
 import { LRN } from './lrn';
 import { Normalization, PassThrough, passThroughClass } from './preprocessing';
 import { ReLU } from './relu';
@@ -17,5 +18,7 @@ export function registerCustomLayers(): void {
   for (const cls of [LRN, Normalization, LayerScale, StochasticDepth, PassThrough, ReLU, Resizing, CenterCrop, RandomCrop, UpSampling2D, CausalConv1D]) tf.serialization.registerClass(cls);
   for (const name of RANDOM_AUGMENTATIONS) tf.serialization.registerClass(passThroughClass(name));
   for (const cls of CUSTOM_ACTIVATIONS) tf.serialization.registerClass(cls);
+  // CustomScaleLayer; GlobalAverage/MaxPooling2D (keepdims) and Conv2D (groups) replace tfjs' own (kerasApplications.ts).
+  for (const cls of KERAS_APPLICATIONS_LAYERS) tf.serialization.registerClass(cls);
   registered = true;
 }

@@ -16,6 +16,10 @@ import { densenet121, densenet169, densenet201 } from './densenet';
 import {
   efficientnetb0, efficientnetb1, efficientnetb2, efficientnetb3, efficientnetb4, efficientnetb5, efficientnetb6, efficientnetb7,
 } from './efficientnet';
+import { mobilenetv3large, mobilenetv3small } from './mobilenetv3';
+import { convnexttiny } from './convnext';
+import { nasnetmobile } from './nasnet';
+import { inceptionresnetv2 } from './inceptionresnetv2';
 
 export interface ZooEntry {
   name: string;
@@ -56,6 +60,11 @@ export const ZOO: ZooEntry[] = [
   { name: 'efficientnetb5', title: 'EfficientNet-B5', description: 'Keras Applications EfficientNetB5, 456x456x3, rescales its own input', build: efficientnetb5 },
   { name: 'efficientnetb6', title: 'EfficientNet-B6', description: 'Keras Applications EfficientNetB6, 528x528x3, rescales its own input', build: efficientnetb6 },
   { name: 'efficientnetb7', title: 'EfficientNet-B7', description: 'Keras Applications EfficientNetB7, 600x600x3, rescales its own input', build: efficientnetb7 },
+  { name: 'mobilenetv3small', title: 'MobileNet v3 Small', description: 'Keras Applications MobileNetV3Small, rescales its own input', build: mobilenetv3small },
+  { name: 'mobilenetv3large', title: 'MobileNet v3 Large', description: 'Keras Applications MobileNetV3Large, rescales its own input', build: mobilenetv3large },
+  { name: 'nasnetmobile', title: 'NASNet Mobile', description: 'Keras Applications NASNetMobile (NASNet-A 4 @ 1056)', build: nasnetmobile },
+  { name: 'inceptionresnetv2', title: 'Inception-ResNet v2', description: 'Keras Applications InceptionResNetV2, 299x299x3', build: inceptionresnetv2 },
+  { name: 'convnexttiny', title: 'ConvNeXt-Tiny', description: 'Keras Applications ConvNeXtTiny, normalises its own input', build: convnexttiny },
   { name: 'resnet34_textbook', title: 'ResNet-34 (textbook)', description: "The textbook's Sequential ResNet-34 with ResidualUnit, Dense(10)", build: resnet34Textbook },
 ];
 
