@@ -31,6 +31,11 @@ export function keras3VarNames(className: string, cfg: Cfg): string[] | undefine
       return [...(flag(cfg, 'scale') ? ['gamma'] : []), ...(flag(cfg, 'center') ? ['beta'] : [])];
     case 'PReLU':
       return ['alpha'];
+    // Adapted Normalization keeps mean, variance and a scalar count; with a given mean it has none.
+    case 'Normalization':
+      return cfg.mean === undefined || cfg.mean === null ? ['mean', 'variance', 'count'] : [];
+    case 'LayerScale': // ConvNeXt
+      return ['gamma'];
     case 'Embedding':
       return ['embeddings'];
     default:
