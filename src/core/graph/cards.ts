@@ -6,7 +6,7 @@ import type { Totals } from '../analysis/analyze';
 import { CATEGORY_TABLE } from './table';
 import { TRAINING_ONLY } from '../analysis/rules';
 import { GroupSums, ViewGraph, ViewGroup, ViewNode } from './viewGraph';
-import { bytes, grouped, share, si } from './text';
+import { bytes, formulaText, grouped, share, si } from './text';
 
 export interface CardRow {
   label: string;
@@ -34,7 +34,7 @@ export function paramsText(total: number, trainable: number, nonTrainable: numbe
 }
 
 /** "7x7x3 x 112x112 x 64 = 118,013,952" */
-export const macsText = (macs: number, formula: string): string => (formula ? `${formula} = ${grouped(macs)}` : grouped(macs));
+export const macsText = (macs: number, formula: string): string => (formula ? `${formulaText(formula)} = ${grouped(macs)}` : grouped(macs));
 
 function measuredRows(p: ProfileLayer | undefined, sumMs: number): CardRow[] {
   if (!p) return [];
@@ -49,7 +49,7 @@ export function layerCard(n: ViewNode, totals: Totals, profile?: ProfileResult |
   const rows: CardRow[] = [
     { label: 'Output shape', value: `(${s.outputShape.map((d) => (d === null ? 'None' : d)).join(', ')})` },
     { label: 'Params', value: paramsText(s.params, s.trainableParams, s.nonTrainableParams), detail: `${share(s.params, totals.params)} of the model` },
-    { label: 'MACs', value: grouped(s.macs), detail: s.macsFormula ? `${s.macsFormula} = ${grouped(s.macs)} · ${share(s.macs, totals.macs)}` : `${share(s.macs, totals.macs)} of the model` },
+    { label: 'MACs', value: grouped(s.macs), detail: s.macsFormula ? `${formulaText(s.macsFormula)} = ${grouped(s.macs)} · ${share(s.macs, totals.macs)}` : `${share(s.macs, totals.macs)} of the model` },
     { label: 'FLOPs', value: grouped(s.flops), detail: `${si(s.flops)}FLOP · ${share(s.flops, totals.flops)}` },
     { label: 'Weights', value: bytes(s.weightBytes) },
     { label: 'Activations', value: bytes(s.activationBytes), detail: `batch ${batch} · ${share(s.activationBytes, totals.activationBytes)}` },
