@@ -10,7 +10,7 @@ import { renderGraphBody, graphCss } from '../src/core/graph/svg';
 import { groupsHiding } from '../src/core/graph/collapse';
 import { BLOCK_STYLE, CATEGORY_TABLE, COLOR_BY, ColorBy, heatColor, NodeCategory } from '../src/core/graph/table';
 import { Card, groupCard, layerCard, layersIn, totalsRows } from '../src/core/graph/cards';
-import { bytes, compactNumber, grouped } from '../src/core/graph/text';
+import { bytes, compactNumber, grouped, milliseconds } from '../src/core/graph/text';
 import type { ExportFormat, GraphSettings, ModelMessage, WebviewMessage } from '../src/protocol/graph';
 import { validBatch } from '../src/protocol/graph';
 import { LayoutClient } from './layoutClient';
@@ -274,7 +274,7 @@ export class App {
     if (this.profile) {
       const p = this.profile;
       chips.append(h('span', { class: 'nl-chip nl-measured', title: `${p.runs} runs after ${p.warmup} warm-up, ${p.weights} weights, image ${p.image}` },
-        icon('pulse'), h('span', { class: 'nl-chip-label' }, p.backendLabel ?? p.backend), h('span', { class: 'nl-chip-value' }, `${p.endToEndMs.median.toFixed(1)} ms`)));
+        icon('pulse'), h('span', { class: 'nl-chip-label' }, p.backendLabel ?? p.backend), h('span', { class: 'nl-chip-value' }, milliseconds(p.endToEndMs.median))));
     }
     this.header.append(title, chips);
   }
@@ -442,7 +442,7 @@ export class App {
       }
       return;
     }
-    const unit = (v: number): string => this.colorBy === 'time' ? `${v.toFixed(2)} ms`
+    const unit = (v: number): string => this.colorBy === 'time' ? milliseconds(v)
       : this.colorBy === 'memory' ? bytes(v) : compactNumber(v);
     const what = this.colorBy === 'memory' ? (this.profile ? 'measured bytes' : 'weights + activations') : COLOR_BY.find((c) => c.id === this.colorBy)!.label;
     this.legend.append(h('span', { class: 'nl-legend-item' }, what), h('span', { class: 'nl-gradient' }), h('span', { class: 'nl-legend-item' }, `0 … ${unit(this.legendMax)} (log)`));

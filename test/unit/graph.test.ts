@@ -15,7 +15,7 @@ import { renderGraphSvg } from '../../src/core/graph/svg';
 import { layerCard, groupCard, layersIn } from '../../src/core/graph/cards';
 import { parseHostMessage, parseWebviewMessage, validLayout } from '../../src/protocol/graph';
 import { webviewCsp, webviewHtml, scriptJson } from '../../src/core/graph/html';
-import { escapeXml, grouped } from '../../src/core/graph/text';
+import { escapeXml, formulaText, grouped, milliseconds } from '../../src/core/graph/text';
 import { CATEGORY_TABLE, heatColor } from '../../src/core/graph/table';
 import { graphCommand as runGraph } from '../../src/cli/graph';
 import { kerasModelOf, type ModelSpec } from '../../src/core/ir/types';
@@ -188,7 +188,7 @@ describe('graph view: cards', () => {
     const n = g.nodes.find((x) => x.name === 'conv1_conv')!;
     const t = text(layerCard(n, g.totals));
     assert.match(t, /9,472 \(all trainable\)/);
-    assert.match(t, /7x7x3 x 112x112 x 64 = 118,013,952/);
+    assert.match(t, /7×7×3 × 112×112 × 64 = 118,013,952/);
     assert.match(t, new RegExp(grouped(n.stats.flops)));
     const bn = text(layerCard(g.nodes.find((x) => x.name === 'conv1_bn')!, g.totals));
     assert.match(bn, /256 \(128 trainable \/ 128 non-trainable\)/);
@@ -256,6 +256,14 @@ describe('graph view: messages and page', () => {
     const html = webviewHtml({ cspSource: 'https://res.example', nonce: 'abc123', scriptUri: 'https://res.example/dist/webview.js', cssUri: 'c', codiconUri: 'i', title: XSS });
     assert.ok(!html.includes('<img'));
     for (const m of html.matchAll(/<script\b[^>]*>/g)) assert.match(m[0], /nonce="abc123"/);
+  });
+
+  it('writes times with the digits that matter and formulas with ×', () => {
+    assert.equal(milliseconds(0.175), '0.175 ms');
+    assert.equal(milliseconds(2.5), '2.50 ms');
+    assert.equal(milliseconds(12.34), '12.3 ms');
+    assert.equal(milliseconds(1234.5), '1,235 ms');
+    assert.equal(formulaText('7x7x3 x 112x112 x 64'), '7×7×3 × 112×112 × 64');
   });
 
   it('has a colour and an icon for every category, and a heat scale', () => {

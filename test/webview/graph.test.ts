@@ -87,7 +87,8 @@ describe('graph webview (Chromium)', function () {
     assert.ok(text.includes('118,013,952'), text);
     assert.equal(grouped(l.params), '9,472');
     assert.equal(grouped(l.macs), '118,013,952');
-    assert.ok(text.includes(`${l.macsFormula} = 118,013,952`), text);
+    assert.ok(text.includes(`${l.macsFormula.replace(/x/g, '×')} = 118,013,952`), text);
+    assert.ok(text.includes('7×7×3 × 112×112 × 64 = 118,013,952'), text);
     assert.ok(text.includes('Receptive field'));
   });
 

@@ -62,6 +62,25 @@ describe('profile page in Chromium', function () {
     assert.equal(parseProfilePageMessage({ type: 'runCommand' }), null);
   });
 
+  it('in a narrow panel the wide table scrolls inside its box; the page does not scroll sideways', async () => {
+    await page.setViewportSize({ width: 420, height: 700 });
+    const m = await page.evaluate(() => {
+      const box = document.getElementById('layers')!.parentElement!;
+      return { inner: box.scrollWidth, box: box.clientWidth, page: document.documentElement.scrollWidth, view: window.innerWidth };
+    });
+    assert.ok(m.inner > m.box, `the table (${m.inner} px) is wider than its box (${m.box} px)`);
+    assert.ok(m.page <= m.view, `the page (${m.page} px) fits the view (${m.view} px)`);
+    await page.setViewportSize({ width: 700, height: 900 });
+  });
+
+  it('says what the layer-sum ratio means (not "overhead" below 1) and labels the chart axis with its unit', async () => {
+    const text = await page.textContent('.summary');
+    assert.match(text ?? '', /0\.941 × end to end \(the layers timed one by one add up to 94\.1% of a whole run/);
+    assert.ok(!/overhead/i.test(text ?? ''));
+    assert.ok((await page.textContent('svg.chart'))?.includes('0 ms'));
+    assert.match(profileHtml({ ...result(), sumLayerMs: 9.35, overhead: 1.1 }), /timing layer by layer costs 10\.0% more than a whole run/);
+  });
+
   it('sorts the layer table by a column, both ways', async () => {
     const names = (): Promise<string[]> => page.$$eval('#layers tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent ?? ''));
     assert.deepEqual(await names(), ['<img src=x onerror=alert(1)>', 'conv1', 'relu'], 'slowest first');

@@ -28,10 +28,18 @@ export function profileBarChart(r: ProfileResult, top = 15): string {
       `<line x1="${x(l.ms.min).toFixed(1)}" x2="${x(l.ms.max).toFixed(1)}" y1="${y + rowH / 2 - 1}" y2="${y + rowH / 2 - 1}" class="whisker"/>` +
       `<text x="${(x(l.ms.max) + 4).toFixed(1)}" y="${y + 13}" class="val">${ms(l.ms.median)} ms · ${share.toFixed(1)}%</text></g>`;
   }).join('');
-  const axis = `<text x="${labelW}" y="${h - 4}" class="val">0</text><text x="${labelW + chartW}" y="${h - 4}" text-anchor="end" class="val">${ms(max)} ms</text>`;
+  const axis = `<text x="${labelW}" y="${h - 4}" class="val">0 ms</text>` +
+    `<text x="${labelW + chartW / 2}" y="${h - 4}" text-anchor="middle" class="val">median time per layer (ms), whisker min to max</text>` +
+    `<text x="${labelW + chartW}" y="${h - 4}" text-anchor="end" class="val">${ms(max)} ms</text>`;
   // Scales down with a narrow panel (a profile opened beside the graph) instead of being clipped.
   const w = labelW + chartW + 130;
   return `<svg class="chart" role="img" aria-label="slowest layers" width="100%" viewBox="0 0 ${w} ${h}">${bars}${axis}</svg>`;
+}
+
+/** What the ratio of the per-layer sum to a whole run says: above 1 it is the cost of timing layer by layer. */
+export function layerSumNote(ratio: number): string {
+  if (ratio >= 1) return `timing layer by layer costs ${((ratio - 1) * 100).toFixed(1)}% more than a whole run`;
+  return `the layers timed one by one add up to ${(ratio * 100).toFixed(1)}% of a whole run: a whole run does work between and around them`;
 }
 
 export interface ProfileHtmlOptions {
@@ -75,6 +83,8 @@ h1{font-size:1.4em;margin:14px 0 6px}h2{font-size:1.1em;margin:18px 0 6px}
 ul.chain{list-style:none;padding:0;margin:0}ul.chain li.no{opacity:.7}
 .chart{max-width:760px;height:auto}.chart .bar{fill:var(--vscode-charts-blue,#3b82f6)}.chart .whisker{stroke:var(--vscode-foreground,#222);stroke-width:1.5}
 .chart text{fill:var(--vscode-foreground,#222);font-size:11px}.chart .val{opacity:.75}
+/* A wide table scrolls inside its box in a narrow panel (a profile opened beside the graph). */
+.scroll{overflow:auto;max-height:75vh;max-width:100%}
 table.layers{border-collapse:collapse;margin-top:6px}table.layers th,table.layers td{padding:2px 8px;text-align:right;border-bottom:1px solid var(--vscode-panel-border,#ddd)}
 table.layers th{cursor:pointer;user-select:none;position:sticky;top:0;background:var(--vscode-editor-background,#fff)}
 table.layers td:nth-child(2),table.layers td:nth-child(3),table.layers th:nth-child(2),table.layers th:nth-child(3){text-align:left}
@@ -87,17 +97,17 @@ ${buttons}
 <tr><td>image</td><td>${esc(r.image.replace(/^.*[/\\]/, ''))}${r.input ? ` → ${r.input.slice(1).join('×')}` : ''}${r.preprocessing ? `, ${esc(r.preprocessing)} preprocessing` : ''}</td></tr>
 <tr><td>weights</td><td>${r.weights}</td></tr>
 <tr><td>end to end</td><td>median <b>${ms(e.median)} ms</b> (min ${ms(e.min)}, max ${ms(e.max)}), ${r.runs} run${r.runs === 1 ? '' : 's'} after ${r.warmup} warm-up${r.flops ? `; ${si(r.flops)}FLOPs at ${(r.gflops ?? 0).toFixed(1)} GFLOP/s` : ''}</td></tr>
-<tr><td>sum of layers</td><td>${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} × end to end (profiling overhead)</td></tr>
+<tr><td>sum of layers</td><td>${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} × end to end (${layerSumNote(r.overhead)})</td></tr>
 <tr><td>peak memory</td><td>${bytes(r.peakBytes)} during predict</td></tr>
 </table>
 ${chain ? `<h2>Backend chain</h2><ul class="chain">${chain}</ul>` : ''}
 <h2>Slowest layers</h2>
 ${profileBarChart(r)}
 <h2>All ${r.layers.length} layers</h2>
-<table class="layers" id="layers"><thead><tr><th>#</th><th>layer</th><th>class</th><th>median ms</th><th>min</th><th>max</th><th>share</th><th>GFLOP/s</th><th>allocated</th><th>tensors</th></tr></thead>
+<div class="scroll"><table class="layers" id="layers"><thead><tr><th>#</th><th>layer</th><th>class</th><th>median ms</th><th>min</th><th>max</th><th>share</th><th>GFLOP/s</th><th>allocated</th><th>tensors</th></tr></thead>
 <tbody>
 ${rows}
-</tbody></table>
+</tbody></table></div>
 <h2>Predictions</h2>
 ${preds}
 ${pageScript(n, o.script)}
