@@ -53,6 +53,36 @@ describe('ONNX import: hostile files and hand-built graphs', function () {
     assert.deepEqual(a.layers.find((l) => l.className === 'Reshape')!.inbound, ['pool']);
   });
 
+  for (const opset of [7, 9]) {
+    it(`opset ${opset}: Upsample with scales as ${opset < 9 ? 'an attribute' : 'an input'}, Squeeze axes as an attribute, a kept BatchNormalization, figures by hand`, async () => {
+      const g: GraphParts = {
+        nodes: [
+          node('Conv', ['x', 'w'], ['c'], '', [ints('kernel_shape', [1, 1])]),
+          node('BatchNormalization', ['c', 'g', 'b', 'm', 'v'], ['n']),
+          opset < 9 ? node('Upsample', ['n'], ['u'], '', [{ name: 'scales', type: 6, floats: [1, 1, 2, 2] }]) : node('Upsample', ['n', 'scales'], ['u']),
+          node('GlobalAveragePool', ['u'], ['p']),
+          node('Squeeze', ['p'], ['s'], '', [ints('axes', [2, 3])]),
+          node('Gemm', ['s', 'fw'], ['y'], '', [int('transB', 1)]),
+        ],
+        inputs: [valueInfo('x', [1, 3, 8, 8])],
+        outputs: [valueInfo('y', [1, 2])],
+        initializers: [floatInit('w', [4, 3, 1, 1]), floatInit('g', [4]), floatInit('b', [4]), floatInit('m', [4]), floatInit('v', [4]),
+          floatInit('fw', [2, 4]), ...(opset < 9 ? [] : [floatInit('scales', [4], [1, 1, 2, 2])])],
+        opset,
+      };
+      const a = analyzeModel((await loadModel(write(modelBytes(g)))).model);
+      assert.deepEqual(a.layers.map((l) => [l.name, l.outputShape]), [
+        ['x', [1, 3, 8, 8]], ['Conv_0', [1, 4, 8, 8]], ['BatchNormalization_1', [1, 4, 8, 8]], ['Upsample_2', [1, 4, 16, 16]],
+        ['GlobalAveragePool_3', [1, 4, 1, 1]], ['Squeeze_4', [1, 4]], ['Gemm_5', [1, 2]],
+      ]);
+      // Conv 1x1x3 -> 4 over 8x8: 768 MACs; Gemm 4 -> 2: 8. BatchNormalization as Keras counts it:
+      // scale and bias train, running mean and variance do not.
+      assert.equal(a.totals.macs, 768 + 8);
+      assert.equal(a.totals.trainableParams, 12 + 8 + 8);
+      assert.equal(a.totals.nonTrainableParams, 8);
+    });
+  }
+
   it('truncated protobuf', async () => {
     const bytes = modelBytes(smallCnn());
     await refused(bytes.subarray(0, Math.floor(bytes.length * 0.6)), /not a valid ONNX protobuf/);

@@ -244,10 +244,8 @@ const convTranspose: OnnxRule = {
     return `${x.shape.slice(1).join('x')} x ${wt.shape.slice(2).join('x')}x${wt.shape[1]}`;
   },
   ops: (n, out) => (present(n, 2) ? numel(n, out[0].shape) : 0),
-  window: (n) => {
-    const wt = input(n, 1);
-    return windowOf(spatial(n, wt.shape.length - 2, (attrInts(n, 'kernel_shape') ?? wt.shape.slice(2)) as number[]));
-  },
+  // Upsampling divides the jump, which the window model (integer strides) cannot say: not modelled.
+  window: identityWindow,
 };
 
 function pool(kind: 'max' | 'avg'): OnnxRule {
