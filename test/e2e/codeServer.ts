@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { SWIFTSHADER_ICD } from '../../src/core/profile/ort/webgpu';
+import { SWIFTSHADER_ICD, swiftShaderEnv } from '../../src/core/profile/ort/webgpu';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_VERSION = '24.21.0';
@@ -98,7 +98,7 @@ export async function startCodeServer(cs: CodeServer, o: { port: number; extensi
     '--user-data-dir', userDataDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspace];
   // The profiler's WebGPU route needs a Vulkan driver: SwiftShader (Debian's chromium) stands in
   // for a GPU; the extension host and its profiler process inherit the variable.
-  const vulkan = existsSync(SWIFTSHADER_ICD) && !process.env.VK_ICD_FILENAMES ? { VK_ICD_FILENAMES: SWIFTSHADER_ICD } : {};
+  const vulkan = existsSync(SWIFTSHADER_ICD) && !process.env.VK_ICD_FILENAMES ? swiftShaderEnv() : {};
   const child = spawn(cs.node, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NETLENS_E2E: '1', ...vulkan } });
   let output = '';
   const onData = (d: Buffer): void => { output += d.toString(); if (logFile) writeFileSync(logFile, output); };

@@ -15,7 +15,7 @@ import { NetLensError } from '../../src/core/ir/types';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { buildZooModel } from '../../src/core/zoo';
 import { ProfileCancelledError } from '../../src/core/profile/errors';
-import { SWIFTSHADER_ICD } from '../../src/core/profile/ort/webgpu';
+import { swiftShaderEnv } from '../../src/core/profile/ort/webgpu';
 import { ProfilerClient } from '../../src/worker/client';
 import type { ProfileRequest } from '../../src/protocol/worker';
 import { drawShape, SHAPES, SIZE, trainShapesCnn } from '../fixtures/shapes';
@@ -44,7 +44,7 @@ const closeRel = (a: number, b: number, rel = 1e-4): boolean => Math.abs(a - b) 
 
 describe('profile: WebGPU in the profiler process (software Vulkan)', function () {
   this.timeout(300_000);
-  const env = { VK_ICD_FILENAMES: SWIFTSHADER_ICD };
+  const env = swiftShaderEnv();
   const clients: ProfilerClient[] = [];
   const client = (e: Record<string, string> = env): ProfilerClient => {
     const c = new ProfilerClient({ workerPath: WORKER, env: e });
@@ -138,7 +138,7 @@ describe('profile: WebGPU in the profiler process (software Vulkan)', function (
   });
 
   it('no adapter: --backend webgpu is one line with what to install, and the process lives on', async () => {
-    const c = client({ VK_ICD_FILENAMES: '/nonexistent/none_icd.json' });
+    const c = client({ ...env, VK_ICD_FILENAMES: '/nonexistent/none_icd.json' });
     await assert.rejects(c.profile(req('lenet5')), (e: unknown) => {
       assert.ok(e instanceof NetLensError && !(e instanceof ProfileCancelledError));
       assert.match(e.message, /^backend "webgpu" is not available: no WebGPU adapter: no usable Vulkan driver .*No supported adapters\)\. WebGPU needs a GPU driver/);

@@ -322,4 +322,14 @@ export async function probeWebGpu(ort: OrtModule, version: string, host: GpuHost
 
 /** The SwiftShader ICD Debian's chromium ships (tests and docs point VK_ICD_FILENAMES at it). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/**
+ * Environment for a process that should see SwiftShader as its Vulkan adapter: the ICD, and
+ * chromium's own Vulkan loader (libvulkan.so.1) ahead on the library path, so Dawn finds a loader
+ * even where Debian's libvulkan1 is not installed (chromium does not depend on it).
+ */
+export function swiftShaderEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const dir = '/usr/lib/chromium';
+  return { VK_ICD_FILENAMES: SWIFTSHADER_ICD, LD_LIBRARY_PATH: [dir, env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+}
 export const swiftShaderPresent = (): boolean => existsSync(SWIFTSHADER_ICD);
