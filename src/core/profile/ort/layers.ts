@@ -122,7 +122,7 @@ export function buildOrtLayers(graph: OnnxGraphInfo, attr: Attribution, runs: Ke
     if (layer && f && f.kind !== 'kernel') fateOfLayer.set(layer, [...(fateOfLayer.get(layer) ?? []), f.kind]);
   }
   for (const l of analysisLayers) {
-    if (seen.has(l.name) || l.className === 'InputLayer') continue;
+    if (seen.has(l.name) || l.category === 'input') continue;
     const fates = fateOfLayer.get(l.name);
     const why = fates?.length ? WHY[fates.includes('not-executed') ? 'not-executed' : fates.includes('eliminated') ? 'eliminated' : 'folded']
       : 'no ONNX node: nothing to compute at inference';
