@@ -105,7 +105,7 @@ describe('profile: netlens profile CLI', function () {
       const out = join(dir, `lenet5.${ext}`);
       const r = cli('lenet5', '--runs', '2', '--out', out);
       assert.equal(r.code, 0, r.err);
-      assert.match(r.out, /^model lenet5, backend (wasm|tensorflow)/);
+      assert.match(r.out, /^model lenet5, backend onnxruntime 1\.30\.0 \(CPU execution provider, \d+ threads?\), all graph optimizations/);
       assert.match(r.out, /image chelsea\.png -> 32x32x1 \(grayscale01 preprocessing\), weights random/);
       assert.match(r.out, /all 8 layers, slowest first:/);
       assert.match(r.out, /predictions: none \(random weights/);

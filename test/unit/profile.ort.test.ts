@@ -234,3 +234,32 @@ describe('profile: ONNX Runtime engine', function () {
     assert.ok(at > 0 && ms < 1000, `cancelled after ${ms.toFixed(0)} ms`);
   });
 });
+
+describe('profile: netlens profile on ONNX Runtime (CLI)', function () {
+  this.timeout(180_000);
+  const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+  const cli = (...args: string[]) => require('node:child_process').spawnSync(process.execPath, [CLI, 'profile', ...args], { encoding: 'utf8', timeout: 170_000 });
+
+  it('--json carries engine, threads, optimization, per-layer fusedWith and measured; --optimization and --threads are honoured', () => {
+    const r = cli('resnet18', '--optimization', 'basic', '--threads', '1', '--runs', '2', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout.slice(0, r.stdout.lastIndexOf('}') + 1));
+    assert.equal(j.engine, 'onnxruntime');
+    assert.equal(j.optimization, 'basic');
+    assert.equal(j.threads, 1);
+    for (const l of j.layers) {
+      assert.ok(Array.isArray(l.fusedWith), l.name);
+      assert.equal(typeof l.measured.ms, 'boolean');
+      assert.equal(typeof l.measured.bytes, 'boolean');
+    }
+    // At "basic" ONNX Runtime folds each BatchNormalization into its Conv and keeps ReLUs apart.
+    const conv1 = j.layers.find((l: { name: string }) => l.name === 'conv1_conv');
+    assert.ok(conv1.fusedWith.includes('conv1_bn') && !conv1.fusedWith.includes('conv1_relu'), JSON.stringify(conv1.fusedWith));
+  });
+
+  it('refuses an unknown optimization level in one line', () => {
+    const r = cli('lenet5', '--optimization', 'fast');
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr.trim(), 'netlens: optimization must be one of all, extended, basic, disabled, got "fast"');
+  });
+});

@@ -41,8 +41,14 @@ function summaryLines(r: ProfileResult): string[] {
       `${r.flops ? `; ${si(r.flops)}FLOPs at ${(r.gflops ?? 0).toFixed(1)} GFLOP/s` : ''}`,
     `sum of layer medians: ${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} x end to end (profiling overhead)` +
       `${r.overheadMin ? `; minima: ${r.overheadMin.toFixed(3)} x` : ''}`,
-    `peak memory during predict: ${bytes(r.peakBytes)}`,
+    `peak memory during predict: ${bytes(r.peakBytes)}${r.engine === 'onnxruntime' ? (r.peakMeasured ? ' (ONNX Runtime arena peak + weights, measured)' : ' (computed by the analyser)') : ''}`,
   ];
+  // ONNX Runtime: what ran fused, and what has no time of its own (the table marks them).
+  if (r.engine === 'onnxruntime') {
+    const untimed = r.layers.filter((l) => l.untimed).length;
+    lines.push(`${r.kernelCount ?? 0} kernels per run at "${r.optimization}" graph optimizations; ${r.fusedLayers ?? 0} layers ran fused into another entry's kernels ` +
+      `(a "+N" after a layer name), ${untimed} without time of their own (reason in the JSON's "untimed")`);
+  }
   return lines;
 }
 
@@ -55,7 +61,7 @@ function predictionLines(r: ProfileResult): string[] {
 export function profileText(r: ProfileResult, top = 25): string {
   const sorted = byTime(r.layers);
   const shown = top > 0 ? sorted.slice(0, top) : sorted;
-  const rows = shown.map((l) => [l.name, l.className, ms(l.ms.median), ms(l.ms.min), ms(l.ms.max),
+  const rows = shown.map((l) => [`${l.name}${l.fusedWith?.length ? ` +${l.fusedWith.length}` : ''}`, l.className, ms(l.ms.median), ms(l.ms.min), ms(l.ms.max),
     `${(r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0).toFixed(1)}%`, l.gflops.toFixed(2), bytes(l.bytes), String(l.tensors)]);
   const head = ['layer', 'class', 'median ms', 'min', 'max', 'share', 'GFLOP/s', 'allocated', 'tensors'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
