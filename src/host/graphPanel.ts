@@ -3,6 +3,7 @@
 // selection to the Layers tree and profile results from the profiler. The model is read, analysed
 // and laid out in the model service process; a panel holds the view graph only (no weights).
 import * as vscode from 'vscode';
+import { safeFileStem } from '../core/report/fileName';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { ProfileResult } from '../core/profile/result';
@@ -222,7 +223,7 @@ export class GraphPanel {
     const name = this.graph.model;
     const target = await vscode.window.showSaveDialog({
       // Model names come from files: keep the suggested file name to plain characters.
-      defaultUri: vscode.Uri.joinPath(base, `${name.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '') || 'model'}.graph.${format}`),
+      defaultUri: vscode.Uri.joinPath(base, `${safeFileStem(name)}.graph.${format}`),
       filters: { [format.toUpperCase()]: [format] },
       title: `Export the ${name} graph as ${format.toUpperCase()}`,
     });

@@ -49,12 +49,15 @@ export class LayersProvider implements vscode.TreeDataProvider<LayerItem> {
   modelArg: string | null = null;
   private items = new Map<string, LayerItem>();
   private groupItems = new Map<string, LayerItem>();
+  /** Groups by id, built once per graph (not once per layer: layers x groups on big models). */
+  private groupById = new Map<string, ViewGroup>();
 
   setGraph(modelArg: string | null, graph: ViewGraph | null): void {
     this.graph = graph;
     this.modelArg = modelArg;
     this.items = new Map((graph?.nodes ?? []).map((n) => [n.name, { kind: 'layer', node: n } as LayerItem]));
     this.groupItems = new Map((graph?.groups ?? []).map((g) => [g.id, { kind: 'group', group: g } as LayerItem]));
+    this.groupById = new Map((graph?.groups ?? []).map((g) => [g.id, g] as const));
     this.changed.fire(undefined);
   }
 
@@ -98,7 +101,7 @@ export class LayersProvider implements vscode.TreeDataProvider<LayerItem> {
       for (const n of g.nodes) {
         let gid = n.group;
         if (gid === null) { top.push(this.items.get(n.name)!); continue; }
-        const byId = new Map(g.groups.map((x) => [x.id, x] as const));
+        const byId = this.groupById;
         while (byId.get(gid)?.parent) gid = byId.get(gid)!.parent!;
         if (!seen.has(gid)) { seen.add(gid); const gi = this.groupItems.get(gid); if (gi) top.push(gi); }
       }
@@ -108,7 +111,7 @@ export class LayersProvider implements vscode.TreeDataProvider<LayerItem> {
     const grp = it.group;
     const out: LayerItem[] = [];
     const seen = new Set<string>();
-    const byId = new Map(g.groups.map((x) => [x.id, x] as const));
+    const byId = this.groupById;
     for (const n of g.nodes) {
       if (n.group === grp.id) { out.push(this.items.get(n.name)!); continue; }
       // A layer in a child block: list the child block once, where it starts.

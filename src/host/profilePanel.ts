@@ -1,6 +1,7 @@
 // The profile results webview: summary, backend chain, bar chart of the slowest layers, sortable
 // table, and buttons to export JSON / CSV / Markdown or (re)draw the overlay on the graph.
 import * as vscode from 'vscode';
+import { safeFileStem } from '../core/report/fileName';
 import { randomBytes } from 'node:crypto';
 import type { ProfileResult } from '../core/profile/result';
 import { CHANGE_PREPROCESSING_COMMAND, SHOW_PROFILE_COMMAND } from '../protocol/commands';
@@ -17,7 +18,8 @@ const FILTERS: Record<ProfileFormat, Record<string, string[]>> = {
 
 export async function exportProfile(result: ProfileResult, format: ProfileFormat): Promise<vscode.Uri | undefined> {
   const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const name = `${result.model}.profile.${format}`;
+  // Model names come from files: the suggested name is sanitised like the graph export's.
+  const name = `${safeFileStem(result.model)}.profile.${format}`;
   const target = await vscode.window.showSaveDialog({
     defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
     filters: FILTERS[format],

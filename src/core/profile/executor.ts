@@ -163,7 +163,12 @@ export async function executeProfile(model: tfl.LayersModel, x: tf.Tensor, opts:
   const timeLayer: PassHook = (n, run) => {
     const t0 = performance.now();
     const out = run();
-    if (opts.syncEachLayer) for (const t of Array.isArray(out) ? out : [out]) t.dataSync();
+    try {
+      if (opts.syncEachLayer) for (const t of Array.isArray(out) ? out : [out]) t.dataSync();
+    } catch (e) {
+      tf.dispose(out); // a read-back that throws (device lost, out of memory) must not leak the layer's output
+      throw e;
+    }
     const ms = performance.now() - t0;
     layers[index.get(n)!].times.push(ms);
     return out;
@@ -180,9 +185,14 @@ export async function executeProfile(model: tfl.LayersModel, x: tf.Tensor, opts:
     await nextTick();
     const t0 = performance.now();
     const pred = model.predict(x) as tf.Tensor | tf.Tensor[];
-    const data = firstOutput(pred).dataSync() as Float32Array;
-    const ms = performance.now() - t0;
-    tf.dispose(pred);
+    let data: Float32Array;
+    let ms: number;
+    try {
+      data = firstOutput(pred).dataSync() as Float32Array;
+      ms = performance.now() - t0;
+    } finally {
+      tf.dispose(pred); // also when the read-back throws
+    }
     if (!warm) endToEnd.push(ms);
     output = data;
     await nextTick();
