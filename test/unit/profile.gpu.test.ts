@@ -16,6 +16,8 @@ import { requireSwiftShader } from './helpers/swiftshader';
 import { selectBackend } from '../../src/core/profile/registry';
 import { finishGpuProfile, GpuRouteError } from '../../src/core/profile/ort/gpuProfile';
 import type { OrtRunResult } from '../../src/core/profile/ort/session';
+import type { CudaContext } from '../../src/core/profile/ort/gpuRows';
+import { NetLensError } from '../../src/core/ir/types';
 import { CUDA_INSTALL_COMMAND, CUDA_LIBRARIES, CUDA_PROVIDER_FILES, CudaHost, detectCuda } from '../../src/core/profile/ort/cuda';
 
 /** A machine made of a few files. */
@@ -141,7 +143,8 @@ describe('profile: GPU routes in the chain', function () {
   });
 });
 
-describe('profile: CUDA provider detection', () => {
+describe('profile: CUDA provider detection', function () {
+  this.timeout(60_000);
   const BIN = '/ext/node_modules/onnxruntime-node/bin/napi-v6/linux/x64';
   const allLibs = new Map(CUDA_LIBRARIES.map((l) => [l.soname, `/usr/local/cuda/lib64/${l.soname}`]));
   const cudaHost = (over: Partial<CudaHost> = {}): CudaHost => ({
@@ -172,6 +175,29 @@ describe('profile: CUDA provider detection', () => {
     libs.delete('libcudnn.so.9');
     const d = detectCuda(cudaHost({ libraries: () => libs }));
     assert.deepEqual(d.missing, ['libcudnn.so.9']);
+  });
+
+  it('in the chain: absent is one line under auto and one error with the command when named', async () => {
+    const absentHost = cudaHost({ exists: () => false, libraries: () => new Map() });
+    const ctx = { cudaHost: absentHost } as CudaContext;
+    const auto = await selectBackend('auto', ctx);
+    assert.equal(auto.backend, 'onnxruntime');
+    assert.match(auto.steps[0].detail, /^CUDA provider not ready: libonnxruntime_providers_cuda\.so and libonnxruntime_providers_shared\.so not in /);
+    await assert.rejects(selectBackend('cuda', ctx), (e: unknown) => {
+      assert.ok(e instanceof NetLensError);
+      assert.ok(!e.message.includes('\n'));
+      assert.match(e.message, /^backend "cuda" is not available: CUDA provider not ready: .*\. add the provider libraries with `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install\.js`, then install the NVIDIA driver, CUDA 12/);
+      return true;
+    });
+  });
+
+  it('in the chain: files present but the provider not loadable (here: no real libraries) is its own line, and auto goes on', async () => {
+    // Detection passes on the simulated files; the one-node session then really asks ONNX Runtime for CUDA.
+    const auto = await selectBackend('auto', { cudaHost: cudaHost() } as CudaContext);
+    assert.equal(auto.backend, 'onnxruntime');
+    assert.equal(auto.steps[0].backend, 'cuda');
+    assert.equal(auto.steps[0].ok, false);
+    assert.match(auto.steps[0].detail, /^the CUDA provider failed to start: OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library \(.*`ldd` on libonnxruntime_providers_cuda\.so/);
   });
 
   it('other platforms: onnxruntime-node has no CUDA install there', () => {

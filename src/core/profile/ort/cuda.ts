@@ -132,5 +132,8 @@ export function cudaLabel(ortVersion: string, libs: Map<string, string>): string
 export function cudaFailure(message: string): string {
   const line = message.split('\n').find((l) => /cuda|cudnn|libcu|provider/i.test(l)) ?? message.split('\n')[0];
   const cut = line.replace(/^.*?\] (?=\S)/, '').replace(/^\/\S+:\d+ \S+ /, '').trim();
-  return `the CUDA provider failed to start: ${cut}`;
+  const hint = /Failed to load shared library/i.test(cut)
+    ? ' (the provider library or a CUDA/cuDNN library it links could not be loaded; `ldd` on libonnxruntime_providers_cuda.so names the missing one)'
+    : '';
+  return `the CUDA provider failed to start: ${cut}${hint}`;
 }

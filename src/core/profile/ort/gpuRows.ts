@@ -36,12 +36,15 @@ async function initWebGpu(ctx: BackendContext & { request?: string }): Promise<B
   return { ok: true, detail: p.detail, executionProviders: [webgpu().WEBGPU_PROVIDER], sync: 'readback', threads: t.threads };
 }
 
-async function initCuda(ctx: BackendContext): Promise<BackendAttempt> {
+/** Tests pass a simulated machine (files present or absent) as `cudaHost`. */
+export type CudaContext = BackendContext & { cudaHost?: import('./cuda').CudaHost };
+
+async function initCuda(ctx: CudaContext): Promise<BackendAttempt> {
   const r = runtime().loadOrt();
   if (!r.ok) return { ok: false, detail: r.detail };
   const c = cuda();
   const providers = (r.ort as unknown as { listSupportedBackends?: () => { name: string; bundled: boolean }[] }).listSupportedBackends?.() ?? [];
-  const host = c.defaultCudaHost(providers);
+  const host = ctx.cudaHost ?? c.defaultCudaHost(providers);
   const found = c.detectCuda(host);
   if (!found.ok) return { ok: false, detail: found.detail };
   // The files are there: a one-node session must really run on the CUDA provider.
