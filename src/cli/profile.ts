@@ -57,6 +57,7 @@ export async function profileCommand(argv: string[]): Promise<void> {
   const result = await profileModel(spec, image, { backend, runs, warmup, optimization, threads, onProgress: progress });
   if (progress) process.stderr.write('\r\x1b[K');
   if (out && outFormat) writeFileSync(out, renderProfile(result, outFormat));
-  if (values.json) writeJsonText(`${profileJson(result)}\n`);
+  // The line break goes out raw: printableJson would write it as a literal \u000a after the JSON.
+  if (values.json) { writeJsonText(profileJson(result)); process.stdout.write('\n'); }
   else writeOut(`${profileText(result, top)}\n${out ? `wrote ${out}\n` : ''}`);
 }

@@ -2,6 +2,9 @@
 // resizing and augmentation layers) defaults to 'none'; a user's choice overrides the default; the
 // profile result states what was applied; bad names are one line.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetLensError } from '../../src/core/ir/types';
 import { knownPreprocessing, preprocessingFor, rescalesItself } from '../../src/core/profile/preprocess';
@@ -63,5 +66,39 @@ describe('preprocessing: the profile result states what was applied', function (
     assert.equal(own.preprocessing, 'none');
     const chosen = await profileModel({ ...spec([rescale, pool]), preprocessing: 'caffe' }, image, { backend: 'cpu', runs: 1, warmup: 0 });
     assert.equal(chosen.preprocessing, 'caffe');
+  });
+});
+
+describe('preprocessing: netlens profile --preprocessing (dist/cli.js)', function () {
+  this.timeout(120_000);
+  const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+  let dir: string;
+  let model: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'netlens-pre-'));
+    model = join(dir, 'selfscaled.json');
+    writeFileSync(model, JSON.stringify({ class_name: 'Sequential', config: { name: 'selfscaled', layers: [
+      { class_name: 'Rescaling', config: { name: 'rescale', scale: 1 / 255, offset: 0, batch_input_shape: [null, 16, 16, 3] } },
+      { class_name: 'GlobalAveragePooling2D', config: { name: 'gap' } },
+    ] } }));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'profile', model, '--backend', 'cpu', '--runs', '1', '--warmup', '0', ...args], { encoding: 'utf8' });
+
+  it('states none for a model that rescales itself, and the chosen mode when given (valid JSON either way)', () => {
+    const own = cli('--json');
+    assert.equal(own.status, 0, own.stderr);
+    assert.equal(JSON.parse(own.stdout).preprocessing, 'none');
+    const chosen = cli('--json', '--preprocessing', 'torch');
+    assert.equal(chosen.status, 0, chosen.stderr);
+    assert.equal(JSON.parse(chosen.stdout).preprocessing, 'torch');
+    assert.match(cli('--preprocessing', 'caffe').stdout, /\(caffe preprocessing\)/);
+  });
+
+  it('an unknown mode is one line on stderr and exit 1', () => {
+    const r = cli('--preprocessing', 'imagenet');
+    assert.equal(r.status, 1);
+    assert.deepEqual(r.stderr.split('\n').filter((l) => l.startsWith('netlens:')),
+      ['netlens: --preprocessing must be one of caffe, tf, torch, grayscale01, none, got "imagenet"']);
   });
 });
