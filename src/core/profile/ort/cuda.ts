@@ -125,7 +125,7 @@ export function detectCuda(host: CudaHost): CudaDetection {
 /** Label for a session that ran on CUDA: the libraries are what we know without a device query. */
 export function cudaLabel(ortVersion: string, libs: Map<string, string>): string {
   const cudart = libs.get('libcudart.so.12');
-  return `cuda (ONNX Runtime ${ortVersion} CUDA provider, CUDA 12, cuDNN 9${cudart ? `, ${cudart}` : ''})`;
+  return `cuda (ONNX Runtime ${ortVersion} CUDA provider, CUDA 12, cuDNN 9${cudart ? `, ${cudart}` : ''}, layer times by synchronising read-back)`;
 }
 
 /** ONNX Runtime's CUDA failures, cut to the sentence a user can act on. */

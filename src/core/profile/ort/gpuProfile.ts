@@ -2,8 +2,8 @@
 // the kernels are attributed to layers):
 // - a node the WebGPU provider has no kernel for ran on ONNX Runtime's CPU provider: not a GPU
 //   profile, so the route fails with that line (auto goes on down the chain);
-// - no GPU timestamps: per-layer times by synchronising read-back (readback.ts) replace the
-//   CPU-side kernel times;
+// - no GPU timestamps (and CUDA, whose kernel events only time the launch): per-layer times by
+//   synchronising read-back (readback.ts) replace the CPU-side kernel times;
 // - the provider reports no memory peak: the analyser's figure is used (labelled computed).
 // Failures of a GPU route at run time (no adapter, lost device, out of memory, missing kernel)
 // are GpuRouteError: one line; profile.ts falls back under auto and stops with it otherwise.
@@ -48,8 +48,10 @@ export interface GpuFinish {
 export async function finishGpuProfile(ort: OrtModule, backend: string, providers: unknown[], run: OrtRunResult, layers: ProfileLayer[],
   model: { bytes: Uint8Array; feed: { name: string; data: Float32Array; dims: number[] }; layerOf: (node: string) => string | undefined },
   opts: { runs: number; signal?: AbortSignal; say?: (message: string, fraction: number) => void }): Promise<GpuFinish | undefined> {
-  if (!usesWebGpu(providers)) return undefined;
-  run.trace.peakBytes = undefined; // its events say 0: no arena figures on WebGPU
+  const cuda = providers.includes('cuda');
+  if (!usesWebGpu(providers) && !cuda) return undefined;
+  // WebGPU's events say 0 (no arena figures); the CPU arena's figures say nothing about the GPU.
+  run.trace.peakBytes = undefined;
   const gpu = run.gpu;
   if (gpu?.onCpu.length) {
     const list = gpu.onCpu.slice(0, 3).map((n) => `${model.layerOf(n.node) ?? n.node} (${n.op})`).join(', ');
@@ -57,7 +59,8 @@ export async function finishGpuProfile(ort: OrtModule, backend: string, provider
       'ONNX Runtime ran them on the CPU, so this is not a GPU profile (--backend onnxruntime profiles the whole model on the CPU)');
   }
   if (gpu?.applied) return { timing: 'timestamps' };
-  // No timestamps on this device: time each layer as the difference of two read-back runs.
+  // No timestamps on this device, or CUDA (whose kernel events time the launch on the CPU, not the
+  // GPU work): time each layer as the difference of two read-back runs.
   const times = await readbackLayerTimes(ort, model.bytes, model.feed, model.layerOf, {
     executionProviders: providers, runs: opts.runs, signal: opts.signal,
     onLayer: (done, total) => opts.say?.(`read-back timing ${done}/${total} layers`, done / total),
