@@ -144,6 +144,13 @@ export const LAYER_CASES: LayerCase[] = [
   act('mish', (v) => v * Math.tanh(softplus(v))),
   act('leaky_relu', (v) => (v > 0 ? v : 0.2 * v)),
   {
+    name: 'LeakyReLU with Keras 3 negative_slope',
+    input: [4, 4, 3],
+    layers: [{ class_name: 'LeakyReLU', config: { negative_slope: 0.1 } }],
+    expect: map((v) => (v > 0 ? v : 0.1 * v)),
+    keras_version: '3.8.0',
+  },
+  {
     name: 'Dense with hard_swish (fused activation)',
     input: [5],
     layers: [{ class_name: 'Dense', config: { units: 4, activation: 'hard_swish', use_bias: true } }],

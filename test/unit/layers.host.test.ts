@@ -1,0 +1,76 @@
+// The editor's preprocessing question (src/host/preprocessingChoice.ts) with a stand-in vscode:
+// asked once per model file and remembered, never asked for zoo models, 'auto' leaves the model's
+// own default, dismissing the pick cancels the profile, and a changed answer replaces the old one.
+import { strict as assert } from 'node:assert';
+import { stubVscode } from './helpers/vscodeStub';
+
+type Item = { label: string; value: string; picked?: boolean };
+
+describe('editor: preprocessing asked once per model file', () => {
+  let restore: () => void;
+  let answers: (string | undefined)[];
+  let asked: Item[][];
+  let host: typeof import('../../src/host/preprocessingChoice');
+  const state = new Map<string, unknown>();
+  const memento = {
+    get: <T>(k: string): T | undefined => state.get(k) as T | undefined,
+    update: async (k: string, v: unknown): Promise<void> => { state.set(k, v); },
+    keys: () => [...state.keys()],
+  };
+
+  before(() => {
+    restore = stubVscode({
+      window: {
+        showQuickPick: async (items: Item[]) => {
+          asked.push(items);
+          const want = answers.shift();
+          return items.find((i) => i.value === want);
+        },
+      },
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    host = require('../../src/host/preprocessingChoice');
+  });
+  after(() => restore());
+  beforeEach(() => { answers = []; asked = []; state.clear(); });
+
+  it('asks for a file the first time, then remembers the answer for that file only', async () => {
+    answers = ['torch'];
+    assert.equal(await host.preprocessingForRequest(memento as never, '/m/a.keras'), 'torch');
+    assert.equal(asked.length, 1);
+    assert.deepEqual(asked[0].map((i) => i.value), ['auto', 'caffe', 'tf', 'torch', 'grayscale01', 'none']);
+    assert.equal(await host.preprocessingForRequest(memento as never, '/m/a.keras'), 'torch');
+    assert.equal(asked.length, 1, 'not asked again');
+    answers = ['caffe'];
+    assert.equal(await host.preprocessingForRequest(memento as never, '/m/b.h5'), 'caffe');
+    assert.equal(asked.length, 2);
+  });
+
+  it("never asks for a zoo model (its family's mode stands)", async () => {
+    assert.equal(await host.preprocessingForRequest(memento as never, 'resnet50'), undefined);
+    assert.equal(asked.length, 0);
+  });
+
+  it("'auto' leaves the model's own default; dismissing cancels the profile and remembers nothing", async () => {
+    answers = ['auto'];
+    assert.equal(await host.preprocessingForRequest(memento as never, '/m/c.keras'), undefined);
+    answers = [undefined];
+    assert.equal(await host.preprocessingForRequest(memento as never, '/m/d.keras'), null);
+    assert.equal(host.rememberedPreprocessing(memento as never, '/m/d.keras'), undefined);
+  });
+
+  it('changing it (the profile page) marks the current answer and replaces it', async () => {
+    answers = ['tf'];
+    await host.preprocessingForRequest(memento as never, '/m/e.keras');
+    answers = ['none'];
+    assert.equal(await host.pickPreprocessing(memento as never, '/m/e.keras'), 'none');
+    assert.equal(asked[1].find((i) => i.picked)?.value, 'tf');
+    assert.equal(await host.preprocessingForRequest(memento as never, '/m/e.keras'), 'none');
+  });
+
+  it('ignores stored junk and prototype names as file keys', async () => {
+    state.set('netlens.preprocessingByModel', { '/m/f.keras': 'imagenet' });
+    assert.equal(host.rememberedPreprocessing(memento as never, '/m/f.keras'), undefined);
+    assert.equal(host.rememberedPreprocessing(memento as never, 'constructor'), undefined);
+  });
+});
