@@ -7,6 +7,7 @@ import { grouped } from '../core/graph/text';
 import { GraphPanel, PanelEvents, PanelServices } from './graphPanel';
 import { DEFAULT_SERVICE_HEAP_MB, ModelService } from './modelService';
 import { LayoutStore } from './layoutStore';
+import { setActiveGraph } from './activeGraph';
 import { LayerItem, LayersProvider, zooFigures } from './modelTree';
 
 export class GraphRuntime {
@@ -29,7 +30,10 @@ export class GraphRuntime {
     }));
     this.services = { store: new LayoutStore(ctx.globalStorageUri), models };
     this.events = {
-      onActive: (p) => this.layers.setGraph(p?.modelArg ?? null, p?.graph ?? null),
+      onActive: (p) => {
+        setActiveGraph(p ? { modelArg: p.modelArg, name: p.graph.model } : null);
+        this.layers.setGraph(p?.modelArg ?? null, p?.graph ?? null);
+      },
       onSelected: (p, name) => {
         if (this.layers.modelArg !== p.modelArg || !name) return;
         const item = this.layers.item(name);

@@ -15,6 +15,7 @@ import { NetLensError } from '../core/ir/types';
 import { ProfileCancelledError } from '../core/profile/errors';
 import { ProfilerClient, ProfilerCrashError } from '../worker/client';
 import { ProfilePanel } from './profilePanel';
+import { activeGraph } from './activeGraph';
 import { pickPreprocessing, preprocessingForRequest } from './preprocessingChoice';
 
 export const PROFILE_COMMAND = 'netlens.profileModel';
@@ -32,8 +33,11 @@ function asPath(arg: unknown): string | undefined {
 }
 
 async function pickModel(): Promise<string | undefined> {
+  // The model whose graph is open comes first (the quick pick starts on it).
+  const open = activeGraph();
   const items: (vscode.QuickPickItem & { value?: string })[] = [
-    ...ZOO.map((z) => ({ label: z.title, description: z.name, detail: z.description, value: z.name })),
+    ...(open ? [{ label: `$(type-hierarchy) ${open.name}`, description: 'the open graph', detail: open.modelArg, value: open.modelArg }] : []),
+    ...ZOO.filter((z) => z.name !== open?.modelArg).map((z) => ({ label: z.title, description: z.name, detail: z.description, value: z.name })),
     { label: '$(folder-opened) Model file...', description: '.json, .keras, .h5' },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'Profile which model?', matchOnDescription: true, matchOnDetail: true });

@@ -67,6 +67,7 @@ function fakeVscode(f: Fake): unknown {
         const webview = {
           set html(h: string) { entry.html = h; }, get html() { return entry.html; },
           onDidReceiveMessage: (cb: (m: unknown) => Promise<void>) => { onMessage = cb; return { dispose() {} }; },
+          asWebviewUri: (u: Uri) => u,
         };
         return {
           webview, reveal() {}, onDidDispose: () => ({ dispose() {} }),
@@ -77,6 +78,7 @@ function fakeVscode(f: Fake): unknown {
     workspace: {
       getConfiguration: () => ({ get: <T>(key: string, d?: T) => ({ backend: 'wasm', 'profile.runs': 2, 'profile.warmup': 1, nodePath: '' } as Record<string, unknown>)[key] as T ?? d }),
       workspaceFolders: undefined,
+      isTrusted: true,
       fs: { writeFile: async (u: Uri, data: Uint8Array) => { f.saved.push({ path: u.fsPath, text: Buffer.from(data).toString('utf8') }); } },
       asRelativePath: (u: Uri) => u.fsPath,
     },
@@ -98,7 +100,7 @@ describe('profile: the VS Code command (stand-in vscode module)', function () {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const host = require('../../src/host/profile') as typeof import('../../src/host/profile');
-      host.registerProfiler({ subscriptions, asAbsolutePath: (p: string) => join(ROOT, p) } as never);
+      host.registerProfiler({ subscriptions, asAbsolutePath: (p: string) => join(ROOT, p), extensionUri: Uri.file(ROOT) } as never);
     } finally {
       restore();
     }
@@ -128,6 +130,23 @@ describe('profile: the VS Code command (stand-in vscode module)', function () {
     assert.equal(f.saved.length, 1);
     assert.match(f.saved[0].text, /^index,name,className,median_ms/);
     assert.equal(f.saved[0].text.trimEnd().split('\n').length, 9);
+  });
+
+  it('offers the model of the open graph first', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { setActiveGraph } = require('../../src/host/activeGraph') as typeof import('../../src/host/activeGraph');
+    let offered: { label: string; description?: string; value?: string }[] = [];
+    f.quickPicks.push((items) => { offered = items as typeof offered; return undefined; });
+    setActiveGraph({ modelArg: 'resnet50', name: 'resnet50' });
+    try {
+      await run();
+    } finally {
+      setActiveGraph(null);
+    }
+    assert.equal(offered[0].value, 'resnet50');
+    assert.equal(offered[0].description, 'the open graph');
+    assert.equal(offered.filter((i) => i.value === 'resnet50').length, 1, 'listed once');
+    assert.equal(f.executed.length, 0, 'nothing profiled when the pick is dismissed');
   });
 
   it('from the explorer on an image: asks for the model', async () => {
