@@ -7,7 +7,7 @@
 // model of its own (before and after a convolution, so both the Keras and the NCHW layout reach
 // it), and the CNN trained in test/fixtures/shapes.ts through the real importers.
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
@@ -140,6 +140,9 @@ const CLASSIC_CASES: LayerCase[] = [
   { name: 'LeakyReLU, ELU, Softmax layers', input: [6, 6, 3], layers: [{ class_name: 'LeakyReLU', config: { alpha: 0.1 } }, { class_name: 'ELU', config: { alpha: 1 } }, { class_name: 'Softmax', config: { axis: -1 } }] },
   { name: 'pools with same padding (average excludes the padding, as TensorFlow)', input: [7, 7, 3], layers: [{ class_name: 'AveragePooling2D', config: { pool_size: [3, 3], strides: [2, 2], padding: 'same' } }, { class_name: 'MaxPooling2D', config: { pool_size: [2, 2], strides: null, padding: 'same' } }] },
   { name: 'GlobalMaxPooling2D', input: [5, 5, 4], layers: [{ class_name: 'GlobalMaxPooling2D', config: {} }] },
+  // ONNX Runtime's PadFusion would fold these zero pads into the pools as -inf / uncounted padding.
+  { name: 'ZeroPadding2D then MaxPooling2D over negative values (ResNetV2\'s pool1)', input: [6, 7, 3], layers: [conv({ activation: 'linear' }), { class_name: 'ZeroPadding2D', config: { padding: [[1, 1], [1, 1]] } }, { class_name: 'MaxPooling2D', config: { pool_size: [3, 3], strides: [2, 2], padding: 'valid' } }] },
+  { name: 'ZeroPadding2D then AveragePooling2D (the zeros count)', input: [6, 7, 3], layers: [{ class_name: 'ZeroPadding2D', config: { padding: [[1, 2], [2, 1]] } }, { class_name: 'AveragePooling2D', config: { pool_size: [3, 3], strides: [1, 1], padding: 'valid' } }] },
   { name: 'ZeroPadding2D asymmetric', input: [4, 5, 2], layers: [{ class_name: 'ZeroPadding2D', config: { padding: [[1, 2], [0, 3]] } }] },
   ...['softplus', 'hard_sigmoid', 'gelu', 'mish', 'swish', 'exponential', 'linear', 'sigmoid', 'relu', 'log_softmax'].map((a) => ({
     name: `Activation ${a} after a convolution`, input: [4, 4, 3], layers: [conv({ activation: a })],
@@ -268,6 +271,7 @@ describe('ONNX lowering: ONNX Runtime equals tfjs (rel = max|onnx - tfjs| / max|
       dir = tempDir('netlens-onnx-');
       const { model } = await trainShapesCnn(300, 3, 1);
       probs = tf.tidy(() => (model.predict(tf.tensor4d(test.x, [n, SIZE, SIZE, 1])) as tf.Tensor).dataSync() as Float32Array);
+      mkdirSync(join(dir, 'tfjs'));
       const tfjsFile = await saveTfjs(model, join(dir, 'tfjs'), 4096);
       writeFileSync(join(dir, 'tfjs', 'labels.txt'), `${SHAPES.join('\n')}\n`);
       files = { 'tfjs model.json': tfjsFile, 'Keras 3 .keras': join(dir, 'm.keras'), 'Keras 2 .h5': join(dir, 'm.h5') };

@@ -38,12 +38,17 @@ export function layerPlan(spec: ModelSpec): PlannedLayer[] {
   const analysis = analyzeModel(model);
   const byName = new Map(model.config.layers.map((l) => [l.name, l]));
   const shapes = new Map(analysis.layers.map((l) => [l.name, l.outputShape]));
+  const consumers = new Map<string, string[]>();
+  for (const l of analysis.layers) for (const src of l.inbound) consumers.set(src, [...(consumers.get(src) ?? []), l.className]);
   return analysis.layers.map((stats) => {
     const layer = byName.get(stats.name)!;
     return {
       layer,
       inbound: stats.inbound,
-      input: { name: stats.name, cfg: layer.config, inShapes: stats.inbound.map((n) => shapes.get(n)!), outShape: stats.outputShape },
+      input: {
+        name: stats.name, cfg: layer.config, consumers: consumers.get(stats.name) ?? [],
+        inShapes: stats.inbound.map((n) => shapes.get(n)!), outShape: stats.outputShape,
+      },
       rule: lookup(ONNX_RULES, stats.className),
     };
   });

@@ -25,6 +25,8 @@ export interface WeightSpec {
 export interface RuleInput {
   name: string;
   cfg: Cfg;
+  /** Classes of the layers that take this layer's output. */
+  consumers: string[];
   /** Keras shapes of the inputs and of the output, batch first (from the analyser). */
   inShapes: Shape[];
   outShape: Shape;
@@ -481,6 +483,9 @@ function zeroPads(r: RuleInput): [number, number, number, number] {
   return [a, b, c, d];
 }
 
+/** Layers ONNX Runtime's PadFusion may fold a zero Pad into without changing the result. */
+const PAD_FUSES_CORRECTLY = new Set(['Conv2D', 'Convolution2D', 'DepthwiseConv2D', 'SeparableConv2D', 'SeparableConvolution2D']);
+
 const zeroPadding: OnnxRule = {
   lower: (r) => {
     const perm = imagePerm(r);
@@ -492,7 +497,13 @@ const zeroPadding: OnnxRule = {
     const end = [0, 0, 0, 0];
     begin[hAxis] = t; end[hAxis] = b; begin[wAxis] = left; end[wAxis] = right;
     const pads = r.g.int64Tensor(`${r.name}/pads`, [...perm.map((a) => begin[a]), ...perm.map((a) => end[a])]);
-    return out(r, r.g.node(r.name, r.name, 'Pad', [x.name, pads]), perm);
+    // ONNX Runtime (1.30, PadFusion) folds a Pad of 0 into a following MaxPool/AveragePool as the
+    // pool's own padding, which MaxPool fills with -inf and AveragePool leaves out of the count:
+    // wrong for Keras (ResNetV2's pool1 sees negative values). Padding with -0.0 (equal to 0 in
+    // every use, but not zero bytes) keeps the Pad; in front of convolutions the fold is right and kept.
+    if (r.consumers.every((c) => PAD_FUSES_CORRECTLY.has(c))) return out(r, r.g.node(r.name, r.name, 'Pad', [x.name, pads]), perm);
+    const value = r.g.floatTensor(`${r.name}/value`, [], Float32Array.of(-0));
+    return out(r, r.g.node(r.name, r.name, 'Pad', [x.name, pads, value]), perm);
   },
 };
 
@@ -545,6 +556,16 @@ const merge = (binary: string, variadic?: string): OnnxRule => ({
     return out(r, r.g.node(r.name, r.name, binary, [acc, xs[xs.length - 1].name]), perm);
   },
 });
+
+/** Keras Applications' InceptionResNetV2 CustomScaleLayer: inputs[0] + inputs[1] * scale. */
+const customScale: OnnxRule = {
+  lower: (r) => {
+    const [x, residual] = commonLayout(r);
+    const e = emitter(r.g, r.name, r.name);
+    const scaled = e.helper('scale', 'Mul', [residual.name, r.g.floatTensor(`${r.name}/scale`, [], Float32Array.of(num(r.cfg.scale) ?? 1))]);
+    return out(r, e.main('Add', [x.name, scaled]), x.perm);
+  },
+};
 
 const concatenate: OnnxRule = {
   lower: (r) => {
@@ -655,7 +676,9 @@ function resizeNode(r: LowerInput, x0: Value, h: number, w: number, interpolatio
   const nc = r.g.node(r.name, `${r.name}/batch_channels`, 'Shape', [x.name], [attr.int('start', 0), attr.int('end', 2)]);
   const sizes = r.g.node(r.name, `${r.name}/sizes`, 'Concat', [nc, r.g.int64Tensor(`${r.name}/hw`, [h, w])], [attr.int('axis', 0)]);
   const mode = interpolation === 'nearest'
-    ? [attr.str('mode', 'nearest'), attr.str('coordinate_transformation_mode', 'tf_half_pixel_for_nn'), attr.str('nearest_mode', 'floor')]
+    // TensorFlow's floor((o + 0.5) * in/out) is ONNX's half_pixel (o + 0.5) * in/out - 0.5 rounded half up
+    // (the same as tf_half_pixel_for_nn + floor, which ONNX Runtime warns is deprecated).
+    ? [attr.str('mode', 'nearest'), attr.str('coordinate_transformation_mode', 'half_pixel'), attr.str('nearest_mode', 'round_prefer_ceil')]
     : [attr.str('mode', 'linear'), attr.str('coordinate_transformation_mode', 'half_pixel')];
   return out(r, r.g.node(r.name, r.name, 'Resize', [x.name, '', '', sizes], mode), x.perm);
 }
@@ -843,6 +866,7 @@ export const ONNX_RULES: Record<string, OnnxRule> = {
   Rescaling: rescaling,
   Normalization: normalization,
   LayerScale: layerScale,
+  CustomScaleLayer: customScale, // InceptionResNetV2
   StochasticDepth: passThrough,
   Resizing: resizing,
   CenterCrop: centerCrop,
