@@ -41,7 +41,7 @@ describe('io fuzz: mutated model files never crash, hang or throw anything but o
   });
   after(() => removeDir(dir));
 
-  it(`mutates tfjs model.json + shards, .keras, Keras 2 and Keras 3 .h5, dense HDF5 attributes, ONNX (up to ${CASES} cases / ${BUDGET_MS / 1000} s)`, async () => {
+  it(`mutates tfjs model.json + shards, .keras, Keras 2 and Keras 3 .h5, dense HDF5 attributes, ONNX, with structural attacks (up to ${CASES} cases / ${BUDGET_MS / 1000} s)`, async () => {
     const model = fuzzModel();
     const bases: FuzzBase[] = [];
     const mk = (n: string) => { const d = join(dir, n); mkdirSync(d); return d; };
@@ -124,11 +124,15 @@ describe('io fuzz: mutated model files never crash, hang or throw anything but o
     // The count is part of the result: print it where the test output shows it.
     console.log(`      fuzz: ${stats.cases} mutated files in ${(stats.ms / 1000).toFixed(1)} s (seed ${SEED}): ` +
       `${stats.rejected} rejected with one NetLensError, ${stats.loaded} still loaded (${stats.analyzerErrors} of them refused by the analyser), ` +
-      `${stats.crashes.length} crashes; per format ${JSON.stringify(stats.byBase)}`);
+      `${stats.crashes.length} crashes; per format ${JSON.stringify(stats.byBase)}; structural attacks ${JSON.stringify(stats.byAttack)}`);
     for (const c of stats.crashes.slice(0, 10)) console.log(`      crash: case ${c.case} ${c.base} [${c.mutation}] ${c.error} (saved in ${c.saved})`);
     assert.equal(stats.crashes.length, 0, `${stats.crashes.length} crashes`);
     assert.ok(stats.cases >= Math.min(CASES, 500), `ran ${stats.cases} cases`);
     assert.ok(stats.rejected > stats.cases / 10, 'the mutations do break files');
     for (const b of bases) assert.ok((stats.byBase[b.name] ?? 0) > 0, `${b.name} fuzzed`);
+    // Issue 13: the structural attacks ran, each family at least once.
+    for (const family of [/^hdf5 shared heap object/, /^hdf5 (vlen )?length field/, /^zip .* declared size/, /^zip .* compressed size/, /^json __proto__ key/, /^json (class_name|activation|dtype|name)/]) {
+      assert.ok(Object.keys(stats.byAttack).some((k) => family.test(k)), `attack ${family} ran (${JSON.stringify(stats.byAttack)})`);
+    }
   });
 });
