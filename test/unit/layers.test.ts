@@ -5,6 +5,8 @@ import { strict as assert } from 'node:assert';
 import { analyzeModel, LayerStats } from '../../src/core/analysis/analyze';
 import { ACTIVATION_OPS, TRAINING_ONLY } from '../../src/core/analysis/rules';
 import { NetLensError } from '../../src/core/ir/types';
+import { layerCard } from '../../src/core/graph/cards';
+import { buildViewGraph } from '../../src/core/graph/viewGraph';
 import { caseModel, LayerCase } from './helpers/layerModels';
 
 function only(c: Omit<LayerCase, 'name'>): LayerStats {
@@ -124,6 +126,16 @@ describe('Keras preprocessing and Keras Applications layers: counts as Keras giv
       assert.ok(TRAINING_ONLY.has(cls), cls);
     }
     assert.ok(!TRAINING_ONLY.has('RandomCrop'), 'RandomCrop resizes at inference');
+  });
+
+  it("the hover card says an augmentation is the identity at inference, and a Rescaling's category", () => {
+    const spec = caseModel({ name: 'm', input: [6, 6, 3], layers: [
+      { class_name: 'RandomFlip', config: { name: 'flip' } }, { class_name: 'Rescaling', config: { name: 'rescale', scale: 0.5 } }] });
+    const g = buildViewGraph(spec, analyzeModel(spec.model));
+    const card = (name: string) => layerCard(g.nodes.find((n) => n.name === name)!, g.totals);
+    assert.match(card('flip').rows.map((r) => `${r.label}: ${r.value}`).join('\n'), /At inference: identity/);
+    assert.ok(!card('rescale').rows.some((r) => r.label === 'At inference'));
+    assert.match(card('rescale').subtitle, /Rescaling · Preprocessing/);
   });
 });
 

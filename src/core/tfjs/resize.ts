@@ -1,7 +1,8 @@
 // Keras' resizing layers as tfjs layers, following Keras rather than tfjs-layers' own versions
 // (whose Resizing reports a rank-3 output shape and whose CenterCrop shifts odd widths by one):
 //   Resizing    tf.image.resize (half-pixel centres), optionally cropping the largest centred window
-//               of the target's aspect ratio first (crop_to_aspect_ratio)
+//               of the target's aspect ratio first (crop_to_aspect_ratio) or padding to it (Keras 3's
+//               pad_to_aspect_ratio, with fill_value)
 //   CenterCrop  the centre when the input is large enough, else Resizing with crop_to_aspect_ratio
 //   RandomCrop  at inference: Resizing with crop_to_aspect_ratio (Keras' documented behaviour)
 //   UpSampling2D  nearest repeats each pixel; bilinear resizes with half-pixel centres as Keras does
@@ -16,11 +17,23 @@ interface ImageArgs {
   size?: number | [number, number];
   interpolation?: string;
   cropToAspectRatio?: boolean;
+  padToAspectRatio?: boolean;
+  fillValue?: number;
   dataFormat?: 'channelsLast' | 'channelsFirst';
   name?: string;
   trainable?: boolean;
   dtype?: tf.DataType;
   [key: string]: unknown;
+}
+
+/** Keras 3's pad_to_aspect_ratio: pad (centred, with fill_value) to the target's aspect ratio. */
+function padToAspect(x: tf.Tensor4D, th: number, tw: number, fill: number): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  const ph = Math.max(h, Math.trunc((w * th) / tw));
+  const pw = Math.max(w, Math.trunc((h * tw) / th));
+  const top = Math.trunc((ph - h) / 2);
+  const left = Math.trunc((pw - w) / 2);
+  return tf.pad(x, [[0, 0], [top, ph - h - top], [left, pw - w - left], [0, 0]], fill);
 }
 
 /** Keras' crop_to_aspect_ratio window: the largest centred crop with the target's aspect ratio. */
@@ -83,7 +96,8 @@ export class Resizing extends ImageLayer {
   static className = 'Resizing';
   protected apply4d(x: tf.Tensor4D): tf.Tensor4D {
     const { height, width } = this.args as Required<Pick<ImageArgs, 'height' | 'width'>>;
-    const src = this.args.cropToAspectRatio ? cropToAspect(x, height, width) : x;
+    const src = this.args.cropToAspectRatio ? cropToAspect(x, height, width)
+      : this.args.padToAspectRatio ? padToAspect(x, height, width, this.args.fillValue ?? 0) : x;
     return resize(src, height, width, this.args.interpolation ?? 'bilinear');
   }
   protected outHW(): [number, number] { return [this.args.height!, this.args.width!]; }

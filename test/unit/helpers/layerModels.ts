@@ -180,6 +180,16 @@ export const LAYER_CASES: LayerCase[] = [
     expect: (x) => bilinear(x, 8, 12, 3, 4, 4, 0, 2, 8, 8),
   },
   {
+    name: 'Resizing 8x12 to 6x6 with pad_to_aspect_ratio (Keras 3)',
+    input: [8, 12, 2],
+    layers: [{ class_name: 'Resizing', config: { height: 6, width: 6, pad_to_aspect_ratio: true, fill_value: 0.5 } }],
+    // Padded to 12x12: two rows of 0.5 above and below, then resized.
+    expect: (x) => {
+      const padded = Float32Array.from(image(12, 12, 2, (i, j, k) => (i < 2 || i >= 10 ? 0.5 : at(x, 12, 2)(i - 2, j, k))));
+      return bilinear(padded, 12, 12, 2, 6, 6);
+    },
+  },
+  {
     name: 'CenterCrop 8x9 to 4x6',
     input: [8, 9, 3],
     layers: [{ class_name: 'CenterCrop', config: { height: 4, width: 6 } }],
