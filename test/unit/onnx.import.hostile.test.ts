@@ -83,6 +83,24 @@ describe('ONNX import: hostile files and hand-built graphs', function () {
     });
   }
 
+  for (const [dtype, code] of [['float16', 10], ['bfloat16', 16]] as const) {
+    it(`${dtype} weights and activations: params by element, 2 bytes each`, async () => {
+      const half = (name: string, dims: number[]): onnx.ITensorProto => ({ name, dims, dataType: code, rawData: new Uint8Array(2 * dims.reduce((a, b) => a * b, 1)) });
+      const g: GraphParts = {
+        nodes: [node('Conv', ['x', 'w', 'b'], ['y'], '/conv/Conv', [ints('kernel_shape', [3, 3])])],
+        inputs: [valueInfo('x', [1, 3, 8, 8], code)],
+        outputs: [valueInfo('y', [1, 4, 6, 6], code)],
+        initializers: [half('w', [4, 3, 3, 3]), half('b', [4])],
+      };
+      const a = analyzeModel((await loadModel(write(modelBytes(g)))).model);
+      const conv = a.layers.find((l) => l.name === 'conv')!;
+      assert.equal(conv.params, 112);
+      assert.equal(conv.weightBytes, 224);
+      assert.equal(conv.activationBytes, 4 * 6 * 6 * 2);
+      assert.equal(conv.macs, 4 * 6 * 6 * 27);
+    });
+  }
+
   it('truncated protobuf', async () => {
     const bytes = modelBytes(smallCnn());
     await refused(bytes.subarray(0, Math.floor(bytes.length * 0.6)), /not a valid ONNX protobuf/);
