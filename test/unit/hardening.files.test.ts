@@ -13,7 +13,7 @@ import { unzipKeras } from '../../src/core/io/kerasArchive';
 import { ByteBudget } from '../../src/core/io/limits';
 import { decodeImage } from '../../src/core/profile/image';
 import { NetLensError } from '../../src/core/ir/types';
-import { h5wasm, removeDir, setDeclaredSize, shareOneHeapObject, tempDir } from '../fixtures/writers';
+import { removeDir, setDeclaredSize, tempDir, writeAmplifiedH5 } from '../fixtures/writers';
 
 /** One NetLensError, one line, matching `re`. */
 async function refuses(run: () => unknown, re: RegExp): Promise<string> {
@@ -31,7 +31,6 @@ async function refuses(run: () => unknown, re: RegExp): Promise<string> {
   return err.message;
 }
 
-const FOUR_MB = 4 * 1024 * 1024;
 const smallConfig = {
   class_name: 'Sequential',
   config: { name: 'tiny', layers: [
@@ -47,24 +46,7 @@ describe('hardening: amplifying files (issue 13, findings 2-4)', function () {
   after(() => removeDir(dir));
 
   describe('HDF5: 3,000 variable-length strings sharing one 4 MB global-heap object (12 GB decoded)', () => {
-    /**
-     * A Keras 3 style .h5 with a 4 MB string attribute `filler` and a list attribute of 3,000
-     * 7-character strings at `where`/`name`, then every one of those 3,000 references pointed at
-     * the 4 MB object.
-     */
-    async function amplified(file: string, where: 'root' | 'model_weights', name: string): Promise<void> {
-      const h5 = await h5wasm();
-      const f = new h5.File(file, 'w');
-      f.create_attribute('model_config', JSON.stringify(smallConfig));
-      f.create_attribute('filler', 'Q'.repeat(FOUR_MB));
-      const mw = f.create_group('model_weights');
-      const list = Array.from({ length: 3000 }, (_, i) => `n${String(i).padStart(6, '0')}`);
-      (where === 'root' ? f : mw).create_attribute(name, list);
-      f.close();
-      const bytes = readFileSync(file);
-      assert.equal(shareOneHeapObject(bytes, 7, 'Q'.charCodeAt(0)), 3000, 'all 3,000 references rewritten');
-      writeFileSync(file, bytes);
-    }
+    const amplified = (file: string, where: 'root' | 'model_weights', name: string): Promise<void> => writeAmplifiedH5(file, smallConfig, where, name);
 
     it('the amplified attribute is the one asked for (layer_names): refused by the decode budget', async () => {
       const file = join(dir, 'amplified-layer-names.h5');
