@@ -100,7 +100,9 @@ describe('profile: the VS Code command (stand-in vscode module)', function () {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const host = require('../../src/host/profile') as typeof import('../../src/host/profile');
-      host.registerProfiler({ subscriptions, asAbsolutePath: (p: string) => join(ROOT, p), extensionUri: Uri.file(ROOT) } as never);
+      const state = new Map<string, unknown>();
+      const workspaceState = { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => { state.set(k, v); }, keys: () => [...state.keys()] };
+      host.registerProfiler({ subscriptions, asAbsolutePath: (p: string) => join(ROOT, p), extensionUri: Uri.file(ROOT), workspaceState } as never);
     } finally {
       restore();
     }
@@ -179,7 +181,8 @@ describe('profile: the VS Code command (stand-in vscode module)', function () {
     assert.match(f.errors[0], /^NetLens: netlens-host-notes-\d+\.png is not a PNG or JPEG image: it looks like text/);
     assert.ok(!f.errors[0].includes('\n'));
     reset();
-    f.quickPicks.push((items) => items[0]);
+    f.quickPicks.push((items) => items[0]); // the image
+    f.quickPicks.push((items) => items[0]); // a model file's preprocessing (asked once per file): auto
     await run(Uri.file(join(SAMPLES, 'LICENSE.md'))); // taken as a model file: not one
     assert.equal(f.errors.length, 1);
     assert.match(f.errors[0], /^NetLens: .*LICENSE\.md: invalid JSON/);
