@@ -101,6 +101,17 @@ describe('ONNX import: hostile files and hand-built graphs', function () {
     });
   }
 
+  it('tensors named __proto__, toString and constructor are names like any other', async () => {
+    const g = smallCnn();
+    g.nodes[0] = node('Conv', ['x', '__proto__', 'toString'], ['c'], '/conv/Conv', [ints('kernel_shape', [3, 3]), ints('pads', [1, 1, 1, 1]), int('__proto__', 3)]);
+    g.initializers = [...g.initializers!.filter((t) => t.name !== 'w' && t.name !== 'b'), floatInit('__proto__', [4, 3, 3, 3]), floatInit('toString', [4])];
+    const a = analyzeModel((await loadModel(write(modelBytes(g)))).model);
+    assert.equal(a.totals.params, 4 * 27 + 4 + 640 + 10);
+    const missing = smallCnn();
+    missing.nodes[1] = node('Relu', ['constructor'], ['r'], '/relu/Relu');
+    await refused(modelBytes(missing), /reads tensor "constructor", which no input, initializer or node makes/);
+  });
+
   it('truncated protobuf', async () => {
     const bytes = modelBytes(smallCnn());
     await refused(bytes.subarray(0, Math.floor(bytes.length * 0.6)), /not a valid ONNX protobuf/);

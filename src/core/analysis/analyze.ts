@@ -99,7 +99,7 @@ function widen(rf: ReceptiveField, w: Window, input: Shape, channelsFirst: boole
 
 /** The file's own shapes (ONNX value_info) cross-check the computed ones, dimension by known dimension. */
 function checkDeclared(graph: ModelGraph, layer: string, tensor: string | undefined, shape: Shape): void {
-  const want = tensor ? graph.declared?.[tensor] : undefined;
+  const want = tensor && graph.declared && Object.hasOwn(graph.declared, tensor) ? graph.declared[tensor] : undefined;
   if (!want) return;
   const clash = want.length !== shape.length || want.some((d, i) => d !== null && shape[i] !== null && d !== shape[i]);
   if (clash) {
@@ -141,6 +141,7 @@ export function analyzeModel(source: KerasModel | ModelGraph, options: AnalyzeOp
 }
 
 function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: number, optimizer: Optimizer): ModelAnalysis {
+  if (!Object.hasOwn(tableOf, graph.format)) throw new NetLensError(`unknown graph format ${JSON.stringify(graph.format)}`);
   const table = tableOf[graph.format];
   const channelsFirst = graph.layout === 'channels_first';
   const tensors = new Map<string, TensorInfo>();
@@ -153,7 +154,11 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
   const consumers = new Map<string, string[]>();
   const unsupported: { name: string; className: string }[] = [];
   const claimed = new Set<string>();
-  const claim = (t: string): boolean => !claimed.has(t) && claimed.add(t) !== undefined;
+  const claim = (t: string): boolean => {
+    if (claimed.has(t)) return false;
+    claimed.add(t);
+    return true;
+  };
 
   for (const node of order) {
     const inputs = node.inputs.map((t) => (t === '' ? undefined : tensors.get(t)));

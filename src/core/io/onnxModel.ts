@@ -124,10 +124,13 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
   const inits = g.initializer ?? [];
   if (nodesIn.length + inits.length + (g.input ?? []).length > MAX_ONNX_NODES) throw new NetLensError(`the graph has more than ${MAX_ONNX_NODES} nodes and tensors`);
 
-  const weights: Record<string, WeightInfo> = {};
-  const constants: Record<string, ConstantInfo> = {};
+  // Keyed by names from the file: records without a prototype, read with own-key checks only
+  // (a tensor named "__proto__" or "toString" is just a name).
+  const weights: Record<string, WeightInfo> = Object.create(null);
+  const constants: Record<string, ConstantInfo> = Object.create(null);
+  const fixed = (t: string): boolean => Object.hasOwn(weights, t) || Object.hasOwn(constants, t);
   const keep = (name: string, m: TensorMeta, asWeight: boolean): void => {
-    if (name in weights || name in constants) throw new NetLensError(`the graph names tensor ${clip(name)} twice (initializer or Constant)`);
+    if (fixed(name)) throw new NetLensError(`the graph names tensor ${clip(name)} twice (initializer or Constant)`);
     if (asWeight) weights[name] = { shape: m.shape, dtype: m.dtype };
     if (m.values) constants[name] = { shape: m.shape, dtype: m.dtype, values: m.values };
   };
@@ -163,7 +166,7 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
   const real = (t: string): string => alias.get(t) ?? t;
   const isAlias = pending.map((p) => {
     const src = real(p.n.input?.[0] ?? '');
-    if (p.op !== 'Identity' || (p.n.output ?? []).length !== 1 || !(src in weights || src in constants)) return false;
+    if (p.op !== 'Identity' || (p.n.output ?? []).length !== 1 || !fixed(src)) return false;
     alias.set(text(p.n.output![0], 'an Identity output'), src);
     return true;
   });
@@ -176,7 +179,7 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
   for (const [i, v] of (g.input ?? []).entries()) {
     const name = text(v.name, `graph input #${i}'s name`);
     if (!name) throw new NetLensError(`graph input #${i} has no name`);
-    if (name in weights || name in constants) continue;
+    if (fixed(name)) continue;
     const t = valueShape(v, `input ${clip(name)}`);
     if (!t) throw new NetLensError(`input ${clip(name)} does not declare its shape; NetLens needs the input size`);
     // A fixed first dimension stays as the file gives it; a symbolic one is the batch (null).
@@ -185,9 +188,9 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
   if (inputNodes.length === 0) throw new NetLensError('the graph has no inputs besides its initializers');
 
   const naming = pytorchNaming(sources, new Set(inputNodes.map((n) => n.name)));
-  const nodeLayer: Record<string, string> = {};
+  const nodeLayer: Record<string, string> = Object.create(null);
   for (const [i, p] of pending.entries()) {
-    const attrs: Record<string, unknown> = {};
+    const attrs: Record<string, unknown> = Object.create(null);
     for (const a of p.n.attribute ?? []) {
       const key = text(a.name, `an attribute name of node ${clip(p.source)}`);
       if (key) attrs[key] = attribute(a, p.source || p.op);
@@ -204,11 +207,11 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
     });
   }
 
-  const declared: Record<string, Shape> = {};
+  const declared: Record<string, Shape> = Object.create(null);
   for (const v of [...(g.valueInfo ?? []), ...(g.output ?? [])]) {
     const name = text(v.name, 'a value_info name');
     const t = name ? valueShape(v, `value_info ${clip(name)}`) : undefined;
-    if (t && !(name in weights)) declared[name] = t.shape;
+    if (t && !Object.hasOwn(weights, name)) declared[name] = t.shape;
   }
   const outputs = (g.output ?? []).map((o, i) => real(text(o.name, `graph output #${i}'s name`)));
 

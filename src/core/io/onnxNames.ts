@@ -80,14 +80,14 @@ export function pytorchNaming(nodes: NamedNode[], reserved: Set<string>): Naming
     while (p !== null && !isBlock(p)) p = parentOf.get(p) ?? null;
     groups.push({ id: m, label: m, parent: p });
   }
-  const layerGroup: Record<string, string> = {};
+  const layerGroup: Record<string, string> = Object.create(null);
   scopes.forEach((s, i) => {
     const inner = s?.modules.filter(isBlock).pop();
     if (inner !== undefined) layerGroup[names[i]] = inner;
   });
 
   // The stem: top-level layers before the first block (PyTorch's conv1, bn1, relu, maxpool).
-  const firstGrouped = names.findIndex((n) => n in layerGroup);
+  const firstGrouped = names.findIndex((n) => Object.hasOwn(layerGroup, n));
   if (firstGrouped > 0) {
     const stem = names.slice(0, firstGrouped).filter((_, i) => nodes[i].op !== 'Input');
     if (stem.length >= 2 && !members.has('stem')) {

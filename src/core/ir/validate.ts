@@ -115,7 +115,7 @@ export function validateGraph(graph: ModelGraph): ValidatedGraph {
   if (!Array.isArray(graph.nodes) || graph.nodes.length === 0) throw new NetLensError('the graph has no nodes');
   const names = new Set<string>();
   const maker = new Map<string, number>();
-  const fixed = (t: string): boolean => t in graph.weights || t in graph.constants;
+  const fixed = (t: string): boolean => Object.hasOwn(graph.weights, t) || Object.hasOwn(graph.constants, t);
   for (const [i, n] of graph.nodes.entries()) {
     if (typeof n.name !== 'string' || !n.name || n.name.length > MAX_NAME) throw new NetLensError(`node #${i} (${describe(n.op)}) has no usable name`);
     if (names.has(n.name)) throw new NetLensError(`duplicate node name "${n.name}"`);

@@ -27,7 +27,7 @@ function adapt(rule: OnnxRule): NodeRule {
       let frozen = 0;
       let weightBytes = 0;
       node.inputs.forEach((t, i) => {
-        const w = graph.weights[t];
+        const w = Object.hasOwn(graph.weights, t) ? graph.weights[t] : undefined;
         // An initializer read by two nodes counts once, at the first.
         if (!w || rule.settings?.includes(i) || w.dtype === 'int64' || w.dtype === 'bool' || !claim(t)) return;
         const count = elements(node.name, w.shape);
