@@ -48,6 +48,21 @@ async function fromArgument(arg: unknown): Promise<CompareRequest | undefined> {
 }
 
 export function registerCompare(context: vscode.ExtensionContext): void {
+  // A Compare page open when the window reloads comes back (its state names the comparison).
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer('netlens.compare', {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+      const { parseCompareState } = await import('../protocol/compare');
+      const restored = parseCompareState(state);
+      if (!restored) { panel.dispose(); return; }
+      try {
+        const { ComparePanel } = await import('./comparePanel');
+        ComparePanel.revive(context, panel, restored.request);
+      } catch (e) {
+        panel.dispose();
+        void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
+      }
+    },
+  }));
   context.subscriptions.push(vscode.commands.registerCommand(COMPARE_COMMAND, async (arg?: unknown) => {
     try {
       const request = (await fromArgument(arg)) ?? await pick();

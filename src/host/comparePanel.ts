@@ -10,7 +10,7 @@ import { outermostGroup } from '../core/compare/stages';
 import { ModelSpec, NetLensError } from '../core/ir/types';
 import { buildZooModel, zooEntry } from '../core/zoo';
 import { CompareView, compareHtml, memoryResults, totalsTable } from '../core/report/compareHtml';
-import { CompareUpdate, validateCompareMessage } from '../protocol/compare';
+import { CompareState, CompareUpdate, validateCompareMessage } from '../protocol/compare';
 import type { CompareRequest } from './compare';
 
 export const COMPARE_VIEW_TYPE = 'netlens.compare';
@@ -33,19 +33,28 @@ export class ComparePanel {
       existing.panel.reveal();
       return existing;
     }
-    // Zoo models only: built from code, no file is read in the extension host (files are read in
-    // the model service process, which sends view graphs, not the configs Compare analyses).
-    const stranger = names.find((n) => !zooEntry(n));
-    if (stranger !== undefined) throw new NetLensError(`Compare takes zoo models; "${stranger.slice(0, 200)}" is not one`);
-    const specs = names.map((n) => buildZooModel(n));
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Compare: ${request.title}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media'), vscode.Uri.joinPath(context.extensionUri, 'dist')],
-    });
+    const specs = zooSpecs(names);
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Compare: ${request.title}`, vscode.ViewColumn.Active, ComparePanel.options(context));
     const p = new ComparePanel(context, panel, key, names, specs, request);
     ComparePanel.panels.set(key, p);
     return p;
+  }
+
+  /** Restores a page VS Code kept across a window reload (its state names the comparison). */
+  static revive(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, request: CompareRequest): void {
+    panel.webview.options = ComparePanel.options(context);
+    const names = request.models.map((m) => zooEntry(m)?.name ?? m);
+    const key = names.join('\n');
+    ComparePanel.panels.get(key)?.panel.dispose();
+    ComparePanel.panels.set(key, new ComparePanel(context, panel, key, names, zooSpecs(names), request));
+  }
+
+  private static options(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media'), vscode.Uri.joinPath(context.extensionUri, 'dist')],
+    };
   }
 
   private batch = 1;
@@ -69,7 +78,8 @@ export class ComparePanel {
     this.plans = this.plan();
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'netlens.svg');
     const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'comparePage.js')).toString();
-    panel.webview.html = compareHtml(this.view(), { nonce: randomBytes(16).toString('base64'), hostButtons: true, script: { src: script } });
+    const state: CompareState = { request: { title: request.title, ...(request.story ? { story: request.story } : {}), models: modelArgs } };
+    panel.webview.html = compareHtml(this.view(), { nonce: randomBytes(16).toString('base64'), hostButtons: true, script: { src: script }, state });
     panel.onDidDispose(() => ComparePanel.panels.delete(this.key));
     panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw));
   }
@@ -154,4 +164,14 @@ export class ComparePanel {
       if (layer) await vscode.commands.executeCommand('netlens.revealLayer', this.modelArgs[i], layer);
     }
   }
+}
+
+/**
+ * Zoo models only: built from code, no file is read in the extension host (files are read in the
+ * model service process, which sends view graphs, not the configs Compare analyses).
+ */
+function zooSpecs(names: string[]): ModelSpec[] {
+  const stranger = names.find((n) => !zooEntry(n));
+  if (stranger !== undefined) throw new NetLensError(`Compare takes zoo models; "${stranger.slice(0, 200)}" is not one`);
+  return names.map((n) => buildZooModel(n));
 }

@@ -53,3 +53,23 @@ export function parseCompareUpdate(raw: unknown): CompareUpdate | null {
   const opt = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
   return opt(m.totals) && opt(m.memory) && opt(m.budgetError) ? { type: 'update', totals: m.totals, memory: m.memory, budgetError: m.budgetError } : null;
 }
+
+/**
+ * What the Compare page keeps in its webview state (vscode.setState), so VS Code can restore the
+ * panel after a window reload: the comparison asked for. The host re-checks it on restore.
+ */
+export interface CompareState {
+  request: { title: string; story?: string; models: string[] };
+}
+
+const MAX_MODELS = 16;
+
+export function parseCompareState(raw: unknown): CompareState | null {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const r = (raw as { request?: unknown }).request;
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return null;
+  const { title, story, models } = r as Record<string, unknown>;
+  if (typeof title !== 'string' || title.length > 400 || (story !== undefined && (typeof story !== 'string' || story.length > 4000))) return null;
+  if (!Array.isArray(models) || models.length < 2 || models.length > MAX_MODELS || !models.every((m) => typeof m === 'string' && m.length <= 200)) return null;
+  return { request: { title, ...(story !== undefined ? { story } : {}), models: models as string[] } };
+}

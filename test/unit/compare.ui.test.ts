@@ -12,7 +12,7 @@ import { COMPARE_PRESETS } from '../../src/core/compare/presets';
 import { outermostGroup } from '../../src/core/compare/stages';
 import { ModelBuilder } from '../../src/core/ir/builder';
 import { CompareView, compareHtml, memoryResults, stageBars } from '../../src/core/report/compareHtml';
-import { validateCompareMessage } from '../../src/protocol/compare';
+import { parseCompareState, validateCompareMessage } from '../../src/protocol/compare';
 import { buildZooModel } from '../../src/core/zoo';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -154,6 +154,7 @@ interface PanelEntry {
   posted: unknown[];
   reveals: unknown[];
   send: (m: unknown) => unknown;
+  disposed?: boolean;
 }
 
 interface Fake {
@@ -163,6 +164,7 @@ interface Fake {
   warnings: string[];
   panels: PanelEntry[];
   quickPicks: ((items: { label: string; description?: string }[], o: { canPickMany?: boolean }) => unknown)[];
+  serializers?: Map<string, { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }>;
 }
 
 function fakeVscode(f: Fake): unknown {
@@ -177,6 +179,10 @@ function fakeVscode(f: Fake): unknown {
       showErrorMessage: async (m: string) => { f.errors.push(m); },
       showWarningMessage: async (m: string) => { f.warnings.push(m); return undefined; },
       showQuickPick: async (items: { label: string }[], o: { canPickMany?: boolean }) => f.quickPicks.shift()?.(items, o),
+      registerWebviewPanelSerializer: (type: string, s: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }) => {
+        (f.serializers ??= new Map()).set(type, s);
+        return { dispose() {} };
+      },
       createWebviewPanel: (_type: string, title: string, column: unknown, options: PanelEntry['options']) => {
         let onMessage: (m: unknown) => unknown = () => undefined;
         const entry: PanelEntry = { title, html: '', column, options, posted: [], reveals: [], send: (m) => onMessage(m) };
@@ -189,6 +195,7 @@ function fakeVscode(f: Fake): unknown {
             asWebviewUri: (u: { toString(): string }) => ({ toString: () => `https://webview.test/${u.toString()}` }),
           },
           reveal: (c: unknown) => { entry.reveals.push(c); },
+          dispose: () => { entry.disposed = true; },
           onDidDispose: () => ({ dispose() {} }),
           set iconPath(_u: unknown) { /* shown in the tab */ },
           set title(t: string) { entry.title = t; }, get title() { return entry.title; },
@@ -290,6 +297,36 @@ describe('compare: the VS Code command (stand-in vscode module)', function () {
     f.quickPicks.push((items) => items[0]);
     await run();
     assert.equal(f.panels.length, 1);
+  });
+
+  it('the page keeps its comparison as webview state; after a window reload the panel comes back from it', async () => {
+    await run(['lenet5', 'mnist_cnn']);
+    const html = f.panels[0].html;
+    const attr = /<body data-state="([^"]*)">/.exec(html)?.[1];
+    assert.ok(attr, 'the page carries its state');
+    const state = JSON.parse(attr.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))));
+    assert.deepEqual(parseCompareState(state), state);
+    assert.deepEqual(state.request.models, ['lenet5', 'mnist_cnn']);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const vs = require('vscode') as { window: { createWebviewPanel(...a: unknown[]): unknown } };
+    const serializer = f.serializers!.get('netlens.compare')!;
+    const restored = vs.window.createWebviewPanel('netlens.compare', '', 1, {});
+    await serializer.deserializeWebviewPanel(restored, state);
+    const page = f.panels[f.panels.length - 1];
+    assert.match(page.html, /Compare: lenet5 vs mnist_cnn/);
+    assert.deepEqual(rowValues(page.html, 'lenet5').slice(0, 1), [61_706]);
+    await page.send({ type: 'batch', batch: 4 });
+    assert.equal(page.posted.length, 1, 'the restored page answers messages');
+    // A state that is not a comparison closes the panel; a file path is refused with one line.
+    for (const bad of [null, { request: { title: 'x', models: ['resnet50'] } }, { request: { title: 'x', models: 'resnet50' } }]) {
+      const p = vs.window.createWebviewPanel('netlens.compare', '', 1, {});
+      await serializer.deserializeWebviewPanel(p, bad);
+      assert.equal(f.panels[f.panels.length - 1].disposed, true, JSON.stringify(bad));
+    }
+    const p = vs.window.createWebviewPanel('netlens.compare', '', 1, {});
+    await serializer.deserializeWebviewPanel(p, { request: { title: 'x', models: ['resnet50', '/etc/passwd'] } });
+    assert.equal(f.panels[f.panels.length - 1].disposed, true);
+    assert.match(f.errors[0], /Compare takes zoo models; "\/etc\/passwd" is not one/);
   });
 
   it('"Choose models..." asks for two or more', async () => {

@@ -22,7 +22,7 @@ describe('compare page in Chromium', function () {
   const html = compareHtml({
     comparison, plans: specs.map((s) => planMemory(s.model, { budgetBytes: parseBytes('8GiB') })),
     title: 'Plain-34 vs ResNet-34', batch: 1, optimizer: 'adam', budgetText: '8GiB',
-  }, { nonce: 'Y29tcGFyZW5vbmNl', hostButtons: true, script: { inline: readFileSync(join(ROOT, 'dist', 'comparePage.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '') } });
+  }, { nonce: 'Y29tcGFyZW5vbmNl', hostButtons: true, state: { request: { title: 'Plain-34 vs ResNet-34', models: ['plain34', 'resnet34'] } }, script: { inline: readFileSync(join(ROOT, 'dist', 'comparePage.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '') } });
   const posted = async (): Promise<unknown[]> => page.evaluate(() => (window as unknown as { posted: unknown[] }).posted.splice(0));
 
   before(async () => {
@@ -31,9 +31,9 @@ describe('compare page in Chromium', function () {
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
     page.on('pageerror', (e) => problems.push(String(e)));
     await page.addInitScript(() => {
-      const w = window as unknown as { posted: unknown[]; acquireVsCodeApi: () => unknown };
+      const w = window as unknown as { posted: unknown[]; state: unknown; acquireVsCodeApi: () => unknown };
       w.posted = [];
-      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m) });
+      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m), setState: (s: unknown) => { w.state = s; } });
     });
     // Served from a URL (not setContent) so the init script's stand-in is in the page's window.
     await page.route('http://compare.netlens.test/', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: html }));
@@ -43,6 +43,11 @@ describe('compare page in Chromium', function () {
 
   it('runs under its CSP with nothing blocked', () => {
     assert.deepEqual(problems, []);
+  });
+
+  it('keeps its comparison as webview state (restored after a window reload)', async () => {
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { state: unknown }).state),
+      { request: { title: 'Plain-34 vs ResNet-34', models: ['plain34', 'resnet34'] } });
   });
 
   it('posts valid messages for clicks and inputs', async () => {

@@ -1,10 +1,14 @@
 // The Compare page's script (built to dist/comparePage.js): posts the user's actions to the host
 // as typed messages and applies the host's updates (markup the host built and escaped).
-import { CompareMessage, parseCompareUpdate, validCompareBatch } from '../../src/protocol/compare';
+import { CompareMessage, parseCompareState, parseCompareUpdate, validCompareBatch } from '../../src/protocol/compare';
 import { vscodeApi } from './vscodeApi';
 
 const vscode = vscodeApi();
 const post = (m: CompareMessage): void => vscode?.postMessage(m);
+
+// Kept by VS Code so the panel comes back after a window reload (the host's serializer reads it).
+const state = parseCompareState(JSON.parse(document.body.dataset.state ?? 'null'));
+if (state) vscode?.setState?.(state);
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 byId('open-graphs')?.addEventListener('click', () => post({ type: 'openGraphs' }));

@@ -10,6 +10,7 @@ import type { MemoryPlan } from '../compare/memoryPlan';
 import { PLAN_BATCHES } from '../compare/memoryPlan';
 import { bytes, grouped, si } from './format';
 import { esc, nonceParts, pageScript, PageScript } from './htmlPage';
+import type { CompareState } from '../../protocol/compare';
 
 const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -137,6 +138,8 @@ export interface CompareHtmlOptions {
   hostButtons?: boolean;
   /** dist/comparePage.js (webview/pages/comparePage.ts), by URI or inlined. */
   script?: PageScript;
+  /** What the page keeps as its webview state (restoring the panel after a reload). */
+  state?: CompareState;
 }
 
 export function compareHtml(v: CompareView, o: CompareHtmlOptions = {}): string {
@@ -173,7 +176,7 @@ input,select{color:var(--vscode-input-foreground);background:var(--vscode-input-
 input.bad{border-color:var(--vscode-inputValidation-errorBorder,#c00)}
 button{color:var(--vscode-button-foreground,#fff);background:var(--vscode-button-background,#0e639c);border:none;padding:4px 10px;cursor:pointer;font:inherit}
 button:hover{background:var(--vscode-button-hoverBackground,#1177bb)}
-</style></head><body>
+</style></head><body${o.state ? ` data-state="${esc(JSON.stringify(o.state))}"` : ''}>
 <h1>Compare: ${esc(v.title)}</h1>
 ${v.story ? `<p class="story">${esc(v.story)}</p>` : ''}
 ${o.hostButtons ? '<div class="controls"><button id="open-graphs">Open graphs side by side</button><span class="dim">Click a stage in the bars to reveal it in every open graph.</span></div>' : ''}
