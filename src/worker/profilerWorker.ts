@@ -10,6 +10,7 @@ import { profileModel, ProfileCancelledError } from '../core/profile/profile';
 import { parsePreprocessing } from '../core/profile/preprocessModes';
 import { parseBackendRequest } from '../core/profile/registry';
 import { parseOptimization } from '../core/profile/ort/session';
+import { gpuDeviceLost } from '../core/profile/ort/gpuProfile';
 
 function send(msg: WorkerToHost): void {
   process.send?.(msg);
@@ -46,6 +47,8 @@ async function run(job: Extract<HostToWorker, { type: 'profile' }>): Promise<voi
 
 async function drain(): Promise<void> {
   while (!current && queue.length) await run(queue.shift()!);
+  // A lost GPU device stays lost in this process (gpuProfile.ts): end it; the client starts a fresh one.
+  if (!current && !queue.length && gpuDeviceLost()) process.exit(0);
 }
 
 process.on('message', (msg: HostToWorker) => {

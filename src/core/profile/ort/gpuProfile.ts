@@ -23,11 +23,22 @@ export class GpuRouteError extends NetLensError {
 
 export const isGpuBackend = (name: string): boolean => name === 'webgpu' || name === 'cuda';
 
+let deviceLost = false;
+
+/**
+ * Whether a GPU device was lost in this process. ONNX Runtime keeps one WebGPU context per process,
+ * so the profiler process ends once its queue is done and the next request starts a fresh one.
+ */
+export const gpuDeviceLost = (): boolean => deviceLost;
+
 /** An error of a GPU session turned into the route's one line (and the probe forgotten after a lost device). */
 export function gpuRouteError(backend: string, e: unknown): GpuRouteError {
   if (e instanceof GpuRouteError) return e;
   const f = webGpuFailure(String((e as Error)?.message ?? e));
-  if (f.kind === 'device-lost' || f.kind === 'no-device') resetWebGpuProbe();
+  if (f.kind === 'device-lost' || f.kind === 'no-device') {
+    resetWebGpuProbe();
+    deviceLost = f.kind === 'device-lost' || deviceLost;
+  }
   return new GpuRouteError(backend, backend === 'webgpu' ? f.line : `the ${backend} provider failed: ${f.line.replace(/^the WebGPU provider failed: /, '')}`);
 }
 
