@@ -10,6 +10,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { loadModel } from '../../src/core/io/loadModel';
 import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
+import { buildZooModel } from '../../src/core/zoo';
 import { removeDir, saveKeras3, saveKerasH5, tempDir } from '../fixtures/writers';
 import { caseModel, LayerCase } from './helpers/layerModels';
 import { cpuBackend } from './helpers/tfjs';
@@ -112,6 +113,30 @@ describe('Keras files with the added layers open with exact totals and their wei
           model.dispose();
           rebuilt.dispose();
         }
+      });
+    }
+  }
+
+  // Keras Applications families built on these layers, saved whole: keras.io's published totals.
+  const PUBLISHED: [string, number, number][] = [
+    ['efficientnetb0', 5_330_571, 42_023],
+    ['mobilenetv3small', 2_554_968, 12_112],
+  ];
+  for (const [name, params, nonTrainable] of PUBLISHED) {
+    for (const fmt of [FORMATS[0], FORMATS[2]]) {
+      it(`${name} as ${fmt.name}: ${params.toLocaleString('en-US')} params, ${nonTrainable.toLocaleString('en-US')} non-trainable (Keras Applications)`, async () => {
+        const model = await buildTfjsModel(buildZooModel(name));
+        const file = join(dir, `${name}.${fmt.ext}`);
+        try {
+          await fmt.save(model, file);
+        } finally {
+          model.dispose();
+        }
+        const back = await loadModel(file);
+        const t = analyzeModel(back.model);
+        assert.deepEqual(t.unsupported, []);
+        assert.deepEqual([t.totals.params, t.totals.nonTrainableParams], [params, nonTrainable]);
+        assert.equal(back.weights!.reduce((n, w) => n + w.data.length, 0), params, 'every weight read back');
       });
     }
   }
