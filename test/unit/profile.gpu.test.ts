@@ -269,6 +269,12 @@ describe('profile: WebGPU on software Vulkan (SwiftShader)', function () {
     assert.ok(r.runs[last][convAt].us > r.cpuSideUs[last][convAt], `GPU ${r.runs[last][convAt].us} us vs CPU-side ${r.cpuSideUs[last][convAt]} us`);
   });
 
+  it('a node ONNX Runtime runs on its CPU provider is named by the trace (the missing-kernel check)', async () => {
+    const r = await child('cpu-node', { ...base, ...swiftShaderEnv() }) as { gpuTimes: { applied: boolean; onCpu: { node: string; op: string }[] } };
+    assert.equal(r.gpuTimes.applied, true);
+    assert.deepEqual(r.gpuTimes.onCpu, [{ node: 'softmax', op: 'Softmax' }]);
+  });
+
   it('without timestamps, layers are timed by read-back: every layer, pruned sessions that run', async () => {
     const r = await child('readback', { ...base, ...swiftShaderEnv() }) as { layers: Record<string, number[]>; wholeMs: number[] };
     assert.deepEqual(Object.keys(r.layers), ['conv', 'relu', 'pool']);

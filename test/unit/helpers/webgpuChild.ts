@@ -5,6 +5,7 @@
 //   conv:  a small CNN (6-channel 5x5 conv, average pool, dense, softmax) with fixed weights on
 //          the CPU provider and on WebGPU with profiling: both outputs, the kernels per run with
 //          GPU times applied, and each run's wall time.
+//   cpu-node: the CNN with its softmax forced onto ONNX Runtime's CPU provider: what the trace says.
 //   zoo <name>: a zoo model lowered to ONNX with its deterministic random weights, on the CPU
 //          provider and on WebGPU: both outputs.
 //   readback: the CNN's first three layers timed by synchronising read-back (the no-timestamp
@@ -81,6 +82,23 @@ function kernelsPerRun(events: OrtTraceEvent[]): { runs: TimedKernel[][]; runUs:
   };
 }
 
+/** The CNN with its softmax forced onto the CPU provider (as for an op WebGPU has no kernel for). */
+async function cpuNode(): Promise<unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-gpu-test-'));
+  try {
+    const s = await ortNode.InferenceSession.create(smallCnn(), {
+      executionProviders: [{ ...WEBGPU_PROVIDER, forceCpuNodeNames: ['softmax'] }] as never, enableProfiling: true, profileFilePrefix: join(dir, 'p'),
+    });
+    await s.run({ x: new ortNode.Tensor('float32', weights(6 * 14 * 14, 5, 1), [1, 6, 14, 14]) });
+    s.endProfiling();
+    await s.release();
+    const events = JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!), 'utf8')) as OrtTraceEvent[];
+    return { gpuTimes: applyGpuTimes(kernelsPerRun(events).runs, events) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function conv(): Promise<unknown> {
   const bytes = smallCnn();
   const x = new ortNode.Tensor('float32', weights(6 * 14 * 14, 5, 1), [1, 6, 14, 14]);
@@ -116,6 +134,8 @@ async function main(): Promise<void> {
     out = { probe, cpuAfter: (y.y.data as Float32Array).length };
   } else if (what === 'conv') {
     out = await conv();
+  } else if (what === 'cpu-node') {
+    out = await cpuNode();
   } else if (what === 'zoo') {
     const spec = buildZooModel(process.argv[3]);
     const low = lowerToOnnx(spec, randomWeights(spec, RANDOM_WEIGHT_SEED));
