@@ -202,7 +202,7 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
     fields.set(node.name, rf);
 
     const p = cost.params;
-    layers.push({
+    const stats: LayerStats = {
       name: node.name,
       className: node.op,
       category: rule?.category ?? 'unsupported',
@@ -217,9 +217,10 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
       weightBytes: cost.weightBytes,
       activationBytes: outBytes * batch,
       receptiveField: rf,
-      ...(node.sourceName !== undefined ? { sourceName: node.sourceName } : {}),
-      ...(cost.note !== undefined ? { note: cost.note } : {}),
-    });
+    };
+    if (node.sourceName !== undefined) stats.sourceName = node.sourceName;
+    if (cost.note !== undefined) stats.note = cost.note;
+    layers.push(stats);
   }
 
   const outputs = [...new Set(graph.outputs.filter((t) => madeBy.has(t)).map((t) => madeBy.get(t)!))];
