@@ -38,12 +38,12 @@ async function pickModel(): Promise<string | undefined> {
   const items: (vscode.QuickPickItem & { value?: string })[] = [
     ...(open ? [{ label: `$(type-hierarchy) ${open.name}`, description: 'the open graph', detail: open.modelArg, value: open.modelArg }] : []),
     ...ZOO.filter((z) => z.name !== open?.modelArg).map((z) => ({ label: z.title, description: z.name, detail: z.description, value: z.name })),
-    { label: '$(folder-opened) Model file...', description: '.json, .keras, .h5' },
+    { label: '$(folder-opened) Model file...', description: '.json, .keras, .h5, .onnx' },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'Profile which model?', matchOnDescription: true, matchOnDetail: true });
   if (!pick) return undefined;
   if (pick.value) return pick.value;
-  const uri = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Keras / tfjs models': ['json', 'keras', 'h5'] }, title: 'Model to profile' });
+  const uri = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Keras / tfjs / ONNX models': ['json', 'keras', 'h5', 'onnx'] }, title: 'Model to profile' });
   return uri?.[0]?.fsPath;
 }
 
