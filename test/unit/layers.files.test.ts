@@ -11,7 +11,7 @@ import { analyzeModel } from '../../src/core/analysis/analyze';
 import { loadModel } from '../../src/core/io/loadModel';
 import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
 import { buildZooModel } from '../../src/core/zoo';
-import { removeDir, saveKeras3, saveKerasH5, tempDir } from '../fixtures/writers';
+import { keras2Config, layerWeights, removeDir, saveKeras3, saveKerasH5, tempDir, writeKerasH5 } from '../fixtures/writers';
 import { caseModel, LayerCase } from './helpers/layerModels';
 import { cpuBackend } from './helpers/tfjs';
 
@@ -140,6 +140,33 @@ describe('Keras files with the added layers open with exact totals and their wei
       });
     }
   }
+
+  it("Keras 2's LayerScale gamma, saved as a bare tf.Variable (\"<layer>/Variable:0\"), loads as gamma", async () => {
+    const spec = caseModel(MODELS.find((m) => m.name === 'convnext_block')!);
+    const model = await buildTfjsModel(spec);
+    const values = model.weights.map((w, i) => tf.randomUniform(w.shape as number[], 0.5, 1.5, 'float32', 300 + i));
+    model.setWeights(values);
+    tf.dispose(values);
+    const layers = layerWeights(model).map((x) => ({
+      name: x.layer.name,
+      className: x.layer.getClassName(),
+      weights: x.weights.map((w) => (x.layer.getClassName() === 'LayerScale' ? { ...w, name: `${x.layer.name}/Variable:0` } : w)),
+    }));
+    assert.ok(layers.some((l) => l.weights.some((w) => w.name.endsWith('/Variable:0'))));
+    const file = join(dir, 'layerscale_variable.h5');
+    await writeKerasH5(file, { ...keras2Config(model), class_name: 'Functional', keras_version: '2.15.0', backend: 'tensorflow' }, layers, 'keras2');
+    const rebuilt = await buildTfjsModel(await loadModel(file));
+    try {
+      const x = tf.randomUniform([1, 16, 16, 3], 0, 255, 'float32', 5);
+      const y0 = (model.predict(x) as tf.Tensor).dataSync();
+      const y1 = (rebuilt.predict(x) as tf.Tensor).dataSync();
+      for (let i = 0; i < y0.length; i++) assert.ok(Math.abs(y0[i] - y1[i]) <= 1e-5 * Math.max(1, Math.abs(y0[i])), `output[${i}]`);
+      x.dispose();
+    } finally {
+      model.dispose();
+      rebuilt.dispose();
+    }
+  });
 
   it('a Keras 2 .h5 whose model starts with Rescaling is no longer unsupported', async () => {
     const spec = caseModel({ name: 'starts_with_rescaling', input: [8, 8, 3], layers: [L('Rescaling', { scale: 1 / 255 }), L('Flatten'), L('Dense', { units: 2 })] });

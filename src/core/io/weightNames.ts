@@ -45,10 +45,13 @@ export function keras3VarNames(className: string, cfg: Cfg): string[] | undefine
 
 /**
  * The tfjs attribute name for a Keras weight name's last component. Keras 3 calls a depthwise
- * convolution's kernel "kernel"; tfjs (and Keras 2) call it "depthwise_kernel".
+ * convolution's kernel "kernel"; tfjs (and Keras 2) call it "depthwise_kernel". Keras 2's LayerScale
+ * saves its gamma as "Variable".
  */
 export function tfjsAttribute(className: string, attr: string): string {
   const a = attr.replace(/:\d+$/, '');
   if ((className === 'DepthwiseConv2D' || className === 'DepthwiseConv1D') && a === 'kernel') return 'depthwise_kernel';
+  // Keras 2's ConvNeXt LayerScale makes its gamma with a bare tf.Variable, saved as "<layer>/Variable:0".
+  if (className === 'LayerScale' && /^Variable(_\d+)?$/.test(a)) return 'gamma';
   return a;
 }
