@@ -18,7 +18,7 @@ import { finishGpuProfile, GpuRouteError } from '../../src/core/profile/ort/gpuP
 import type { OrtRunResult } from '../../src/core/profile/ort/session';
 import type { CudaContext } from '../../src/core/profile/ort/gpuRows';
 import { NetLensError } from '../../src/core/ir/types';
-import { CUDA_INSTALL_COMMAND, CUDA_LIBRARIES, CUDA_PROVIDER_FILES, CudaHost, detectCuda } from '../../src/core/profile/ort/cuda';
+import { CUDA_LIBRARIES, CUDA_PROVIDER_FILES, CudaHost, detectCuda } from '../../src/core/profile/ort/cuda';
 
 /** A machine made of a few files. */
 function host(platform: NodeJS.Platform, files: Record<string, string>, env: NodeJS.ProcessEnv = {}, video?: string[]): GpuHost {
@@ -165,7 +165,7 @@ describe('profile: CUDA provider detection', function () {
     const d = detectCuda(cudaHost({ exists: () => false, libraries: () => new Map([['libcudart.so.13', '/usr/local/cuda-13.0/lib/libcudart.so.13']]) }));
     assert.equal(d.ok, false);
     assert.deepEqual(d.missing, [...CUDA_PROVIDER_FILES, ...CUDA_LIBRARIES.map((l) => l.soname)]);
-    assert.ok(d.detail.includes(`\`${CUDA_INSTALL_COMMAND}\``));
+    assert.ok(d.detail.includes('(add them with `ONNXRUNTIME_NODE_INSTALL=cuda12 node /ext/node_modules/onnxruntime-node/script/install.js`, which downloads them from NuGet)'), d.detail);
     assert.match(d.detail, /libcudart\.so\.12 \(CUDA 12 runtime; found libcudart\.so\.13, another major version\)/);
     assert.ok(!d.detail.includes('\n'));
   });
@@ -186,7 +186,7 @@ describe('profile: CUDA provider detection', function () {
     await assert.rejects(selectBackend('cuda', ctx), (e: unknown) => {
       assert.ok(e instanceof NetLensError);
       assert.ok(!e.message.includes('\n'));
-      assert.match(e.message, /^backend "cuda" is not available: CUDA provider not ready: .*\. add the provider libraries with `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install\.js`, then install the NVIDIA driver, CUDA 12/);
+      assert.match(e.message, /^backend "cuda" is not available: CUDA provider not ready: .*\. add the provider libraries with `ONNXRUNTIME_NODE_INSTALL=cuda12 node \/\S+\/onnxruntime-node\/script\/install\.js` \(downloads them from NuGet\), then install the NVIDIA driver, CUDA 12/);
       return true;
     });
   });

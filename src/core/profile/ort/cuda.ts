@@ -26,8 +26,13 @@ export const CUDA_LIBRARIES: { soname: string; what: string }[] = [
   { soname: 'libcudnn.so.9', what: 'cuDNN 9' },
 ];
 
-/** The one command that adds the provider libraries (run where onnxruntime-node is installed). */
+/** The one command that adds the provider libraries (run where onnxruntime-node is installed; it downloads them from NuGet). */
 export const CUDA_INSTALL_COMMAND = 'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js';
+
+/** The same command with this installation's script path (bin/napi-v6/<platform>/<arch> is four levels under the package). */
+export function cudaInstallCommand(ortBinDir: string | undefined): string {
+  return ortBinDir ? `ONNXRUNTIME_NODE_INSTALL=cuda12 node ${join(ortBinDir, '..', '..', '..', '..', 'script', 'install.js')}` : CUDA_INSTALL_COMMAND;
+}
 
 export const CUDA_LIBS_HINT = 'install the NVIDIA driver, CUDA 12 (cudart, cuBLAS, cuFFT, cuRAND) and cuDNN 9, and put their ' +
   'lib directories on LD_LIBRARY_PATH or in ldconfig';
@@ -103,7 +108,7 @@ export function detectCuda(host: CudaHost): CudaDetection {
   const absentFiles = bin ? CUDA_PROVIDER_FILES.filter((f) => !host.exists(join(bin, f))) : CUDA_PROVIDER_FILES;
   if (absentFiles.length) {
     missing.push(...absentFiles);
-    parts.push(`${absentFiles.join(' and ')} not in ${bin ?? 'onnxruntime-node/bin'} (add them with \`${CUDA_INSTALL_COMMAND}\`)`);
+    parts.push(`${absentFiles.join(' and ')} not in ${bin ?? 'onnxruntime-node/bin'} (add them with \`${cudaInstallCommand(bin)}\`, which downloads them from NuGet)`);
   }
   const libs = host.libraries();
   const absentLibs = CUDA_LIBRARIES.filter((l) => !libs.has(l.soname));

@@ -65,7 +65,9 @@ export const GPU_ROWS: BackendEntry[] = [
     engine: 'onnxruntime',
     description: 'ONNX Runtime CUDA execution provider (linux x64, NVIDIA GPU; needs CUDA 12, cuDNN 9 and the provider libraries from ONNXRUNTIME_NODE_INSTALL=cuda12)',
     sync: 'readback',
-    get installHint() { return `add the provider libraries with \`${cuda().CUDA_INSTALL_COMMAND}\`, then ${cuda().CUDA_LIBS_HINT}`; },
+    get installHint() {
+      return `add the provider libraries with \`${cuda().cudaInstallCommand(cuda().defaultCudaHost([]).ortBinDir)}\` (downloads them from NuGet), then ${cuda().CUDA_LIBS_HINT}`;
+    },
     probe: ortPresent,
     init: initCuda,
   },
