@@ -149,7 +149,7 @@ describe('profile: CUDA provider detection', function () {
   const allLibs = new Map(CUDA_LIBRARIES.map((l) => [l.soname, `/usr/local/cuda/lib64/${l.soname}`]));
   const cudaHost = (over: Partial<CudaHost> = {}): CudaHost => ({
     platform: 'linux', arch: 'x64', ortBinDir: BIN,
-    exists: (p) => CUDA_PROVIDER_FILES.some((f) => p === join(BIN, f)),
+    exists: (p) => CUDA_PROVIDER_FILES.some((f) => p === join(BIN, f)) || p === '/ext/node_modules/onnxruntime-node/script/install.js',
     libraries: () => allLibs,
     providers: [{ name: 'cpu', bundled: true }, { name: 'webgpu', bundled: true }, { name: 'cuda', bundled: false }],
     ...over,
@@ -162,12 +162,20 @@ describe('profile: CUDA provider detection', function () {
   });
 
   it('absent: names each missing file and the one command that adds the provider', () => {
-    const d = detectCuda(cudaHost({ exists: () => false, libraries: () => new Map([['libcudart.so.13', '/usr/local/cuda-13.0/lib/libcudart.so.13']]) }));
+    const d = detectCuda(cudaHost({ exists: (p) => p.endsWith('/script/install.js'), libraries: () => new Map([['libcudart.so.13', '/usr/local/cuda-13.0/lib/libcudart.so.13']]) }));
     assert.equal(d.ok, false);
     assert.deepEqual(d.missing, [...CUDA_PROVIDER_FILES, ...CUDA_LIBRARIES.map((l) => l.soname)]);
     assert.ok(d.detail.includes('(add them with `ONNXRUNTIME_NODE_INSTALL=cuda12 node /ext/node_modules/onnxruntime-node/script/install.js`, which downloads them from NuGet)'), d.detail);
     assert.match(d.detail, /libcudart\.so\.12 \(CUDA 12 runtime; found libcudart\.so\.13, another major version\)/);
     assert.ok(!d.detail.includes('\n'));
+  });
+
+  it('from the VSIX (onnxruntime-node without its install script) the one command fetches the package aside and copies the libraries in', () => {
+    const d = detectCuda(cudaHost({ exists: () => false }));
+    assert.ok(d.detail.includes('(add them with `npm install --prefix ~/.cache/netlens-ort-cuda --ignore-scripts onnxruntime-node@1.30.0 && ' +
+      'ONNXRUNTIME_NODE_INSTALL=cuda12 node ~/.cache/netlens-ort-cuda/node_modules/onnxruntime-node/script/install.js && ' +
+      'cp ~/.cache/netlens-ort-cuda/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so ' +
+      `~/.cache/netlens-ort-cuda/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_shared.so ${BIN}/\`, which downloads them from NuGet)`), d.detail);
   });
 
   it('provider installed but cuDNN missing names cuDNN only', () => {

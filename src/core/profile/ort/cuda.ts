@@ -29,9 +29,20 @@ export const CUDA_LIBRARIES: { soname: string; what: string }[] = [
 /** The one command that adds the provider libraries (run where onnxruntime-node is installed; it downloads them from NuGet). */
 export const CUDA_INSTALL_COMMAND = 'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js';
 
-/** The same command with this installation's script path (bin/napi-v6/<platform>/<arch> is four levels under the package). */
-export function cudaInstallCommand(ortBinDir: string | undefined): string {
-  return ortBinDir ? `ONNXRUNTIME_NODE_INSTALL=cuda12 node ${join(ortBinDir, '..', '..', '..', '..', 'script', 'install.js')}` : CUDA_INSTALL_COMMAND;
+/**
+ * The command for this installation. From a checkout, the package's own script (bin/napi-v6/<os>/<arch>
+ * is four levels under the package). The VSIX carries onnxruntime-node without that script, so
+ * there: fetch the same package version into a cache directory without its scripts, run its
+ * installer there, and copy the two libraries beside the extension's ONNX Runtime.
+ */
+export function cudaInstallCommand(ortBinDir: string | undefined, exists: (p: string) => boolean = existsSync, version = '1.30.0'): string {
+  if (!ortBinDir) return CUDA_INSTALL_COMMAND;
+  const script = join(ortBinDir, '..', '..', '..', '..', 'script', 'install.js');
+  if (exists(script)) return `ONNXRUNTIME_NODE_INSTALL=cuda12 node ${script}`;
+  const cache = '~/.cache/netlens-ort-cuda';
+  const pkg = `${cache}/node_modules/onnxruntime-node`;
+  return `npm install --prefix ${cache} --ignore-scripts onnxruntime-node@${version} && ONNXRUNTIME_NODE_INSTALL=cuda12 node ${pkg}/script/install.js && ` +
+    `cp ${CUDA_PROVIDER_FILES.map((f) => `${pkg}/bin/napi-v6/linux/x64/${f}`).join(' ')} ${ortBinDir}/`;
 }
 
 export const CUDA_LIBS_HINT = 'install the NVIDIA driver, CUDA 12 (cudart, cuBLAS, cuFFT, cuRAND) and cuDNN 9, and put their ' +
@@ -108,7 +119,7 @@ export function detectCuda(host: CudaHost): CudaDetection {
   const absentFiles = bin ? CUDA_PROVIDER_FILES.filter((f) => !host.exists(join(bin, f))) : CUDA_PROVIDER_FILES;
   if (absentFiles.length) {
     missing.push(...absentFiles);
-    parts.push(`${absentFiles.join(' and ')} not in ${bin ?? 'onnxruntime-node/bin'} (add them with \`${cudaInstallCommand(bin)}\`, which downloads them from NuGet)`);
+    parts.push(`${absentFiles.join(' and ')} not in ${bin ?? 'onnxruntime-node/bin'} (add them with \`${cudaInstallCommand(bin, host.exists)}\`, which downloads them from NuGet)`);
   }
   const libs = host.libraries();
   const absentLibs = CUDA_LIBRARIES.filter((l) => !libs.has(l.soname));
