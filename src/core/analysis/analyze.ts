@@ -161,8 +161,18 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
   };
 
   for (const node of order) {
-    const inputs = node.inputs.map((t) => (t === '' ? undefined : tensors.get(t)));
-    const inbound = node.inputs.filter((t) => madeBy.has(t)).map((t) => madeBy.get(t)!);
+    // One pass over the inputs: what is known of each, the layers feeding it, its first activation input.
+    const inputs: (TensorInfo | undefined)[] = new Array(node.inputs.length);
+    const inbound: string[] = [];
+    let firstIn: string | undefined;
+    for (let i = 0; i < node.inputs.length; i++) {
+      const t = node.inputs[i];
+      inputs[i] = t === '' ? undefined : tensors.get(t);
+      const src = madeBy.get(t);
+      if (src === undefined) continue;
+      inbound.push(src);
+      if (firstIn === undefined) firstIn = t;
+    }
     const rule = table(node.op);
     let cost: NodeCost;
     if (rule) cost = rule.evaluate({ node, graph, inputs, claim });
@@ -170,15 +180,15 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
       // Unknown op: listed under `unsupported`; its outputs take the shape of its first activation
       // input so the layers after it can still be analysed, and the totals are marked incomplete.
       unsupported.push({ name: node.name, className: node.op });
-      const first = node.inputs.find((t) => madeBy.has(t));
-      const like = (first !== undefined ? tensors.get(first) : inputs[0]) ?? { shape: [null], dtype: 'float32' };
+      const like = (firstIn !== undefined ? tensors.get(firstIn) : inputs[0]) ?? { shape: [null], dtype: 'float32' };
       cost = {
         outputs: node.outputs.map(() => ({ shape: like.shape, dtype: like.dtype })),
         params: { trainable: 0, nonTrainable: 0 }, weightBytes: 0, macs: 0, formula: '', ops: 0, window: 'identity',
       };
     }
     let outBytes = 0;
-    for (const [i, t] of cost.outputs.entries()) {
+    for (let i = 0; i < cost.outputs.length; i++) {
+      const t = cost.outputs[i];
       if (i > 0 && !node.outputs[i]) continue; // an optional output the node does not name (a Dropout mask)
       for (const d of t.shape) {
         if (d !== null && (!Number.isInteger(d) || d <= 0)) {
@@ -196,7 +206,6 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
     for (const src of inbound) consumers.get(src)!.push(node.name);
 
     const inFields = inbound.map((n) => fields.get(n)!);
-    const firstIn = node.inputs.find((t) => madeBy.has(t));
     const inShape = firstIn !== undefined ? tensors.get(firstIn)!.shape : inputs[0]?.shape ?? [];
     const rf = widen(mergeFields(inFields), cost.window, inShape, channelsFirst);
     fields.set(node.name, rf);
