@@ -9,7 +9,7 @@ import { depthwiseToOnnx, kernelToOnnx, permuteData, samePads } from './layout';
 import { RANDOM_AUGMENTATIONS } from '../analysis/rules';
 
 /** How randomWeights draws a weight (see weights.ts). */
-export type Init = 'kernel' | 'bias' | 'gamma' | 'beta' | 'mean' | 'variance' | 'alpha' | 'count';
+export type Init = 'kernel' | 'bias' | 'gamma' | 'residualGamma' | 'beta' | 'mean' | 'variance' | 'alpha' | 'count';
 
 export interface WeightSpec {
   /** tfjs attribute name: the weight is "<layer>/<attr>". */
@@ -128,7 +128,8 @@ const conv2d: OnnxRule = {
     const g = positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
     const cin = imageDims(r).c / g;
     return [
-      { attr: 'kernel', shape: [kh, kw, cin, f], init: 'kernel', fanIn: kh * kw * cin },
+      // A convolution that feeds an Add directly (ResNetV2's branch ends) starts small, like a residual BN's gamma.
+      { attr: 'kernel', shape: [kh, kw, cin, f], init: 'kernel', fanIn: kh * kw * cin, gain: r.consumers.includes('Add') ? 0.1 : 2 },
       ...(useBias(r.cfg) ? [{ attr: 'bias', shape: [f], init: 'bias' as const }] : []),
     ];
   },
@@ -302,7 +303,9 @@ const batchNorm: OnnxRule = {
   weights: (r) => {
     const c = dim(r, r.inShapes[0][normAxis(r)], 'the normalised axis');
     return [
-      ...(r.cfg.scale !== false ? [{ attr: 'gamma', shape: [c], init: 'gamma' as const }] : []),
+      // A residual branch's last BN (it feeds an Add) starts small, as in zero-gamma initialisation:
+      // random residual stacks (ResNet-152) then keep activations of order one.
+      ...(r.cfg.scale !== false ? [{ attr: 'gamma', shape: [c], init: r.consumers.includes('Add') ? 'residualGamma' as const : 'gamma' as const }] : []),
       ...(r.cfg.center !== false ? [{ attr: 'beta', shape: [c], init: 'beta' as const }] : []),
       { attr: 'moving_mean', shape: [c], init: 'mean' },
       { attr: 'moving_variance', shape: [c], init: 'variance' },
@@ -690,11 +693,30 @@ const resizeUnsupported = (dflt: string) => (r: RuleInput): string | undefined =
 };
 const target = (r: RuleInput): [number, number] => [positiveInt(r.name, 'height', r.cfg.height), positiveInt(r.name, 'width', r.cfg.width)];
 
+/** Keras 3's pad_to_aspect_ratio: pad (centred, with fill_value) to the target's aspect ratio. */
+function padToAspect(r: LowerInput, x0: Value, th: number, tw: number): Value {
+  const { h, w } = imageDims(r);
+  const ph = Math.max(h, Math.trunc((w * th) / tw));
+  const pw = Math.max(w, Math.trunc((h * tw) / th));
+  if (ph === h && pw === w) return x0;
+  const x = r.g.layout(x0, imagePerm(r));
+  const top = Math.trunc((ph - h) / 2);
+  const left = Math.trunc((pw - w) / 2);
+  const [ha, wa] = spatialAxes(r);
+  const begin = [0, 0, 0, 0];
+  const end = [0, 0, 0, 0];
+  begin[ha] = top; end[ha] = ph - h - top; begin[wa] = left; end[wa] = pw - w - left;
+  const pads = r.g.int64Tensor(`${r.name}/pads`, [...x.perm.map((a) => begin[a]), ...x.perm.map((a) => end[a])]);
+  const fill = r.g.floatTensor(`${r.name}/fill_value`, [], Float32Array.of(num(r.cfg.fill_value) ?? 0));
+  return out(r, r.g.node(r.name, `${r.name}/pad`, 'Pad', [x.name, pads, fill]), x.perm);
+}
+
 const resizing: OnnxRule = {
   unsupported: resizeUnsupported('bilinear'),
   lower: (r) => {
     const [h, w] = target(r);
-    const x = r.cfg.crop_to_aspect_ratio === true ? cropToAspect(r, r.inputs[0], h, w) : r.inputs[0];
+    const x = r.cfg.crop_to_aspect_ratio === true ? cropToAspect(r, r.inputs[0], h, w)
+      : r.cfg.pad_to_aspect_ratio === true ? padToAspect(r, r.inputs[0], h, w) : r.inputs[0];
     return resizeNode(r, x, h, w, interpolationOf(r, 'bilinear'));
   },
 };

@@ -28,7 +28,7 @@ function seedFor(name: string, seed: number): number {
 /** [low, high) of each kind of weight; kernels scale with their fan-in. */
 function range(w: WeightSpec): [number, number] {
   const ranges: Record<Init, [number, number]> = {
-    kernel: [-1, 1], bias: [-0.05, 0.05], gamma: [0.6, 1.0], beta: [-0.1, 0.1], mean: [-0.1, 0.1],
+    kernel: [-1, 1], bias: [-0.05, 0.05], gamma: [0.6, 1.0], residualGamma: [0.1, 0.3], beta: [-0.1, 0.1], mean: [-0.1, 0.1],
     variance: [0.8, 1.6], alpha: [0, 0.3], count: [1000, 1000],
   };
   if (w.init !== 'kernel') return ranges[w.init];
