@@ -26,17 +26,18 @@ const threads = cpus().length;
 const tmp = mkdtempSync(join(tmpdir(), 'netlens-ort-bench-'));
 const onnxFile = join(tmp, 'resnet50.onnx');
 
-interface Sample { median: number; min: number; overhead?: number; label?: string }
+interface Sample { median: number; min: number; overhead?: number; label?: string; wallMs?: number; sessionMs?: number }
 
 const med = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 function netlens(): Sample | string {
+  const t0 = performance.now();
   const r = spawnSync(process.execPath, [cli, 'profile', 'resnet50', '--json', '--runs', String(runs), '--warmup', '3'], {
     encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024,
   });
   if (r.status !== 0) return `failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
   const j = JSON.parse(r.stdout.slice(0, r.stdout.lastIndexOf('}') + 1)) as ProfileResult;
-  return { median: j.endToEndMs.median, min: j.endToEndMs.min, overhead: j.overhead, label: j.backendLabel };
+  return { median: j.endToEndMs.median, min: j.endToEndMs.min, overhead: j.overhead, label: j.backendLabel, wallMs: performance.now() - t0, sessionMs: j.sessionMs };
 }
 
 const ORT_SCRIPT = `
@@ -127,6 +128,11 @@ const over = ok(rows[0].samples).map((x) => x.overhead ?? 0);
 if (n !== undefined) {
   out.push(`NetLens / raw ONNX Runtime: ${o ? f(n / o, 2) : 'n/a'} (goal <= 1.2); NetLens / PyTorch: ${p ? f(n / p, 2) : 'PyTorch unavailable'} (goal <= 0.7); ` +
     `profiling overhead (sum of per-layer medians / end-to-end median), median over rounds: ${f(med(over), 3)} (range ${f(Math.min(...over), 3)}-${f(Math.max(...over), 3)}; goal 0.85-1.15).`);
+}
+const ns = ok(rows[0].samples);
+if (ns.length) {
+  out.push(`The whole \`netlens profile resnet50\` process (Node start, lowering with random weights, session, ${3 + runs} runs, report): ` +
+    `median ${f(med(ns.map((x) => x.wallMs ?? 0)) / 1000, 2)} s, of which ONNX Runtime session creation ${f(med(ns.map((x) => x.sessionMs ?? 0)), 0)} ms.`);
 }
 out.push(`CPU: ${model}, ${threads} logical CPUs. Load average (1/5/15 min) at start ${load0.map((v) => f(v, 2)).join(' / ')}, at end ${load1.map((v) => f(v, 2)).join(' / ')}.`);
 process.stdout.write(`${out.join('\n')}\n`);

@@ -16,9 +16,12 @@
 //  3. Absorb forwards, in topological order: a node still unassigned belongs to the kernel of its
 //     latest-executed producer (an Add and the Relu after it join the Conv that ran last: the
 //     NCHWc Conv's fused sum); a node with no assigned producer joins its first consumer's kernel.
+//     But when kernels no name matches follow the producer's (other than layout reorders), they are
+//     the node's own work under generated names (a function op ONNX Runtime expanded): it claims them.
 //  4. Whatever is left says why: its inputs are all constants (folded into a constant), it is a
 //     no-op the optimiser removes (Identity, Dropout), or nothing of it ran (not executed).
-// Kernels no node matches (layout reorders the NCHWc transformer inserts, ReorderInput/Output) join
+// Kernels no node matches (layout reorders the NCHWc transformer inserts, ReorderInput/Output; nodes
+// ONNX Runtime makes when it expands a function op, e.g. HardSwish into HardSigmoid and Mul) join
 // the kernel before them in execution order (the first one: the kernel after it), and are named in
 // that entry's kernel list, so no time goes missing.
 import type { OnnxGraphInfo } from './graph';
@@ -153,14 +156,34 @@ export function attributeKernels(graph: OnnxGraphInfo, kernelRefs: KernelRef[]):
     if (k) join(n.name, k);
   }
 
+  // Unmatched kernels not yet claimed by a node (see step 3), and the run of them after a kernel.
+  const unclaimed = new Set(unmatched);
+  const unmatchedRunAfter = (kernel: string): string[] => {
+    const run: string[] = [];
+    for (let j = (order.get(kernel) ?? -2) + 1; j < kernels.length && unclaimed.has(kernels[j]) && !/^Reorder/.test(kernelOp.get(kernels[j]) ?? ''); j++) {
+      run.push(kernels[j]);
+    }
+    return run;
+  };
+
   // 3. Forwards, in topological order (ONNX requires nodes topologically sorted).
   for (const n of graph.nodes) {
     if (fate.has(n.name)) continue;
     if (constNodes.has(n.name)) { fate.set(n.name, { kind: 'folded' }); continue; }
     if (NO_OP.has(n.opType)) { fate.set(n.name, { kind: 'eliminated' }); continue; }
     const from = n.inputs.map((t) => kernelOf(producer.get(t))).filter((k): k is string => Boolean(k));
-    if (from.length) {
-      join(n.name, from.reduce((a, b) => ((order.get(b) ?? 0) > (order.get(a) ?? 0) ? b : a)));
+    if (!from.length) continue;
+    const latest = from.reduce((a, b) => ((order.get(b) ?? 0) > (order.get(a) ?? 0) ? b : a));
+    // Kernels that no name matches right after the producer's, other than layout reorders, are this
+    // node's own work under generated names (a function op ONNX Runtime expanded: HardSwish as
+    // HardSigmoid + Mul): it claims them rather than joining the producer.
+    const claimed = unmatchedRunAfter(latest);
+    if (claimed.length) {
+      fate.set(n.name, { kind: 'kernel', kernel: claimed[0], anchored: false });
+      kernelNodes.set(claimed[0], [n.name]);
+      for (const k of claimed) { kernelOwner.set(k, claimed[0]); unclaimed.delete(k); }
+    } else {
+      join(n.name, latest);
     }
   }
   // Nodes fed only by the graph input (or by nodes not executed) join their first consumer's kernel.
@@ -171,8 +194,8 @@ export function attributeKernels(graph: OnnxGraphInfo, kernelRefs: KernelRef[]):
     else fate.set(n.name, { kind: 'not-executed' });
   }
 
-  // Unmatched kernels ride with a neighbour in execution order.
-  for (const k of unmatched) {
+  // Unmatched kernels no node claimed ride with a neighbour in execution order.
+  for (const k of unclaimed) {
     const i = order.get(k)!;
     let owner: string | undefined;
     for (let j = i - 1; j >= 0 && !owner; j--) if (kernelNodes.has(kernels[j])) owner = kernels[j];

@@ -62,7 +62,7 @@ export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img
 
   const threads = choice.threads ?? 1;
   opts.say('model', `creating the ONNX Runtime session (${opts.optimization} optimizations, ${threads} threads)`, 0.1);
-  const run = await runProfiled(ort.ort, src.bytes, src.source, { data, dims }, {
+  const run = await runProfiled(ort.ort, src.path ?? src.bytes, src.source, { data, dims }, {
     executionProviders: choice.executionProviders ?? ['cpu'], threads, optimization: opts.optimization,
     runs: opts.runs, warmup: opts.warmup, signal: opts.signal, nodeName: (k) => nodeForKernel(graph, k),
     onRun: (done, total) => {

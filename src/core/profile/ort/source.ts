@@ -8,6 +8,8 @@ import { lowerToOnnx, onnxUnsupported, randomWeights } from '../../onnx';
 
 export interface OnnxModelSource {
   bytes: Uint8Array;
+  /** An ONNX file: the session opens the path, so external data files beside it resolve. */
+  path?: string;
   /** For messages: the file path, or "<model> lowered to ONNX". */
   source: string;
   /** ONNX node name -> the layer it belongs to (undefined for a node no layer claims). */
@@ -43,7 +45,7 @@ export function onnxSourceFor(spec: ModelSpec): OnnxModelSource {
       throw new NetLensError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     // The importer's map (nodes it folded away, shape arithmetic, map to no layer).
-    return { bytes, source: path, nodeLayer: (n) => (Object.prototype.hasOwnProperty.call(nodeLayer, n) ? nodeLayer[n] : undefined), lowered: false };
+    return { bytes, path, source: path, nodeLayer: (n) => (Object.prototype.hasOwnProperty.call(nodeLayer, n) ? nodeLayer[n] : undefined), lowered: false };
   }
   const weights = spec.weights?.length ? spec.weights : randomWeights(spec, RANDOM_WEIGHT_SEED);
   const lowered = lowerToOnnx(spec, weights);
