@@ -19,6 +19,7 @@ import { clear, h, icon } from './dom';
 import { Minimap } from './minimap';
 import { LayerTable } from './table';
 import { exportPng, exportSvg } from './exporter';
+import { ToolbarOverflow } from './toolbarOverflow';
 
 export interface Host {
   mode: 'vscode' | 'standalone';
@@ -94,6 +95,7 @@ export class App {
   private exportMenu!: HTMLElement;
   private tablePane!: HTMLElement;
   private minimap!: Minimap;
+  private overflow!: ToolbarOverflow;
   private table!: LayerTable;
   private elements = new Map<string, SVGGElement>();
   private nodeIndex = new Map<string, ViewNode>();
@@ -160,24 +162,41 @@ export class App {
     }
     const exportWrap = h('div', { class: 'nl-export-wrap' }, exportButton, this.exportMenu);
 
+    const colourLabel = h('label', { class: 'nl-label', for: 'nl-color-by' }, 'Colour');
+    const batchLabel = h('label', { class: 'nl-label', for: 'nl-batch' }, 'Batch');
+    const tool = (icon: string, title: string, id: string, run: () => void): { el: HTMLElement; label: string; icon: string; run: () => void } =>
+      ({ el: button({ icon, title, id, onClick: run }), label: title, icon, run });
+    const prev = tool('arrow-up', 'Previous match (Shift+Enter)', 'nl-search-prev', () => void this.nextMatch(-1));
+    const next = tool('arrow-down', 'Next match (Enter)', 'nl-search-next', () => void this.nextMatch(1));
+    const collapseAll = tool('collapse-all', 'Collapse all blocks', 'nl-collapse-all', () => void this.setCollapsed(new Set(this.graph.groups.map((g) => g.id))));
+    const expandAll = tool('expand-all', 'Expand all blocks', 'nl-expand-all', () => void this.setCollapsed(new Set()));
+    const fit = tool('screen-full', 'Fit to view (0)', 'nl-fit', () => this.fit());
+    const zoomOut = tool('zoom-out', 'Zoom out (-)', 'nl-zoom-out', () => this.zoomBy(1 / 1.25));
+    const zoomIn = tool('zoom-in', 'Zoom in (+)', 'nl-zoom-in', () => this.zoomBy(1.25));
+    const dividers = [divider(), divider()];
     toolbar.append(
-      h('label', { class: 'nl-label', for: 'nl-color-by' }, 'Colour'), this.colorSelect.el,
-      h('label', { class: 'nl-label', for: 'nl-batch' }, 'Batch'), this.batchField.el,
-      divider(),
-      this.searchField.el,
-      button({ icon: 'arrow-up', title: 'Previous match (Shift+Enter)', id: 'nl-search-prev', onClick: () => this.nextMatch(-1) }),
-      button({ icon: 'arrow-down', title: 'Next match (Enter)', id: 'nl-search-next', onClick: () => this.nextMatch(1) }),
-      this.searchCount,
-      divider(),
-      button({ icon: 'collapse-all', title: 'Collapse all blocks', id: 'nl-collapse-all', onClick: () => this.setCollapsed(new Set(this.graph.groups.map((g) => g.id))) }),
-      button({ icon: 'expand-all', title: 'Expand all blocks', id: 'nl-expand-all', onClick: () => this.setCollapsed(new Set()) }),
-      button({ icon: 'screen-full', title: 'Fit to view (0)', id: 'nl-fit', onClick: () => this.fit() }),
-      button({ icon: 'zoom-out', title: 'Zoom out (-)', id: 'nl-zoom-out', onClick: () => this.zoomBy(1 / 1.25) }),
-      button({ icon: 'zoom-in', title: 'Zoom in (+)', id: 'nl-zoom-in', onClick: () => this.zoomBy(1.25) }),
+      colourLabel, this.colorSelect.el, batchLabel, this.batchField.el,
+      dividers[0],
+      this.searchField.el, prev.el, next.el, this.searchCount,
+      dividers[1],
+      collapseAll.el, expandAll.el, fit.el, zoomOut.el, zoomIn.el,
       this.shapesButton, this.tableButton, exportWrap,
       h('span', { class: 'nl-spacer' }),
       this.profileButton,
     );
+    // One row in a narrow panel: the least needed tools (last here) move into "More actions" first.
+    const exportItems = formats.filter(([f]) => !(f === 'html' && this.host.mode === 'standalone'))
+      .map(([f, label]) => ({ el: h('span'), label: `Export ${label}`, icon: 'export', run: () => void this.export(f) }));
+    this.overflow = new ToolbarOverflow(toolbar, [
+      { el: this.profileButton, label: 'Profile', icon: 'pulse', run: () => this.host.post({ type: 'runProfile' }), available: () => this.canProfile },
+      { el: exportWrap }, ...exportItems,
+      { el: this.tableButton, label: 'Layer table', icon: 'table', run: () => this.toggleTable() },
+      fit, collapseAll, expandAll,
+      { el: this.shapesButton, label: 'Tensor shapes on edges', icon: 'tag', run: () => this.toggleShapes() },
+      prev, next, zoomOut, zoomIn,
+      { el: dividers[1] }, { el: dividers[0] }, { el: batchLabel }, { el: colourLabel },
+    ]);
+    toolbar.append(this.overflow.el);
 
     this.canvas = h('div', { class: 'nl-canvas', tabindex: '0', id: 'nl-canvas', 'aria-label': 'Model graph. Arrow keys move between layers, Enter opens details, plus and minus zoom, 0 fits.' });
     this.svg = document.createElementNS(SVG_NS, 'svg');
@@ -200,7 +219,8 @@ export class App {
     this.hover = h('div', { class: 'nl-hover', id: 'nl-hover', role: 'tooltip', hidden: '' });
     this.root.append(this.header, this.banner, toolbar, main, this.tablePane, this.hover);
     this.wireCanvas();
-    window.addEventListener('resize', () => { this.onResize(); });
+    window.addEventListener('resize', () => { this.overflow.fit(); this.onResize(); });
+    requestAnimationFrame(() => this.overflow.fit());
     document.addEventListener('pointerdown', (e) => {
       if (!this.exportMenu.hidden && !(e.target as Element).closest('.nl-export-wrap')) this.exportMenu.hidden = true;
     });
@@ -229,6 +249,7 @@ export class App {
     // A standalone page has no host to re-analyse: its batch size is the exported one.
     this.batchField.setDisabled(this.host.mode === 'standalone', `Batch size ${this.batch}, as exported`);
     this.profileButton.hidden = !this.canProfile;
+    requestAnimationFrame(() => this.overflow.fit());
     this.colorSelect.setDisabled('time', !this.profile);
     if (this.colorBy === 'time' && !this.profile) this.colorBy = 'category';
     this.colorSelect.setValue(this.colorBy);
@@ -262,7 +283,7 @@ export class App {
 
   private renderHeader(): void {
     clear(this.header);
-    const title = h('div', { class: 'nl-title' }, icon('type-hierarchy'), h('span', { class: 'nl-model' }, this.graph.model));
+    const title = h('div', { class: 'nl-title', title: this.graph.model }, icon('type-hierarchy'), h('span', { class: 'nl-model' }, this.graph.model));
     const chips = h('div', { class: 'nl-totals', id: 'nl-totals' });
     for (const r of totalsRows(this.graph)) {
       chips.append(h('span', { class: 'nl-chip', title: r.detail ?? r.value }, h('span', { class: 'nl-chip-label' }, r.label), h('span', { class: 'nl-chip-value' }, r.value)));
@@ -273,7 +294,8 @@ export class App {
     }
     if (this.profile) {
       const p = this.profile;
-      chips.append(h('span', { class: 'nl-chip nl-measured', title: `${p.runs} runs after ${p.warmup} warm-up, ${p.weights} weights, image ${p.image}` },
+      // First, so a narrow header keeps it; a long backend label is cut, in full in the tooltip.
+      chips.prepend(h('span', { class: 'nl-chip nl-measured', id: 'nl-measured', title: `${p.backendLabel ?? p.backend}: ${milliseconds(p.endToEndMs.median)} end to end, median of ${p.runs} runs after ${p.warmup} warm-up, ${p.weights} weights, image ${p.image}` },
         icon('pulse'), h('span', { class: 'nl-chip-label' }, p.backendLabel ?? p.backend), h('span', { class: 'nl-chip-value' }, milliseconds(p.endToEndMs.median))));
     }
     this.header.append(title, chips);

@@ -261,7 +261,8 @@ describe('graph view: messages and page', () => {
   it('writes times with the digits that matter and formulas with ×', () => {
     assert.equal(milliseconds(0.175), '0.175 ms');
     assert.equal(milliseconds(2.5), '2.50 ms');
-    assert.equal(milliseconds(12.34), '12.3 ms');
+    assert.equal(milliseconds(12.34), '12.34 ms');
+    assert.equal(milliseconds(123.4), '123.4 ms');
     assert.equal(milliseconds(1234.5), '1,235 ms');
     assert.equal(formulaText('7x7x3 x 112x112 x 64'), '7×7×3 × 112×112 × 64');
   });

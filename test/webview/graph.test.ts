@@ -314,6 +314,47 @@ describe('graph webview (Chromium)', function () {
     await page.waitForFunction(() => document.querySelectorAll('#nl-viewport .nl-node.nl-block').length === 0);
   });
 
+  it('a narrow panel keeps the toolbar and the header on one row (More actions; the backend chip cut, in full in its tooltip)', async () => {
+    const backendLabel = 'onnxruntime 1.30.0 (CPU execution provider, 2 threads), all graph optimizations';
+    const profile: ProfileResult = {
+      model: 'resnet50', backend: 'onnxruntime', backendLabel, image: 'sample.jpg', weights: 'random', runs: 5, warmup: 2,
+      endToEndMs: { median: 0.175, min: 0.17, max: 0.2 }, sumLayerMs: 0.15, overhead: 0.15 / 0.175, peakBytes: 1e8,
+      layers: analysis.layers.map((l) => ({ name: l.name, className: l.className, ms: { median: 0.001, min: 0.001, max: 0.002 }, bytes: l.activationBytes, tensors: 1, gflops: 2.5 })),
+      predictions: null,
+    };
+    await page.evaluate((m) => window.postMessage(m, '*'), { type: 'profile', result: profile });
+    await page.locator('#nl-measured').waitFor();
+    /** How many rows the element's visible children take: their vertical extent over the tallest one. */
+    const rows = (sel: string): Promise<number> => page.evaluate((s) => {
+      const boxes = Array.from(document.querySelector(s)!.children).map((e) => e.getBoundingClientRect()).filter((b) => b.height > 0);
+      const extent = Math.max(...boxes.map((b) => b.bottom)) - Math.min(...boxes.map((b) => b.top));
+      return Math.round(extent / Math.max(...boxes.map((b) => b.height)));
+    }, sel);
+    for (const width of [520, 440]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.waitForTimeout(150);
+      assert.equal(await rows('.nl-toolbar'), 1, `toolbar at ${width} px`);
+      assert.equal(await rows('.nl-header'), 1, `header at ${width} px`);
+      const fits = await page.evaluate(() => {
+        const bar = document.querySelector('.nl-toolbar')!;
+        return bar.scrollWidth <= bar.clientWidth + 1;
+      });
+      assert.ok(fits, `nothing in the toolbar past its edge at ${width} px`);
+    }
+    assert.equal(await page.locator('#nl-measured').getAttribute('title').then((t) => t?.startsWith(`${backendLabel}: 0.175 ms end to end`)), true);
+    assert.ok((await page.locator('#nl-measured').textContent())?.includes('0.175 ms'));
+    // The tools that left the row are in More actions, and they work from there.
+    assert.equal(await page.locator('#nl-zoom-in').isVisible(), false);
+    const k0 = await page.evaluate(() => (window as unknown as { __netlens: { app: { view: { k: number } } } }).__netlens.app.view.k);
+    await page.locator('#nl-more').click();
+    await page.locator('#nl-more-menu .nl-menu-item', { hasText: 'Zoom in (+)' }).click();
+    assert.ok(await page.evaluate(() => (window as unknown as { __netlens: { app: { view: { k: number } } } }).__netlens.app.view.k) > k0);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.waitForTimeout(150);
+    assert.equal(await page.locator('#nl-more').isVisible(), false, 'wide again: everything back on the row');
+    assert.equal(await page.locator('#nl-zoom-in').isVisible(), true);
+  });
+
   it('keeps the search text when the panel is shown again (the page reloads)', async () => {
     await page.locator('#nl-search input').fill('conv5_block3');
     await page.waitForFunction(() => document.querySelector('#nl-search-count')?.textContent?.endsWith('found'));

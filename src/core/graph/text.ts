@@ -33,9 +33,9 @@ export function fit(text: string, maxPx: number, advance: number): string {
 /** A MAC formula as shown ("7×7×3 × 112×112 × 64"): the analyser writes it with "x". */
 export const formulaText = (f: string): string => f.replace(/x/g, '×');
 
-/** Milliseconds with the digits that matter: 0.175 -> "0.175 ms", 12.34 -> "12.3 ms", 1234.5 -> "1,235 ms". */
+/** Milliseconds as the profile page writes them: 0.175 -> "0.175 ms", 12.345 -> "12.35 ms", 123.45 -> "123.5 ms". */
 export function milliseconds(v: number): string {
   const a = Math.abs(v);
-  const text = a >= 1000 ? grouped(v) : a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toFixed(3);
+  const text = a >= 1000 ? grouped(v) : a >= 100 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toFixed(3);
   return `${text} ms`;
 }
