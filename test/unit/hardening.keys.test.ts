@@ -132,6 +132,19 @@ describe('hardening: Object.prototype names as keys from files and argv (issue 1
         }
       });
 
+      it('as a tfjs weightsManifest dtype: "unsupported dtype"', async () => {
+        const dir = tempDir();
+        try {
+          const topology = JSON.parse(config({}));
+          writeFileSync(join(dir, 'w.bin'), new Uint8Array(4 * (8 * 4 + 4)));
+          writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: topology, weightsManifest: [{ paths: ['w.bin'], weights: [
+            { name: 'd/kernel', shape: [8, 4], dtype: n }, { name: 'd/bias', shape: [4], dtype: 'float32' }] }] }));
+          await assert.rejects(loadModel(join(dir, 'model.json')), /unsupported dtype/);
+        } finally {
+          removeDir(dir);
+        }
+      });
+
       it('as a labels.json entry: taken as a label', () => {
         assert.deepEqual(parseLabels(JSON.stringify([n, 'b']), true, 'labels.json'), [n, 'b']);
       });

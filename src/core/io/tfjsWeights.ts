@@ -7,6 +7,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { NamedWeight, NetLensError } from '../ir/types';
 import { clip, MAX_MODEL_BYTES, MAX_NAME_CHARS, MAX_RANK, MAX_TENSOR_ELEMENTS, MAX_WEIGHT_ENTRIES } from './limits';
+import { hasOwn } from '../safeLookup';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -52,7 +53,7 @@ function parseEntry(w: unknown, i: number): ManifestEntry {
   const n = shape.reduce((a: number, b: number) => a * b, 1);
   if (n > MAX_TENSOR_ELEMENTS) throw new NetLensError(`weight ${clip(w.name)} has an absurd shape [${shape}] (${n} elements)`);
   const dtype = typeof w.dtype === 'string' ? w.dtype : 'float32';
-  if (!(dtype in BYTES) || dtype === 'uint8' || dtype === 'uint16') throw new NetLensError(`weight ${clip(w.name)} has unsupported dtype ${clip(dtype)}`);
+  if (!hasOwn(BYTES, dtype) || dtype === 'uint8' || dtype === 'uint16') throw new NetLensError(`weight ${clip(w.name)} has unsupported dtype ${clip(dtype)}`);
   let quantization: ManifestEntry['quantization'];
   if (w.quantization !== undefined) {
     const q = w.quantization;
