@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { analyzeModel } from '../../src/core/analysis/analyze';
-import { TRAINING_ONLY } from '../../src/core/analysis/rules';
+import { ACTIVATION_OPS, RULES, TRAINING_ONLY } from '../../src/core/analysis/rules';
 import { ModelBuilder } from '../../src/core/ir/builder';
 import { KerasModel, ModelSpec, NamedWeight, NetLensError } from '../../src/core/ir/types';
 import { loadModel } from '../../src/core/io/loadModel';
 import { lowerToOnnx, onnxUnsupported, randomWeights, ONNX_RULES } from '../../src/core/onnx';
+import { ACTIVATIONS } from '../../src/core/onnx/activations';
 import { initWasm } from '../../src/core/profile/backends';
 import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
 import { ZOO } from '../../src/core/zoo';
@@ -74,8 +75,10 @@ function resized(spec: ModelSpec, size: number): ModelSpec | undefined {
   }
 }
 
-async function runOnnx(bytes: Uint8Array, inputName: string, outputName: string, x: Float32Array, shape: number[]): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
+type Level = 'disabled' | 'basic' | 'extended' | 'all';
+
+async function runOnnx(bytes: Uint8Array, inputName: string, outputName: string, x: Float32Array, shape: number[], level: Level = 'all'): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: level });
   try {
     const result = await session.run({ [inputName]: new ort.Tensor('float32', x, shape) });
     return result[outputName].data as Float32Array;
@@ -325,6 +328,29 @@ describe('ONNX lowering: ONNX Runtime equals tfjs (rel = max|onnx - tfjs| / max|
         const a = await runOnnx(lowered.bytes, lowered.inputName, lowered.outputName, data, [2, 5, 6, 3]);
         const rel = relError(a, await runTfjs(ref, weights, data, [2, 5, 6, 3]));
         assert.ok(rel <= TOLERANCE, `rel ${rel}`);
+      });
+    }
+  });
+
+  describe('coverage and optimisation levels', () => {
+    it('every layer class and activation the analyser counts has an ONNX rule', () => {
+      assert.deepEqual(Object.keys(RULES).filter((k) => k !== 'InputLayer' && !Object.prototype.hasOwnProperty.call(ONNX_RULES, k)), []);
+      assert.deepEqual(Object.keys(ACTIVATION_OPS).filter((k) => !Object.prototype.hasOwnProperty.call(ACTIVATIONS, k)), []);
+    });
+
+    // The profiler also runs at lower levels (each layer timed on its own): the answers must not change.
+    for (const name of ['mobilenetv3small', 'resnet50v2']) {
+      it(`${name} (64x64) equals tfjs at every ONNX Runtime optimisation level`, async () => {
+        const spec = resized(ZOO.find((e) => e.name === name)!.build(), 64)!;
+        const weights = randomWeights(spec, 2);
+        const lowered = lowerToOnnx(spec, weights);
+        const shape = [1, 64, 64, 3];
+        const x = inputFor(shape);
+        const ref = await runTfjs(spec, weights, x, shape);
+        for (const level of ['disabled', 'basic', 'extended', 'all'] as const) {
+          const rel = relError(await runOnnx(lowered.bytes, lowered.inputName, lowered.outputName, x, shape, level), ref);
+          assert.ok(rel <= TOLERANCE, `${level}: rel ${rel}`);
+        }
       });
     }
   });
