@@ -13,6 +13,7 @@ import { readKerasArchive } from '../../src/core/io/kerasArchive';
 import { zooEntry } from '../../src/core/zoo';
 import { onnxUnsupported } from '../../src/core/onnx';
 import { buildViewGraph } from '../../src/core/graph/viewGraph';
+import { stageSums } from '../../src/core/compare/stages';
 import { NetLensError } from '../../src/core/ir/types';
 import { lookup, parseJsonSafely } from '../../src/core/safeLookup';
 import { main } from '../../src/cli';
@@ -109,6 +110,7 @@ describe('hardening: Object.prototype names as keys from files and argv (issue 1
         if (spec instanceof NetLensError) return;
         const a = analyzeModel(spec.model);
         assert.equal(a.totals.params, 8 * 4 + 4);
+        assert.deepEqual(stageSums(spec, a).map((st) => st.stage), ['other'], 'compare stages: outside any group');
         const g = buildViewGraph(spec, a);
         assert.equal(g.nodes.filter((x) => x.group !== null).length, 0, 'no layer is put in a group it is not in');
       });

@@ -3,6 +3,7 @@
 // "other".
 import { LayerStats, ModelAnalysis } from '../analysis/analyze';
 import { ModelSpec } from '../ir/types';
+import { lookup } from '../safeLookup';
 
 export interface StageSums {
   stage: string;
@@ -16,7 +17,7 @@ export interface StageSums {
 
 export function outermostGroup(spec: ModelSpec, layer: string): string | undefined {
   const parents = new Map(spec.groups.map((g) => [g.id, g.parent]));
-  let g = spec.layerGroup[layer];
+  let g = lookup(spec.layerGroup, layer); // layer names come from files: never an inherited member
   while (g !== undefined && parents.get(g)) g = parents.get(g)!;
   return g;
 }
