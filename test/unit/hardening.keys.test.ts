@@ -19,6 +19,7 @@ import { lookup, parseJsonSafely } from '../../src/core/safeLookup';
 import { main } from '../../src/cli';
 import { removeDir, tempDir } from '../fixtures/writers';
 import { zipSync } from 'fflate';
+import { modelBytes, smallCnn } from '../fixtures/onnx/files';
 
 const NAMES = Object.getOwnPropertyNames(Object.prototype);
 
@@ -142,6 +143,24 @@ describe('hardening: Object.prototype names as keys from files and argv (issue 1
           writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: topology, weightsManifest: [{ paths: ['w.bin'], weights: [
             { name: 'd/kernel', shape: [8, 4], dtype: n }, { name: 'd/bias', shape: [4], dtype: 'float32' }] }] }));
           await assert.rejects(loadModel(join(dir, 'model.json')), /unsupported dtype/);
+        } finally {
+          removeDir(dir);
+        }
+      });
+
+      it('as an ONNX op type and node name: unsupported by name, or one clear error', async () => {
+        const g = smallCnn();
+        g.nodes = g.nodes.map((x) => (x.opType === 'Relu' ? { ...x, opType: n, name: n } : x));
+        const dir = tempDir();
+        try {
+          writeFileSync(join(dir, 'm.onnx'), modelBytes(g));
+          const spec = await loadModel(join(dir, 'm.onnx')).catch((e: unknown) => {
+            assert.ok(e instanceof NetLensError, `${(e as Error)?.name}: ${(e as Error)?.message}`);
+            return undefined;
+          });
+          if (!spec) return;
+          const a = onlyClearErrors('analyze', () => analyzeModel(spec.model));
+          if (!(a instanceof NetLensError)) assert.ok(a.unsupported.some((u) => u.className === n), JSON.stringify(a.unsupported));
         } finally {
           removeDir(dir);
         }
