@@ -78,6 +78,22 @@ describe('graph view: model service process', function () {
     }
   });
 
+  it('a new heap limit (the setting changed) applies from the next request, in a new process', async () => {
+    let limit = 256;
+    const s = new ModelService({ script: SCRIPT, heapMb: () => limit });
+    try {
+      await s.open('lenet5');
+      const pid = s.pid;
+      limit = 512;
+      s.restart();
+      assert.equal((await s.open('lenet5')).model, 'lenet5');
+      assert.equal(s.starts, 2);
+      assert.notEqual(s.pid, pid);
+    } finally {
+      s.dispose();
+    }
+  });
+
   it('checks what the process sends before the host uses it', () => {
     const spec = buildZooModel('lenet5');
     const g = buildViewGraph(spec, analyzeModel(spec.model));
