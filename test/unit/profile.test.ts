@@ -136,7 +136,7 @@ describe('profile: executor', function () {
     const r = require('node:child_process').spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: join(out, '..'), timeout: 60_000 });
     assert.equal(r.status, 0, r.stderr);
     const res = JSON.parse(r.stdout.trim().split('\n').pop()) as { label: string; threads: number; diff: number };
-    assert.equal(res.label, 'wasm (SIMD, 2 threads, threaded build)');
+    assert.equal(res.label, 'wasm (SIMD, 2 threads, threaded build, threads set by option)');
     assert.equal(res.threads, 2);
     assert.ok(res.diff < 1e-4, `max |cpu - wasm| = ${res.diff}`);
   });

@@ -66,6 +66,17 @@ function checkCount(name: string, v: number, min: number): number {
   return v;
 }
 
+/** [batch, h, w, c] of a Keras model that takes one fixed-size image, or one clear error. */
+function imageInput(spec: ModelSpec, analysis: ReturnType<typeof analyzeModel>): [null, number, number, number] {
+  const inputs = kerasModelOf(spec, 'The profiler').config.input_layers?.length ?? analysis.layers.filter((l) => l.className === 'InputLayer').length;
+  if (inputs !== 1) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds one image, and the model has ${inputs} inputs`);
+  const input = analysis.input;
+  if (input.length !== 4) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds images, and the model input ${JSON.stringify(input)} is not [batch, height, width, channels]`);
+  const [, h, w, c] = input;
+  if (h === null || w === null || c === null) throw new NetLensError(`cannot profile ${spec.name}: its input size ${JSON.stringify(input)} is not fixed`);
+  return [null, h, w, c];
+}
+
 export async function profileModel(spec: ModelSpec, imagePath: string, opts: ProfileOptions = {}): Promise<ProfileResult> {
   const runs = checkCount('runs', opts.runs ?? DEFAULT_RUNS, 1);
   const warmup = checkCount('warmup', opts.warmup ?? DEFAULT_WARMUP, 0);
@@ -83,6 +94,9 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
   // Which engines can take this model at all: an ONNX file runs on ONNX Runtime only; a Keras
   // model with a layer the lowering has no rule for runs on tfjs only (auto says why).
   const onnxFile = onnxPath(spec);
+  // A Keras model must take one fixed-size image, whichever engine runs it (an ONNX file's input is
+  // checked against the session). Before lowering, so the error is about the model, not ONNX.
+  const kerasInput = onnxFile ? undefined : imageInput(spec, analysis);
   const blockOrt = onnxFile ? undefined : onnxBlockReason(spec);
   const engineBlocked = onnxFile ? { tfjs: 'an ONNX file runs on ONNX Runtime only' } : blockOrt ? { onnxruntime: blockOrt } : {};
 
@@ -110,13 +124,8 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
     }
   }
 
-  const inputs = kerasModelOf(spec, 'The TensorFlow.js profiler').config.input_layers?.length ?? analysis.layers.filter((l) => l.className === 'InputLayer').length;
-  if (inputs !== 1) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds one image, and the model has ${inputs} inputs`);
-  const input = analysis.input;
-  if (input.length !== 4) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds images, and the model input ${JSON.stringify(input)} is not [batch, height, width, channels]`);
-  const [, h, w, c] = input;
-  if (h === null || w === null || c === null) throw new NetLensError(`cannot profile ${spec.name}: its input size ${JSON.stringify(input)} is not fixed`);
-
+  if (!kerasInput) throw new NetLensError(`cannot profile ${spec.name} on TensorFlow.js: an ONNX file runs on ONNX Runtime only`);
+  const [, h, w, c] = kerasInput;
   const before = tf.memory().numTensors;
   const pre = preprocessingFor(spec, c);
   let x: tf.Tensor | undefined;
@@ -168,7 +177,7 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
       predictions: loaded ? topK(exec.output, spec.labels) : null,
       backendLabel: choice.label,
       backendSteps: choice.steps,
-      input,
+      input: analysis.input,
       preprocessing: pre,
       flops: analysis.totals.flops,
       gflops: endToEndMs.median > 0 ? analysis.totals.flops / (endToEndMs.median * 1e6) : 0,
