@@ -12,7 +12,7 @@ import type { ModelSpec } from '../src/core/ir/types';
 import { buildViewGraph, ViewGraph } from '../src/core/graph/viewGraph';
 import { initialCollapsed } from '../src/core/graph/collapse';
 import { layoutGraph, toElkGraph, ElkInputNode, structureHash } from '../src/core/graph/layout';
-import { nodeElk } from '../src/core/graph/elkNode';
+import { nodeElk } from '../src/core/graph/node/elkNode';
 import { ROOT, openGraph, startHarness, Harness } from '../test/webview/harness';
 import { ModelService } from '../src/host/modelService';
 import { join } from 'node:path';

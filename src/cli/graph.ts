@@ -10,8 +10,8 @@ import { buildViewGraph, ViewGraph } from '../core/graph/viewGraph';
 import { GraphLayout, layoutGraph } from '../core/graph/layout';
 import { initialCollapsed } from '../core/graph/collapse';
 import { renderGraphSvg } from '../core/graph/svg';
-import { nodeElk } from '../core/graph/elkNode';
-import { DEFAULT_SETTINGS, standalonePage } from '../core/graph/standalone';
+import { nodeElk } from '../core/graph/node/elkNode';
+import { DEFAULT_SETTINGS, standalonePage } from '../core/graph/node/standalone';
 import { parse, positiveIntOption, requireModelArg } from './common';
 import { writeOut } from './output';
 

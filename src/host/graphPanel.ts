@@ -14,7 +14,7 @@ import { initialCollapsed } from '../core/graph/collapse';
 import { webviewHtml } from '../core/graph/html';
 import { HostMessage, parseWebviewMessage, WebviewMessage, GraphSettings } from '../protocol/graph';
 import { COLOR_BY, ColorBy } from '../core/graph/table';
-import { standalonePage } from '../core/graph/standalone';
+import { standalonePage } from '../core/graph/node/standalone';
 import { LayoutStore } from './layoutStore';
 import type { ModelService } from './modelService';
 

@@ -5,7 +5,7 @@
 import { loadModel } from '../core/io/loadModel';
 import { analyzeModel } from '../core/analysis/analyze';
 import { buildViewGraph, ViewGraph } from '../core/graph/viewGraph';
-import { nodeElk } from '../core/graph/elkNode';
+import { nodeElk } from '../core/graph/node/elkNode';
 import { NetLensError } from '../core/ir/types';
 import type { ModelSpec } from '../core/ir/types';
 import type { HostToService, ServiceToHost } from '../protocol/modelService';

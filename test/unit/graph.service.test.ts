@@ -10,7 +10,7 @@ import { analyzeModel } from '../../src/core/analysis/analyze';
 import { buildZooModel } from '../../src/core/zoo';
 import { buildViewGraph } from '../../src/core/graph/viewGraph';
 import { layoutGraph } from '../../src/core/graph/layout';
-import { nodeElk } from '../../src/core/graph/elkNode';
+import { nodeElk } from '../../src/core/graph/node/elkNode';
 import { layersIn } from '../../src/core/graph/cards';
 import { NetLensError } from '../../src/core/ir/types';
 import { ModelService } from '../../src/host/modelService';

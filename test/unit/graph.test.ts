@@ -10,7 +10,7 @@ import { ModelBuilder } from '../../src/core/ir/builder';
 import { buildViewGraph, ViewGraph } from '../../src/core/graph/viewGraph';
 import { initialCollapsed, DEFAULT_COLLAPSE_BUDGET, groupsHiding } from '../../src/core/graph/collapse';
 import { layoutGraph, layoutKey, toElkGraph, visibleElements, GraphLayout } from '../../src/core/graph/layout';
-import { nodeElk } from '../../src/core/graph/elkNode';
+import { nodeElk } from '../../src/core/graph/node/elkNode';
 import { renderGraphSvg } from '../../src/core/graph/svg';
 import { layerCard, groupCard, layersIn } from '../../src/core/graph/cards';
 import { parseHostMessage, parseWebviewMessage, validLayout } from '../../src/protocol/graph';

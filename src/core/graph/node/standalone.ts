@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { standaloneHtml } from './html';
-import type { GraphSettings, StandaloneData } from '../../protocol/graph';
+import { standaloneHtml } from '../html';
+import type { GraphSettings, StandaloneData } from '../../../protocol/graph';
 
 export const DEFAULT_SETTINGS: GraphSettings = { collapseThreshold: 300, colorBy: 'category', showShapes: false };
 
