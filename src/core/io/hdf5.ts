@@ -10,7 +10,7 @@
 //     object, trusting counts and shared heap references, so it is never called (not even typed).
 import * as jsfive from 'jsfive';
 import { NetLensError } from '../ir/types';
-import { AttrValue, readAttributeIfNamed, readDenseAttribute } from './hdf5Attributes';
+import { AttributeIndex, AttrValue } from './hdf5Attributes';
 import { ByteBudget, clip, MAX_RANK, MAX_TENSOR_ELEMENTS } from './limits';
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -80,6 +80,7 @@ export class Hdf5File {
   /** Objects by path, and group members: jsfive re-parses a group's links on every lookup. */
   private readonly nodes = new Map<string, JsfiveNode>();
   private readonly children = new Map<JsfiveNode, Set<string>>();
+  private readonly attributes = new Map<JsfiveNode, AttributeIndex>();
 
   constructor(private readonly bytes: Uint8Array) {
     if (!isHdf5(bytes)) throw new NetLensError('not an HDF5 file (no HDF5 signature)');
@@ -143,19 +144,22 @@ export class Hdf5File {
    * elements as it claims (a flipped bit made that billions), and it does not read dense storage.
    */
   attr(node: JsfiveNode, name: string): AttrValue {
-    const msgs = guard(`the attributes of ${node.name}`, () => node._dataobjects.find_msg_type(ATTRIBUTE_MSG_TYPE));
-    for (const m of msgs) {
-      const at = m.get('offset_to_message');
-      const size = m.get('size');
-      if (!Number.isSafeInteger(at) || !Number.isSafeInteger(size) || at < 0 || size < 0 || at + size > this.bytes.byteLength) {
-        throw new NetLensError(`corrupt HDF5 file: an attribute message of ${clip(node.name)} lies outside the file`);
-      }
-      const value = readAttributeIfNamed(this.bytes, this.bytes.subarray(at, at + size), name, this.attrBudget);
-      if (value !== null) return value;
+    let index = this.attributes.get(node);
+    if (!index) {
+      const msgs = guard(`the attributes of ${node.name}`, () => node._dataobjects.find_msg_type(ATTRIBUTE_MSG_TYPE));
+      const compact = msgs.map((m) => {
+        const at = m.get('offset_to_message');
+        const size = m.get('size');
+        if (!Number.isSafeInteger(at) || !Number.isSafeInteger(size) || at < 0 || size < 0 || at + size > this.bytes.byteLength) {
+          throw new NetLensError(`corrupt HDF5 file: an attribute message of ${clip(node.name)} lies outside the file`);
+        }
+        return this.bytes.subarray(at, at + size);
+      });
+      const info = guard(`the attributes of ${node.name}`, () => node._dataobjects.find_msg_type(ATTRIBUTE_INFO_MSG_TYPE)[0]);
+      index = new AttributeIndex(this.bytes, compact, info ? info.get('offset_to_message') : undefined, this.attrBudget);
+      this.attributes.set(node, index);
     }
-    const info = guard(`the attributes of ${node.name}`, () => node._dataobjects.find_msg_type(ATTRIBUTE_INFO_MSG_TYPE)[0]);
-    if (!info) return undefined;
-    return readDenseAttribute(this.bytes, info.get('offset_to_message'), name, this.attrBudget);
+    return index.get(name);
   }
 
   /** A scalar string attribute (HDF5 fixed or variable-length string). */

@@ -188,24 +188,6 @@ function attributeName(msg: Uint8Array): Uint8Array {
   return msg.subarray(at, end);
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-/**
- * The value of the attribute message `msg` (its bytes, inside `file`) when it is named `name`
- * (null when it has another name); the value is undefined when it is not a string or a list of
- * strings. Decoded bytes are charged to `budget`.
- */
-export function readAttributeIfNamed(file: Uint8Array, msg: Uint8Array, name: string, budget: ByteBudget): AttrValue | null {
-  if (!sameBytes(attributeName(msg), utf8(name))) return null;
-  return decodeAttributeValue(new Reader(file), msg, name, budget);
-}
-
 /** Decodes an attribute message's value when it is a string or a list of strings. */
 function decodeAttributeValue(r: Reader, msg: Uint8Array, name: string, budget: ByteBudget): AttrValue {
   const m = new Reader(msg);
@@ -292,25 +274,46 @@ function globalHeapObject(r: Reader, coll: number, index: number, len: number): 
   return obj!.subarray(0, Math.min(len, obj!.length));
 }
 
-/**
- * Reads attribute `name` from dense storage, given the offset of the object's Attribute Info
- * message body in the file. Undefined when the attribute is not there or is not string-typed.
- */
-export function readDenseAttribute(file: Uint8Array, infoAt: number, name: string, budget: ByteBudget): AttrValue {
-  const r = new Reader(file);
+/** Attribute messages stored densely (fractal heap + name B-tree), given the Attribute Info message body's offset. */
+function denseAttributeMessages(r: Reader, infoAt: number): Uint8Array[] {
   if (r.u8(infoAt) !== 0) fail('attribute info version');
   const flags = r.u8(infoAt + 1);
   let p = infoAt + 2 + (flags & 1 ? 2 : 0);
   const heapAt = r.u64(p);
   p += 8;
   const nameBtree = r.u64(p);
-  if (heapAt < 0 || nameBtree < 0) return undefined;
+  if (heapAt < 0 || nameBtree < 0) return [];
   const heap = readHeap(r, heapAt);
-  for (const rec of btreeRecords(r, nameBtree, 8)) {
+  return btreeRecords(r, nameBtree, 8).map((rec) => {
     if (rec.size < 8) fail('attribute name record size');
-    const id = r.b.subarray(rec.at, rec.at + Math.min(8, heap.heapIdLength));
-    const value = readAttributeIfNamed(file, heapObject(r, heap, id), name, budget);
-    if (value !== null) return value;
+    return heapObject(r, heap, r.b.subarray(rec.at, rec.at + Math.min(8, heap.heapIdLength)));
+  });
+}
+
+/**
+ * One object's attributes by name, built once: looking names up one by one rescanned every
+ * message (Keras' chunked lists ask for "layer_names0", "layer_names1", ... up to 10,000 times).
+ * Only names are read here (charged to the budget: heap objects may be shared); a value is
+ * decoded when asked for.
+ */
+export class AttributeIndex {
+  private readonly byName = new Map<string, Uint8Array>();
+
+  constructor(private readonly file: Uint8Array, compact: Uint8Array[], denseInfoAt: number | undefined, private readonly budget: ByteBudget) {
+    const r = new Reader(file);
+    const messages = denseInfoAt === undefined ? compact : [...compact, ...denseAttributeMessages(r, denseInfoAt)];
+    const decoder = new TextDecoder();
+    for (const msg of messages) {
+      const raw = attributeName(msg);
+      budget.take(raw.length, 'attribute names');
+      const name = decoder.decode(raw);
+      if (!this.byName.has(name)) this.byName.set(name, msg);
+    }
   }
-  return undefined;
+
+  /** The attribute's value (a string or a list of strings), or undefined when absent or of another type. */
+  get(name: string): AttrValue {
+    const msg = this.byName.get(name);
+    return msg === undefined ? undefined : decodeAttributeValue(new Reader(this.file), msg, name, this.budget);
+  }
 }
