@@ -158,11 +158,15 @@ const REDUCED = [64, 75, 96, 128, 160];
 
 describe('ONNX lowering: ONNX Runtime equals tfjs (rel = max|onnx - tfjs| / max|tfjs| <= 1e-4)', function () {
   this.timeout(600_000);
+  let previousBackend = '';
   before(async () => {
+    previousBackend = tf.getBackend() ?? '';
     const wasm = await initWasm({});
     if (!wasm.ok) await tf.setBackend('cpu');
     await tf.ready();
   });
+  // Leave tfjs on the backend the next test file found it on.
+  after(async () => { if (previousBackend) await tf.setBackend(previousBackend); });
 
   describe('every zoo model, random weights', () => {
     for (const entry of ZOO) {
