@@ -55,7 +55,11 @@ describe('hardening: the smaller findings (issue 13, finding 10)', function () {
     const saved: { defaultUri?: { path: string } }[] = [];
     let restore: () => void;
     before(() => { restore = stubVscode(fakeVscode(saved)); });
-    after(() => restore());
+    after(() => {
+      restore();
+      // Host modules loaded here hold the stand-in: drop them so other tests load their own.
+      for (const k of Object.keys(require.cache)) if (/[\\/]src[\\/]host[\\/]/.test(k)) delete require.cache[k];
+    });
 
     it("the profile export suggests a sanitised file name inside the workspace", async () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
