@@ -18,14 +18,28 @@ function transpose2d(src: Float32Array, srcOff: number, rows: number, cols: numb
 
 /**
  * A kernel [p, a, b] (p: the kh*kw window positions) as [b, a, p]: Keras [kh, kw, in, out] ->
- * ONNX [out, in, kh, kw]. Two tiled passes: [p, a, b] -> [p, b, a] -> [b*a, p].
+ * ONNX [out, in, kh, kw]. One pass in 32x32 tiles of (a, b): each tile writes runs of p values
+ * and reads p*32 short rows that stay in cache.
  */
 export function kernelToOnnx(data: Float32Array, p: number, a: number, b: number): Float32Array {
-  const mid = new Float32Array(data.length);
-  for (let i = 0; i < p; i++) transpose2d(data, i * a * b, a, b, mid, i * a * b);
-  if (p === 1) return mid;
   const out = new Float32Array(data.length);
-  transpose2d(mid, 0, p, a * b, out, 0);
+  if (p === 1) {
+    transpose2d(data, 0, a, b, out, 0);
+    return out;
+  }
+  const T = 32;
+  for (let i0 = 0; i0 < a; i0 += T) {
+    const i1 = Math.min(i0 + T, a);
+    for (let j0 = 0; j0 < b; j0 += T) {
+      const j1 = Math.min(j0 + T, b);
+      for (let j = j0; j < j1; j++) {
+        for (let i = i0; i < i1; i++) {
+          const to = (j * a + i) * p;
+          for (let k = 0; k < p; k++) out[to + k] = data[(k * a + i) * b + j];
+        }
+      }
+    }
+  }
   return out;
 }
 
