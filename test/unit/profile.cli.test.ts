@@ -107,13 +107,14 @@ describe('profile: netlens profile CLI', function () {
       assert.equal(r.code, 0, r.err);
       assert.match(r.out, /^model lenet5, backend onnxruntime 1\.30\.0 \(CPU execution provider, \d+ threads?\), all graph optimizations/);
       assert.match(r.out, /image chelsea\.png -> 32x32x1 \(grayscale01 preprocessing\), weights random/);
-      assert.match(r.out, /all 8 layers, slowest first:/);
+      assert.match(r.out, /all 9 layers, slowest first:/);
       assert.match(r.out, /predictions: none \(random weights/);
       assert.match(r.out, new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       const text = readFileSync(out, 'utf8');
-      if (ext === 'csv') assert.equal(text.trimEnd().split('\n').length, 9);
+      // ONNX Runtime: 8 layers plus the InputLayer, whose entry is the input's NHWC -> NCHW Transpose.
+      if (ext === 'csv') assert.equal(text.trimEnd().split('\n').length, 10);
       if (ext === 'md') assert.match(text, /^# Profile: lenet5/);
-      if (ext === 'json') assert.equal((JSON.parse(text) as ProfileResult).layers.length, 8);
+      if (ext === 'json') assert.equal((JSON.parse(text) as ProfileResult).layers.length, 9);
     }
   });
 
