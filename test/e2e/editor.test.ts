@@ -124,8 +124,11 @@ describe('NetLens in a real VS Code (code-server)', function () {
     // lowered to 64 MiB here, a 24 MB model.json of 6 M tiny arrays needs far more once parsed and
     // V8 ends that process, as a decompression or amplification bomb would. The extension host
     // must show one error naming the file and keep working.
-    const settingsFile = join(userDataDir, 'User', 'settings.json');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    // A machine-scoped setting: code-server's extension host runs on the "remote" side, which reads
+    // it from the Machine settings file.
+    mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+    const settingsFile = join(userDataDir, 'Machine', 'settings.json');
+    const settings = (existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {}) as Record<string, unknown>;
     writeFileSync(settingsFile, JSON.stringify({ ...settings, 'netlens.modelProcessMemoryMb': 64 }));
     const dir = join(workspace, 'hostile');
     mkdirSync(dir, { recursive: true });
@@ -139,9 +142,21 @@ describe('NetLens in a real VS Code (code-server)', function () {
     if (await folder.getAttribute('aria-expanded') !== 'true') await folder.click();
     const file = explorer.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^model\.json$/ }) }).first();
     await file.waitFor({ timeout: 30_000 });
-    await file.click({ button: 'right' });
-    await page.locator('.monaco-menu .action-label', { hasText: /^Open With\.\.\.$/ }).first().click();
-    await pickQuickItem(page, 'NetLens Model Graph');
+    // The explorer may still be settling (the folder just expanded): retry the context menu.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await file.click({ button: 'right' });
+        const item = page.locator('.monaco-menu .action-label', { hasText: /^Open With\.\.\.$/ }).first();
+        await item.hover({ timeout: 10_000 });
+        await page.keyboard.press('Enter'); // the hovered entry; a click can land while the menu animates
+        await pickQuickItem(page, 'NetLens Model Graph', 15_000);
+        break;
+      } catch (e) {
+        await shot(page, `03a-open-with-attempt-${attempt}`);
+        if (attempt === 3) throw e;
+        await page.keyboard.press('Escape');
+      }
+    }
     const texts = await waitForNotification(page, /hostile[/\\]model\.json/, 120_000);
     const errors = texts.filter((t) => /hostile[/\\]model\.json/.test(t));
     assert.equal(errors.length, 1, `one error: ${texts.join(' | ')}`);
