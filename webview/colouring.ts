@@ -1,0 +1,94 @@
+// Node colours: by category (the stylesheet's theme variables) or a heat scale of the element's
+// metric (params, MACs, memory, measured time), the legend that explains them, and the minimap,
+// which draws the same colours on a canvas.
+import { elementMetric } from '../src/core/graph/metrics';
+import { graphCss } from '../src/core/graph/svg';
+import { BLOCK_STYLE, CATEGORY_TABLE, COLOR_BY, heatColor, NodeCategory } from '../src/core/graph/table';
+import { bytes, compactNumber, milliseconds } from '../src/core/graph/text';
+import type { App } from './app';
+import { clear, h } from './dom';
+import type { Minimap } from './minimap';
+
+/** Adds the graph's stylesheet and one legend swatch class per category to the page. */
+export function adoptGraphStyles(): void {
+  const sheet = new CSSStyleSheet();
+  const swatches = (Object.keys(CATEGORY_TABLE) as NodeCategory[])
+    .map((k) => `.nl-swatch-${k}{background:var(${CATEGORY_TABLE[k].cssVar}, ${CATEGORY_TABLE[k].fallback});}`).join('\n')
+    + `\n.nl-swatch-block{background:var(${BLOCK_STYLE.cssVar}, ${BLOCK_STYLE.fallback});}`;
+  sheet.replaceSync(`${graphCss()}\n${swatches}`);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}
+
+export class Colouring {
+  /** Heat colour per drawn element (null: no value); empty under category colouring. */
+  private colors = new Map<string, string | null>();
+  private legendMax = 0;
+
+  constructor(private readonly app: App, private readonly legend: HTMLElement, private readonly minimap: Minimap, private readonly canvas: HTMLElement) {}
+
+  apply(): void {
+    const app = this.app;
+    this.colors.clear();
+    if (!app.layout) return;
+    if (app.colorBy === 'category') {
+      for (const id of app.layout.nodes) app.elementById(id)?.style.removeProperty('--nl-c');
+    } else {
+      const values = new Map(app.layout.nodes.map((id) => [id, elementMetric(app.graph, id, app.colorBy, app.profile)] as const));
+      const max = Math.max(0, ...values.values());
+      for (const [id, v] of values) {
+        const c = heatColor(v, max);
+        this.colors.set(id, c);
+        app.elementById(id)?.style.setProperty('--nl-c', c ?? 'var(--vscode-disabledForeground, #80808080)');
+      }
+      this.legendMax = max;
+    }
+    this.renderLegend();
+    this.updateMinimap();
+  }
+
+  private renderLegend(): void {
+    const app = this.app;
+    clear(this.legend);
+    if (app.colorBy === 'category') {
+      const present = new Set<NodeCategory>(app.graph.nodes.map((n) => n.category));
+      for (const [k, row] of Object.entries(CATEGORY_TABLE) as [NodeCategory, typeof CATEGORY_TABLE[NodeCategory]][]) {
+        if (!present.has(k)) continue;
+        const sw = h('span', { class: `nl-swatch nl-swatch-${k}` });
+        this.legend.append(h('span', { class: 'nl-legend-item' }, sw, row.label));
+      }
+      if (app.layout?.nodes.some((id) => id[0] === 'g')) {
+        this.legend.append(h('span', { class: 'nl-legend-item' }, h('span', { class: 'nl-swatch nl-swatch-block' }), BLOCK_STYLE.label));
+      }
+      return;
+    }
+    const unit = (v: number): string => app.colorBy === 'time' ? milliseconds(v)
+      : app.colorBy === 'memory' ? bytes(v) : compactNumber(v);
+    const what = app.colorBy === 'memory' ? (app.profile ? 'measured bytes' : 'weights + activations') : COLOR_BY.find((c) => c.id === app.colorBy)!.label;
+    this.legend.append(h('span', { class: 'nl-legend-item' }, what), h('span', { class: 'nl-gradient' }), h('span', { class: 'nl-legend-item' }, `0 … ${unit(this.legendMax)} (log)`));
+  }
+
+  updateMinimap(): void {
+    const app = this.app;
+    if (!app.layout) return;
+    const colorOf = (id: string): string => {
+      const c = this.colors.get(id);
+      if (c) return c;
+      const e = app.elementName(id);
+      return categoryColor(e?.kind === 'layer' ? e.node.category : 'input');
+    };
+    this.minimap.draw(app.layout, colorOf, this.canvas.getBoundingClientRect());
+    this.minimap.setView(app.viewport.visibleRect());
+  }
+}
+
+const catColors = new Map<string, string>();
+/** The resolved theme colour of a category (the minimap draws on a canvas, which needs real colours). */
+export function categoryColor(c: NodeCategory): string {
+  let v = catColors.get(c);
+  if (!v) {
+    const row = CATEGORY_TABLE[c];
+    v = getComputedStyle(document.body).getPropertyValue(row.cssVar).trim() || row.fallback;
+    catColors.set(c, v);
+  }
+  return v;
+}
