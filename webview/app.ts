@@ -11,15 +11,13 @@ import { renderGraphBody } from '../src/core/graph/svg';
 import { groupsHiding } from '../src/core/graph/collapse';
 import { elementOf, GraphElement } from '../src/core/graph/metrics';
 import type { ColorBy } from '../src/core/graph/table';
-import { grouped } from '../src/core/graph/text';
-import type { ExportFormat, GraphSettings, ModelMessage, WebviewMessage } from '../src/protocol/graph';
+import type { ExportFormat, ModelMessage } from '../src/protocol/graph';
 import { validBatch } from '../src/protocol/graph';
 import { LayoutClient } from './layoutClient';
 import { registerUi } from './ui';
 import { h } from './dom';
-import { Minimap } from './minimap';
 import { LayerTable } from './table';
-import { exportPng, exportSvg } from './exporter';
+import { exportGraph, ExportSource, graphSvg } from './exporter';
 import { Viewport, View } from './viewport';
 import { Toolbar } from './toolbar';
 import { renderHeader } from './header';
@@ -28,39 +26,12 @@ import { onGraphKey } from './keyboard';
 import { Search } from './search';
 import { adoptGraphStyles, Colouring } from './colouring';
 import { Details } from './details';
+import { Selection, SelectOptions } from './selection';
+import type { Host, Probe, SavedState } from './host';
 
 export { fillCard } from './details';
 export { categoryColor } from './colouring';
-
-export interface Host {
-  mode: 'vscode' | 'standalone';
-  post(msg: WebviewMessage): void;
-  getState(): unknown;
-  setState(s: unknown): void;
-}
-
-interface SavedState {
-  model: string;
-  collapsed: string[];
-  colorBy: ColorBy;
-  batch: number;
-  selected: string | null;
-  showShapes: boolean;
-  /** The search text, kept when the panel is hidden and shown again (the page reloads). */
-  search?: string;
-}
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
-
-/** Timings the benchmarks and tests read (window.__netlens). */
-export interface Probe {
-  app?: App;
-  firstPaintMs?: number;
-  lastHoverMs?: number;
-  layouts: number;
-  renders: number;
-  painted?: Promise<void>;
-}
+export type { Host, Probe } from './host';
 
 export class App {
   graph!: ViewGraph;
@@ -72,12 +43,11 @@ export class App {
   profile: ProfileResult | null = null;
   showShapes = false;
   canProfile = false;
-  /** Selected element: a layer name or a block id, and which. */
-  selected: { kind: 'layer' | 'group'; id: string } | null = null;
 
   readonly viewport: Viewport;
   readonly search: Search;
   readonly details: Details;
+  readonly selection: Selection;
   private readonly toolbar: Toolbar;
   private readonly colouring: Colouring;
   private readonly pointer: Pointer;
@@ -95,7 +65,6 @@ export class App {
   private layoutToken = 0;
   private painted = false;
   private paintResolve!: () => void;
-  private settings: GraphSettings = { collapseThreshold: 300, colorBy: 'category', showShapes: false };
 
   constructor(root: HTMLElement, private readonly host: Host, private readonly layouts: LayoutClient, readonly probe: Probe) {
     probe.app = this;
@@ -103,20 +72,15 @@ export class App {
     registerUi();
     adoptGraphStyles();
     this.toolbar = new Toolbar(this, host.mode === 'standalone');
-    this.canvas = h('div', { class: 'nl-canvas', tabindex: '0', id: 'nl-canvas', 'aria-label': 'Model graph. Arrow keys move between layers, Enter opens details, plus and minus zoom, 0 fits.' });
-    this.svg = document.createElementNS(SVG_NS, 'svg');
-    this.svg.setAttribute('class', 'nl-graph');
-    this.svg.setAttribute('id', 'nl-svg');
-    this.vp = document.createElementNS(SVG_NS, 'g');
-    this.vp.setAttribute('id', 'nl-viewport');
-    this.svg.append(this.vp);
-    const stage = h('div', { class: 'nl-stage' }, this.svg);
-    const legend = h('div', { class: 'nl-legend', id: 'nl-legend' });
-    const minimap = new Minimap((x, y) => this.centerOn(x, y));
-    this.viewport = new Viewport(this.canvas, stage, legend, minimap, () => this.layout);
-    this.colouring = new Colouring(this, legend, minimap, this.canvas);
+    this.viewport = new Viewport(() => this.layout);
+    const { canvas, svg, vp } = this.viewport;
+    this.canvas = canvas;
+    this.svg = svg;
+    this.vp = vp;
+    this.colouring = new Colouring(this, this.viewport.legend, this.viewport.minimap, canvas);
+    this.selection = new Selection(this, this.vp, this.announcer);
     this.search = new Search(this, this.toolbar.searchField, this.toolbar.searchCount, this.vp);
-    this.canvas.append(stage, legend, minimap.el, this.status, this.announcer);
+    canvas.append(this.status, this.announcer);
     this.details = new Details(this, h('aside', { class: 'nl-details', id: 'nl-details', hidden: '', 'aria-label': 'Layer details' }), this.canvas);
     const main = h('div', { class: 'nl-main' }, this.canvas, this.details.el);
     this.table = new LayerTable((name) => this.selectLayer(name, { reveal: true, center: true, details: false }));
@@ -136,7 +100,6 @@ export class App {
   async load(o: ModelMessage): Promise<void> {
     performance.mark('nl-model');
     this.modelArg = o.modelArg;
-    this.settings = o.settings;
     this.canProfile = o.canProfile;
     this.layouts.seed(o.layouts);
     const saved = this.host.getState() as SavedState | undefined;
@@ -251,7 +214,7 @@ export class App {
     this.elements.clear();
     for (const el of Array.from(this.vp.querySelectorAll<SVGGElement>('[data-id]'))) this.elements.set(el.getAttribute('data-id')!, el);
     this.colouring.apply();
-    this.applySelection();
+    this.selection.apply();
     this.search.mark();
     this.viewport.applyTransform();
     performance.mark('nl-rendered');
@@ -287,70 +250,21 @@ export class App {
   // ---- selection ------------------------------------------------------------------------------
 
   /** Selects a layer; `reveal` opens the blocks that hide it, else the block is selected. */
-  async selectLayer(name: string, o: { reveal: boolean; center: boolean; details: boolean; notify?: boolean }): Promise<void> {
-    const n = this.nodeIndex.get(name);
-    if (!n) return;
-    if (o.reveal) {
-      const hiding = groupsHiding(this.graph, n.group, this.collapsed);
-      if (hiding.length) {
-        const next = new Set(this.collapsed);
-        for (const g of hiding) next.delete(g);
-        await this.setCollapsed(next);
-      }
-    }
-    this.selected = { kind: 'layer', id: name };
-    this.applySelection();
-    const id = this.elementFor(name);
-    if (id && o.center) this.viewport.ensureVisible(id);
-    if (o.details) this.details.show(id ?? layerId(n.index));
-    else if (this.details.open && id) this.details.show(id);
+  selectLayer(name: string, o: SelectOptions): Promise<void> { return this.selection.layer(name, o); }
+
+  nodeByName(name: string): ViewNode | undefined { return this.nodeIndex.get(name); }
+
+  /** A layer was selected here: the table follows, and the host unless `notify` is false. */
+  layerSelected(name: string, notify: boolean): void {
     this.table.select(name);
-    if (o.notify !== false) this.host.post({ type: 'selected', name });
-    this.saveState();
-  }
-
-  selectElement(id: string, details = false): void {
-    const el = this.elementName(id);
-    if (!el) return;
-    if (el.kind === 'layer') {
-      void this.selectLayer(el.node.name, { reveal: false, center: true, details });
-    } else {
-      this.selected = { kind: 'group', id: el.group.id };
-      this.applySelection();
-      this.viewport.ensureVisible(id);
-      if (details || this.details.open) this.details.show(id);
-      this.saveState();
-    }
-  }
-
-  /** The drawn element of the selection (a selected layer inside a collapsed block: the block). */
-  selectedElement(): string | null {
-    if (!this.selected) return null;
-    if (this.selected.kind === 'layer') return this.elementFor(this.selected.id);
-    const g = groupIndex(this.graph).get(this.selected.id);
-    if (!g) return null;
-    const hiding = groupsHiding(this.graph, g.parent, this.collapsed);
-    const top = hiding.length ? groupIndex(this.graph).get(hiding[hiding.length - 1])! : g;
-    return groupId(top.index);
+    if (notify) this.host.post({ type: 'selected', name });
   }
 
   clearSelection(): void {
-    this.selected = null;
+    this.selection.current = null;
     this.details.hide();
-    this.applySelection();
+    this.selection.apply();
     this.host.post({ type: 'selected', name: null });
-  }
-
-  private applySelection(): void {
-    for (const el of Array.from(this.vp.querySelectorAll('.nl-selected'))) el.classList.remove('nl-selected');
-    const id = this.selectedElement();
-    if (id) this.elements.get(id)?.classList.add('nl-selected');
-    // Screen readers hear the selection (the SVG itself is one focusable region).
-    const e = id ? this.elementName(id) : null;
-    const text = !e ? '' : e.kind === 'layer'
-      ? `${e.node.name}, ${e.node.className}, output ${e.node.shape}, ${grouped(e.node.stats.params)} parameters, ${grouped(e.node.stats.macs)} MACs`
-      : `${e.group.label}, ${this.collapsed.has(e.group.id) ? 'collapsed ' : ''}block of ${e.group.sums.layers} layers`;
-    if (this.announcer.textContent !== text) this.announcer.textContent = text;
   }
 
   // ---- toolbar actions ------------------------------------------------------------------------
@@ -404,32 +318,20 @@ export class App {
     this.setColorBy('time');
   }
 
-  exportSvg(): string {
-    if (!this.layout) throw new Error('nothing to export yet');
-    return exportSvg(this.svg, this.vp, this.layout, this.graph.model);
+  private exportSource(): ExportSource {
+    return { svg: this.svg, vp: this.vp, layout: this.layout, model: this.graph.model, batch: this.batch, mode: this.host.mode, post: (m) => this.host.post(m) };
   }
 
+  exportSvg(): string { return graphSvg(this.exportSource()); }
+
   async export(format: ExportFormat): Promise<void> {
-    try {
-      const data = format === 'svg' ? this.exportSvg() : format === 'png' ? await exportPng(this.exportSvg(), this.layout!) : '';
-      if (this.host.mode === 'vscode') {
-        this.host.post({ type: 'export', format, data, batch: this.batch });
-      } else {
-        const blob = format === 'png' ? await (await fetch(data)).blob() : new Blob([data], { type: 'image/svg+xml' });
-        const a = h('a', { href: URL.createObjectURL(blob), download: `${this.graph.model}.graph.${format}` });
-        document.body.append(a);
-        a.click();
-        a.remove();
-      }
-    } catch (e) {
-      this.showError(`Export failed: ${(e as Error).message}`);
-    }
+    await exportGraph(this.exportSource(), format).catch((e) => this.showError(`Export failed: ${(e as Error).message}`));
   }
 
   saveState(): void {
     const s: SavedState = {
       model: this.modelArg, collapsed: [...this.collapsed], colorBy: this.colorBy, batch: this.batch,
-      selected: this.selected?.kind === 'layer' ? this.selected.id : null, showShapes: this.showShapes,
+      selected: this.selection.current?.kind === 'layer' ? this.selection.current.id : null, showShapes: this.showShapes,
       search: this.search.text(),
     };
     this.host.setState(s);

@@ -40,13 +40,13 @@ export class Details {
       if (n.group) {
         const g = groupIndex(app.graph).get(n.group)!;
         const b = h('button', { class: 'nl-link' }, icon('symbol-namespace'), g.label);
-        b.addEventListener('click', () => app.selectElement(groupId(g.index), true));
+        b.addEventListener('click', () => app.selection.element(groupId(g.index), true));
         details.append(h('h3', {}, 'Block'), b);
       }
     } else {
       const g = el.group;
       const collapsed = app.collapsed.has(g.id);
-      const toggle = button({ icon: collapsed ? 'unfold' : 'fold', label: collapsed ? 'Expand' : 'Collapse', title: 'Expand or collapse this block', onClick: () => void app.toggleGroup(g.id).then(() => this.show(app.selectedElement() ?? id)) });
+      const toggle = button({ icon: collapsed ? 'unfold' : 'fold', label: collapsed ? 'Expand' : 'Collapse', title: 'Expand or collapse this block', onClick: () => void app.toggleGroup(g.id).then(() => this.show(app.selection.drawn() ?? id)) });
       details.append(toggle, this.linkList('Layers', layersIn(app.graph, g.id)));
     }
     details.hidden = false;

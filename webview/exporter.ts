@@ -3,6 +3,8 @@
 // same outside the editor.
 import type { GraphLayout } from '../src/core/graph/layout';
 import { graphCss } from '../src/core/graph/svg';
+import type { ExportFormat } from '../src/protocol/graph';
+import { h } from './dom';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Chromium's canvas limits: 32767 px a side, about 268 M pixels. Stay well inside. */
@@ -65,3 +67,34 @@ export async function exportPng(svgText: string, layout: GraphLayout): Promise<s
   }
 }
 
+
+/** What an export needs from the view: the live SVG, its layout, and where the file goes. */
+export interface ExportSource {
+  svg: SVGSVGElement;
+  vp: SVGGElement;
+  layout: GraphLayout | null;
+  model: string;
+  batch: number;
+  /** In VS Code the host saves the file (a save dialog); a standalone page downloads it. */
+  mode: 'vscode' | 'standalone';
+  post(msg: { type: 'export'; format: ExportFormat; data: string; batch: number }): void;
+}
+
+export function graphSvg(s: Pick<ExportSource, 'svg' | 'vp' | 'layout' | 'model'>): string {
+  if (!s.layout) throw new Error('nothing to export yet');
+  return exportSvg(s.svg, s.vp, s.layout, s.model);
+}
+
+/** Exports the graph as drawn; throws with the reason when it cannot. */
+export async function exportGraph(s: ExportSource, format: ExportFormat): Promise<void> {
+  const data = format === 'svg' ? graphSvg(s) : format === 'png' ? await exportPng(graphSvg(s), s.layout!) : '';
+  if (s.mode === 'vscode') {
+    s.post({ type: 'export', format, data, batch: s.batch });
+    return;
+  }
+  const blob = format === 'png' ? await (await fetch(data)).blob() : new Blob([data], { type: 'image/svg+xml' });
+  const a = h('a', { href: URL.createObjectURL(blob), download: `${s.model}.graph.${format}` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}

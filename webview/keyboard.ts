@@ -9,7 +9,7 @@ const PAN_STEP = 60;
 const ZOOM_STEP = 1.25;
 
 export function onGraphKey(app: App, e: KeyboardEvent): void {
-  const sel = app.selectedElement();
+  const sel = app.selection.drawn();
   const dir = ARROW_DIRECTIONS[e.key];
   if (dir) {
     e.preventDefault();
@@ -18,7 +18,7 @@ export function onGraphKey(app: App, e: KeyboardEvent): void {
       return;
     }
     const next = sel ? neighbour(app.layout, sel, dir) : app.layout.nodes[0];
-    if (next) app.selectElement(next);
+    if (next) app.selection.element(next);
     return;
   }
   switch (e.key) {
@@ -37,7 +37,7 @@ export function onGraphKey(app: App, e: KeyboardEvent): void {
       // Collapse the innermost block around the selection.
       const el = sel ? app.elementName(sel) : null;
       const g = el?.kind === 'layer' ? el.node.group : el?.kind === 'group' ? el.group.parent : null;
-      if (g) { app.selected = { kind: 'group', id: g }; void app.toggleGroup(g); }
+      if (g) { app.selection.current = { kind: 'group', id: g }; void app.toggleGroup(g); }
       break;
     }
     case 'Escape':

@@ -129,7 +129,7 @@ export class Pointer {
     if (el.kind === 'group') {
       if (target.head || app.collapsed.has(el.group.id)) {
         void app.toggleGroup(el.group.id);
-        app.selected = { kind: 'group', id: el.group.id };
+        app.selection.current = { kind: 'group', id: el.group.id };
         app.saveState();
       }
       return;

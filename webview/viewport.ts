@@ -1,10 +1,12 @@
 // Pan, zoom and fit. The SVG sits at graph size inside a stage element that pan and zoom move with
 // a compositor transform (no repaint); the view is that transform, in screen pixels.
 import type { Box, GraphLayout } from '../src/core/graph/layout';
-import type { Minimap } from './minimap';
+import { h } from './dom';
+import { Minimap } from './minimap';
 
 export interface View { x: number; y: number; k: number }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
 const MIN_K = 0.02;
 const MAX_K = 4;
 
@@ -17,13 +19,24 @@ export class Viewport {
   private rasterK = 1;
   private sharpenTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly canvas: HTMLElement,
-    private readonly stage: HTMLElement,
-    private readonly legend: HTMLElement,
-    private readonly minimap: Minimap,
-    private readonly layout: () => GraphLayout | null,
-  ) {}
+  /** The focusable canvas: the stage, the legend and the minimap over it. */
+  readonly canvas = h('div', { class: 'nl-canvas', tabindex: '0', id: 'nl-canvas', 'aria-label': 'Model graph. Arrow keys move between layers, Enter opens details, plus and minus zoom, 0 fits.' });
+  readonly svg = document.createElementNS(SVG_NS, 'svg');
+  /** The graph drawing inside the SVG. */
+  readonly vp = document.createElementNS(SVG_NS, 'g');
+  readonly legend = h('div', { class: 'nl-legend', id: 'nl-legend' });
+  readonly minimap = new Minimap((x, y) => this.centerOn(x, y));
+  /** Holds the SVG at graph size; pan and zoom move it with a compositor transform (no repaint). */
+  private readonly stage = h('div', { class: 'nl-stage' });
+
+  constructor(private readonly layout: () => GraphLayout | null) {
+    this.svg.setAttribute('class', 'nl-graph');
+    this.svg.setAttribute('id', 'nl-svg');
+    this.vp.setAttribute('id', 'nl-viewport');
+    this.svg.append(this.vp);
+    this.stage.append(this.svg);
+    this.canvas.append(this.stage, this.legend, this.minimap.el);
+  }
 
   applyTransform(): void {
     if (this.transformQueued) return;
