@@ -78,12 +78,15 @@ describe('io: "Open With" custom editor for model files', () => {
     failCommand = false;
   });
 
-  it('package.json contributes it for .keras, .h5 and model.json, next to the command it calls', () => {
+  it('package.json contributes it for .keras, .h5, .onnx and model.json, next to the command it calls', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     const ce = pkg.contributes.customEditors as { viewType: string; selector: { filenamePattern: string }[]; priority: string }[];
     const mine = ce.find((e) => e.viewType === editor.MODEL_FILE_EDITOR);
     assert.ok(mine, 'customEditors entry');
-    assert.deepEqual(mine.selector.map((s) => s.filenamePattern).sort(), ['*.h5', '*.keras', 'model.json']);
+    assert.deepEqual(mine.selector.map((s) => s.filenamePattern).sort(), ['*.h5', '*.keras', '*.onnx', 'model.json']);
+    const explorer = (pkg.contributes.menus['explorer/context'] as { command: string; when: string }[])
+      .find((m) => m.command === editor.OPEN_MODEL_FILE_COMMAND);
+    assert.match(explorer?.when ?? '', /\.onnx/, 'the explorer menu offers .onnx files');
     assert.equal(mine.priority, 'option', 'offered in Open With, never taking over .json or .h5 files');
     assert.ok((pkg.contributes.commands as { command: string }[]).some((c) => c.command === editor.OPEN_MODEL_FILE_COMMAND));
   });
