@@ -4,7 +4,7 @@
 // export requests to the host (messages in src/protocol/profile.ts).
 import type { ProfileResult } from '../profile/result';
 import { bytes, si } from './format';
-import { byTime } from './profileReport';
+import { byTime, layerSumNote } from './profileReport';
 import { esc, nonceParts, pageScript, PageScript } from './htmlPage';
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
@@ -37,10 +37,6 @@ export function profileBarChart(r: ProfileResult, top = 15): string {
 }
 
 /** What the ratio of the per-layer sum to a whole run says: above 1 it is the cost of timing layer by layer. */
-export function layerSumNote(ratio: number): string {
-  if (ratio >= 1) return `timing layer by layer costs ${((ratio - 1) * 100).toFixed(1)}% more than a whole run`;
-  return `the layers timed one by one add up to ${(ratio * 100).toFixed(1)}% of a whole run: a whole run does work between and around them`;
-}
 
 export interface ProfileHtmlOptions {
   /** Content-Security-Policy nonce for the inline script and style (webviews need one). */

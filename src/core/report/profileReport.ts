@@ -32,6 +32,12 @@ export function byTime(layers: ProfileLayer[]): ProfileLayer[] {
   return layers.map((l, i) => ({ l, i })).sort((a, b) => b.l.ms.median - a.l.ms.median || a.i - b.i).map(({ l }) => l);
 }
 
+/** Says what the layer-sum ratio means: an overhead only when it is above 1. */
+export function layerSumNote(ratio: number): string {
+  if (ratio >= 1) return `timing layer by layer costs ${((ratio - 1) * 100).toFixed(1)}% more than a whole run`;
+  return `the layers timed one by one add up to ${(ratio * 100).toFixed(1)}% of a whole run: a whole run does work between and around them`;
+}
+
 function summaryLines(r: ProfileResult): string[] {
   const e = r.endToEndMs;
   const lines = [
@@ -39,7 +45,7 @@ function summaryLines(r: ProfileResult): string[] {
       `${r.input ? ` -> ${r.input.slice(1).join('x')}` : ''}${r.preprocessing ? ` (${r.preprocessing} preprocessing)` : ''}, weights ${r.weights}`,
     `end to end: median ${ms(e.median)} ms (min ${ms(e.min)}, max ${ms(e.max)}) over ${r.runs} run${r.runs === 1 ? '' : 's'} after ${r.warmup} warm-up` +
       `${r.flops ? `; ${si(r.flops)}FLOPs at ${(r.gflops ?? 0).toFixed(1)} GFLOP/s` : ''}`,
-    `sum of layer medians: ${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} x end to end (profiling overhead)` +
+    `sum of layer medians: ${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} x end to end (${layerSumNote(r.overhead)})` +
       `${r.overheadMin ? `; minima: ${r.overheadMin.toFixed(3)} x` : ''}`,
     `peak memory during predict: ${bytes(r.peakBytes)}${r.engine === 'onnxruntime' ? (r.peakMeasured ? ' (ONNX Runtime arena peak + weights, measured)' : ' (computed by the analyser)') : ''}`,
   ];
