@@ -10,6 +10,7 @@ import { NetLensError } from '../ir/types';
 import { ONNX_DTYPES } from '../analysis/onnx/rules';
 import { DTYPE_BYTES } from '../analysis/opRule';
 import { clip, MAX_MODEL_BYTES, MAX_NAME_CHARS, MAX_RANK, MAX_TENSOR_ELEMENTS } from './limits';
+import { float16ToFloat32 } from '../numbers';
 
 /** Tensors up to this many elements have their values read (shape arithmetic, scales, small constants). */
 export const MAX_VALUE_ELEMENTS = 1024;
@@ -74,15 +75,6 @@ function shapeOf(t: onnx.ITensorProto, what: string): number[] {
   return dims;
 }
 
-const F16 = (h: number): number => {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-};
-
 /** Little-endian raw bytes of `count` elements of `dtype` as numbers. */
 function fromRaw(buf: Uint8Array, dtype: string, count: number): number[] {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -91,7 +83,7 @@ function fromRaw(buf: Uint8Array, dtype: string, count: number): number[] {
     switch (dtype) {
       case 'float32': out[i] = v.getFloat32(4 * i, true); break;
       case 'float64': out[i] = v.getFloat64(8 * i, true); break;
-      case 'float16': out[i] = F16(v.getUint16(2 * i, true)); break;
+      case 'float16': out[i] = float16ToFloat32(v.getUint16(2 * i, true)); break;
       case 'bfloat16': out[i] = new Float32Array(new Uint32Array([v.getUint16(2 * i, true) << 16]).buffer)[0]; break;
       case 'int64': out[i] = int64({ toString: () => v.getBigInt64(8 * i, true).toString(), toNumber: () => 0 }); break;
       case 'uint64': out[i] = int64({ toString: () => v.getBigUint64(8 * i, true).toString(), toNumber: () => 0 }); break;
@@ -152,7 +144,7 @@ export function readTensor(t: onnx.ITensorProto, what: string, dir: string | und
   if (held !== count) throw new NetLensError(`${what} declares ${count} elements (shape [${shape.join(', ')}]) but holds ${held}`);
   if (!wantValues) return { name, dtype, shape };
   const values = Array.from(field!, (x) => int64(x as Int64));
-  return { name, dtype, shape, values: dtype === 'float16' ? values.map(F16) : values };
+  return { name, dtype, shape, values: dtype === 'float16' ? values.map(float16ToFloat32) : values };
 }
 
 /** Bytes an ONNX file may be before it is refused (the same cap as other model files). */

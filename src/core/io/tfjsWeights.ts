@@ -8,6 +8,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { NamedWeight, NetLensError } from '../ir/types';
 import { clip, MAX_MODEL_BYTES, MAX_NAME_CHARS, MAX_RANK, MAX_TENSOR_ELEMENTS, MAX_WEIGHT_ENTRIES } from './limits';
 import { hasOwn } from '../safeLookup';
+import { float16ToFloat32 } from '../numbers';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -66,15 +67,6 @@ function parseEntry(w: unknown, i: number): ManifestEntry {
     quantization = { dtype: q.dtype, scale: q.scale as number, min: q.min as number };
   }
   return { name: w.name, shape: shape as number[], dtype, quantization };
-}
-
-function float16ToFloat32(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
 function decode(e: ManifestEntry, buf: Uint8Array, offset: number, n: number): Float32Array {

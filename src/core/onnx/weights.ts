@@ -5,18 +5,7 @@
 import { NamedWeight, ModelSpec } from '../ir/types';
 import { Init, WeightSpec } from './rules';
 import { layerPlan } from './lower';
-
-/** A small, fast, seeded generator (mulberry32): uniform in [0, 1). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../numbers';
 
 /** FNV-1a of the weight name mixed with the seed: each weight's numbers depend on its name only. */
 function seedFor(name: string, seed: number): number {
@@ -43,7 +32,7 @@ export function randomWeights(spec: ModelSpec, seed: number): NamedWeight[] {
       const name = `${input.name}/${w.attr}`;
       const n = w.shape.reduce((a, b) => a * b, 1);
       const data = new Float32Array(n);
-      const next = generator(seedFor(name, seed));
+      const next = mulberry32(seedFor(name, seed));
       const [lo, hi] = range(w);
       const span = hi - lo;
       for (let i = 0; i < n; i++) data[i] = lo + span * next();
