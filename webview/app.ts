@@ -113,15 +113,8 @@ export class App {
     this.colorBy = same ? saved.colorBy : o.settings.colorBy;
     this.showShapes = same ? saved.showShapes : o.settings.showShapes;
     this.profile = o.profile;
-    const { batchField, colorSelect } = this.toolbar;
-    batchField.setValue(String(this.batch));
-    // A standalone page has no host to re-analyse: its batch size is the exported one.
-    batchField.setDisabled(this.host.mode === 'standalone', `Batch size ${this.batch}, as exported`);
-    this.toolbar.setProfileAvailable(this.canProfile);
-    colorSelect.setDisabled('time', !this.profile);
     if (this.colorBy === 'time' && !this.profile) this.colorBy = 'category';
-    colorSelect.setValue(this.colorBy);
-    this.toolbar.setShapes(this.showShapes);
+    this.toolbar.show({ batch: this.batch, standalone: this.host.mode === 'standalone', canProfile: this.canProfile, profiled: !!this.profile, colorBy: this.colorBy, showShapes: this.showShapes });
     this.svg.classList.toggle('nl-shapes', this.showShapes);
     performance.mark('nl-analysed');
     renderHeader(this.header, this.graph, this.profile);

@@ -1,36 +1,10 @@
 // The per-layer table: every layer with its figures, sortable by any column, on the same
 // selection as the graph (click a row to select and reveal the layer).
 import type { ProfileResult } from '../src/core/profile/result';
-import type { ViewGraph, ViewNode } from '../src/core/graph/viewGraph';
+import type { ViewGraph } from '../src/core/graph/viewGraph';
 import type { ColorBy } from '../src/core/graph/table';
-import { bytes, grouped } from '../src/core/graph/text';
+import { columnForColor, LAYER_COLUMNS, sortLayers, TableData, visibleColumns } from '../src/core/graph/columns';
 import { clear, h } from './dom';
-
-interface Column {
-  id: string;
-  label: string;
-  numeric: boolean;
-  value(n: ViewNode, t: TableData): number | string;
-  text(n: ViewNode, t: TableData): string;
-}
-
-interface TableData {
-  graph: ViewGraph;
-  ms: Map<string, number>;
-}
-
-const COLUMNS: Column[] = [
-  { id: 'index', label: '#', numeric: true, value: (n) => n.index, text: (n) => String(n.index + 1) },
-  { id: 'name', label: 'Layer', numeric: false, value: (n) => n.name, text: (n) => n.name },
-  { id: 'class', label: 'Class', numeric: false, value: (n) => n.className, text: (n) => n.className },
-  { id: 'block', label: 'Block', numeric: false, value: (n) => n.group ?? '', text: (n) => n.group ?? '' },
-  { id: 'shape', label: 'Output', numeric: false, value: (n) => n.shape, text: (n) => n.shape },
-  { id: 'params', label: 'Params', numeric: true, value: (n) => n.stats.params, text: (n) => grouped(n.stats.params) },
-  { id: 'macs', label: 'MACs', numeric: true, value: (n) => n.stats.macs, text: (n) => grouped(n.stats.macs) },
-  { id: 'flops', label: 'FLOPs', numeric: true, value: (n) => n.stats.flops, text: (n) => grouped(n.stats.flops) },
-  { id: 'memory', label: 'Activations', numeric: true, value: (n) => n.stats.activationBytes, text: (n) => bytes(n.stats.activationBytes) },
-  { id: 'time', label: 'Time (ms)', numeric: true, value: (n, t) => t.ms.get(n.name) ?? -1, text: (n, t) => (t.ms.has(n.name) ? t.ms.get(n.name)!.toFixed(3) : '') },
-];
 
 export class LayerTable {
   readonly el: HTMLTableElement;
@@ -46,7 +20,7 @@ export class LayerTable {
       const th = (e.target as Element).closest('th');
       if (th) {
         const col = th.getAttribute('data-col')!;
-        this.sort = { col, dir: this.sort.col === col ? (this.sort.dir === 1 ? -1 : 1) : (COLUMNS.find((c) => c.id === col)!.numeric ? -1 : 1) };
+        this.sort = { col, dir: this.sort.col === col ? (this.sort.dir === 1 ? -1 : 1) : (LAYER_COLUMNS.find((c) => c.id === col)!.numeric ? -1 : 1) };
         this.dirty = true;
         this.render();
         return;
@@ -64,8 +38,8 @@ export class LayerTable {
 
   setColorBy(c: ColorBy): void {
     // Sort by the metric the graph is coloured by, so the table answers "which layers are hot".
-    if (c === 'category') return;
-    const col = c === 'memory' ? 'memory' : c;
+    const col = columnForColor(c);
+    if (!col) return;
     if (this.sort.col !== col) { this.sort = { col, dir: -1 }; this.dirty = true; }
     if (this.el.isConnected && !this.el.closest('[hidden]')) this.render();
   }
@@ -74,7 +48,7 @@ export class LayerTable {
     if (!this.data || !this.dirty) return;
     this.dirty = false;
     const d = this.data;
-    const cols = COLUMNS.filter((c) => c.id !== 'time' || d.ms.size > 0);
+    const cols = visibleColumns(d);
     clear(this.el);
     const head = h('tr', {});
     for (const c of cols) {
@@ -84,13 +58,7 @@ export class LayerTable {
       th.addEventListener('keydown', (e) => { if (e.key === 'Enter') th.click(); });
       head.append(th);
     }
-    const col = COLUMNS.find((c) => c.id === this.sort.col) ?? COLUMNS[0];
-    const nodes = [...d.graph.nodes].sort((a, b) => {
-      const va = col.value(a, d);
-      const vb = col.value(b, d);
-      const r = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
-      return r * this.sort.dir || a.index - b.index;
-    });
+    const nodes = sortLayers(d, this.sort.col, this.sort.dir);
     const body = document.createDocumentFragment();
     this.rows.clear();
     for (const n of nodes) {

@@ -97,6 +97,16 @@ export class Toolbar {
     });
   }
 
+  /** Shows a model's settings (a standalone page's batch size is the exported one: no host to re-analyse). */
+  show(o: { batch: number; standalone: boolean; canProfile: boolean; profiled: boolean; colorBy: ColorBy; showShapes: boolean }): void {
+    this.batchField.setValue(String(o.batch));
+    this.batchField.setDisabled(o.standalone, `Batch size ${o.batch}, as exported`);
+    this.setProfileAvailable(o.canProfile);
+    this.colorSelect.setDisabled('time', !o.profiled);
+    this.colorSelect.setValue(o.colorBy);
+    this.setShapes(o.showShapes);
+  }
+
   setShapes(on: boolean): void { setPressed(this.shapesButton, on); }
 
   setTable(open: boolean): void { setPressed(this.tableButton, open); }
