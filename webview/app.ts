@@ -10,7 +10,7 @@ import { GraphLayout, layerId, groupId } from '../src/core/graph/layout';
 import { renderGraphBody } from '../src/core/graph/svg';
 import { groupsHiding } from '../src/core/graph/collapse';
 import { elementOf, GraphElement } from '../src/core/graph/metrics';
-import type { ColorBy } from '../src/core/graph/table';
+import type { ColorBy } from '../src/core/graph/nodeStyles';
 import type { ExportFormat, ModelMessage } from '../src/protocol/graph';
 import { validBatch } from '../src/protocol/graph';
 import { LayoutClient } from './layoutClient';
@@ -58,7 +58,6 @@ export class App {
   private readonly vp: SVGGElement;
   private readonly status = h('div', { class: 'nl-status', role: 'status', 'aria-live': 'polite' });
   private readonly announcer = h('div', { class: 'nl-sr-only', 'aria-live': 'polite', id: 'nl-announcer' });
-  private readonly tablePane: HTMLElement;
   private readonly table: LayerTable;
   private elements = new Map<string, SVGGElement>();
   private nodeIndex = new Map<string, ViewNode>();
@@ -84,9 +83,8 @@ export class App {
     this.details = new Details(this, h('aside', { class: 'nl-details', id: 'nl-details', hidden: '', 'aria-label': 'Layer details' }), this.canvas);
     const main = h('div', { class: 'nl-main' }, this.canvas, this.details.el);
     this.table = new LayerTable((name) => this.selectLayer(name, { reveal: true, center: true, details: false }));
-    this.tablePane = h('div', { class: 'nl-table-pane', id: 'nl-table', hidden: '' }, this.table.el);
     const hover = h('div', { class: 'nl-hover', id: 'nl-hover', role: 'tooltip', hidden: '' });
-    root.append(this.header, this.banner, this.toolbar.el, main, this.tablePane, hover);
+    root.append(this.header, this.banner, this.toolbar.el, main, this.table.pane, hover);
     this.pointer = new Pointer(this, this.canvas, hover, this.vp);
     this.canvas.addEventListener('keydown', (e) => onGraphKey(this, e));
     window.addEventListener('resize', () => { this.toolbar.overflow.fit(); this.viewport.onResize(); this.colouring.updateMinimap(); });
@@ -296,9 +294,7 @@ export class App {
   }
 
   toggleTable(): void {
-    this.tablePane.hidden = !this.tablePane.hidden;
-    this.toolbar.setTable(!this.tablePane.hidden);
-    if (!this.tablePane.hidden) this.table.render();
+    this.toolbar.setTable(this.table.toggle());
   }
 
   runProfile(): void { this.host.post({ type: 'runProfile' }); }

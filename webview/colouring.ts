@@ -3,7 +3,7 @@
 // which draws the same colours on a canvas.
 import { elementMetric } from '../src/core/graph/metrics';
 import { graphCss } from '../src/core/graph/svg';
-import { BLOCK_STYLE, CATEGORY_TABLE, COLOR_BY, heatColor, NodeCategory } from '../src/core/graph/table';
+import { BLOCK_STYLE, CATEGORY_TABLE, COLOR_BY, heatColor, NodeCategory } from '../src/core/graph/nodeStyles';
 import { bytes, compactNumber, milliseconds } from '../src/core/graph/text';
 import type { App } from './app';
 import { clear, h } from './dom';

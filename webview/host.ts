@@ -1,6 +1,6 @@
 // The page's host (VS Code's webview API or a standalone exported file), the state it keeps for the
 // panel across hide/show and reloads, and the probe the tests and benches read.
-import type { ColorBy } from '../src/core/graph/table';
+import type { ColorBy } from '../src/core/graph/nodeStyles';
 import type { WebviewMessage } from '../src/protocol/graph';
 import type { App } from './app';
 

@@ -2,7 +2,7 @@
 // selection as the graph (click a row to select and reveal the layer).
 import type { ProfileResult } from '../src/core/profile/result';
 import type { ViewGraph } from '../src/core/graph/viewGraph';
-import type { ColorBy } from '../src/core/graph/table';
+import type { ColorBy } from '../src/core/graph/nodeStyles';
 import { columnForColor, LAYER_COLUMNS, sortLayers, TableData, visibleColumns } from '../src/core/graph/columns';
 import { clear, h } from './dom';
 
@@ -14,8 +14,12 @@ export class LayerTable {
   private rows = new Map<string, HTMLTableRowElement>();
   private dirty = true;
 
+  /** The pane below the graph that holds the table (hidden until the toolbar opens it). */
+  readonly pane: HTMLElement;
+
   constructor(private readonly onSelect: (name: string) => void) {
     this.el = h('table', { class: 'nl-table', id: 'nl-layer-table' });
+    this.pane = h('div', { class: 'nl-table-pane', id: 'nl-table', hidden: '' }, this.el);
     this.el.addEventListener('click', (e) => {
       const th = (e.target as Element).closest('th');
       if (th) {
@@ -69,6 +73,13 @@ export class LayerTable {
       body.append(tr);
     }
     this.el.append(h('thead', {}, head), h('tbody', {}, body));
+  }
+
+  /** Opens or closes the pane; true when it is now open. */
+  toggle(): boolean {
+    this.pane.hidden = !this.pane.hidden;
+    if (!this.pane.hidden) this.render();
+    return !this.pane.hidden;
   }
 
   select(name: string | null): void {

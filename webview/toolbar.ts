@@ -1,7 +1,7 @@
 // The graph toolbar: colour mode, batch size, search with previous/next, collapse/expand all, fit
 // and zoom, tensor shapes, the layer table, export and Profile. In a narrow panel the least needed
 // tools move into a "More actions" menu so the bar stays one row.
-import { COLOR_BY, ColorBy } from '../src/core/graph/table';
+import { COLOR_BY, ColorBy } from '../src/core/graph/nodeStyles';
 import type { ExportFormat } from '../src/protocol/graph';
 import type { App } from './app';
 import { h, icon } from './dom';

@@ -13,7 +13,7 @@ import { GraphLayout, layoutKey, structureHash } from '../core/graph/layout';
 import { initialCollapsed } from '../core/graph/collapse';
 import { webviewHtml } from '../core/graph/html';
 import { HostMessage, parseWebviewMessage, WebviewMessage, GraphSettings } from '../protocol/graph';
-import { COLOR_BY, ColorBy } from '../core/graph/table';
+import { COLOR_BY, ColorBy } from '../core/graph/nodeStyles';
 import { standalonePage } from '../core/graph/node/standalone';
 import { LayoutStore } from './layoutStore';
 import type { ModelService } from './modelService';

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { ZOO, ZooEntry } from '../core/zoo';
 import { analyzeModel } from '../core/analysis/analyze';
 import type { ViewGraph, ViewGroup, ViewNode } from '../core/graph/viewGraph';
-import { CATEGORY_TABLE } from '../core/graph/table';
+import { CATEGORY_TABLE } from '../core/graph/nodeStyles';
 import { compactNumber, grouped, bytes } from '../core/graph/text';
 import { macsText } from '../core/graph/cards';
 

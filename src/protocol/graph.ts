@@ -5,7 +5,7 @@
 import type { ProfileResult } from '../core/profile/result';
 import type { GraphLayout } from '../core/graph/layout';
 import type { ViewGraph } from '../core/graph/viewGraph';
-import type { ColorBy } from '../core/graph/table';
+import type { ColorBy } from '../core/graph/nodeStyles';
 
 export interface GraphSettings {
   collapseThreshold: number;

@@ -16,7 +16,7 @@ import { layerCard, groupCard, layersIn } from '../../src/core/graph/cards';
 import { parseHostMessage, parseWebviewMessage, validLayout } from '../../src/protocol/graph';
 import { webviewCsp, webviewHtml, scriptJson } from '../../src/core/graph/html';
 import { escapeXml, formulaText, grouped, milliseconds } from '../../src/core/graph/text';
-import { CATEGORY_TABLE, heatColor } from '../../src/core/graph/table';
+import { CATEGORY_TABLE, heatColor } from '../../src/core/graph/nodeStyles';
 import { graphCommand as runGraph } from '../../src/cli/graph';
 import { kerasModelOf, type ModelSpec } from '../../src/core/ir/types';
 

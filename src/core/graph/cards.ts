@@ -3,7 +3,7 @@
 // turns it into DOM with textContent, the tests read it directly.
 import type { ProfileLayer, ProfileResult } from '../profile/result';
 import type { Totals } from '../analysis/analyze';
-import { CATEGORY_TABLE } from './table';
+import { CATEGORY_TABLE } from './nodeStyles';
 import { TRAINING_ONLY } from '../analysis/rules';
 import { GroupSums, ViewGraph, ViewGroup, ViewNode } from './viewGraph';
 import { bytes, formulaText, grouped, share, si } from './text';

@@ -1,7 +1,7 @@
 // The layer table's columns as a table: what each shows, how it sorts, and which column answers a
 // colour mode ("which layers are hot"). Pure data and functions: the webview table renders them.
 import { bytes, grouped } from './text';
-import type { ColorBy } from './table';
+import type { ColorBy } from './nodeStyles';
 import type { ViewGraph, ViewNode } from './viewGraph';
 
 /** A graph with the measured median time per layer name (empty before a profile). */

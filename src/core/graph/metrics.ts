@@ -2,7 +2,7 @@
 // layers), or measured time/bytes once a profile is in (summed over the layers an element holds).
 import type { ProfileResult } from '../profile/result';
 import { layersIn } from './cards';
-import type { ColorBy } from './table';
+import type { ColorBy } from './nodeStyles';
 import type { GroupSums, ViewGraph, ViewGroup, ViewNode } from './viewGraph';
 
 export type GraphElement = { kind: 'layer'; node: ViewNode } | { kind: 'group'; group: ViewGroup };

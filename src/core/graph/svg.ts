@@ -1,7 +1,7 @@
 // The graph as SVG markup: one renderer for the webview (inserted once, then styled by class),
 // the SVG/PNG exports and `netlens graph --out x.svg`. Every model-provided string is escaped.
 import { GraphLayout, groupSub, layerSub, MAX_W, CHAR_W_NAME, CHAR_W_SUB, GROUP_HEADER } from './layout';
-import { BLOCK_STYLE, CATEGORY_TABLE, NodeCategory } from './table';
+import { BLOCK_STYLE, CATEGORY_TABLE, NodeCategory } from './nodeStyles';
 import { ViewGraph } from './viewGraph';
 import { compactNumber, escapeXml, fit } from './text';
 

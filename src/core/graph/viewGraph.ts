@@ -4,7 +4,7 @@
 import type { LayerStats, ModelAnalysis, Totals } from '../analysis/analyze';
 import type { ModelSpec, Shape } from '../ir/types';
 import { nodeAttributes } from '../ir/graph';
-import { CATEGORY_TABLE, NodeCategory } from './table';
+import { CATEGORY_TABLE, NodeCategory } from './nodeStyles';
 
 export interface ViewNode {
   /** Index in `nodes` (topological order); DOM ids and data attributes use it, never the name. */
