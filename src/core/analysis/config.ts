@@ -1,6 +1,7 @@
 // Readers for Keras layer config values. Configs come from untrusted files, so every value is
 // checked here once and a bad one becomes one clear NetLensError naming the layer and the field.
 import { NetLensError, Shape } from '../ir/types';
+import { shapeList } from '../report/format';
 
 export type Cfg = Record<string, unknown>;
 
@@ -68,9 +69,8 @@ export function elements(layer: string, shape: Shape): number {
   return n;
 }
 
-export function formatShape(shape: Shape): string {
-  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
-}
+/** A shape in an error message: "[null, 112, 112, 64]" (the one formatter module writes it). */
+export const formatShape = (shape: Shape): string => shapeList(shape);
 
 export function rank(layer: string, shape: Shape, want: number, what = 'input'): void {
   if (shape.length !== want) fail(layer, `expects a rank-${want} ${what} (batch first), got ${formatShape(shape)}`);

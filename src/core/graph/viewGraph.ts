@@ -5,6 +5,7 @@ import type { LayerStats, ModelAnalysis, Totals } from '../analysis/analyze';
 import type { ModelSpec, Shape } from '../ir/types';
 import { nodeAttributes } from '../ir/graph';
 import { CATEGORY_TABLE, NodeCategory } from './nodeStyles';
+import { dims } from '../report/format';
 
 export interface ViewNode {
   /** Index in `nodes` (topological order); DOM ids and data attributes use it, never the name. */
@@ -64,10 +65,8 @@ export interface ViewGraph {
   edges: ViewEdge[];
 }
 
-export const formatDims = (s: Shape): string => {
-  const dims = s.slice(1);
-  return dims.length ? dims.map((d) => (d === null ? '?' : String(d))).join('×') : 'scalar';
-};
+/** A layer's output shape without the batch dimension: "112×112×64". */
+export const formatDims = (s: Shape): string => dims(s.slice(1));
 
 const MAX_ATTR = 60;
 

@@ -29,7 +29,17 @@ export function bytes(n: number): string {
   return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 
-export const shape = (s: (number | null)[]): string => `(${s.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+// Shapes, the three ways they are written (one place, so graph, pages, CLI and errors agree).
+type Dims = readonly (number | null)[];
+
+/** Keras' notation, batch included: "(None, 112, 112, 64)" (summary tables). */
+export const shape = (s: Dims): string => `(${s.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+
+/** Dimensions as drawn and shown on pages: "112×112×64" ('?' unknown, "scalar" for none); sep 'x' in the terminal. */
+export const dims = (s: Dims, sep = '×'): string => (s.length ? s.map((d) => (d === null ? '?' : String(d))).join(sep) : 'scalar');
+
+/** A shape in an error message, every dimension as stored: "[null, 112, 112, 64]". */
+export const shapeList = (s: Dims): string => `[${s.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
 
 /**
  * Control characters a terminal acts on: C0 (ESC starts sequences that retitle the window or

@@ -3,7 +3,7 @@
 // Pure string building; the page's script (webview/pages/profilePage.ts) sorts the table and posts
 // export requests to the host (messages in src/protocol/profile.ts).
 import type { ProfileResult } from '../profile/result';
-import { bytes, si } from './format';
+import { bytes, dims, si } from './format';
 import { byTime, layerSumNote } from './profileReport';
 import { esc, nonceParts, pageScript, PageScript } from './htmlPage';
 
@@ -90,7 +90,7 @@ table.layers td:nth-child(2),table.layers td:nth-child(3),table.layers th:nth-ch
 ${buttons}
 <table class="summary">
 <tr><td>backend</td><td>${esc(r.backendLabel ?? r.backend)}</td></tr>
-<tr><td>image</td><td>${esc(r.image.replace(/^.*[/\\]/, ''))}${r.input ? ` → ${r.input.slice(1).join('×')}` : ''}${r.preprocessing ? `, ${esc(r.preprocessing)} preprocessing` : ''}</td></tr>
+<tr><td>image</td><td>${esc(r.image.replace(/^.*[/\\]/, ''))}${r.input ? ` → ${dims(r.input.slice(1))}` : ''}${r.preprocessing ? `, ${esc(r.preprocessing)} preprocessing` : ''}</td></tr>
 <tr><td>weights</td><td>${r.weights}</td></tr>
 <tr><td>end to end</td><td>median <b>${ms(e.median)} ms</b> (min ${ms(e.min)}, max ${ms(e.max)}), ${r.runs} run${r.runs === 1 ? '' : 's'} after ${r.warmup} warm-up${r.flops ? `; ${si(r.flops)}FLOPs at ${(r.gflops ?? 0).toFixed(1)} GFLOP/s` : ''}</td></tr>
 <tr><td>sum of layers</td><td>${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} × end to end (${layerSumNote(r.overhead)})</td></tr>

@@ -2,7 +2,7 @@
 // layers sorted by time, predictions) and the CLI's plain-text table. Pure functions of a
 // ProfileResult; no vscode, no tfjs.
 import type { ProfileLayer, ProfileResult } from '../profile/result';
-import { bytes, si } from './format';
+import { bytes, dims, si } from './format';
 
 const basename = (p: string): string => p.replace(/^.*[/\\]/, '');
 
@@ -42,7 +42,7 @@ function summaryLines(r: ProfileResult): string[] {
   const e = r.endToEndMs;
   const lines = [
     `model ${r.model}, backend ${r.backendLabel ?? r.backend}, image ${basename(r.image)}` +
-      `${r.input ? ` -> ${r.input.slice(1).join('x')}` : ''}${r.preprocessing ? ` (${r.preprocessing} preprocessing)` : ''}, weights ${r.weights}`,
+      `${r.input ? ` -> ${dims(r.input.slice(1), 'x')}` : ''}${r.preprocessing ? ` (${r.preprocessing} preprocessing)` : ''}, weights ${r.weights}`,
     `end to end: median ${ms(e.median)} ms (min ${ms(e.min)}, max ${ms(e.max)}) over ${r.runs} run${r.runs === 1 ? '' : 's'} after ${r.warmup} warm-up` +
       `${r.flops ? `; ${si(r.flops)}FLOPs at ${(r.gflops ?? 0).toFixed(1)} GFLOP/s` : ''}`,
     `sum of layer medians: ${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} x end to end (${layerSumNote(r.overhead)})` +
