@@ -53,9 +53,6 @@ export class App {
   private readonly pointer: Pointer;
   private readonly header = h('header', { class: 'nl-header' });
   private readonly banner = h('div', { class: 'nl-banner', role: 'alert', hidden: '' });
-  private readonly canvas: HTMLElement;
-  private readonly svg: SVGSVGElement;
-  private readonly vp: SVGGElement;
   private readonly status = h('div', { class: 'nl-status', role: 'status', 'aria-live': 'polite' });
   private readonly announcer = h('div', { class: 'nl-sr-only', 'aria-live': 'polite', id: 'nl-announcer' });
   private readonly table: LayerTable;
@@ -73,20 +70,17 @@ export class App {
     this.toolbar = new Toolbar(this, host.mode === 'standalone');
     this.viewport = new Viewport(() => this.layout);
     const { canvas, svg, vp } = this.viewport;
-    this.canvas = canvas;
-    this.svg = svg;
-    this.vp = vp;
     this.colouring = new Colouring(this, this.viewport.legend, this.viewport.minimap, canvas);
-    this.selection = new Selection(this, this.vp, this.announcer);
-    this.search = new Search(this, this.toolbar.searchField, this.toolbar.searchCount, this.vp);
+    this.selection = new Selection(this, vp, this.announcer);
+    this.search = new Search(this, this.toolbar.searchField, this.toolbar.searchCount, vp);
     canvas.append(this.status, this.announcer);
-    this.details = new Details(this, h('aside', { class: 'nl-details', id: 'nl-details', hidden: '', 'aria-label': 'Layer details' }), this.canvas);
-    const main = h('div', { class: 'nl-main' }, this.canvas, this.details.el);
+    this.details = new Details(this, h('aside', { class: 'nl-details', id: 'nl-details', hidden: '', 'aria-label': 'Layer details' }), canvas);
+    const main = h('div', { class: 'nl-main' }, canvas, this.details.el);
     this.table = new LayerTable((name) => this.selectLayer(name, { reveal: true, center: true, details: false }));
     const hover = h('div', { class: 'nl-hover', id: 'nl-hover', role: 'tooltip', hidden: '' });
     root.append(this.header, this.banner, this.toolbar.el, main, this.table.pane, hover);
-    this.pointer = new Pointer(this, this.canvas, hover, this.vp);
-    this.canvas.addEventListener('keydown', (e) => onGraphKey(this, e));
+    this.pointer = new Pointer(this, canvas, hover, vp);
+    canvas.addEventListener('keydown', (e) => onGraphKey(this, e));
     window.addEventListener('resize', () => { this.toolbar.overflow.fit(); this.viewport.onResize(); this.colouring.updateMinimap(); });
     requestAnimationFrame(() => this.toolbar.overflow.fit());
   }
@@ -113,7 +107,7 @@ export class App {
     this.profile = o.profile;
     if (this.colorBy === 'time' && !this.profile) this.colorBy = 'category';
     this.toolbar.show({ batch: this.batch, standalone: this.host.mode === 'standalone', canProfile: this.canProfile, profiled: !!this.profile, colorBy: this.colorBy, showShapes: this.showShapes });
-    this.svg.classList.toggle('nl-shapes', this.showShapes);
+    this.viewport.svg.classList.toggle('nl-shapes', this.showShapes);
     performance.mark('nl-analysed');
     renderHeader(this.header, this.graph, this.profile);
     this.table.setData(this.graph, this.profile);
@@ -198,12 +192,9 @@ export class App {
     this.probe.renders++;
     this.pointer.hideHover();
     // renderGraphBody escapes every model string; this is the only markup insertion.
-    this.vp.innerHTML = renderGraphBody(this.graph, layout);
-    this.svg.setAttribute('width', String(layout.width));
-    this.svg.setAttribute('height', String(layout.height));
-    this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
+    this.viewport.draw(renderGraphBody(this.graph, layout), layout);
     this.elements.clear();
-    for (const el of Array.from(this.vp.querySelectorAll<SVGGElement>('[data-id]'))) this.elements.set(el.getAttribute('data-id')!, el);
+    for (const el of Array.from(this.viewport.vp.querySelectorAll<SVGGElement>('[data-id]'))) this.elements.set(el.getAttribute('data-id')!, el);
     this.colouring.apply();
     this.selection.apply();
     this.search.mark();
@@ -236,7 +227,7 @@ export class App {
   zoomBy(f: number, cx?: number, cy?: number): void { this.viewport.zoomBy(f, cx, cy); }
   panBy(dx: number, dy: number, keepAuto = false): void { this.viewport.panBy(dx, dy, keepAuto); }
   centerOn(gx: number, gy: number): void { this.viewport.centerOn(gx, gy); }
-  focusCanvas(): void { this.canvas.focus(); }
+  focusCanvas(): void { this.viewport.canvas.focus(); }
 
   // ---- selection ------------------------------------------------------------------------------
 
@@ -288,7 +279,7 @@ export class App {
 
   toggleShapes(): void {
     this.showShapes = !this.showShapes;
-    this.svg.classList.toggle('nl-shapes', this.showShapes);
+    this.viewport.svg.classList.toggle('nl-shapes', this.showShapes);
     this.toolbar.setShapes(this.showShapes);
     this.saveState();
   }
@@ -308,7 +299,7 @@ export class App {
   }
 
   private exportSource(): ExportSource {
-    return { svg: this.svg, vp: this.vp, layout: this.layout, model: this.graph.model, batch: this.batch, mode: this.host.mode, post: (m) => this.host.post(m) };
+    return { svg: this.viewport.svg, vp: this.viewport.vp, layout: this.layout, model: this.graph.model, batch: this.batch, mode: this.host.mode, post: (m) => this.host.post(m) };
   }
 
   exportSvg(): string { return graphSvg(this.exportSource()); }

@@ -38,6 +38,14 @@ export class Viewport {
     this.canvas.append(this.stage, this.legend, this.minimap.el);
   }
 
+  /** Puts the graph's markup (escaped by renderGraphBody) in the SVG, sized to its layout. */
+  draw(body: string, layout: GraphLayout): void {
+    this.vp.innerHTML = body;
+    this.svg.setAttribute('width', String(layout.width));
+    this.svg.setAttribute('height', String(layout.height));
+    this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
+  }
+
   applyTransform(): void {
     if (this.transformQueued) return;
     this.transformQueued = true;
