@@ -1,7 +1,8 @@
 // The one shape formatter module (src/core/report/format.ts) and its users: the graph's output
 // shapes, Keras' summary notation (model.summary() prints "(None, 112, 112, 64)") and the error text.
 import { strict as assert } from 'node:assert';
-import { dims, shape, shapeList } from '../../src/core/report/format';
+import { dims, msText, shape, shapeList } from '../../src/core/report/format';
+import { milliseconds } from '../../src/core/graph/text';
 import { formatDims } from '../../src/core/graph/viewGraph';
 import { formatShape } from '../../src/core/analysis/config';
 
@@ -19,5 +20,13 @@ describe('shape formatters', () => {
     assert.equal(formatDims([null, 112, 112, 64]), '112×112×64');
     assert.equal(formatDims([null]), 'scalar');
     assert.equal(formatShape([null, 2048]), '[null, 2048]');
+  });
+
+  it('times: one digit rule for the profile page, its text report and the graph view', () => {
+    assert.equal(msText(0.175), '0.175');
+    assert.equal(msText(12.3456), '12.35');
+    assert.equal(msText(123.46), '123.5');
+    assert.equal(milliseconds(0.175), '0.175 ms');
+    assert.equal(milliseconds(1234.5), '1,235 ms');
   });
 });

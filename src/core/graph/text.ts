@@ -1,5 +1,5 @@
 // Small text helpers for the graph: escaping for HTML/SVG and compact numbers for node labels.
-import { bytes, grouped, si } from '../report/format';
+import { bytes, grouped, msText, si } from '../report/format';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -35,7 +35,5 @@ export const formulaText = (f: string): string => f.replace(/x/g, '×');
 
 /** Milliseconds as the profile page writes them: 0.175 -> "0.175 ms", 12.345 -> "12.35 ms", 123.45 -> "123.5 ms". */
 export function milliseconds(v: number): string {
-  const a = Math.abs(v);
-  const text = a >= 1000 ? grouped(v) : a >= 100 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toFixed(3);
-  return `${text} ms`;
+  return `${Math.abs(v) >= 1000 ? grouped(v) : msText(v)} ms`;
 }

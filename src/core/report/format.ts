@@ -29,6 +29,12 @@ export function bytes(n: number): string {
   return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 
+/** A time in ms to the digits a profile shows: 0.175 -> "0.175", 12.345 -> "12.35", 123.45 -> "123.5". */
+export function msText(v: number): string {
+  const a = Math.abs(v);
+  return a >= 100 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toFixed(3);
+}
+
 // Shapes, the three ways they are written (one place, so graph, pages, CLI and errors agree).
 type Dims = readonly (number | null)[];
 

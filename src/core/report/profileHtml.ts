@@ -3,11 +3,11 @@
 // Pure string building; the page's script (webview/pages/profilePage.ts) sorts the table and posts
 // export requests to the host (messages in src/protocol/profile.ts).
 import type { ProfileResult } from '../profile/result';
-import { bytes, dims, si } from './format';
+import { bytes, dims, msText, si } from './format';
 import { byTime, layerSumNote } from './profileReport';
 import { esc, nonceParts, pageScript, PageScript } from './htmlPage';
 
-const ms = (v: number): string => (v >= 100 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+const ms = msText;
 
 /** SVG bar chart of the `top` slowest layers: bar = median, whisker = min..max. */
 export function profileBarChart(r: ProfileResult, top = 15): string {

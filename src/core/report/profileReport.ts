@@ -2,7 +2,7 @@
 // layers sorted by time, predictions) and the CLI's plain-text table. Pure functions of a
 // ProfileResult; no vscode, no tfjs.
 import type { ProfileLayer, ProfileResult } from '../profile/result';
-import { bytes, dims, si } from './format';
+import { bytes, dims, msText, si } from './format';
 
 const basename = (p: string): string => p.replace(/^.*[/\\]/, '');
 
@@ -13,7 +13,7 @@ export function profileJson(r: ProfileResult, pretty = false): string {
   return JSON.stringify(r, null, pretty ? 1 : undefined);
 }
 
-const ms = (v: number): string => (v >= 100 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+const ms = msText;
 
 function csvCell(v: string | number): string {
   const s = String(v);
