@@ -31,7 +31,11 @@ describe('editor: preprocessing asked once per model file', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     host = require('../../src/host/preprocessingChoice');
   });
-  after(() => restore());
+  after(() => {
+    restore();
+    // Host modules loaded here hold this stand-in: drop them so later tests load their own.
+    for (const k of Object.keys(require.cache)) if (/[\\/]src[\\/]host[\\/]/.test(k)) delete require.cache[k];
+  });
   beforeEach(() => { answers = []; asked = []; state.clear(); });
 
   it('asks for a file the first time, then remembers the answer for that file only', async () => {
