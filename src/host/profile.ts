@@ -36,7 +36,7 @@ async function pickModel(): Promise<string | undefined> {
   // The model whose graph is open comes first (the quick pick starts on it).
   const open = activeGraph();
   const items: (vscode.QuickPickItem & { value?: string })[] = [
-    ...(open ? [{ label: `$(type-hierarchy) ${open.name}`, description: 'the open graph', detail: open.modelArg, value: open.modelArg }] : []),
+    ...(open ? [{ label: ZOO.find((z) => z.name === open.modelArg)?.title ?? open.name, description: 'the open graph', detail: open.modelArg, value: open.modelArg }] : []),
     ...ZOO.filter((z) => z.name !== open?.modelArg).map((z) => ({ label: z.title, description: z.name, detail: z.description, value: z.name })),
     { label: '$(folder-opened) Model file...', description: '.json, .keras, .h5, .onnx' },
   ];
