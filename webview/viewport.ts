@@ -86,13 +86,20 @@ export class Viewport {
     this.canvasWidth = width;
   }
 
-  initialView(): void {
+  /** The laid-out graph and the canvas box for an automatic view (the view follows later resizes). */
+  private autoFrame(): { width: number; height: number; r: DOMRect } | undefined {
     const layout = this.layout();
-    if (!layout) return;
+    if (!layout) return undefined;
     const r = this.canvas.getBoundingClientRect();
     this.canvasWidth = r.width;
     this.autoView = true;
-    const { width, height } = layout;
+    return { width: layout.width, height: layout.height, r };
+  }
+
+  initialView(): void {
+    const frame = this.autoFrame();
+    if (!frame) return;
+    const { width, height, r } = frame;
     // Whole graph when it fits at a readable scale, else the width at the top (the input end).
     const fitK = Math.min(r.width / width, r.height / height);
     if (fitK >= 0.6) return this.fit();
@@ -102,12 +109,9 @@ export class Viewport {
   }
 
   fit(): void {
-    const layout = this.layout();
-    if (!layout) return;
-    const r = this.canvas.getBoundingClientRect();
-    this.canvasWidth = r.width;
-    this.autoView = true;
-    const { width, height } = layout;
+    const frame = this.autoFrame();
+    if (!frame) return;
+    const { width, height, r } = frame;
     // The legend sits over the canvas' bottom edge: fit the graph above it so it covers no node.
     const free = Math.max(r.height / 2, r.height - this.legendReserve());
     const k = Math.max(MIN_K, Math.min(1.5, Math.min(r.width / width, free / height) * 0.98));

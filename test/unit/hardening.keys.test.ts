@@ -16,7 +16,7 @@ import { buildViewGraph } from '../../src/core/graph/viewGraph';
 import { stageSums } from '../../src/core/compare/stages';
 import { NetLensError } from '../../src/core/ir/types';
 import { lookup, parseJsonSafely } from '../../src/core/safeLookup';
-import { main } from '../../src/cli';
+import { cliInProcess } from './helpers/cliInProcess';
 import { removeDir, tempDir } from '../fixtures/writers';
 import { zipSync } from 'fflate';
 import { modelBytes, smallCnn } from '../fixtures/onnx/files';
@@ -49,21 +49,7 @@ function onlyClearErrors<T>(what: string, fn: () => T): T | NetLensError {
   }
 }
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => { out.push(String(s)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => { err.push(String(s)); return true; }) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const cli = cliInProcess;
 
 describe('hardening: Object.prototype names as keys from files and argv (issue 13, finding 5)', function () {
   this.timeout(60_000);

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli';
+import { cliInProcess } from './helpers/cliInProcess';
 import { printable, printableJson, printableText } from '../../src/core/report/format';
 import { removeDir, tempDir } from '../fixtures/writers';
 
@@ -16,21 +16,7 @@ const CLEAR = '\u001b[2J\u001b[H';
 const MODEL = `evil${TITLE}`;
 const LAYER = `dense${CLEAR}\u009b31m\u202eright`;
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = process.stdout.write;
-  const e = process.stderr.write;
-  process.stdout.write = ((s: string) => { out.push(String(s)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => { err.push(String(s)); return true; }) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const cli = cliInProcess;
 
 describe('hardening: control characters in names never reach the terminal raw (issue 13, finding 6)', function () {
   this.timeout(60_000);
