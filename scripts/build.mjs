@@ -2,6 +2,7 @@
 // tfjs and the native backends stay external for Node bundles: they are resolved from
 // node_modules at run time (the native ones are optional and may be missing).
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 // onnxruntime-node too: its JS loads bin/napi-v6/<platform>/<arch>/onnxruntime_binding.node next to itself.
@@ -39,3 +40,19 @@ await Promise.all(entries.filter(([src]) => existsSync(src)).map(([src, out, pla
 mkdirSync('dist/codicons', { recursive: true });
 copyFileSync('node_modules/elkjs/lib/elk-worker.min.js', 'dist/elk-worker.min.js');
 for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
+
+// The zoo's first views (view graph, collapsed blocks, layout) shipped in dist/zoo/ so the first
+// graph of a session draws without the model process (src/core/graph/node/zooViews.ts). Built
+// with the same sources as the bundles above; unchanged models keep their layout.
+const zooViews = 'out/build/zoo-views.js';
+await build({
+  stdin: {
+    contents: "import { writeZooViews } from './src/core/graph/node/zooViews';\n"
+      + "writeZooViews('dist/zoo').then((r) => { if (r.laidOut) console.log(`zoo views: ${r.laidOut} laid out, ${r.kept} unchanged`); })"
+      + ".catch((e) => { console.error(e); process.exit(1); });\n",
+    resolveDir: '.', loader: 'ts', sourcefile: 'zoo-views.ts',
+  },
+  outfile: zooViews, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, logLevel: 'warning',
+});
+const made = spawnSync(process.execPath, [zooViews], { stdio: 'inherit' });
+if (made.status !== 0) process.exit(made.status ?? 1);

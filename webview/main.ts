@@ -1,7 +1,8 @@
-// Webview entry. Two hosts: VS Code (acquireVsCodeApi; the view graph and its layouts arrive by
-// message from the host, which analyses and lays out) and a standalone exported file (the view
-// graph, its first layout and elkjs' worker inlined in the page).
-import { parseHostMessage, StandaloneData } from '../src/protocol/graph';
+// Webview entry. Two hosts: VS Code (acquireVsCodeApi; the view graph and its layouts come from
+// the host, which analyses and lays out: served inside the page when the first view's layout was
+// at hand, else by message after 'ready') and a standalone exported file (the view graph, its
+// first layout and elkjs' worker inlined in the page).
+import { ModelMessage, parseHostMessage, StandaloneData } from '../src/protocol/graph';
 import { App, Host, Probe } from './app';
 import { LayoutClient, WorkerSource } from './layoutClient';
 
@@ -37,12 +38,13 @@ function start(): void {
   // A 'select' sent while the model loads (a graph just opened by Compare's stage click) waits for
   // the first layout, or the initial fit would undo its centring.
   let loaded: Promise<unknown> = Promise.resolve();
+  const load = (m: ModelMessage): void => { loaded = app.load(m).catch((e) => app.showError(String((e as Error).message ?? e))); };
   window.addEventListener('message', (ev: MessageEvent) => {
     const m = parseHostMessage(ev.data);
     if (!m) return;
     switch (m.type) {
       case 'model':
-        loaded = app.load(m).catch((e) => app.showError(String((e as Error).message ?? e)));
+        load(m);
         break;
       case 'graph':
         void loaded.then(() => app.setGraph(m.graph));
@@ -61,7 +63,18 @@ function start(): void {
         break;
     }
   });
-  host.post({ type: 'ready' });
+  // The host serves the model message inside the page when the first view's layout was at hand.
+  const served = parseHostMessage(readJson(document.getElementById('netlens-model')));
+  if (served?.type === 'model') load(served);
+  host.post({ type: 'ready', embedded: served?.type === 'model' });
+}
+
+function readJson(el: HTMLElement | null): unknown {
+  try {
+    return el ? JSON.parse(el.textContent ?? '') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 start();

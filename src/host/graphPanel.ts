@@ -1,7 +1,9 @@
 // One webview panel per model: serves the graph page (strict CSP, nonce'd script, resources only
 // from dist/ and media/), answers its messages after validating them, saves exports, and relays
 // selection to the Layers tree and profile results from the profiler. The model is read, analysed
-// and laid out in the model service process; a panel holds the view graph only (no weights).
+// and laid out in the model service process; a panel holds the view graph only (no weights). A zoo
+// model's first view ships with the extension (dist/zoo/), and when the first view's layout is at
+// hand the page is served with its model message inside, so it draws without a round trip.
 import * as vscode from 'vscode';
 import { safeFileStem } from '../core/report/fileName';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +14,8 @@ import type { ViewGraph } from '../core/graph/viewGraph';
 import { GraphLayout, layoutKey, structureHash } from '../core/graph/layout';
 import { initialCollapsed } from '../core/graph/collapse';
 import { webviewHtml } from '../core/graph/html';
-import { HostMessage, parseWebviewMessage, WebviewMessage, GraphSettings } from '../protocol/graph';
+import { shippedView } from './shippedViews';
+import { HostMessage, ModelMessage, parseWebviewMessage, WebviewMessage, GraphSettings } from '../protocol/graph';
 import { COLOR_BY, ColorBy } from '../core/graph/nodeStyles';
 import { standalonePage } from '../core/graph/node/standalone';
 import { LayoutStore } from './layoutStore';
@@ -67,11 +70,13 @@ export class GraphPanel {
       existing.panel.reveal(column);
       return existing;
     }
-    const opening = store.models.open(modelArg).then((graph) => {
+    const opening = (async () => {
+      const shipped = await shippedView(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath, modelArg);
+      const graph = shipped?.graph ?? await store.models.open(modelArg);
       // The active column unless told (Compare opens graphs side by side in columns One, Two, ...).
       const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `${graph.model} graph`, column ?? vscode.ViewColumn.Active, GraphPanel.options(ctx));
-      return new GraphPanel(ctx, store, events, panel, modelArg, graph);
-    });
+      return new GraphPanel(ctx, store, events, panel, modelArg, graph, shipped?.layout);
+    })();
     GraphPanel.opening.set(modelArg, opening);
     try {
       return await opening;
@@ -84,7 +89,8 @@ export class GraphPanel {
   static async revive(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, panel: vscode.WebviewPanel, modelArg: string): Promise<void> {
     panel.webview.options = GraphPanel.options(ctx);
     try {
-      new GraphPanel(ctx, store, events, panel, modelArg, await store.models.open(modelArg));
+      const shipped = await shippedView(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath, modelArg);
+      new GraphPanel(ctx, store, events, panel, modelArg, shipped?.graph ?? await store.models.open(modelArg), shipped?.layout);
     } catch (e) {
       panel.dispose();
       void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
@@ -110,14 +116,18 @@ export class GraphPanel {
     readonly panel: vscode.WebviewPanel,
     readonly modelArg: string,
     graph: ViewGraph,
+    /** The shipped first view's layout (zoo models at batch 1). */
+    private readonly shipped?: GraphLayout,
   ) {
     this.graph = graph;
     GraphPanel.panels.set(modelArg, this);
-    // Lay out the first view now, while the webview boots; it arrives cached or as a 'layout' message.
     this.initial = initialCollapsed(graph, { threshold: readSettings().collapseThreshold });
-    void this.layout(this.initial).catch(() => undefined);
+    const first = this.layoutAtHand(this.initial);
+    // Without the first view's layout at hand, lay it out now while the webview boots; it arrives
+    // with the model message or as a 'layout' message.
+    if (!first) void this.layout(this.initial).catch(() => undefined);
     panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'netlens.svg');
-    panel.webview.html = this.html();
+    panel.webview.html = this.html(first ? this.modelMessage([first, ...this.cachedLayouts().filter((l) => l.key !== first.key)]) : undefined);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw)),
       panel.onDidChangeViewState(() => {
@@ -129,7 +139,15 @@ export class GraphPanel {
     events.onActive(this);
   }
 
-  private html(): string {
+  /** The first message; canProfile: the profiler refuses to run in an untrusted workspace. */
+  private modelMessage(layouts: GraphLayout[]): ModelMessage {
+    return {
+      type: 'model', modelArg: this.modelArg, graph: this.graph, collapsed: [...this.initial], settings: readSettings(),
+      layouts, canProfile: vscode.workspace.isTrusted, profile: this.profile,
+    };
+  }
+
+  private html(model?: ModelMessage): string {
     const w = this.panel.webview;
     const uri = (...p: string[]): string => w.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, ...p)).toString();
     return webviewHtml({
@@ -139,6 +157,7 @@ export class GraphPanel {
       cssUri: uri('media', 'graph.css'),
       codiconUri: uri('dist', 'codicons', 'codicon.css'),
       title: `${this.graph.model} graph`,
+      model,
     });
   }
 
@@ -147,11 +166,22 @@ export class GraphPanel {
     void this.panel.webview.postMessage(m);
   }
 
-  /** A layout from the disk cache, or computed on the layout thread (and then cached). */
+  /** Layouts of this graph the store holds in memory. */
+  private cachedLayouts(): GraphLayout[] {
+    return this.services.store.peek(structureHash(this.graph));
+  }
+
+  /** The layout shipped or held in memory for these collapsed blocks, without waiting. */
+  private layoutAtHand(collapsed: ReadonlySet<string>): GraphLayout | undefined {
+    const key = layoutKey(this.graph, collapsed);
+    return this.shipped?.key === key ? this.shipped : this.cachedLayouts().find((l) => l.key === key);
+  }
+
+  /** A layout shipped or from the disk cache, or computed in the model process (and then cached). */
   private async layout(collapsed: ReadonlySet<string>): Promise<GraphLayout> {
     const structure = structureHash(this.graph);
     const key = layoutKey(this.graph, collapsed);
-    const hit = (await this.services.store.get(structure)).find((l) => l.key === key);
+    const hit = this.layoutAtHand(collapsed) ?? (await this.services.store.get(structure)).find((l) => l.key === key);
     if (hit) return hit;
     const l = await this.services.models.layout(this.graph, collapsed);
     await this.services.store.put(structure, l);
@@ -172,11 +202,13 @@ export class GraphPanel {
     if (!m) return; // malformed or unknown: ignored
     switch (m.type) {
       case 'ready': {
-        const layouts = await this.services.store.get(structureHash(this.graph));
-        void this.panel.webview.postMessage({
-          type: 'model', modelArg: this.modelArg, graph: this.graph, collapsed: [...this.initial], settings: readSettings(),
-          layouts, canProfile: (await vscode.commands.getCommands(true)).includes('netlens.profileModel'), profile: this.profile,
-        } satisfies HostMessage);
+        if (!m.embedded) {
+          const stored = await this.services.store.get(structureHash(this.graph));
+          void this.panel.webview.postMessage(this.modelMessage(this.shipped ? [this.shipped, ...stored] : stored));
+        } else if (this.profile && !this.queue.some((q) => q.type === 'profile')) {
+          // The page drew from the model message it was served with, written before this profile.
+          void this.panel.webview.postMessage({ type: 'profile', result: this.profile } satisfies HostMessage);
+        }
         this.ready = true;
         for (const q of this.queue.splice(0)) void this.panel.webview.postMessage(q);
         break;

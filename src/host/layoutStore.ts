@@ -17,6 +17,11 @@ export class LayoutStore {
     return this.dir ? vscode.Uri.joinPath(this.dir, 'layouts', `${structure}.json`) : undefined;
   }
 
+  /** What this session already holds for the structure, without reading the disk. */
+  peek(structure: string): GraphLayout[] {
+    return this.memory.get(structure) ?? [];
+  }
+
   async get(structure: string): Promise<GraphLayout[]> {
     const hit = this.memory.get(structure);
     if (hit) return hit;

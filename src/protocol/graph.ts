@@ -38,6 +38,16 @@ export interface StandaloneData {
   settings: GraphSettings;
 }
 
+/**
+ * A zoo model's first view as shipped in dist/zoo/<name>.json (built by core/graph/node/zooViews):
+ * the view graph at batch 1, the blocks collapsed at the default threshold and that view's layout.
+ */
+export interface ShippedView {
+  graph: ViewGraph;
+  collapsed: string[];
+  layout: GraphLayout;
+}
+
 export type HostMessage =
   /** The webview asks for layouts (layoutRequest) and the host answers (layout / layoutError). */
   | ModelMessage
@@ -51,7 +61,8 @@ export type HostMessage =
 export type ExportFormat = 'svg' | 'png' | 'html';
 
 export type WebviewMessage =
-  | { type: 'ready' }
+  /** The page started; embedded: it drew from the model message served inside the page. */
+  | { type: 'ready'; embedded: boolean }
   | { type: 'selected'; name: string | null }
   /** Asks the host to lay out the graph with these blocks (group ids) collapsed. */
   | { type: 'layoutRequest'; collapsed: string[] }
@@ -92,6 +103,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | null {
   if (!isObj(raw) || typeof raw.type !== 'string') return null;
   switch (raw.type) {
     case 'ready':
+      return { type: 'ready', embedded: raw.embedded === true };
     case 'runProfile':
       return { type: raw.type };
     case 'selected':
@@ -118,16 +130,23 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | null {
   }
 }
 
+const graphOk = (g: unknown): boolean => isObj(g) && typeof g.model === 'string' && Array.isArray(g.nodes) && Array.isArray(g.groups) && Array.isArray(g.edges) && isObj(g.totals) && validBatch(g.batch);
+const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((c) => typeof c === 'string');
+
+/** A shipped first view read back from dist/zoo/ (ours, but a damaged install must not break the host): null when malformed. */
+export function parseShippedView(raw: unknown): ShippedView | null {
+  return isObj(raw) && graphOk(raw.graph) && stringList(raw.collapsed) && validLayout(raw.layout) ? raw as unknown as ShippedView : null;
+}
+
 /**
  * Checks a host message's shape before the webview uses it (the host is ours, but the page must
  * not break on a message from another version of it): null when malformed or unknown.
  */
 export function parseHostMessage(raw: unknown): HostMessage | null {
   if (!isObj(raw) || typeof raw.type !== 'string') return null;
-  const graphOk = (g: unknown): boolean => isObj(g) && typeof g.model === 'string' && Array.isArray(g.nodes) && Array.isArray(g.groups) && Array.isArray(g.edges) && isObj(g.totals) && validBatch(g.batch);
   switch (raw.type) {
     case 'model':
-      return typeof raw.modelArg === 'string' && graphOk(raw.graph) && Array.isArray(raw.collapsed) && raw.collapsed.every((c) => typeof c === 'string')
+      return typeof raw.modelArg === 'string' && graphOk(raw.graph) && stringList(raw.collapsed)
         && isObj(raw.settings) && Array.isArray(raw.layouts) && raw.layouts.every(validLayout) && typeof raw.canProfile === 'boolean'
         ? raw as unknown as HostMessage : null;
     case 'graph':

@@ -213,7 +213,7 @@ describe('graph view: cards', () => {
 
 describe('graph view: messages and page', () => {
   it('accepts well-formed webview messages and rejects the rest', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready', embedded: false });
     assert.deepEqual(parseWebviewMessage({ type: 'selected', name: 'conv1_conv' }), { type: 'selected', name: 'conv1_conv' });
     assert.equal(parseWebviewMessage({ type: 'selected', name: 3 }), null);
     assert.equal(parseWebviewMessage({ type: 'runCommand', command: 'workbench.action.quit' }), null);

@@ -406,6 +406,42 @@ describe('graph webview: hostile names', function () {
   });
 });
 
+describe('graph webview: model message served inside the page', function () {
+  this.timeout(120000);
+  let h: Harness;
+  const END = '</script><script>alert(4)</script><!--';
+
+  before(async () => { h = await startHarness(); });
+  after(async () => { await h?.close(); });
+
+  it('draws from the served message and layout, tells the host, asks for nothing, and keeps names as text', async () => {
+    const b = new ModelBuilder(END);
+    const x = b.input([16, 16, 3], 'input');
+    const y = b.group(`${END}\u2028`, () => b.activation(b.conv2d(x, 8, { kernelSize: 3, padding: 'same', name: END }), 'relu', XSS));
+    const spec = b.build([b.dense(b.flatten(y, 'flat'), 10, { name: 'head' })]);
+    const page = await openGraph(h, spec, { embedded: true });
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    const view = buildViewGraph(spec, analyzeModel(spec.model, { batch: 1 }));
+    assert.equal(await nodeCount(page), view.nodes.length);
+    const names = await page.locator('#nl-viewport .nl-node .nl-name').allTextContents();
+    assert.ok(names.includes(END) && names.includes(XSS), names.join(' | '));
+    const sent = await posted(page);
+    assert.deepEqual(sent.filter((m) => m.type === 'ready'), [{ type: 'ready', embedded: true }]);
+    assert.equal(sent.filter((m) => m.type === 'layoutRequest').length, 0);
+    assert.equal(await page.locator('#app script, img').count(), 0);
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+
+  it('a page without a served message still says so and waits for the host', async () => {
+    const page = await openGraph(h, buildZooModel('lenet5'));
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'ready'), [{ type: 'ready', embedded: false }]);
+    await page.close();
+  });
+});
+
 describe('graph webview: standalone HTML', function () {
   this.timeout(120000);
   it('opens from a file with no server and renders the model (collapsed-first for ResNet-152)', async () => {

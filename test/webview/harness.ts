@@ -10,7 +10,7 @@ import { join, extname, resolve, sep } from 'node:path';
 import { AddressInfo } from 'node:net';
 import { chromium, Browser, Page } from 'playwright-core';
 import { webviewHtml } from '../../src/core/graph/html';
-import type { GraphSettings, HostMessage } from '../../src/protocol/graph';
+import type { GraphSettings, ModelMessage } from '../../src/protocol/graph';
 import type { ModelSpec } from '../../src/core/ir/types';
 import type { GraphLayout } from '../../src/core/graph/layout';
 import { ModelService } from '../../src/host/modelService';
@@ -34,6 +34,8 @@ export interface Harness {
   server: Server;
   /** The extension host's model service process, as the host runs it (shared by all pages, so it warms up). */
   layouts: ModelService;
+  /** Serves a page at `${origin}/pages/<id>.html` (a page with its model message inside). */
+  serve(id: string, html: string): void;
   close(): Promise<void>;
 }
 
@@ -42,12 +44,10 @@ export async function startHarness(): Promise<Harness> {
   const server = createServer((req, res) => {
     const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
     if (url === '/favicon.ico') { res.writeHead(204); res.end(); return; }
-    if (url === '/index.html') {
+    const served = /^\/pages\/([\w-]+)\.html$/.exec(url)?.[1];
+    if (url === '/index.html' || served) {
       const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const html = pages.get('index') ?? webviewHtml({
-        cspSource: origin, nonce: NONCE, scriptUri: `${origin}/dist/webview.js`, cssUri: `${origin}/media/graph.css`,
-        codiconUri: `${origin}/dist/codicons/codicon.css`, title: 'NetLens graph',
-      });
+      const html = (served && pages.get(served)) || pageHtml(origin);
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(html);
       return;
@@ -64,8 +64,17 @@ export async function startHarness(): Promise<Harness> {
   const layouts = new ModelService({ script: join(ROOT, 'dist', 'modelService.js') });
   return {
     browser, origin, server, layouts,
+    serve: (id, html) => { pages.set(id, html); },
     async close() { layouts.dispose(); await browser.close(); await new Promise((r) => server.close(r)); },
   };
+}
+
+/** The page as the extension serves it, optionally with its first message inside. */
+export function pageHtml(origin: string, model?: ModelMessage): string {
+  return webviewHtml({
+    cspSource: origin, nonce: NONCE, scriptUri: `${origin}/dist/webview.js`, cssUri: `${origin}/media/graph.css`,
+    codiconUri: `${origin}/dist/codicons/codicon.css`, title: 'NetLens graph', model,
+  });
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -84,6 +93,8 @@ export interface OpenOptions {
   layouts?: GraphLayout[];
   width?: number;
   height?: number;
+  /** Serve the model message inside the page with the first view's layout, as the host does for shipped zoo views. */
+  embedded?: boolean;
 }
 
 /**
@@ -91,6 +102,8 @@ export interface OpenOptions {
  * model service when the command runs, serves the page, answers 'ready' with the view graph and
  * every 'layoutRequest' with a layout (from its cache or the service). Resolves at the first paint.
  */
+let served = 0;
+
 export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}): Promise<Page> {
   const settings: GraphSettings = { collapseThreshold: 300, colorBy: 'category', showShapes: false, ...o.settings };
   const graph = buildViewGraph(spec, analyzeModel(spec.model, { batch: o.batch ?? 1 }));
@@ -109,10 +122,17 @@ export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}
   (page as unknown as { nlErrors: string[] }).nlErrors = errors;
   await page.exposeFunction('__nlHostLayout', (collapsed: string[]) => layout(collapsed));
   await page.exposeFunction('__nlHostGraph', (batch: number) => buildViewGraph(spec, analyzeModel(spec.model, { batch })));
-  const msg: HostMessage = {
+  const msg: ModelMessage = {
     type: 'model', modelArg: spec.name, graph, collapsed: [...first], settings,
     layouts: [...cache.values()], canProfile: o.canProfile ?? false, profile: null,
   };
+  let url = `${h.origin}/index.html`;
+  if (o.embedded) {
+    msg.layouts = [await layout([...first])];
+    const id = `p${++served}`;
+    h.serve(id, pageHtml(h.origin, msg));
+    url = `${h.origin}/pages/${id}.html`;
+  }
   await page.addInitScript((m) => {
     const w = window as unknown as Record<string, unknown> & { __nlHostLayout(c: string[]): Promise<unknown>; __nlHostGraph(b: number): Promise<unknown> };
     const posted: unknown[] = [];
@@ -120,7 +140,7 @@ export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}
     w.acquireVsCodeApi = () => ({
       postMessage(x: { type: string; collapsed?: string[]; batch?: number }) {
         posted.push(x);
-        if (x.type === 'ready') setTimeout(() => window.postMessage(m, '*'), 0);
+        if (x.type === 'ready' && m) setTimeout(() => window.postMessage(m, '*'), 0);
         if (x.type === 'layoutRequest') {
           void w.__nlHostLayout(x.collapsed ?? []).then((layout) => window.postMessage({ type: 'layout', layout }, '*'));
         }
@@ -130,8 +150,8 @@ export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}
       getState: () => JSON.parse(sessionStorage.getItem('nl-state') ?? 'null') ?? undefined,
       setState: (s: unknown) => { sessionStorage.setItem('nl-state', JSON.stringify(s)); },
     });
-  }, msg);
-  await page.goto(`${h.origin}/index.html`);
+  }, o.embedded ? null : msg);
+  await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
   return page;
 }

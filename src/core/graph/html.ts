@@ -1,7 +1,7 @@
 // The graph page, two ways: the VS Code webview (resources by URI, strict CSP with a nonce) and
 // a standalone file (the same renderer and stylesheet inlined, the view graph and its first layout
 // embedded as JSON) that opens in any browser with no server. Neither allows inline or eval'd script.
-import type { StandaloneData } from '../../protocol/graph';
+import type { ModelMessage, StandaloneData } from '../../protocol/graph';
 import { escapeXml } from './text';
 
 export interface WebviewPageOptions {
@@ -11,6 +11,8 @@ export interface WebviewPageOptions {
   cssUri: string;
   codiconUri: string;
   title: string;
+  /** The first message, served inside the page when it is ready in time (JSON in a data block). */
+  model?: ModelMessage;
 }
 
 export function webviewCsp(cspSource: string, nonce: string): string {
@@ -38,7 +40,7 @@ export function webviewHtml(o: WebviewPageOptions): string {
 </head>
 <body>
 <div id="app" role="application" aria-label="${a(o.title)}"></div>
-<script nonce="${a(o.nonce)}" src="${a(o.scriptUri)}"></script>
+${o.model ? `<script type="application/json" id="netlens-model">${scriptJson(o.model)}</script>\n` : ''}<script nonce="${a(o.nonce)}" src="${a(o.scriptUri)}"></script>
 </body>
 </html>
 `;
