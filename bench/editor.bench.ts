@@ -1,15 +1,25 @@
 // The real editor (code-server + Chromium): extension activation time as VS Code reports it
 // ("Developer: Show Running Extensions"), and command-to-painted-graph for "Show ResNet-50 graph",
-// first in a session and again after the panel is closed. Also the VSIX size.
+// first in a session and again after the panel is closed. Also the VSIX size. As a floor, the same
+// measure in the same editor for a bare webview (bench/fixtures/bare-webview: one command opening a
+// panel whose HTML already holds the node), packaged here and installed next to NetLens.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ensureCodeServer, freePort, installVsix, startCodeServer } from '../test/e2e/codeServer';
-import { launchBrowser, openWorkbench, runCommand } from '../test/e2e/workbench';
+import { ensureCodeServer, freePort, installVsix, startCodeServer } from '../tools/editor/codeServer';
+import { launchBrowser, openWorkbench, runCommand } from '../tools/editor/workbench';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Where the time went: each webview mark (performance.mark in webview/) as ms after the click. */
+type Breakdown = Record<string, number>;
+/** Per command title, in run order (first, then reopens). */
+const breakdowns = new Map<string, Breakdown[]>();
+
+const RESNET = 'NetLens: Show ResNet-50 graph';
+const BARE = 'NetLens Bench: Bare Webview';
 
 /** ms from pressing the command to the graph's first frame with nodes drawn. */
 async function commandToGraph(page: Page, title: string): Promise<number> {
@@ -25,10 +35,40 @@ async function commandToGraph(page: Page, title: string): Promise<number> {
   for (;;) {
     for (const f of page.frames()) {
       const n = await f.evaluate(() => document.querySelectorAll('#nl-viewport .nl-node').length).catch(() => 0);
-      if (n > 0) return Date.now() - t0;
+      if (n > 0) {
+        const ms = Date.now() - t0;
+        const marks = await f.evaluate(() => performance.getEntriesByType('mark').map((m) => [m.name, performance.timeOrigin + m.startTime] as const)).catch(() => []);
+        const origin = await f.evaluate(() => performance.timeOrigin).catch(() => t0);
+        if (!breakdowns.has(title)) breakdowns.set(title, []);
+        breakdowns.get(title)!.push(Object.fromEntries([['navigation', Math.round(origin - t0)], ['frame', ms], ...marks.map(([k, v]) => [k, Math.round(v - t0)])]));
+        return ms;
+      }
     }
     await page.waitForTimeout(10);
   }
+}
+
+/** First run, then `reopens` runs each after "Close All Editors" (the panel's webview is gone). */
+async function firstAndReopened(page: Page, title: string, reopens: number): Promise<{ first: number; again: number[] }> {
+  const first = await commandToGraph(page, title);
+  const again: number[] = [];
+  for (let i = 0; i < reopens; i++) {
+    await page.waitForTimeout(500);
+    await runCommand(page, 'View: Close All Editors');
+    await page.waitForTimeout(500);
+    again.push(await commandToGraph(page, title));
+  }
+  return { first, again };
+}
+
+/** Packages the bare-webview fixture (plain JS, no dependencies, offline) into a VSIX under `dir`. */
+function packageBareWebview(root: string, dir: string): string {
+  const src = join(dir, 'bare-webview');
+  cpSync(join(root, 'bench', 'fixtures', 'bare-webview'), src, { recursive: true });
+  const out = join(dir, 'bare-webview.vsix');
+  execFileSync(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package',
+    '--allow-missing-repository', '--skip-license', '--no-dependencies', '-o', out], { cwd: src, stdio: 'pipe' });
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -40,22 +80,22 @@ async function main(): Promise<void> {
   const workspace = join(home, 'workspace');
   mkdirSync(workspace);
   installVsix(cs, vsix, join(home, 'ext'), join(home, 'ud'));
+  installVsix(cs, packageBareWebview(root, home), join(home, 'ext'), join(home, 'ud'));
   const editor = await startCodeServer(cs, { port: await freePort(), extensionsDir: join(home, 'ext'), userDataDir: join(home, 'ud'), workspace });
   const browser = await launchBrowser();
   try {
     const page = await openWorkbench(browser, editor.url);
     await page.locator('.activitybar [aria-label*="NetLens"]').first().waitFor();
     await page.waitForTimeout(3000);
-    const first = await commandToGraph(page, 'NetLens: Show ResNet-50 graph');
-    const again: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      await page.waitForTimeout(500);
-      await runCommand(page, 'View: Close All Editors');
-      await page.waitForTimeout(500);
-      again.push(await commandToGraph(page, 'NetLens: Show ResNet-50 graph'));
-    }
+    const { first, again } = await firstAndReopened(page, RESNET, 5);
+    // The floor, after NetLens's runs (so NetLens's figures stay those of a session with nothing
+    // else opened first): the bare webview's first is its own extension's first command.
+    await page.waitForTimeout(500);
+    await runCommand(page, 'View: Close All Editors');
+    await page.waitForTimeout(500);
+    const bare = await firstAndReopened(page, BARE, 5);
     await runCommand(page, 'Developer: Show Running Extensions');
-    const row = page.locator('.monaco-list-row', { hasText: 'NetLens' }).first();
+    const row = page.locator('.monaco-list-row', { hasText: 'NetLens', hasNotText: /bench|bare webview/i }).first();
     await row.waitFor({ timeout: 30_000 });
     const text = (await row.innerText()).replace(/\s+/g, ' ');
     const activation = /(\d+)\s*ms/.exec(text)?.[1] ?? `not shown (${text})`;
@@ -65,6 +105,14 @@ async function main(): Promise<void> {
     console.log(`| extension activation, as "Show Running Extensions" reports it | ${activation} ms |`);
     console.log(`| "Show ResNet-50 graph": command to painted graph, first in the session | ${first} ms |`);
     console.log(`| "Show ResNet-50 graph": command to painted graph, panel closed and reopened (median of 5) | ${median(again)} ms (${again.join(', ')}) |`);
+    console.log(`| bare webview (same editor, no work): command to painted node, first | ${bare.first} ms |`);
+    console.log(`| bare webview (same editor, no work): command to painted node, reopened (median of 5) | ${median(bare.again)} ms (${bare.again.join(', ')}) |`);
+    console.log('\nThe bare webview (bench/fixtures/bare-webview) runs after the NetLens runs: its "first" is its own command\'s first, not the editor\'s first webview.');
+    console.log('\nWebview marks, ms after the click (navigation = the page\'s timeOrigin), first run then reopens:');
+    for (const [title, runs] of breakdowns) {
+      console.log(`\n${title}:`);
+      for (const b of runs) console.log(Object.entries(b).map(([k, v]) => `${k} ${v}`).join(' · '));
+    }
   } finally {
     await browser.close();
     editor.stop();

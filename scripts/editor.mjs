@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const { ensureCodeServer, installVsix, startCodeServer } = require('../out/test/e2e/codeServer.js');
+const { ensureCodeServer, installVsix, startCodeServer } = require('../out/tools/editor/codeServer.js');
 
 const root = resolve(import.meta.dirname, '..');
 const home = join(root, '.netlens-editor');

@@ -7,8 +7,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, Frame, Page } from 'playwright-core';
-import { CodeServer, ensureCodeServer, freePort, installVsix, RunningEditor, startCodeServer } from './codeServer';
-import { ARTIFACTS, launchBrowser, openWorkbench, pickQuickItem, runCommand, shot, waitForNotification, webviewFrame } from './workbench';
+import { CodeServer, ensureCodeServer, freePort, installVsix, RunningEditor, startCodeServer } from '../../tools/editor/codeServer';
+import { ARTIFACTS, launchBrowser, openWorkbench, pickQuickItem, runCommand, shot, waitForNotification, webviewFrame } from '../../tools/editor/workbench';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const VSIX = join(ROOT, 'netlens.vsix');
@@ -211,7 +211,7 @@ describe('NetLens in a real VS Code (code-server)', function () {
   });
 
   it('with netlens.backend = webgpu, LeNet-5 profiles on ONNX Runtime\'s WebGPU provider (software Vulkan here)', async () => {
-    // codeServer.ts gives the editor VK_ICD_FILENAMES (SwiftShader); the label must say software.
+    // tools/editor/codeServer.ts gives the editor VK_ICD_FILENAMES (SwiftShader); the label must say software.
     // code-server's extension host runs on the "remote" side, whose Machine settings file it watches
     // reliably (changes to the User file did not always reach it in time).
     mkdirSync(join(userDataDir, 'Machine'), { recursive: true });

@@ -1,5 +1,6 @@
 // Driving the real workbench in Chromium with playwright-core: the command palette, notifications,
-// views, and webview content (reached through iframe.webview.ready, then #active-frame).
+// views, and webview content (reached through iframe.webview.ready, then #active-frame). Used by
+// test/e2e/editor.test.ts and bench/editor.bench.ts.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Frame, Page } from 'playwright-core';

