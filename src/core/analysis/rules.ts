@@ -7,6 +7,9 @@ import {
   Cfg, activationName, channelsFirst, elements, fail, formatShape, intPair, known, padding, positiveInt,
   nonNegativeInt, rank,
 } from './config';
+import { RANDOM_AUGMENTATIONS } from './trainingOnly';
+
+export { RANDOM_AUGMENTATIONS, TRAINING_ONLY } from './trainingOnly';
 
 export type Category =
   | 'input' | 'preprocessing' | 'conv' | 'pool' | 'norm' | 'activation' | 'dense' | 'merge' | 'reshape' | 'regularization';
@@ -783,14 +786,6 @@ const permute: LayerRule = {
   window: () => 'identity',
 };
 
-/** Keras' random augmentation layers: each is the identity at inference (RandomCrop is not: it resizes). */
-export const RANDOM_AUGMENTATIONS = [
-  'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness',
-  'RandomGrayscale', 'RandomHue', 'RandomSaturation', 'RandomSharpness', 'RandomShear', 'RandomColorJitter',
-  'RandomColorDegeneration', 'RandomPosterization', 'RandomInvert', 'RandomErasing', 'RandomGaussianBlur',
-  'RandomPerspective', 'RandomElasticTransform',
-];
-
 /** The table: Keras class name -> rule. A class not here is reported as unsupported, never counted as zero. */
 export const RULES: Record<string, LayerRule> = {
   InputLayer: inputLayer,
@@ -859,9 +854,3 @@ export const RULES: Record<string, LayerRule> = {
   GaussianDropout: passThrough('regularization'),
   AlphaDropout: passThrough('regularization'),
 };
-
-/** Classes that are the identity at inference (they act only while training); the hover card says so. */
-export const TRAINING_ONLY: ReadonlySet<string> = new Set([
-  'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'StochasticDepth',
-  ...RANDOM_AUGMENTATIONS,
-]);

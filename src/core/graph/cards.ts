@@ -4,7 +4,6 @@
 import type { ProfileLayer, ProfileResult } from '../profile/result';
 import type { Totals } from '../analysis/analyze';
 import { CATEGORY_TABLE } from './nodeStyles';
-import { TRAINING_ONLY } from '../analysis/rules';
 import { GroupSums, ViewGraph, ViewGroup, ViewNode } from './viewGraph';
 import { bytes, formulaText, grouped, share, si } from './text';
 
@@ -59,7 +58,7 @@ export function layerCard(n: ViewNode, totals: Totals, profile?: ProfileResult |
   if (s.sourceName) rows.push({ label: 'Node in file', value: s.sourceName });
   if (s.note) rows.push({ label: 'Note', value: s.note });
   if (s.category === 'unsupported') rows.unshift({ label: 'Unsupported', value: 'not analysed: counted as unknown, not zero', kind: 'warning' });
-  if (TRAINING_ONLY.has(n.className)) rows.unshift({ label: 'At inference', value: 'identity: acts only while training; passes its input through when profiled' });
+  if (n.trainingOnly) rows.unshift({ label: 'At inference', value: 'identity: acts only while training; passes its input through when profiled' });
   const p = profile?.layers.find((l) => l.name === n.name);
   rows.push(...measuredRows(p, profile?.sumLayerMs ?? 0));
   return { title: n.name, subtitle: `${n.className} · ${CATEGORY_TABLE[n.category].label}`, rows };

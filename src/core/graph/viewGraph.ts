@@ -4,6 +4,7 @@
 import type { LayerStats, ModelAnalysis, Totals } from '../analysis/analyze';
 import type { ModelSpec, Shape } from '../ir/types';
 import { nodeAttributes } from '../ir/graph';
+import { TRAINING_ONLY } from '../analysis/trainingOnly';
 import { CATEGORY_TABLE, NodeCategory } from './nodeStyles';
 import { dims } from '../report/format';
 
@@ -20,6 +21,8 @@ export interface ViewNode {
   stats: LayerStats;
   /** Config attributes the category's table row lists, as display strings. */
   attrs: [string, string][];
+  /** Acts only while training (Dropout, random augmentations): the identity at inference. */
+  trainingOnly: boolean;
 }
 
 export interface GroupSums {
@@ -129,7 +132,7 @@ export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups'
     for (const key of CATEGORY_TABLE[l.category].attrs) {
       if (cfg[key] !== undefined && cfg[key] !== null) attrs.push([key, attrText(cfg[key])]);
     }
-    return { index, name: l.name, className: l.className, category: l.category, shape: formatDims(l.outputShape), group, stats: l, attrs };
+    return { index, name: l.name, className: l.className, category: l.category, shape: formatDims(l.outputShape), group, stats: l, attrs, trainingOnly: TRAINING_ONLY.has(l.className) };
   });
 
   for (const n of nodes) {
