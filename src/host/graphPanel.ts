@@ -13,7 +13,8 @@ import { zooEntry } from '../core/zoo';
 import type { ViewGraph } from '../core/graph/viewGraph';
 import { GraphLayout, layoutKey, structureHash } from '../core/graph/layout';
 import { initialCollapsed } from '../core/graph/collapse';
-import { webviewHtml } from '../core/graph/html';
+import { PageAssets, webviewHtml } from '../core/graph/html';
+import { readPageAssets } from '../core/graph/node/pageAssets';
 import { shippedView } from './shippedViews';
 import { HostMessage, ModelMessage, parseWebviewMessage, WebviewMessage, GraphSettings } from '../protocol/graph';
 import { COLOR_BY, ColorBy } from '../core/graph/nodeStyles';
@@ -22,6 +23,8 @@ import { LayoutStore } from './layoutStore';
 import type { ModelService } from './modelService';
 
 export const GRAPH_VIEW_TYPE = 'netlens.graph';
+/** A page draws within about this long of its 'ready' on a 2-CPU machine. */
+const WARM_AFTER_READY_MS = 1500;
 
 /** What every panel shares: the layout cache and the model service process. */
 export interface PanelServices {
@@ -149,16 +152,25 @@ export class GraphPanel {
 
   private html(model?: ModelMessage): string {
     const w = this.panel.webview;
-    const uri = (...p: string[]): string => w.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, ...p)).toString();
     return webviewHtml({
       cspSource: w.cspSource,
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
-      scriptUri: uri('dist', 'webview.js'),
-      cssUri: uri('media', 'graph.css'),
-      codiconUri: uri('dist', 'codicons', 'codicon.css'),
+      assets: GraphPanel.assets(this.ctx, w),
       title: `${this.graph.model} graph`,
       model,
     });
+  }
+
+  private static pageAssets: { fontUrl: string; assets: PageAssets } | undefined;
+
+  /** The page's script and stylesheets, read from the extension's own dist/ and media/ once a session. */
+  private static assets(ctx: vscode.ExtensionContext, w: vscode.Webview): PageAssets {
+    const fontUrl = w.asWebviewUri(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'codicons', 'codicon.ttf')).toString();
+    if (GraphPanel.pageAssets?.fontUrl !== fontUrl) {
+      const dir = (d: string): string => vscode.Uri.joinPath(ctx.extensionUri, d).fsPath;
+      GraphPanel.pageAssets = { fontUrl, assets: readPageAssets({ dist: dir('dist'), media: dir('media') }, fontUrl) };
+    }
+    return GraphPanel.pageAssets.assets;
   }
 
   private post(m: HostMessage): void {
@@ -211,6 +223,9 @@ export class GraphPanel {
         }
         this.ready = true;
         for (const q of this.queue.splice(0)) void this.panel.webview.postMessage(q);
+        // The next request (a batch size, a block opened) needs the model process: start it once
+        // the page has drawn, not while it competes with the page for the CPU.
+        setTimeout(() => this.services.models.warm(), WARM_AFTER_READY_MS);
         break;
       }
       case 'selected':

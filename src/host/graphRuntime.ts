@@ -24,7 +24,6 @@ export class GraphRuntime {
         return Number.isInteger(mb) && mb >= 64 ? mb : DEFAULT_SERVICE_HEAP_MB;
       },
     });
-    models.warm();
     ctx.subscriptions.push({ dispose: () => models.dispose() }, vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('netlens.modelProcessMemoryMb')) models.restart();
     }));

@@ -13,7 +13,8 @@ import { layoutGraph, layoutKey, toElkGraph, visibleElements, GraphLayout } from
 import { nodeElk } from '../../src/core/graph/node/elkNode';
 import { renderGraphSvg } from '../../src/core/graph/svg';
 import { layerCard, groupCard, layersIn } from '../../src/core/graph/cards';
-import { parseHostMessage, parseWebviewMessage, validLayout } from '../../src/protocol/graph';
+import { ModelMessage, parseHostMessage, parseWebviewMessage, validLayout } from '../../src/protocol/graph';
+import { DEFAULT_SETTINGS } from '../../src/core/graph/node/standalone';
 import { webviewCsp, webviewHtml, scriptJson } from '../../src/core/graph/html';
 import { escapeXml, formulaText, grouped, milliseconds } from '../../src/core/graph/text';
 import { CATEGORY_TABLE, heatColor } from '../../src/core/graph/nodeStyles';
@@ -253,9 +254,17 @@ describe('graph view: messages and page', () => {
     assert.match(csp, /script-src 'nonce-abc123'/);
     assert.match(csp, /default-src 'none'/);
     assert.ok(!/worker-src|connect-src/.test(csp), 'the webview neither fetches nor starts workers: the host lays out');
-    const html = webviewHtml({ cspSource: 'https://res.example', nonce: 'abc123', scriptUri: 'https://res.example/dist/webview.js', cssUri: 'c', codiconUri: 'i', title: XSS });
+    const g = graphOf(buildZooModel('lenet5'), 1);
+    g.nodes[0].name = `</script><script>alert(1)</script>${XSS}`;
+    const model: ModelMessage = { type: 'model', modelArg: XSS, graph: g, collapsed: [], settings: DEFAULT_SETTINGS, layouts: [], canProfile: false, profile: null };
+    const html = webviewHtml({ cspSource: 'https://res.example', nonce: 'abc123', assets: { script: 'start()', css: 'a{}</STYLE><i>', codiconCss: '' }, title: XSS, model });
     assert.ok(!html.includes('<img'));
-    for (const m of html.matchAll(/<script\b[^>]*>/g)) assert.match(m[0], /nonce="abc123"/);
+    assert.equal(html.match(/<\/style/gi)?.length, 2, 'a stylesheet cannot end its element early');
+    // Two scripts: the data block (not run) and the nonce'd bundle; the names stay inside the block.
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.deepEqual(scripts.map((m) => m[1].trim()), ['type="application/json" id="netlens-model"', 'nonce="abc123"']);
+    assert.deepEqual(JSON.parse(scripts[0][2]), JSON.parse(JSON.stringify(model)));
+    assert.throws(() => webviewHtml({ cspSource: 'x', nonce: 'n', assets: { script: 'a("</script>")', css: '', codiconCss: '' }, title: 't' }), /<\/script/);
   });
 
   it('writes times with the digits that matter and formulas with ×', () => {

@@ -10,6 +10,7 @@ import { join, extname, resolve, sep } from 'node:path';
 import { AddressInfo } from 'node:net';
 import { chromium, Browser, Page } from 'playwright-core';
 import { webviewHtml } from '../../src/core/graph/html';
+import { readPageAssets } from '../../src/core/graph/node/pageAssets';
 import type { GraphSettings, ModelMessage } from '../../src/protocol/graph';
 import type { ModelSpec } from '../../src/core/ir/types';
 import type { GraphLayout } from '../../src/core/graph/layout';
@@ -72,8 +73,8 @@ export async function startHarness(): Promise<Harness> {
 /** The page as the extension serves it, optionally with its first message inside. */
 export function pageHtml(origin: string, model?: ModelMessage): string {
   return webviewHtml({
-    cspSource: origin, nonce: NONCE, scriptUri: `${origin}/dist/webview.js`, cssUri: `${origin}/media/graph.css`,
-    codiconUri: `${origin}/dist/codicons/codicon.css`, title: 'NetLens graph', model,
+    cspSource: origin, nonce: NONCE, title: 'NetLens graph', model,
+    assets: readPageAssets({ dist: join(ROOT, 'dist'), media: join(ROOT, 'media') }, `${origin}/dist/codicons/codicon.ttf`),
   });
 }
 

@@ -1,15 +1,24 @@
-// The graph page, two ways: the VS Code webview (resources by URI, strict CSP with a nonce) and
-// a standalone file (the same renderer and stylesheet inlined, the view graph and its first layout
-// embedded as JSON) that opens in any browser with no server. Neither allows inline or eval'd script.
+// The graph page, two ways: the VS Code webview and a standalone file that opens in any browser
+// with no server. Both inline the renderer and stylesheets under a strict CSP (a nonce per page;
+// no eval, no script without the nonce) and may carry their first data as a JSON data block: the
+// webview its model message when the first layout is at hand, the file its view graph and layout.
 import type { ModelMessage, StandaloneData } from '../../protocol/graph';
 import { escapeXml } from './text';
+
+/** What both pages inline from the build (read by core/graph/node/pageAssets). */
+export interface PageAssets {
+  /** dist/webview.js without its source-map comment. */
+  script: string;
+  /** media/graph.css */
+  css: string;
+  /** codicon.css, its font at a URL the page may load */
+  codiconCss: string;
+}
 
 export interface WebviewPageOptions {
   cspSource: string;
   nonce: string;
-  scriptUri: string;
-  cssUri: string;
-  codiconUri: string;
+  assets: PageAssets;
   title: string;
   /** The first message, served inside the page when it is ready in time (JSON in a data block). */
   model?: ModelMessage;
@@ -25,38 +34,42 @@ export function webviewCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
+/** Stylesheets and the script inline (nonce'd): the page loads nothing but the icon font before it starts. */
 export function webviewHtml(o: WebviewPageOptions): string {
   const a = (s: string): string => escapeXml(s);
+  const n = a(o.nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${a(webviewCsp(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta property="csp-nonce" content="${a(o.nonce)}">
-<link rel="stylesheet" nonce="${a(o.nonce)}" href="${a(o.codiconUri)}">
-<link rel="stylesheet" nonce="${a(o.nonce)}" href="${a(o.cssUri)}">
+<meta property="csp-nonce" content="${n}">
 <title>${a(o.title)}</title>
+<style nonce="${n}">${inlineStyle(o.assets.codiconCss)}</style>
+<style nonce="${n}">${inlineStyle(o.assets.css)}</style>
 </head>
 <body>
 <div id="app" role="application" aria-label="${a(o.title)}"></div>
-${o.model ? `<script type="application/json" id="netlens-model">${scriptJson(o.model)}</script>\n` : ''}<script nonce="${a(o.nonce)}" src="${a(o.scriptUri)}"></script>
+${o.model ? `<script type="application/json" id="netlens-model">${scriptJson(o.model)}</script>\n` : ''}<script nonce="${n}">${inlineScript(o.assets.script)}</script>
 </body>
 </html>
 `;
 }
 
-export interface StandalonePageOptions {
+const inlineStyle = (css: string): string => css.replace(/<\/style/gi, '<\\/style');
+
+function inlineScript(script: string): string {
+  if (/<\/script/i.test(script)) throw new Error('webview bundle contains "</script": cannot inline it');
+  return script;
+}
+
+/** The codicon font is a data: URL here. */
+export interface StandalonePageOptions extends PageAssets {
   title: string;
   data: StandaloneData;
-  /** dist/webview.js */
-  script: string;
   /** dist/elk-worker.min.js, base64 (raw script text could contain "<!--" or "</script", which end a script element). */
   workerBase64: string;
-  /** media/graph.css */
-  css: string;
-  /** codicon.css with its font inlined as a data: URL */
-  codiconCss: string;
   nonce: string;
 }
 
@@ -69,7 +82,6 @@ export const scriptJson = (v: unknown): string =>
 export function standaloneHtml(o: StandalonePageOptions): string {
   const n = escapeXml(o.nonce);
   const csp = `default-src 'none'; img-src blob: data:; style-src 'nonce-${o.nonce}'; font-src data:; script-src 'nonce-${o.nonce}'; worker-src blob:`;
-  if (/<\/script/i.test(o.script)) throw new Error('webview bundle contains "</script": cannot inline it');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -78,14 +90,14 @@ export function standaloneHtml(o: StandalonePageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta property="csp-nonce" content="${n}">
 <title>${escapeXml(o.title)}</title>
-<style nonce="${n}">${o.codiconCss.replace(/<\/style/gi, '<\\/style')}</style>
-<style nonce="${n}">${o.css.replace(/<\/style/gi, '<\\/style')}</style>
+<style nonce="${n}">${inlineStyle(o.codiconCss)}</style>
+<style nonce="${n}">${inlineStyle(o.css)}</style>
 </head>
 <body>
 <div id="app" role="application" aria-label="${escapeXml(o.title)}"></div>
 <script type="application/json" id="netlens-data">${scriptJson(o.data)}</script>
 <script type="text/plain" id="netlens-worker-src">${o.workerBase64.replace(/[^A-Za-z0-9+/=]/g, '')}</script>
-<script nonce="${n}">${o.script}</script>
+<script nonce="${n}">${inlineScript(o.script)}</script>
 </body>
 </html>
 `;
