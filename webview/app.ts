@@ -6,13 +6,12 @@
 // reach the DOM only through textContent or escapeXml.
 import type { ProfileResult } from '../src/core/profile/result';
 import { ViewGraph, ViewNode, groupIndex } from '../src/core/graph/viewGraph';
-import { GraphLayout, layerId, groupId } from '../src/core/graph/layout';
+import { GraphLayout, groupId } from '../src/core/graph/layout';
 import { renderGraphBody } from '../src/core/graph/svg';
-import { groupsHiding } from '../src/core/graph/collapse';
+import { drawnElement } from '../src/core/graph/collapse';
 import { elementOf, GraphElement } from '../src/core/graph/metrics';
 import type { ColorBy } from '../src/core/graph/nodeStyles';
-import type { ExportFormat, ModelMessage } from '../src/protocol/graph';
-import { validBatch } from '../src/protocol/graph';
+import { validBatch, type ExportFormat, type ModelMessage } from '../src/protocol/graph';
 import { LayoutClient } from './layoutClient';
 import { registerUi } from './ui';
 import { h } from './dom';
@@ -27,10 +26,8 @@ import { Search } from './search';
 import { adoptGraphStyles, Colouring } from './colouring';
 import { Details } from './details';
 import { Selection, SelectOptions } from './selection';
-import type { Host, Probe, SavedState } from './host';
+import { firstView, stateOf, type Host, type Probe, type SavedState } from './host';
 
-export { fillCard } from './details';
-export { categoryColor } from './colouring';
 export type { Host, Probe } from './host';
 
 export class App {
@@ -94,26 +91,21 @@ export class App {
     this.modelArg = o.modelArg;
     this.canProfile = o.canProfile;
     this.layouts.seed(o.layouts);
-    const saved = this.host.getState() as SavedState | undefined;
-    const same = saved && saved.model === o.modelArg;
     this.setGraphData(o.graph);
     this.batch = o.graph.batch;
-    // A panel restored at another batch size asks the host for that graph (it arrives as 'graph').
-    if (same && validBatch(saved.batch) && saved.batch !== this.batch) this.requestBatch(saved.batch);
-    const groups = new Set(this.graph.groups.map((g) => g.id));
-    this.collapsed = same ? new Set(saved.collapsed.filter((g) => groups.has(g))) : new Set(o.collapsed.filter((g) => groups.has(g)));
-    this.colorBy = same ? saved.colorBy : o.settings.colorBy;
-    this.showShapes = same ? saved.showShapes : o.settings.showShapes;
     this.profile = o.profile;
-    if (this.colorBy === 'time' && !this.profile) this.colorBy = 'category';
+    const view = firstView(o, this.host.getState() as SavedState | undefined);
+    ({ collapsed: this.collapsed, colorBy: this.colorBy, showShapes: this.showShapes } = view);
+    // A panel restored at another batch size asks the host for that graph (it arrives as 'graph').
+    if (view.batch) this.requestBatch(view.batch);
     this.toolbar.show({ batch: this.batch, standalone: this.host.mode === 'standalone', canProfile: this.canProfile, profiled: !!this.profile, colorBy: this.colorBy, showShapes: this.showShapes });
     this.viewport.svg.classList.toggle('nl-shapes', this.showShapes);
     performance.mark('nl-analysed');
     renderHeader(this.header, this.graph, this.profile);
     this.table.setData(this.graph, this.profile);
     await this.relayout({ initial: true });
-    if (same && saved.selected) this.selectLayer(saved.selected, { reveal: false, center: true, details: false, notify: false });
-    if (same && typeof saved.search === 'string' && saved.search) this.search.restore(saved.search);
+    if (view.selected) this.selectLayer(view.selected, { reveal: false, center: true, details: false, notify: false });
+    if (view.search) this.search.restore(view.search);
   }
 
   private setGraphData(graph: ViewGraph): void {
@@ -210,11 +202,7 @@ export class App {
   /** The element drawn for a layer: itself or the collapsed block that holds it. */
   elementFor(name: string): string | null {
     const n = this.nodeIndex.get(name);
-    if (!n) return null;
-    const hiding = groupsHiding(this.graph, n.group, this.collapsed);
-    if (!hiding.length) return layerId(n.index);
-    const g = groupIndex(this.graph).get(hiding[hiding.length - 1])!;
-    return groupId(g.index);
+    return n ? drawnElement(this.graph, n, this.collapsed) : null;
   }
 
   elementName(id: string): GraphElement | null {
@@ -309,11 +297,6 @@ export class App {
   }
 
   saveState(): void {
-    const s: SavedState = {
-      model: this.modelArg, collapsed: [...this.collapsed], colorBy: this.colorBy, batch: this.batch,
-      selected: this.selection.current?.kind === 'layer' ? this.selection.current.id : null, showShapes: this.showShapes,
-      search: this.search.text(),
-    };
-    this.host.setState(s);
+    this.host.setState(stateOf(this));
   }
 }

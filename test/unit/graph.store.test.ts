@@ -48,6 +48,17 @@ describe('graph view: host layout cache', () => {
     assert.deepEqual(await b.get('none'), []);
   });
 
+  it('peeks at what this session holds without reading the disk (a page served with its first layout)', async () => {
+    const dir = { fsPath: mkdtempSync(join(tmpdir(), 'netlens-store-')) };
+    await new LayoutStore(dir as never).put('abc', layout('abc-1'));
+    const s = new LayoutStore(dir as never);
+    assert.deepEqual(s.peek('abc'), [], 'on disk, not yet read this session');
+    await s.get('abc');
+    assert.deepEqual(s.peek('abc').map((l) => l.key), ['abc-1']);
+    await s.put('abc', layout('abc-2'));
+    assert.deepEqual(s.peek('abc').map((l) => l.key), ['abc-2', 'abc-1']);
+  });
+
   it('refuses layouts filed under another model, and drops invalid ones read from disk', async () => {
     const dir = { fsPath: mkdtempSync(join(tmpdir(), 'netlens-store-')) };
     const s = new LayoutStore(dir as never);

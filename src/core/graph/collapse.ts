@@ -1,6 +1,7 @@
 // Collapsed-first: a big model opens with its blocks collapsed, opened outermost first while the
 // number of drawn elements stays within a budget; small models open fully expanded.
-import { ViewGraph, groupIndex } from './viewGraph';
+import { ViewGraph, ViewNode, groupIndex } from './viewGraph';
+import { groupId, layerId } from './layout';
 
 export interface CollapseOptions {
   /** Models with more layers than this open collapsed-first. */
@@ -53,4 +54,11 @@ export function groupsHiding(graph: ViewGraph, layerGroup: string | null, collap
   const out: string[] = [];
   for (let g = layerGroup; g !== null; g = byId.get(g)?.parent ?? null) if (collapsed.has(g)) out.push(g);
   return out;
+}
+
+/** The element id drawn for a layer: its own, or that of the outermost collapsed block holding it. */
+export function drawnElement(graph: ViewGraph, node: ViewNode, collapsed: ReadonlySet<string>): string {
+  const hiding = groupsHiding(graph, node.group, collapsed);
+  if (!hiding.length) return layerId(node.index);
+  return groupId(groupIndex(graph).get(hiding[hiding.length - 1])!.index);
 }
