@@ -6,6 +6,7 @@ import type { ProfileResult } from '../core/profile/result';
 import type { GraphLayout } from '../core/graph/layout';
 import type { ViewGraph } from '../core/graph/viewGraph';
 import type { ColorBy } from '../core/graph/nodeStyles';
+import { validViewGraph } from './modelService';
 
 export interface GraphSettings {
   collapseThreshold: number;
@@ -135,7 +136,7 @@ const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((c
 
 /** A shipped first view read back from dist/zoo/ (ours, but a damaged install must not break the host): null when malformed. */
 export function parseShippedView(raw: unknown): ShippedView | null {
-  return isObj(raw) && graphOk(raw.graph) && stringList(raw.collapsed) && validLayout(raw.layout) ? raw as unknown as ShippedView : null;
+  return isObj(raw) && validViewGraph(raw.graph) && stringList(raw.collapsed) && validLayout(raw.layout) ? raw as unknown as ShippedView : null;
 }
 
 /**
