@@ -1,8 +1,8 @@
 // The Compare webview panel: builds the page with compareHtml, recomputes the totals (batch,
 // optimizer) and the memory plan (budget) in the host on validated messages from the page, opens
 // the models' graphs side by side and reveals a clicked stage's first layer in each of them.
+import { newNonce } from '../core/nonce';
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import type { Optimizer } from '../core/analysis/analyze';
 import { compareModels, Comparison } from '../core/compare/compare';
 import { MemoryPlan, parseBytes, planMemory } from '../core/compare/memoryPlan';
@@ -79,7 +79,7 @@ export class ComparePanel {
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'netlens.svg');
     const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'comparePage.js')).toString();
     const state: CompareState = { request: { title: request.title, ...(request.story ? { story: request.story } : {}), models: modelArgs } };
-    panel.webview.html = compareHtml(this.view(), { nonce: randomBytes(16).toString('base64'), hostButtons: true, script: { src: script }, state });
+    panel.webview.html = compareHtml(this.view(), { nonce: newNonce(), hostButtons: true, script: { src: script }, state });
     panel.onDidDispose(() => ComparePanel.panels.delete(this.key));
     panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw));
   }

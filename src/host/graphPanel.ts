@@ -4,9 +4,9 @@
 // and laid out in the model service process; a panel holds the view graph only (no weights). A zoo
 // model's first view ships with the extension (dist/zoo/), and when the first view's layout is at
 // hand the page is served with its model message inside, so it draws without a round trip.
+import { newNonce } from '../core/nonce';
 import * as vscode from 'vscode';
 import { safeFileStem } from '../core/report/fileName';
-import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { ProfileResult } from '../core/profile/result';
 import { zooEntry } from '../core/zoo';
@@ -154,7 +154,7 @@ export class GraphPanel {
     const w = this.panel.webview;
     return webviewHtml({
       cspSource: w.cspSource,
-      nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
+      nonce: newNonce(),
       assets: GraphPanel.assets(this.ctx, w),
       title: `${this.graph.model} graph`,
       model,

@@ -1,8 +1,8 @@
 // The profile results webview: summary, backend chain, bar chart of the slowest layers, sortable
 // table, and buttons to export JSON / CSV / Markdown or (re)draw the overlay on the graph.
+import { newNonce } from '../core/nonce';
 import * as vscode from 'vscode';
 import { safeFileStem } from '../core/report/fileName';
-import { randomBytes } from 'node:crypto';
 import type { ProfileResult } from '../core/profile/result';
 import { CHANGE_PREPROCESSING_COMMAND, SHOW_PROFILE_COMMAND } from '../protocol/commands';
 import { ZOO } from '../core/zoo';
@@ -71,7 +71,7 @@ export class ProfilePanel {
     this.result = result;
     this.panel.title = `Profile: ${result.model}`;
     const script = this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.dist, 'profilePage.js')).toString();
-    this.panel.webview.html = profileHtml(result, { nonce: randomBytes(16).toString('base64'), hostButtons: true, script: { src: script },
+    this.panel.webview.html = profileHtml(result, { nonce: newNonce(), hostButtons: true, script: { src: script },
       preprocessingButton: !ZOO.some((z) => z.name === this.modelArg) });
   }
 }

@@ -107,7 +107,7 @@ describe('compare page: figures, escaping, messages', () => {
     assert.ok(!html.includes('<svg onload'), 'raw <svg onload');
     assert.ok(!html.includes('<script>alert'), 'raw <script>');
     assert.ok(!html.includes('"><b>'), 'raw attribute break-out');
-    assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62;'));
+    assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'));
     // Only the one nonce'd script; no inline handlers, no unsafe-inline.
     assert.equal([...html.matchAll(/<script/g)].length, 1);
     assert.match(html, /<script nonce="n0nce" src="https:\/\/webview.test\/dist\/comparePage.js"><\/script>/);
@@ -304,7 +304,8 @@ describe('compare: the VS Code command (stand-in vscode module)', function () {
     const html = f.panels[0].html;
     const attr = /<body data-state="([^"]*)">/.exec(html)?.[1];
     assert.ok(attr, 'the page carries its state');
-    const state = JSON.parse(attr.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))));
+    const entities: Record<string, string> = { '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
+    const state = JSON.parse(attr.replace(/&(quot|#39|lt|gt|amp);/g, (e) => entities[e]));
     assert.deepEqual(parseCompareState(state), state);
     assert.deepEqual(state.request.models, ['lenet5', 'mnist_cnn']);
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -2,8 +2,10 @@
 // attribute plus Content-Security-Policy that a webview page needs (none for a plain file), and the
 // page's script element (its TypeScript is built to dist/, webview/pages/*.ts).
 
-/** Escapes text for HTML content and attribute values. */
-export const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeXml } from '../graph/text';
+
+/** Escapes text for HTML content and attribute values (the one escaper of every page). */
+export const esc = escapeXml;
 
 /** `n`: the nonce attribute for <style>/<script>; `csp`: the meta tag allowing only those. */
 export function nonceParts(nonce: string | undefined): { n: string; csp: string } {

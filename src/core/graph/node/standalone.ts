@@ -1,9 +1,9 @@
 // Node only: the standalone interactive HTML page for a model, from the built webview bundle,
 // elkjs' worker, the stylesheet and the codicon font (inlined: the file opens with no server).
 // The page gets the view graph and its first layout, as the webview does from the host.
+import { newNonce } from '../../nonce';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { standaloneHtml } from '../html';
 import type { GraphSettings, StandaloneData } from '../../../protocol/graph';
 import { AssetDirs, codiconFontDataUrl, readPageAssets } from './pageAssets';
@@ -18,6 +18,6 @@ export function standalonePage(data: StandaloneData, dirs: AssetDirs): string {
     data,
     ...readPageAssets(dirs, codiconFontDataUrl(dirs)),
     workerBase64: readFileSync(join(dirs.dist, 'elk-worker.min.js')).toString('base64'),
-    nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
+    nonce: newNonce(),
   });
 }
