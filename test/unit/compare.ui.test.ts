@@ -111,7 +111,7 @@ describe('compare page: figures, escaping, messages', () => {
     // Only the one nonce'd script; no inline handlers, no unsafe-inline.
     assert.equal([...html.matchAll(/<script/g)].length, 1);
     assert.match(html, /<script nonce="n0nce" src="https:\/\/webview.test\/dist\/comparePage.js"><\/script>/);
-    assert.match(html, /default-src 'none'; style-src 'nonce-n0nce'; script-src 'nonce-n0nce';/);
+    assert.match(html, /content="default-src 'none'; style-src 'nonce-n0nce'; script-src 'nonce-n0nce'"/);
     for (const tag of html.match(/<[a-z][^>]*>/gi)!) assert.ok(!/\son[a-z]+=/i.test(tag.replace(/"[^"]*"/g, '""')), tag);
     assert.ok(!html.includes('unsafe-inline'));
   });

@@ -16,6 +16,7 @@ import { layerCard, groupCard, layersIn } from '../../src/core/graph/cards';
 import { ModelMessage, parseHostMessage, parseWebviewMessage, validLayout } from '../../src/protocol/graph';
 import { DEFAULT_SETTINGS } from '../../src/core/graph/node/standalone';
 import { webviewCsp, webviewHtml, scriptJson } from '../../src/core/graph/html';
+import { pageCsp } from '../../src/core/csp';
 import { escapeXml, formulaText, grouped, milliseconds } from '../../src/core/graph/text';
 import { CATEGORY_TABLE, heatColor } from '../../src/core/graph/nodeStyles';
 import { graphCommand as runGraph } from '../../src/cli/graph';
@@ -254,6 +255,13 @@ describe('graph view: messages and page', () => {
     assert.match(csp, /script-src 'nonce-abc123'/);
     assert.match(csp, /default-src 'none'/);
     assert.ok(!/worker-src|connect-src/.test(csp), 'the webview neither fetches nor starts workers: the host lays out');
+    for (const kind of ['graphWebview', 'reportPage', 'standaloneFile'] as const) {
+      const c = pageCsp(kind, 'n1', 'https://res.example');
+      assert.match(c, /^default-src 'none'; /);
+      assert.match(c, /script-src 'nonce-n1'(;|$)/, `${kind}: scripts only with the nonce`);
+      assert.ok(!/unsafe-|\*|https?:(?!\/\/res\.example)/.test(c), `${kind}: ${c}`);
+    }
+    assert.ok(!pageCsp('reportPage', 'n1', 'https://res.example').includes('res.example'), 'report pages load nothing');
     const g = graphOf(buildZooModel('lenet5'), 1);
     g.nodes[0].name = `</script><script>alert(1)</script>${XSS}`;
     const model: ModelMessage = { type: 'model', modelArg: XSS, graph: g, collapsed: [], settings: DEFAULT_SETTINGS, layouts: [], canProfile: false, profile: null };

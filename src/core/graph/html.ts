@@ -4,6 +4,7 @@
 // webview its model message when the first layout is at hand, the file its view graph and layout.
 import type { ModelMessage, StandaloneData } from '../../protocol/graph';
 import { escapeXml } from './text';
+import { pageCsp } from '../csp';
 
 /** What both pages inline from the build (read by core/graph/node/pageAssets). */
 export interface PageAssets {
@@ -24,15 +25,7 @@ export interface WebviewPageOptions {
   model?: ModelMessage;
 }
 
-export function webviewCsp(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `img-src ${cspSource} blob: data:`,
-    `style-src ${cspSource} 'nonce-${nonce}'`,
-    `font-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-}
+export const webviewCsp = (cspSource: string, nonce: string): string => pageCsp('graphWebview', nonce, cspSource);
 
 /** Stylesheets and the script inline (nonce'd): the page loads nothing but the icon font before it starts. */
 export function webviewHtml(o: WebviewPageOptions): string {
@@ -81,7 +74,7 @@ export const scriptJson = (v: unknown): string =>
 
 export function standaloneHtml(o: StandalonePageOptions): string {
   const n = escapeXml(o.nonce);
-  const csp = `default-src 'none'; img-src blob: data:; style-src 'nonce-${o.nonce}'; font-src data:; script-src 'nonce-${o.nonce}'; worker-src blob:`;
+  const csp = pageCsp('standaloneFile', o.nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -3,6 +3,7 @@
 // page's script element (its TypeScript is built to dist/, webview/pages/*.ts).
 
 import { escapeXml } from '../graph/text';
+import { pageCsp } from '../csp';
 
 /** Escapes text for HTML content and attribute values (the one escaper of every page). */
 export const esc = escapeXml;
@@ -12,7 +13,7 @@ export function nonceParts(nonce: string | undefined): { n: string; csp: string 
   if (!nonce) return { n: '', csp: '' };
   return {
     n: ` nonce="${nonce}"`,
-    csp: `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">`,
+    csp: `<meta http-equiv="Content-Security-Policy" content="${pageCsp('reportPage', nonce)}">`,
   };
 }
 
