@@ -12,7 +12,7 @@ import type { ProfileResult } from '../core/profile/result';
 import { zooEntry } from '../core/zoo';
 import type { ViewGraph } from '../core/graph/viewGraph';
 import { GraphLayout, layoutKey, structureHash } from '../core/graph/layout';
-import { initialCollapsed } from '../core/graph/collapse';
+import { DEFAULT_COLLAPSE_THRESHOLD, initialCollapsed } from '../core/graph/collapse';
 import { PageAssets, webviewHtml } from '../core/graph/html';
 import { readPageAssets } from '../core/graph/node/pageAssets';
 import { shippedView } from './shippedViews';
@@ -40,9 +40,9 @@ export interface PanelEvents {
 export function readSettings(): GraphSettings {
   const c = vscode.workspace.getConfiguration('netlens.graph');
   const colorBy = c.get<string>('colorBy', 'category');
-  const threshold = c.get<number>('collapseThreshold', 300);
+  const threshold = c.get<number>('collapseThreshold', DEFAULT_COLLAPSE_THRESHOLD);
   return {
-    collapseThreshold: Number.isFinite(threshold) && threshold >= 0 ? threshold : 300,
+    collapseThreshold: Number.isFinite(threshold) && threshold >= 0 ? threshold : DEFAULT_COLLAPSE_THRESHOLD,
     colorBy: (COLOR_BY.some((o) => o.id === colorBy && !o.needsProfile) ? colorBy : 'category') as ColorBy,
     showShapes: c.get<boolean>('showEdgeShapes', false),
   };

@@ -9,6 +9,7 @@ import { ZOO } from '../../src/core/zoo';
 import { layoutKey, layerId } from '../../src/core/graph/layout';
 import { parseShippedView, parseWebviewMessage } from '../../src/protocol/graph';
 import { zooViewGraph } from '../../src/core/graph/node/zooViews';
+import { DEFAULT_COLLAPSE_THRESHOLD } from '../../src/core/graph/collapse';
 import { shippedView } from '../../src/host/shippedViews';
 
 const DIST = join(__dirname, '..', '..', '..', 'dist');
@@ -30,6 +31,11 @@ describe('shipped zoo views (dist/zoo)', function () {
       assert.equal(hidden.length === 0, fresh.collapsed.length === 0);
     });
   }
+
+  it("are built at the collapse threshold package.json declares as netlens.graph.collapseThreshold's default", () => {
+    const pkg = JSON.parse(readFileSync(join(DIST, '..', 'package.json'), 'utf8'));
+    assert.equal(pkg.contributes.configuration.properties['netlens.graph.collapseThreshold'].default, DEFAULT_COLLAPSE_THRESHOLD);
+  });
 
   it('the host reads a shipped view by any spelling of the zoo name, and takes missing or damaged files as absent', async () => {
     const resnet = await shippedView(DIST, 'ResNet-50');

@@ -5,12 +5,13 @@ import { newNonce } from '../../nonce';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { standaloneHtml } from '../html';
+import { DEFAULT_COLLAPSE_THRESHOLD } from '../collapse';
 import type { GraphSettings, StandaloneData } from '../../../protocol/graph';
 import { AssetDirs, codiconFontDataUrl, readPageAssets } from './pageAssets';
 
 export type { AssetDirs } from './pageAssets';
 
-export const DEFAULT_SETTINGS: GraphSettings = { collapseThreshold: 300, colorBy: 'category', showShapes: false };
+export const DEFAULT_SETTINGS: GraphSettings = { collapseThreshold: DEFAULT_COLLAPSE_THRESHOLD, colorBy: 'category', showShapes: false };
 
 export function standalonePage(data: StandaloneData, dirs: AssetDirs): string {
   return standaloneHtml({
