@@ -35,8 +35,9 @@ await Promise.all(entries.filter(([src]) => existsSync(src)).map(([src, out, pla
   logLevel: 'warning',
 })));
 
-// Graph view assets the webview loads by URI (localResourceRoots are media/ and dist/ only):
-// elkjs' worker build (the layout runs in a web worker) and the codicon font.
+// Graph page assets: the codicon stylesheet and font (the webview inlines the stylesheet and loads
+// the font by URI; localResourceRoots are media/ and dist/ only) and elkjs' worker build, which an
+// exported standalone page inlines to lay out in a web worker.
 mkdirSync('dist/codicons', { recursive: true });
 copyFileSync('node_modules/elkjs/lib/elk-worker.min.js', 'dist/elk-worker.min.js');
 for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);

@@ -2,7 +2,7 @@
 // never print invented digits: they print as approximate and say so.
 import * as assert from 'node:assert/strict';
 import { analyzeModel } from '../../src/core/analysis/analyze';
-import { parseModelJson } from '../../src/core/io/loadModel';
+import { parseModelJson } from './helpers/modelJson';
 import { grouped, si } from '../../src/core/report/format';
 import { summaryTable } from '../../src/core/report/summaryTable';
 

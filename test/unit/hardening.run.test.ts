@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeModel } from '../../src/core/analysis/analyze';
-import { parseModelJson } from '../../src/core/io/loadModel';
+import { parseModelJson } from './helpers/modelJson';
 import { NetLensError } from '../../src/core/ir/types';
 import { checkMemoryFits, MEMORY_FRACTION, runBytes } from '../../src/core/profile/memoryGuard';
 import { profileModel } from '../../src/core/profile/profile';

@@ -1,6 +1,7 @@
 // The view graph as an ELK graph (blocks are compound nodes, collapsed blocks are single nodes),
 // the ELK options, and the way back to plain boxes and polylines. The ELK instance is passed in:
-// the webview runs it in a web worker (elk-api + elk-worker), the CLI in Node (elk.bundled).
+// elk.bundled in Node (the model process, the CLI, the build's shipped zoo views), elk-api with its
+// worker build in a web worker in an exported standalone page.
 import { ViewGraph, ViewGroup, groupIndex } from './viewGraph';
 import { compactNumber } from './text';
 

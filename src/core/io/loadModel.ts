@@ -133,11 +133,6 @@ export function importModelBytes(bytes: Uint8Array, path?: string): Imported {
   return importJson(bytes, path);
 }
 
-/** Kept for callers that have a JSON text in hand (no weights are read). */
-export function parseModelJson(text: string, fallbackName: string): ModelSpec {
-  return specFromImported(importJson(new TextEncoder().encode(text), undefined), fallbackName);
-}
-
 /** Fills spec.labels from a labels file beside the model, checking it against the output width. */
 function attachLabels(spec: ModelSpec, dir: string): void {
   const found = readLabelsBeside(dir);
