@@ -1,6 +1,7 @@
-// Node only: elkjs' bundled build for the CLI and benchmarks. Without a worker URL it runs its
-// GWT-compiled layout in the calling thread (a "fake worker"); in a browser worker the same file
-// would take over self.onmessage, which is why an exported standalone page uses elk-api + elk-worker instead.
+// Node only: elkjs' bundled build for the model process, the CLI, the build and benchmarks.
+// Without a worker URL it runs its GWT-compiled layout in the calling thread (a "fake worker"); in
+// a browser worker the same file would take over self.onmessage, which is why an exported
+// standalone page uses elk-api + elk-worker instead.
 import type { ElkLike } from '../layout';
 
 let instance: ElkLike | undefined;
