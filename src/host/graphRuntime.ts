@@ -5,7 +5,7 @@ import type { ProfileResult } from '../core/profile/result';
 import { ZOO } from '../core/zoo';
 import { grouped } from '../core/graph/text';
 import { GraphPanel, PanelEvents, PanelServices } from './graphPanel';
-import { DEFAULT_SERVICE_HEAP_MB, ModelService } from './modelService';
+import { sharedModelService } from './sharedModelService';
 import { LayoutStore } from './layoutStore';
 import { setActiveGraph } from './activeGraph';
 import { LayerItem, LayersProvider, zooFigures } from './modelTree';
@@ -17,16 +17,8 @@ export class GraphRuntime {
   private echo = false;
 
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly layers: LayersProvider, private readonly view: vscode.TreeView<LayerItem>) {
-    const models = new ModelService({
-      script: vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'modelService.js').fsPath,
-      heapMb: () => {
-        const mb = vscode.workspace.getConfiguration('netlens').get<number>('modelProcessMemoryMb', DEFAULT_SERVICE_HEAP_MB);
-        return Number.isInteger(mb) && mb >= 64 ? mb : DEFAULT_SERVICE_HEAP_MB;
-      },
-    });
-    ctx.subscriptions.push({ dispose: () => models.dispose() }, vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('netlens.modelProcessMemoryMb')) models.restart();
-    }));
+    // Shared with the profiler command (sharedModelService.ts): one capped process reads model files.
+    const models = sharedModelService(ctx);
     this.services = { store: new LayoutStore(ctx.globalStorageUri), models };
     this.events = {
       onActive: (p) => {

@@ -1,10 +1,17 @@
 // Which image preprocessing to profile a model file with. A file does not say how its model was
 // trained to see images, so the first profile asks (a quick pick), the answer is remembered per
 // model file in the workspace state, and the profile page can change it. Zoo models never ask:
-// each keeps its Keras family's preprocess_input mode.
+// each keeps its Keras family's preprocess_input mode. Nor does a Keras file whose first layers
+// (past resizing and augmentation) are Rescaling/Normalization: the model process reads it and the
+// view graph it answers says so (core/profile/selfRescaling.ts); such a file is profiled with its
+// own default ('none', raw 0..255 pixels, stated in the result). That answer comes from the file
+// each time and is not stored as the user's choice, so a file replaced by one that does not
+// rescale itself is asked about; a choice the user made (the profile page's Preprocessing button)
+// is stored and wins over it.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { Preprocessing } from '../core/ir/types';
+import type { SelfRescaling } from '../core/profile/selfRescaling';
 import { PREPROCESSING_LABELS, PREPROCESSINGS } from '../core/profile/preprocessModes';
 import { ZOO } from '../core/zoo';
 
@@ -53,13 +60,31 @@ export async function pickPreprocessing(state: vscode.Memento, model: string): P
   return pick.value;
 }
 
+async function askModel(rescaling: (model: string) => Promise<SelfRescaling>, model: string): Promise<SelfRescaling> {
+  try {
+    return await rescaling(model);
+  } catch {
+    return 'unknown';
+  }
+}
+
 /**
- * The preprocessing for a profile request: undefined for the model's own default (zoo models and
- * 'auto'); null when the user dismissed the question (do not profile).
+ * The preprocessing for a profile request: undefined for the model's own default (zoo models,
+ * 'auto', and model files that rescale themselves); null when the user dismissed the question (do
+ * not profile). `rescaling` says whether a model file rescales itself (the model process reads
+ * it); 'unknown' or a failure asks as before (a file that cannot be read fails in the profile,
+ * with one error).
  */
-export async function preprocessingForRequest(state: vscode.Memento, model: string): Promise<Preprocessing | undefined | null> {
+export async function preprocessingForRequest(
+  state: vscode.Memento,
+  model: string,
+  rescaling?: (model: string) => Promise<SelfRescaling>,
+): Promise<Preprocessing | undefined | null> {
   if (isZoo(model)) return undefined;
-  const choice = rememberedPreprocessing(state, model) ?? await pickPreprocessing(state, model);
+  const remembered = rememberedPreprocessing(state, model);
+  if (remembered !== undefined) return remembered === 'auto' ? undefined : remembered;
+  if (rescaling && await askModel(rescaling, model) === 'yes') return undefined;
+  const choice = await pickPreprocessing(state, model);
   if (choice === undefined) return null;
   return choice === 'auto' ? undefined : choice;
 }

@@ -17,6 +17,8 @@ import { ProfilerClient, ProfilerCrashError } from '../worker/client';
 import { ProfilePanel } from './profilePanel';
 import { activeGraph } from './activeGraph';
 import { pickPreprocessing, preprocessingForRequest } from './preprocessingChoice';
+import { sharedModelService } from './sharedModelService';
+import { SelfRescaling, viewGraphRescaling } from '../core/profile/selfRescaling';
 
 export const PROFILE_COMMAND = 'netlens.profileModel';
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
@@ -76,6 +78,21 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
   };
   context.subscriptions.push(output, { dispose: () => client?.dispose() });
 
+  // Whether a model file rescales itself, from the view graph the model process answers (the file
+  // is read there, never here). An .onnx file is not asked about: the rule is for Keras layers.
+  // A failure is logged and the question is asked; the profile then reports a bad file itself.
+  const rescaling = async (model: string): Promise<SelfRescaling> => {
+    if (extname(model).toLowerCase() === '.onnx') return 'unknown';
+    try {
+      const graph = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `NetLens: reading ${basename(model)}` },
+        () => sharedModelService(context).open(model));
+      return viewGraphRescaling(graph);
+    } catch (e) {
+      output.appendLine(`${basename(model)}: could not tell whether it rescales its own input (${(e as Error)?.message ?? e}); asking`);
+      return 'unknown';
+    }
+  };
+
   context.subscriptions.push(vscode.commands.registerCommand(CHANGE_PREPROCESSING_COMMAND, async (model: unknown, image: unknown) => {
     if (typeof model !== 'string' || !model) return;
     if (await pickPreprocessing(context.workspaceState, model)) await vscode.commands.executeCommand(PROFILE_COMMAND, model, image);
@@ -99,8 +116,9 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       if (!model) return;
       image ??= await pickImage(context);
       if (!image) return;
-      // A model file does not say how it sees images: asked once, remembered per file (preprocessingChoice.ts).
-      const preprocessing = await preprocessingForRequest(context.workspaceState, model);
+      // A model file does not say how it sees images: asked once, remembered per file, unless it
+      // rescales its own input (preprocessingChoice.ts).
+      const preprocessing = await preprocessingForRequest(context.workspaceState, model, rescaling);
       if (preprocessing === null) return;
 
       const cfg = vscode.workspace.getConfiguration('netlens');

@@ -29,6 +29,7 @@ const str = (v: unknown): v is string => typeof v === 'string';
  */
 export function validViewGraph(v: unknown): v is ViewGraph {
   if (!isObj(v) || !str(v.model) || !finite(v.batch) || !Array.isArray(v.input) || !isObj(v.totals)) return false;
+  if (v.format !== undefined && v.format !== 'keras' && v.format !== 'onnx') return false;
   if (!Array.isArray(v.nodes) || !Array.isArray(v.edges) || !Array.isArray(v.groups) || !Array.isArray(v.unsupported)) return false;
   if (v.nodes.length > MAX_ELEMENTS || v.groups.length > MAX_ELEMENTS || v.edges.length > MAX_ELEMENTS * 8) return false;
   if (!finite(v.totals.params) || !finite(v.totals.macs)) return false;

@@ -1,6 +1,7 @@
 // The editor's preprocessing question (src/host/preprocessingChoice.ts) with a stand-in vscode:
 // asked once per model file and remembered, never asked for zoo models, 'auto' leaves the model's
 // own default, dismissing the pick cancels the profile, and a changed answer replaces the old one.
+// A file the model process says rescales itself is not asked about.
 import { strict as assert } from 'node:assert';
 import { stubVscode } from './helpers/vscodeStub';
 
@@ -70,6 +71,30 @@ describe('editor: preprocessing asked once per model file', () => {
     assert.equal(await host.pickPreprocessing(memento as never, '/m/e.keras'), 'none');
     assert.equal(asked[1].find((i) => i.picked)?.value, 'tf');
     assert.equal(await host.preprocessingForRequest(memento as never, '/m/e.keras'), 'none');
+  });
+
+  it("a file the model process says rescales itself is not asked about; a stored choice still wins; 'no', 'unknown' or a failure asks", async () => {
+    const seen: string[] = [];
+    const says = (answer: 'yes' | 'no' | 'unknown' | Error) => async (model: string) => {
+      seen.push(model);
+      if (answer instanceof Error) throw answer;
+      return answer;
+    };
+    assert.equal(await host.preprocessingForRequest(memento as never, '/m/g.keras', says('yes')), undefined);
+    assert.deepEqual([asked.length, seen], [0, ['/m/g.keras']]);
+    assert.equal(host.rememberedPreprocessing(memento as never, '/m/g.keras'), undefined, 'not stored as the user\'s choice');
+    assert.equal(await host.preprocessingForRequest(memento as never, 'efficientnetb0', says('yes')), undefined);
+    assert.equal(seen.length, 1, 'zoo models are not read');
+    answers = ['tf'];
+    assert.equal(await host.pickPreprocessing(memento as never, '/m/g.keras'), 'tf');
+    assert.equal(await host.preprocessingForRequest(memento as never, '/m/g.keras', says('yes')), 'tf');
+    assert.equal(seen.length, 1, 'a stored choice needs no reading');
+    for (const [file, answer] of [['/m/h.keras', 'no'], ['/m/i.onnx', 'unknown'], ['/m/j.h5', new Error('the model process ran out of memory')]] as const) {
+      answers = ['caffe'];
+      const before = asked.length;
+      assert.equal(await host.preprocessingForRequest(memento as never, file, says(answer)), 'caffe', file);
+      assert.equal(asked.length, before + 1, file);
+    }
   });
 
   it('ignores stored junk and prototype names as file keys', async () => {

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { stubVscode } from './helpers/vscodeStub';
 import type { ProfileResult } from '../../src/core/profile/result';
 import { SAMPLES } from './profileFixtures';
+import { removeDir, tempDir, writeKerasArchive } from '../fixtures/writers';
+import { ProfilerClient } from '../../src/worker/client';
+import type { ProfileRequest } from '../../src/protocol/worker';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -26,6 +29,8 @@ interface Fake {
   progress: string[];
   panels: { html: string; title: string; post: (m: unknown) => Promise<void> }[];
   quickPicks: ((items: { label: string; description?: string; value?: string }[]) => unknown)[];
+  /** The title of each quick pick shown. */
+  pickTitles: string[];
   cancelWhen?: (message: string) => boolean;
   cancelledAt?: number;
   saved: { path: string; text: string }[];
@@ -46,7 +51,7 @@ function fakeVscode(f: Fake): unknown {
       createOutputChannel: () => ({ appendLine() {}, dispose() {} }),
       showInformationMessage: async (m: string) => { f.infos.push(m); },
       showErrorMessage: async (m: string) => { f.errors.push(m); },
-      showQuickPick: async (items: { label: string }[]) => f.quickPicks.shift()?.(items),
+      showQuickPick: async (items: { label: string }[], o?: { title?: string }) => { f.pickTitles.push(o?.title ?? ''); return f.quickPicks.shift()?.(items); },
       showOpenDialog: async () => undefined,
       showSaveDialog: async () => (f.saveTo ? Uri.file(f.saveTo) : undefined),
       withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) => {
@@ -79,6 +84,7 @@ function fakeVscode(f: Fake): unknown {
       getConfiguration: () => ({ get: <T>(key: string, d?: T) => ({ backend: 'wasm', 'profile.runs': 2, 'profile.warmup': 1, nodePath: '' } as Record<string, unknown>)[key] as T ?? d }),
       workspaceFolders: undefined,
       isTrusted: true,
+      onDidChangeConfiguration: () => ({ dispose() {} }),
       fs: { writeFile: async (u: Uri, data: Uint8Array) => { f.saved.push({ path: u.fsPath, text: Buffer.from(data).toString('utf8') }); } },
       asRelativePath: (u: Uri) => u.fsPath,
     },
@@ -87,10 +93,10 @@ function fakeVscode(f: Fake): unknown {
 
 describe('profile: the VS Code command (stand-in vscode module)', function () {
   this.timeout(120_000);
-  const f: Fake = { commands: new Map(), executed: [], infos: [], errors: [], progress: [], panels: [], quickPicks: [], saved: [] };
+  const f: Fake = { commands: new Map(), executed: [], infos: [], errors: [], progress: [], panels: [], quickPicks: [], pickTitles: [], saved: [] };
   const subscriptions: { dispose(): void }[] = [];
   const reset = (): void => {
-    f.executed = []; f.infos = []; f.errors = []; f.progress = []; f.panels.length = 0; f.quickPicks = [];
+    f.executed = []; f.infos = []; f.errors = []; f.progress = []; f.panels.length = 0; f.quickPicks = []; f.pickTitles = [];
     f.cancelWhen = undefined; f.cancelledAt = undefined; f.saved = [];
   };
   const run = (...args: unknown[]): Promise<unknown> => f.commands.get('netlens.profileModel')!(...args) as Promise<unknown>;
@@ -107,7 +113,11 @@ describe('profile: the VS Code command (stand-in vscode module)', function () {
       restore();
     }
   });
-  after(() => subscriptions.forEach((s) => s.dispose()));
+  after(() => {
+    subscriptions.forEach((s) => s.dispose());
+    // Host modules loaded here hold this stand-in: drop them so later tests load their own.
+    for (const k of Object.keys(require.cache)) if (/[\\/]src[\\/]host[\\/]/.test(k)) delete require.cache[k];
+  });
   beforeEach(reset);
 
   it('profiles a model given as argument, shows the page and the overlay', async () => {
@@ -190,6 +200,57 @@ describe('profile: the VS Code command (stand-in vscode module)', function () {
     f.quickPicks.push((items) => items[items.length - 1]); // "Image file..." -> dialog cancelled
     await run('lenet5');
     assert.deepEqual([f.errors, f.panels.length], [[], 0], 'nothing happens when the user backs out');
+  });
+
+  it('a saved .keras file that rescales itself is profiled with its own none, without asking; one that does not is asked about', async () => {
+    const dir = tempDir('netlens-host-pre-');
+    const requests: ProfileRequest[] = [];
+    const profile = ProfilerClient.prototype.profile;
+    ProfilerClient.prototype.profile = function (this: ProfilerClient, req: ProfileRequest, ...rest: unknown[]) {
+      requests.push(req);
+      return (profile as (...a: unknown[]) => ReturnType<typeof profile>).call(this, req, ...rest);
+    };
+    const save = (name: string, first: { class_name: string; config: Record<string, unknown> }[]): string => {
+      const file = join(dir, name);
+      writeKerasArchive(file, { class_name: 'Sequential', config: { name: name.replace('.keras', ''), layers: [
+        { class_name: 'InputLayer', config: { batch_shape: [null, 16, 16, 3], name: 'in' } },
+        ...first,
+        { class_name: 'GlobalAveragePooling2D', config: { name: 'gap' } },
+      ] } }, undefined);
+      return file;
+    };
+    const image = join(SAMPLES, 'chelsea.png');
+    try {
+      const own = save('selfscaled.keras', [{ class_name: 'RandomFlip', config: { name: 'flip' } }, { class_name: 'Rescaling', config: { name: 'rescale', scale: 1 / 255, offset: 0 } }]);
+      await run(Uri.file(own), image);
+      assert.deepEqual(f.errors, []);
+      assert.deepEqual(f.pickTitles, [], 'no question asked');
+      assert.equal(requests.length, 1);
+      assert.ok(!('preprocessing' in requests[0]), 'the request leaves the preprocessing to the model');
+      assert.equal((f.executed.find((e) => e.id === 'netlens.internal.showProfile')?.args[1] as ProfileResult).preprocessing, 'none');
+
+      // Changing it from the profile page still asks, and that answer is used from then on.
+      reset();
+      f.quickPicks.push((items) => items.find((i) => i.value === 'caffe'));
+      await f.commands.get('netlens.internal.changePreprocessing')!(own, image);
+      assert.deepEqual(f.pickTitles, ['How was selfscaled.keras trained to see images?']);
+      const again = f.executed.find((e) => e.id === 'netlens.profileModel');
+      assert.ok(again, 'profiles again');
+      await run(...again.args);
+      assert.equal(requests[1].preprocessing, 'caffe');
+
+      reset();
+      const plain = save('plain.keras', [{ class_name: 'AveragePooling2D', config: { name: 'avg', pool_size: [2, 2] } }]);
+      f.quickPicks.push((items) => items.find((i) => i.value === 'torch'));
+      await run(Uri.file(plain), image);
+      assert.deepEqual(f.errors, []);
+      assert.deepEqual(f.pickTitles, ['How was plain.keras trained to see images?']);
+      assert.equal(requests[2].preprocessing, 'torch');
+      assert.equal((f.executed.find((e) => e.id === 'netlens.internal.showProfile')?.args[1] as ProfileResult).preprocessing, 'torch');
+    } finally {
+      ProfilerClient.prototype.profile = profile;
+      removeDir(dir);
+    }
   });
 
   it('the extension host bundle does not load tfjs', () => {

@@ -3,7 +3,8 @@
 // in the extension host, the CLI and the webview, so every number drawn comes from analyzeModel.
 import type { LayerStats, ModelAnalysis, Totals } from '../analysis/analyze';
 import type { ModelSpec, Shape } from '../ir/types';
-import { nodeAttributes } from '../ir/graph';
+import { isModelGraph, nodeAttributes } from '../ir/graph';
+import type { GraphFormat } from '../ir/graph';
 import { TRAINING_ONLY } from '../analysis/trainingOnly';
 import { CATEGORY_TABLE, NodeCategory } from './nodeStyles';
 import { dims } from '../report/format';
@@ -59,6 +60,12 @@ export interface ViewEdge {
 
 export interface ViewGraph {
   model: string;
+  /**
+   * Which rule table the nodes' classes come from: Keras layer classes or ONNX ops (the host's
+   * "does this model rescale itself" check applies to Keras graphs only). Absent in graphs made
+   * before it was added.
+   */
+  format?: GraphFormat;
   input: Shape;
   batch: number;
   totals: Totals;
@@ -156,6 +163,7 @@ export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups'
 
   return {
     model: analysis.model || spec.name,
+    format: isModelGraph(spec.model) ? spec.model.format : 'keras',
     input: analysis.input,
     batch: analysis.batch,
     totals: analysis.totals,

@@ -8,38 +8,28 @@
 // A one-channel model always gets a luminance image (scaled as its preprocessing says).
 import * as tf from '@tensorflow/tfjs-core';
 import { KerasLayer, KerasModel, ModelSpec, NetLensError, Preprocessing } from '../ir/types';
-import { RANDOM_AUGMENTATIONS } from '../analysis/rules';
 import { DecodedImage } from './image';
 import { PREPROCESSINGS } from './preprocessModes';
+import { RuleLayer, startsWithRescaling } from './selfRescaling';
 
 export { PREPROCESSINGS, PREPROCESSING_LABELS, parsePreprocessing } from './preprocessModes';
 
-/** Layers that only reshape or augment the image and may stand before a model's own rescaling. */
-const BEFORE_RESCALING = new Set(['Resizing', 'CenterCrop', 'RandomCrop', ...RANDOM_AUGMENTATIONS]);
-
 /**
  * Whether the model scales its own input: a Rescaling or Normalization layer right after the input
- * (past resizing, cropping and augmentation layers). Such a model wants raw 0..255 pixels.
+ * (past resizing, cropping and augmentation layers). Such a model wants raw 0..255 pixels. The rule
+ * is selfRescaling.ts's, over the config's layers and the layers feeding each one's first call.
  */
 export function rescalesItself(spec: ModelSpec): boolean {
   const model = spec.model as Partial<KerasModel>;
   const layers = model.config?.layers;
   if (!Array.isArray(layers)) return false;
-  const byInput = new Map<string, KerasLayer[]>();
-  for (const l of layers) {
-    for (const ref of l.inbound_nodes?.[0] ?? []) {
-      const src = Array.isArray(ref) ? ref[0] : undefined;
-      if (typeof src === 'string') byInput.set(src, [...(byInput.get(src) ?? []), l]);
-    }
-  }
-  let frontier = layers.filter((l) => l.class_name === 'InputLayer');
-  for (let depth = 0; depth < 8 && frontier.length > 0; depth++) {
-    const next = frontier.flatMap((l) => byInput.get(l.name) ?? []);
-    if (next.length > 0 && next.every((l) => l.class_name === 'Rescaling' || l.class_name === 'Normalization')) return true;
-    if (!next.every((l) => BEFORE_RESCALING.has(l.class_name))) return false;
-    frontier = next;
-  }
-  return false;
+  return startsWithRescaling(layers.map((l: KerasLayer): RuleLayer => {
+    const first: unknown = l.inbound_nodes?.[0];
+    const inbound = Array.isArray(first)
+      ? first.map((ref: unknown) => (Array.isArray(ref) ? ref[0] : undefined)).filter((s): s is string => typeof s === 'string')
+      : [];
+    return { name: l.name, className: l.class_name, inbound };
+  }));
 }
 
 /** The preprocessing the model says (its family's, or 'none' when it rescales itself), else undefined. */
