@@ -435,6 +435,30 @@ describe('graph webview: model message served inside the page', function () {
     await page.close();
   });
 
+  it("shown again (the page reloads from the same served message), it keeps the panel's blocks, batch and search", async () => {
+    const page = await openGraph(h, buildZooModel('resnet50'), { embedded: true });
+    const block = await page.evaluate(() => {
+      const app = (window as unknown as { __netlens: { app: { graph: { groups: { id: string }[] }; toggleGroup(id: string): Promise<void> } } }).__netlens.app;
+      const id = app.graph.groups[3].id;
+      return app.toggleGroup(id).then(() => id);
+    });
+    await page.locator('#nl-batch input').fill('4');
+    await page.locator('#nl-batch input').press('Enter');
+    await page.locator('#nl-search input').fill('conv5_block3');
+    await page.waitForFunction(() => document.querySelector('#nl-search-count')?.textContent?.endsWith('found'));
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
+    await page.waitForFunction(() => (document.querySelector('#nl-search') as HTMLElement & { value: string }).value === 'conv5_block3');
+    const state = await page.evaluate(() => {
+      const app = (window as unknown as { __netlens: { app: { collapsed: Set<string>; batch: number } } }).__netlens.app;
+      return { collapsed: [...app.collapsed], batch: app.batch };
+    });
+    assert.deepEqual(state, { collapsed: [block], batch: 4 });
+    const sent = await posted(page);
+    assert.ok(sent.some((m) => m.type === 'batch' && m.batch === 4), 'the saved batch size is asked for again');
+    await page.close();
+  });
+
   it('a page without a served message still says so and waits for the host', async () => {
     const page = await openGraph(h, buildZooModel('lenet5'));
     assert.deepEqual((await posted(page)).filter((m) => m.type === 'ready'), [{ type: 'ready', embedded: false }]);
