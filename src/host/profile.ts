@@ -143,10 +143,10 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       output.appendLine(`${new Date().toISOString()} ${result.model} on ${result.backendLabel ?? result.backend}: ` +
         `${result.endToEndMs.median.toFixed(2)} ms end to end, overhead ${result.overhead.toFixed(3)}`);
       for (const s of result.backendSteps ?? []) output.appendLine(`  ${s.ok ? 'ok' : 'no'} ${s.backend}: ${s.detail}`);
+      // The overlay first, so the graph opens (or is revealed) where the user works and the results
+      // page lands beside it rather than under a graph opened in its column.
+      await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, model, result);
       ProfilePanel.show(context.extensionUri, model, result);
-      if ((await vscode.commands.getCommands(true)).includes(SHOW_PROFILE_COMMAND)) {
-        await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, model, result);
-      }
     } catch (e) {
       if (e instanceof ProfileCancelledError) {
         void vscode.window.showInformationMessage('NetLens: profile cancelled.');
