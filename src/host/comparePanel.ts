@@ -1,8 +1,8 @@
 // The Compare webview panel: builds the page with compareHtml, recomputes the totals (batch,
 // optimizer) and the memory plan (budget) in the host on validated messages from the page, opens
 // the models' graphs side by side and reveals a clicked stage's first layer in each of them.
-import { newNonce } from '../core/nonce';
 import * as vscode from 'vscode';
+import { newNonce } from '../core/nonce';
 import type { Optimizer } from '../core/analysis/analyze';
 import { compareModels, Comparison } from '../core/compare/compare';
 import { MemoryPlan, parseBytes, planMemory } from '../core/compare/memoryPlan';

@@ -4,8 +4,8 @@
 // and laid out in the model service process; a panel holds the view graph only (no weights). A zoo
 // model's first view ships with the extension (dist/zoo/), and when the first view's layout is at
 // hand the page is served with its model message inside, so it draws without a round trip.
-import { newNonce } from '../core/nonce';
 import * as vscode from 'vscode';
+import { newNonce } from '../core/nonce';
 import { safeFileStem } from '../core/report/fileName';
 import { homedir } from 'node:os';
 import type { ProfileResult } from '../core/profile/result';

@@ -95,9 +95,13 @@ export class ModelService {
     c?.kill();
   }
 
-  /** Starts the process ahead of the first request. */
+  /** Starts the process ahead of the first request (it exits after the idle time like any other). */
   warm(): void {
-    try { this.hold(this.start(), false); } catch { /* reported by the first request */ }
+    if (this.child) return;
+    try {
+      this.hold(this.start(), false);
+      this.scheduleIdle();
+    } catch { /* reported by the first request */ }
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
 // The profile results webview: summary, backend chain, bar chart of the slowest layers, sortable
 // table, and buttons to export JSON / CSV / Markdown or (re)draw the overlay on the graph.
-import { newNonce } from '../core/nonce';
 import * as vscode from 'vscode';
+import { newNonce } from '../core/nonce';
 import { safeFileStem } from '../core/report/fileName';
 import type { ProfileResult } from '../core/profile/result';
 import { CHANGE_PREPROCESSING_COMMAND, SHOW_PROFILE_COMMAND } from '../protocol/commands';

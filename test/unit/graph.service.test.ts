@@ -94,6 +94,26 @@ describe('graph view: model service process', function () {
     }
   });
 
+  it('warming starts one process ahead of the first request, which serves it and exits after the idle time', async () => {
+    const s = new ModelService({ script: SCRIPT, idleMs: 300 });
+    try {
+      s.warm();
+      s.warm();
+      assert.equal(s.starts, 1);
+      const pid = s.pid;
+      assert.equal((await s.open('lenet5')).model, 'lenet5');
+      assert.equal(s.pid, pid, 'the warmed process answered');
+      await new Promise((r) => setTimeout(r, 900));
+      assert.equal(s.pid, undefined, 'gone after the idle time');
+      s.warm();
+      await new Promise((r) => setTimeout(r, 900));
+      assert.equal(s.pid, undefined, 'a warmed process nobody used also exits after the idle time');
+      assert.equal(s.starts, 2);
+    } finally {
+      s.dispose();
+    }
+  });
+
   it('checks what the process sends before the host uses it', () => {
     const spec = buildZooModel('lenet5');
     const g = buildViewGraph(spec, analyzeModel(spec.model));
