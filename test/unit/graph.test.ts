@@ -8,7 +8,7 @@ import { analyzeModel } from '../../src/core/analysis/analyze';
 import { buildZooModel } from '../../src/core/zoo';
 import { ModelBuilder } from '../../src/core/ir/builder';
 import { buildViewGraph, ViewGraph } from '../../src/core/graph/viewGraph';
-import { initialCollapsed, DEFAULT_COLLAPSE_BUDGET, groupsHiding } from '../../src/core/graph/collapse';
+import { initialCollapsed, DEFAULT_COLLAPSE_BUDGET, DEFAULT_EDGE_BUDGET, drawnEdgeCount, groupsHiding } from '../../src/core/graph/collapse';
 import { layoutGraph, layoutKey, toElkGraph, visibleElements, GraphLayout } from '../../src/core/graph/layout';
 import { nodeElk } from '../../src/core/graph/node/elkNode';
 import { renderGraphSvg } from '../../src/core/graph/svg';
@@ -90,6 +90,38 @@ describe('graph view: collapsed-first', () => {
     // Outermost first: every stage is open, its blocks are closed.
     for (const stage of ['conv2', 'conv3', 'conv4', 'conv5']) assert.ok(!collapsed.has(stage), stage);
     assert.ok(collapsed.has('conv4_block36'));
+  });
+
+  it('keeps the first view within an edge budget too: a densely connected block stays closed (DenseNet as PyTorch exports it)', () => {
+    // A block whose layers each concatenate every earlier layer's output, in a stage: 4 blocks of 6.
+    const b = new ModelBuilder('dense');
+    let x = b.input([8, 8, 4], 'input');
+    b.group('features', () => {
+      for (let k = 1; k <= 4; k++) {
+        x = b.group(`features.block${k}`, () => {
+          const outs = [x];
+          for (let i = 1; i <= 6; i++) {
+            outs.push(b.group(`features.block${k}.layer${i}`, () =>
+              b.conv2d(outs.length > 1 ? b.concatenate([...outs], `b${k}l${i}_cat`) : outs[0], 4, { kernelSize: 1, name: `b${k}l${i}_conv` })));
+          }
+          return b.concatenate(outs, `b${k}_out`);
+        });
+      }
+    });
+    const g = graphOf(b.build([b.dense(b.flatten(x, 'flat'), 10, { name: 'head' })]));
+    const roomy = initialCollapsed(g, { threshold: 10, budget: 40, edgeBudget: 10_000 });
+    assert.ok(!roomy.has('features.block1') && roomy.has('features.block1.layer1'), 'without an edge budget the blocks open, their layers closed');
+    const roomyEdges = drawnEdgeCount(g, roomy);
+    const tight = initialCollapsed(g, { threshold: 10, budget: 40, edgeBudget: roomyEdges - 1 });
+    assert.ok(!tight.has('features') && tight.has('features.block1'), 'the stage opens, its dense blocks stay closed');
+    assert.ok(drawnEdgeCount(g, tight) <= roomyEdges - 1);
+    // The count is the edges the layout draws.
+    for (const c of [roomy, tight, new Set<string>()]) assert.equal(drawnEdgeCount(g, c), toElkGraph(g, c).edges.length);
+    // The zoo's first views are within the default edge budget (they ship laid out at it).
+    for (const name of ['resnet152', 'densenet201', 'efficientnetb7', 'nasnetmobile', 'inceptionresnetv2']) {
+      const z = graphOf(buildZooModel(name));
+      assert.ok(drawnEdgeCount(z, initialCollapsed(z)) <= DEFAULT_EDGE_BUDGET, name);
+    }
   });
 
   it('says which blocks hide a layer', () => {

@@ -1,22 +1,48 @@
 // Collapsed-first: a big model opens with its blocks collapsed, opened outermost first while the
-// number of drawn elements stays within a budget; small models open fully expanded.
+// numbers of drawn elements and edges stay within budgets; small models open fully expanded.
 import { ViewGraph, ViewNode, groupIndex } from './viewGraph';
-import { groupId, layerId } from './layout';
+import { groupId, layerId, visibleElements } from './layout';
 
 export interface CollapseOptions {
   /** Models with more layers than this open collapsed-first. */
   threshold?: number;
   /** How many elements (layers and collapsed blocks) the first view may draw. */
   budget?: number;
+  /** How many edges the first view may draw. */
+  edgeBudget?: number;
 }
 
 export const DEFAULT_COLLAPSE_THRESHOLD = 300;
 export const DEFAULT_COLLAPSE_BUDGET = 120;
+/**
+ * ELK's layered layout slows sharply with edges: DenseNet-121 as PyTorch exports it concatenates
+ * every earlier layer of a block, and its view with the dense layers collapsed still draws 617
+ * edges (3.2 s to lay out). The zoo's first views draw at most 151.
+ */
+export const DEFAULT_EDGE_BUDGET = 300;
+
+/** The edges a view draws: distinct pairs of drawn elements (as toElkGraph builds them). */
+export function drawnEdgeCount(graph: ViewGraph, collapsed: ReadonlySet<string>): number {
+  const { rep } = visibleElements(graph, collapsed);
+  const index = new Map(graph.nodes.map((n) => [n.name, n.index] as const));
+  const pairs = new Set<string>();
+  for (const e of graph.edges) {
+    const s = index.get(e.source);
+    const t = index.get(e.target);
+    if (s === undefined || t === undefined || rep[s] === rep[t]) continue;
+    pairs.add(`${rep[s]}>${rep[t]}`);
+  }
+  return pairs.size;
+}
 
 export function initialCollapsed(graph: ViewGraph, options: CollapseOptions = {}): Set<string> {
   const threshold = options.threshold ?? DEFAULT_COLLAPSE_THRESHOLD;
   const budget = options.budget ?? DEFAULT_COLLAPSE_BUDGET;
+  const edgeBudget = options.edgeBudget ?? DEFAULT_EDGE_BUDGET;
   if (graph.nodes.length <= threshold || graph.groups.length === 0) return new Set();
+  /** Whether opening these groups keeps the drawn edges within their budget. */
+  const edgesFit = (open: readonly { id: string }[]): boolean =>
+    drawnEdgeCount(graph, new Set([...collapsed].filter((id) => !open.some((g) => g.id === id)))) <= edgeBudget;
   const byId = groupIndex(graph);
   const collapsed = new Set(graph.groups.map((g) => g.id));
   // Everything collapsed: the top-level layers and top-level groups are drawn.
@@ -29,7 +55,7 @@ export function initialCollapsed(graph: ViewGraph, options: CollapseOptions = {}
   while (level.length) {
     const cost = (g: typeof level[number]): number => g.layers.length + g.groups.length - 1;
     const total = level.reduce((a, g) => a + cost(g), 0);
-    if (drawn + total <= budget) {
+    if (drawn + total <= budget && edgesFit(level)) {
       for (const g of level) collapsed.delete(g.id);
       drawn += total;
       level = level.flatMap((g) => g.groups.map((c) => byId.get(c)!));
@@ -38,7 +64,7 @@ export function initialCollapsed(graph: ViewGraph, options: CollapseOptions = {}
     }
     if (first) {
       for (const g of level) {
-        if (drawn + cost(g) > budget) continue;
+        if (drawn + cost(g) > budget || !edgesFit([g])) continue;
         collapsed.delete(g.id);
         drawn += cost(g);
       }
