@@ -5,13 +5,14 @@
 // fails with one line naming the file, and the requests queued behind it run in a fresh process.
 // The process stays warm between requests (elkjs' compiled code with it) and exits after a few
 // idle minutes. No vscode import: unit tests drive it directly.
-import { ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { ElkOutputNode, GraphLayout } from '../core/graph/layout';
 import { fromElk, layoutKey, toElkGraph } from '../core/graph/layout';
 import type { ViewGraph } from '../core/graph/viewGraph';
 import { NetLensError } from '../core/ir/types';
 import { HostToService, parseServiceMessage, ServiceToHost } from '../protocol/modelService';
+import { forkCapped } from '../worker/cappedProcess';
 
 export const DEFAULT_SERVICE_HEAP_MB = 2048;
 const IDLE_MS = 5 * 60 * 1000;
@@ -45,7 +46,7 @@ export class ModelService {
   private readonly queue: Pending[] = [];
   private readonly inflight = new Map<string, Promise<GraphLayout>>();
   private idle: ReturnType<typeof setTimeout> | undefined;
-  private stderrTail = '';
+  private stderrTail: () => string = () => '';
   private heap = DEFAULT_SERVICE_HEAP_MB;
   private stale = false;
   /** Processes started so far (tests read it to see a restart). */
@@ -122,16 +123,9 @@ export class ModelService {
     if (this.child) return this.child;
     if (!existsSync(this.options.script)) throw new NetLensError(`the model service is not built (${this.options.script}); run \`npm run build\``);
     this.heap = this.options.heapMb?.() ?? DEFAULT_SERVICE_HEAP_MB;
-    const child = fork(this.options.script, [], {
-      execArgv: [`--max-old-space-size=${this.heap}`],
-      // Under Electron (the desktop extension host), run it as plain Node.js.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const { child, stderrTail } = forkCapped(this.options.script, { heapMb: this.heap, tailChars: STDERR_TAIL });
     this.starts++;
-    this.stderrTail = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (d: string) => { this.stderrTail = (this.stderrTail + d).slice(-STDERR_TAIL); });
+    this.stderrTail = stderrTail;
     child.on('message', (raw: unknown) => this.onMessage(raw));
     child.on('error', (e) => this.gone(child, `could not start (${e.message})`));
     child.on('exit', (code, signal) => this.gone(child, this.describeExit(code, signal)));
@@ -140,7 +134,7 @@ export class ModelService {
   }
 
   private describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-    if (/heap out of memory|Allocation failed|out of memory|Invalid array length|Array buffer allocation failed/i.test(this.stderrTail)) {
+    if (/heap out of memory|Allocation failed|out of memory|Invalid array length|Array buffer allocation failed/i.test(this.stderrTail())) {
       return `ran out of memory (limit ${this.heap} MiB)`;
     }
     if (signal) return `was killed by ${signal}`;

@@ -10,7 +10,8 @@
 // Watchdog: a request whose worker sends nothing (no progress, no result) for `timeoutMs` is
 // taken as a hung backend (a native kernel or GPU driver that never returns): the process is
 // killed and the request fails with that reason; the next request starts a fresh process.
-import { ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkCapped } from './cappedProcess';
 import { existsSync } from 'node:fs';
 import type { HostToWorker, ProfileRequest, WorkerToHost } from '../protocol/worker';
 import type { ProfileResult, ProfileStage } from '../core/profile/result';
@@ -62,7 +63,7 @@ const STDERR_TAIL = 8192;
 
 export class ProfilerClient {
   private child: ChildProcess | undefined;
-  private stderrTail = '';
+  private stderrTail: () => string = () => '';
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   /** Processes started so far (a crash followed by a request makes it 2). */
@@ -79,17 +80,11 @@ export class ProfilerClient {
     const { workerPath, nodePath } = this.options;
     if (!existsSync(workerPath)) throw new NetLensError(`profiler worker not found at ${workerPath}; run \`npm run build\``);
     if (nodePath && !existsSync(nodePath)) throw new NetLensError(`netlens.nodePath "${nodePath}" does not exist; set it to a Node.js binary (node 20 or newer) or leave it empty`);
-    const child = fork(workerPath, [], {
-      execPath: nodePath || process.execPath,
-      execArgv: [`--max-old-space-size=${this.options.maxOldSpaceMb ?? 4096}`],
-      // Under Electron, run the worker as plain Node.js.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...this.options.env },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    const { child, stderrTail } = forkCapped(workerPath, {
+      heapMb: this.options.maxOldSpaceMb ?? 4096, tailChars: STDERR_TAIL, execPath: nodePath || process.execPath, env: this.options.env,
     });
     this.starts++;
-    this.stderrTail = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (d: string) => { this.stderrTail = (this.stderrTail + d).slice(-STDERR_TAIL); });
+    this.stderrTail = stderrTail;
     child.on('message', (m: WorkerToHost) => this.onMessage(m));
     child.on('error', (e) => this.onGone(child, `could not run the profiler process with ${nodePath || process.execPath}: ${e.message}`));
     child.on('exit', (code, signal) => this.onGone(child, this.describeExit(code, signal)));
@@ -98,11 +93,11 @@ export class ProfilerClient {
   }
 
   private describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-    const oom = /heap out of memory|Allocation failed|out of memory|RangeError: Array buffer allocation failed|WebAssembly.Memory|Cannot enlarge memory/i.test(this.stderrTail);
+    const oom = /heap out of memory|Allocation failed|out of memory|RangeError: Array buffer allocation failed|WebAssembly.Memory|Cannot enlarge memory/i.test(this.stderrTail());
     const limit = this.options.maxOldSpaceMb ?? 4096;
     if (oom) return `the profiler process ran out of memory (heap limit ${limit} MiB)`;
     if (signal) return `the profiler process was killed by ${signal}`;
-    const last = this.stderrTail.trim().split('\n').filter(Boolean).pop();
+    const last = this.stderrTail().trim().split('\n').filter(Boolean).pop();
     return `the profiler process exited with code ${code}${last ? `: ${last.slice(0, 300)}` : ''}`;
   }
 

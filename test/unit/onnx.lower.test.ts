@@ -24,6 +24,7 @@ import { ZOO } from '../../src/core/zoo';
 import { SHAPES, SIZE, shapesDataset, trainShapesCnn } from '../fixtures/shapes';
 import { removeDir, saveKeras3, saveKerasH5, saveTfjs, tempDir } from '../fixtures/writers';
 import { caseModel, LAYER_CASES, LayerCase } from './helpers/layerModels';
+import { KERAS_ALIASES } from '../../src/core/analysis/aliases';
 
 const TOLERANCE = 1e-4;
 const MERGES = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate'];
@@ -211,12 +212,7 @@ describe('ONNX lowering: ONNX Runtime equals tfjs (rel = max|onnx - tfjs| / max|
       for (const e of ZOO) for (const l of (e.build().model as KerasModel).config.layers) seen.add(l.class_name);
       for (const c of [...LAYER_CASES, ...CLASSIC_CASES]) for (const l of c.layers) seen.add(l.class_name);
       for (const c of [...MERGES, ...TRAINING_ONLY, 'Identity', 'BatchNormalization']) seen.add(c);
-      const aliases: Record<string, string> = {
-        Convolution2D: 'Conv2D', SeparableConvolution2D: 'SeparableConv2D', MaxPool2D: 'MaxPooling2D', AvgPool2D: 'AveragePooling2D',
-        GlobalAvgPool2D: 'GlobalAveragePooling2D', GlobalMaxPool2D: 'GlobalMaxPooling2D', Convolution1D: 'Conv1D', MaxPool1D: 'MaxPooling1D',
-        AvgPool1D: 'AveragePooling1D', GlobalAvgPool1D: 'GlobalAveragePooling1D', GlobalMaxPool1D: 'GlobalMaxPooling1D',
-      };
-      const missing = Object.keys(ONNX_RULES).filter((k) => !seen.has(k) && !seen.has(aliases[k] ?? ''));
+      const missing = Object.keys(ONNX_RULES).filter((k) => !seen.has(k) && !seen.has(KERAS_ALIASES[k] ?? ''));
       assert.deepEqual(missing, []);
     });
 

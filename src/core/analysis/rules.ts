@@ -8,6 +8,7 @@ import {
   nonNegativeInt, rank,
 } from './config';
 import { RANDOM_AUGMENTATIONS } from './trainingOnly';
+import { withAliases } from './aliases';
 
 export { RANDOM_AUGMENTATIONS, TRAINING_ONLY } from './trainingOnly';
 
@@ -787,13 +788,11 @@ const permute: LayerRule = {
 };
 
 /** The table: Keras class name -> rule. A class not here is reported as unsupported, never counted as zero. */
-export const RULES: Record<string, LayerRule> = {
+export const RULES: Record<string, LayerRule> = withAliases({
   InputLayer: inputLayer,
   Conv2D: conv2d,
-  Convolution2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
   SeparableConv2D: separableConv2d,
-  SeparableConvolution2D: separableConv2d,
   Conv2DTranspose: conv2dTranspose,
   Dense: dense,
   BatchNormalization: batchNorm,
@@ -805,13 +804,9 @@ export const RULES: Record<string, LayerRule> = {
   ELU: fixedActivation('elu'),
   Softmax: fixedActivation('softmax'),
   MaxPooling2D: pool,
-  MaxPool2D: pool,
   AveragePooling2D: pool,
-  AvgPool2D: pool,
   GlobalAveragePooling2D: globalPool,
-  GlobalAvgPool2D: globalPool,
   GlobalMaxPooling2D: globalPool,
-  GlobalMaxPool2D: globalPool,
   ZeroPadding2D: zeroPadding,
   Flatten: flatten,
   Reshape: reshape,
@@ -838,19 +833,14 @@ export const RULES: Record<string, LayerRule> = {
   UpSampling2D: upSampling2d,
   Cropping2D: cropping2d,
   Conv1D: conv1d,
-  Convolution1D: conv1d,
   MaxPooling1D: pool1d,
-  MaxPool1D: pool1d,
   AveragePooling1D: pool1d,
-  AvgPool1D: pool1d,
   GlobalAveragePooling1D: globalPool1d,
-  GlobalAvgPool1D: globalPool1d,
   GlobalMaxPooling1D: globalPool1d,
-  GlobalMaxPool1D: globalPool1d,
   PReLU: prelu,
   Identity: passThrough('reshape'),
   Permute: permute,
   SpatialDropout1D: passThrough('regularization'),
   GaussianDropout: passThrough('regularization'),
   AlphaDropout: passThrough('regularization'),
-};
+});

@@ -7,6 +7,7 @@ import { activationRule, emitter } from './activations';
 import { attr, channelsSecond, identity, isIdentity, NCHW, OnnxGraph, Perm, Value } from './graph';
 import { depthwiseToOnnx, kernelToOnnx, permuteData, samePads } from './layout';
 import { RANDOM_AUGMENTATIONS } from '../analysis/rules';
+import { withAliases } from '../analysis/aliases';
 
 /** How randomWeights draws a weight (see weights.ts). */
 export type Init = 'kernel' | 'bias' | 'gamma' | 'residualGamma' | 'beta' | 'mean' | 'variance' | 'alpha' | 'count';
@@ -121,12 +122,16 @@ const out = (r: LowerInput, name: string, perm: Perm): Value => ({ name, perm, l
 
 // --- convolutions and dense ----------------------------------------------------------------------
 
+/** A Conv2D's kernel size, filters, groups and input channels per group (its weights and its node read them alike). */
+function convShape(r: RuleInput): { kh: number; kw: number; f: number; g: number; cin: number } {
+  const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+  const g = positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
+  return { kh, kw, f: positiveInt(r.name, 'filters', r.cfg.filters), g, cin: imageDims(r).c / g };
+}
+
 const conv2d: OnnxRule = {
   weights: (r) => {
-    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
-    const f = positiveInt(r.name, 'filters', r.cfg.filters);
-    const g = positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
-    const cin = imageDims(r).c / g;
+    const { kh, kw, f, cin } = convShape(r);
     return [
       // A convolution that feeds an Add directly (ResNetV2's branch ends) starts small, like a residual BN's gamma.
       { attr: 'kernel', shape: [kh, kw, cin, f], init: 'kernel', fanIn: kh * kw * cin, gain: r.consumers.includes('Add') ? 0.1 : 2 },
@@ -137,10 +142,7 @@ const conv2d: OnnxRule = {
   lower: (r) => {
     const perm = imagePerm(r);
     const x = r.g.layout(r.inputs[0], perm);
-    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
-    const f = positiveInt(r.name, 'filters', r.cfg.filters);
-    const g = positiveInt(r.name, 'groups', r.cfg.groups ?? 1);
-    const cin = imageDims(r).c / g;
+    const { kh, kw, f, g, cin } = convShape(r);
     const inputs = [x.name, r.g.floatTensor(`${r.name}/kernel`, [f, cin, kh, kw], convKernel(r.weight('kernel'), [kh, kw, cin, f]))];
     if (useBias(r.cfg)) inputs.push(r.g.floatTensor(`${r.name}/bias`, [f], r.weight('bias')));
     const y = r.g.node(r.name, r.name, 'Conv', inputs, [...windowAttrs(r, 'kernel_size'), attr.int('group', g)]);
@@ -154,13 +156,15 @@ function depthwiseWeight(r: LowerInput, name: string, data: Float32Array, shape:
   return r.g.floatTensor(name, [c * m, 1, kh, kw], depthwiseToOnnx(data, kh * kw, c * m));
 }
 
-const depthMultiplier = (r: RuleInput): number => positiveInt(r.name, 'depth_multiplier', r.cfg.depth_multiplier ?? 1);
+/** A depthwise kernel's size, the input channels and the depth multiplier. */
+function depthwiseShape(r: RuleInput): { kh: number; kw: number; c: number; m: number } {
+  const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
+  return { kh, kw, c: imageDims(r).c, m: positiveInt(r.name, 'depth_multiplier', r.cfg.depth_multiplier ?? 1) };
+}
 
 const depthwiseConv2d: OnnxRule = {
   weights: (r) => {
-    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
-    const c = imageDims(r).c;
-    const m = depthMultiplier(r);
+    const { kh, kw, c, m } = depthwiseShape(r);
     return [
       { attr: 'depthwise_kernel', shape: [kh, kw, c, m], init: 'kernel', fanIn: kh * kw, gain: 1 },
       ...(useBias(r.cfg) ? [{ attr: 'bias', shape: [c * m], init: 'bias' as const }] : []),
@@ -170,9 +174,7 @@ const depthwiseConv2d: OnnxRule = {
   lower: (r) => {
     const perm = imagePerm(r);
     const x = r.g.layout(r.inputs[0], perm);
-    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
-    const c = imageDims(r).c;
-    const m = depthMultiplier(r);
+    const { kh, kw, c, m } = depthwiseShape(r);
     const inputs = [x.name, depthwiseWeight(r, `${r.name}/depthwise_kernel`, r.weight('depthwise_kernel'), [kh, kw, c, m])];
     if (useBias(r.cfg)) inputs.push(r.g.floatTensor(`${r.name}/bias`, [c * m], r.weight('bias')));
     const y = r.g.node(r.name, r.name, 'Conv', inputs, [...windowAttrs(r, 'kernel_size'), attr.int('group', c)]);
@@ -183,9 +185,7 @@ const depthwiseConv2d: OnnxRule = {
 /** Depthwise (helper node "<layer>/depthwise": strides, dilation, padding) then pointwise 1x1 (the main node). */
 const separableConv2d: OnnxRule = {
   weights: (r) => {
-    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
-    const c = imageDims(r).c;
-    const m = depthMultiplier(r);
+    const { kh, kw, c, m } = depthwiseShape(r);
     const f = positiveInt(r.name, 'filters', r.cfg.filters);
     return [
       { attr: 'depthwise_kernel', shape: [kh, kw, c, m], init: 'kernel', fanIn: kh * kw, gain: 1 },
@@ -197,9 +197,7 @@ const separableConv2d: OnnxRule = {
   lower: (r) => {
     const perm = imagePerm(r);
     const x = r.g.layout(r.inputs[0], perm);
-    const [kh, kw] = intPair(r.name, r.cfg, 'kernel_size');
-    const c = imageDims(r).c;
-    const m = depthMultiplier(r);
+    const { kh, kw, c, m } = depthwiseShape(r);
     const f = positiveInt(r.name, 'filters', r.cfg.filters);
     const dw = depthwiseWeight(r, `${r.name}/depthwise_kernel`, r.weight('depthwise_kernel'), [kh, kw, c, m]);
     const mid = r.g.node(r.name, `${r.name}/depthwise`, 'Conv', [x.name, dw], [...windowAttrs(r, 'kernel_size'), attr.int('group', c)]);
@@ -848,12 +846,10 @@ const permute: OnnxRule = {
 };
 
 /** The table: Keras class name -> ONNX rule. InputLayer becomes the graph input (lower.ts). */
-export const ONNX_RULES: Record<string, OnnxRule> = {
+export const ONNX_RULES: Record<string, OnnxRule> = withAliases({
   Conv2D: conv2d,
-  Convolution2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
   SeparableConv2D: separableConv2d,
-  SeparableConvolution2D: separableConv2d,
   Conv2DTranspose: conv2dTranspose,
   Dense: dense,
   BatchNormalization: batchNorm,
@@ -865,13 +861,9 @@ export const ONNX_RULES: Record<string, OnnxRule> = {
   ELU: eluLayer,
   Softmax: softmaxLayer,
   MaxPooling2D: pool('MaxPool'),
-  MaxPool2D: pool('MaxPool'),
   AveragePooling2D: pool('AveragePool'),
-  AvgPool2D: pool('AveragePool'),
   GlobalAveragePooling2D: globalPool('GlobalAveragePool'),
-  GlobalAvgPool2D: globalPool('GlobalAveragePool'),
   GlobalMaxPooling2D: globalPool('GlobalMaxPool'),
-  GlobalMaxPool2D: globalPool('GlobalMaxPool'),
   ZeroPadding2D: zeroPadding,
   Flatten: flatten,
   Reshape: reshape,
@@ -897,19 +889,14 @@ export const ONNX_RULES: Record<string, OnnxRule> = {
   UpSampling2D: upSampling2d,
   Cropping2D: cropping2d,
   Conv1D: conv1d,
-  Convolution1D: conv1d,
   MaxPooling1D: pool1d('MaxPool'),
-  MaxPool1D: pool1d('MaxPool'),
   AveragePooling1D: pool1d('AveragePool'),
-  AvgPool1D: pool1d('AveragePool'),
   GlobalAveragePooling1D: globalPool('GlobalAveragePool'),
-  GlobalAvgPool1D: globalPool('GlobalAveragePool'),
   GlobalMaxPooling1D: globalPool('GlobalMaxPool'),
-  GlobalMaxPool1D: globalPool('GlobalMaxPool'),
   PReLU: prelu,
   Identity: passThrough,
   Permute: permute,
   SpatialDropout1D: passThrough,
   GaussianDropout: passThrough,
   AlphaDropout: passThrough,
-};
+});
