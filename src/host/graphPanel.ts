@@ -73,13 +73,11 @@ export class GraphPanel {
       existing.panel.reveal(column);
       return existing;
     }
-    const opening = (async () => {
-      const shipped = await shippedView(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath, modelArg);
-      const graph = shipped?.graph ?? await store.models.open(modelArg);
+    const opening = GraphPanel.read(ctx, store, modelArg).then(({ graph, shipped }) => {
       // The active column unless told (Compare opens graphs side by side in columns One, Two, ...).
       const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `${graph.model} graph`, column ?? vscode.ViewColumn.Active, GraphPanel.options(ctx));
-      return new GraphPanel(ctx, store, events, panel, modelArg, graph, shipped?.layout);
-    })();
+      return new GraphPanel(ctx, store, events, panel, modelArg, graph, shipped);
+    });
     GraphPanel.opening.set(modelArg, opening);
     try {
       return await opening;
@@ -92,12 +90,18 @@ export class GraphPanel {
   static async revive(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, panel: vscode.WebviewPanel, modelArg: string): Promise<void> {
     panel.webview.options = GraphPanel.options(ctx);
     try {
-      const shipped = await shippedView(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath, modelArg);
-      new GraphPanel(ctx, store, events, panel, modelArg, shipped?.graph ?? await store.models.open(modelArg), shipped?.layout);
+      const { graph, shipped } = await GraphPanel.read(ctx, store, modelArg);
+      new GraphPanel(ctx, store, events, panel, modelArg, graph, shipped);
     } catch (e) {
       panel.dispose();
       void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
     }
+  }
+
+  /** A zoo model's shipped first view (graph and layout), else the graph the model process reads. */
+  private static async read(ctx: vscode.ExtensionContext, store: PanelServices, modelArg: string): Promise<{ graph: ViewGraph; shipped?: GraphLayout }> {
+    const view = await shippedView(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath, modelArg);
+    return view ? { graph: view.graph, shipped: view.layout } : { graph: await store.models.open(modelArg) };
   }
 
   static forModel(modelArg: string): GraphPanel | undefined {

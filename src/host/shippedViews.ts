@@ -7,11 +7,27 @@ import { join } from 'node:path';
 import { zooEntry } from '../core/zoo';
 import { parseShippedView, ShippedView } from '../protocol/graph';
 
-export async function shippedView(distDir: string, modelArg: string): Promise<ShippedView | undefined> {
+/** The views read this session (files that never change while the extension runs), last used last; a file that could not be read is not kept. */
+const recent = new Map<string, Promise<ShippedView | undefined>>();
+const RECENT = 8;
+
+export function shippedView(distDir: string, modelArg: string): Promise<ShippedView | undefined> {
   const entry = zooEntry(modelArg);
-  if (!entry) return undefined;
+  if (!entry) return Promise.resolve(undefined);
+  const file = join(distDir, 'zoo', `${entry.name}.json`);
+  const view = recent.get(file) ?? readView(file).then((v) => {
+    if (!v) recent.delete(file);
+    return v;
+  });
+  recent.delete(file);
+  recent.set(file, view);
+  while (recent.size > RECENT) recent.delete(recent.keys().next().value as string);
+  return view;
+}
+
+async function readView(file: string): Promise<ShippedView | undefined> {
   try {
-    return parseShippedView(JSON.parse(await readFile(join(distDir, 'zoo', `${entry.name}.json`), 'utf8'))) ?? undefined;
+    return parseShippedView(JSON.parse(await readFile(file, 'utf8'))) ?? undefined;
   } catch {
     return undefined;
   }
