@@ -1,7 +1,7 @@
 // Keyboard navigation and search (src/core/graph/navigation.ts): a hand-drawn layout whose right
 // answers are read off the drawing, and the ResNet-50 layer list searched by name and class.
 import { strict as assert } from 'node:assert';
-import { neighbour, searchMatches, ARROW_DIRECTIONS } from '../../src/core/graph/navigation';
+import { neighbour, searchMatches, wordStarts, ARROW_DIRECTIONS } from '../../src/core/graph/navigation';
 import type { GraphLayout, Box } from '../../src/core/graph/layout';
 import { buildZooModel } from '../../src/core/zoo';
 import { analyzeModel } from '../../src/core/analysis/analyze';
@@ -69,6 +69,25 @@ describe('graph search', () => {
     const order = m.map((n) => graph.nodes.findIndex((x) => x.name === n));
     assert.deepEqual(order, [...order].sort((a, b) => a - b));
     assert.ok(m.every((n) => n.startsWith('conv2_block1_')));
+  });
+
+  it('matches whole words or word prefixes only: "Add" finds the 16 Add layers, never ZeroPadding2D', () => {
+    const adds = graph.nodes.filter((n) => n.className === 'Add').map((n) => n.name);
+    assert.equal(adds.length, 16);
+    assert.deepEqual(searchMatches(graph.nodes, 'Add'), adds);
+    assert.ok(!searchMatches(graph.nodes, 'add').includes('conv1_pad'));
+    assert.deepEqual(searchMatches(graph.nodes, 'padding'), graph.nodes.filter((n) => n.className === 'ZeroPadding2D').map((n) => n.name));
+    assert.deepEqual(searchMatches(graph.nodes, 'onv2d'), []);
+    assert.deepEqual(searchMatches(graph.nodes, 'bn').length, 53);
+    assert.deepEqual(searchMatches(graph.nodes, 'block1').filter((n) => !/_block1_/.test(n)), []);
+  });
+
+  it('splits words at separators, case steps and digits', () => {
+    assert.deepEqual(wordStarts('ZeroPadding2D'), [0, 4, 11]);
+    assert.deepEqual(wordStarts('conv2_block1_add'), [0, 4, 6, 11, 13]);
+    assert.deepEqual(wordStarts('HTMLParser'), [0, 4]);
+    assert.deepEqual(wordStarts('/layer1/layer1.0/Add'), [1, 6, 8, 13, 15, 17]);
+    assert.deepEqual(searchMatches([{ name: '/layer1/layer1.0/Add', className: 'Add' }, { name: 'x', className: 'ReLU' }], 'relu'), ['x']);
   });
 
   it('an empty or blank query matches nothing; an unknown one nothing', () => {

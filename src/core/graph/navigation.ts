@@ -36,9 +36,41 @@ export function neighbour(layout: GraphLayout, id: string, dir: Direction): stri
   return best;
 }
 
-/** Names of the layers whose name or class contains the query (case-insensitive), in graph order. */
+/**
+ * Where words start in a layer name or class: the start, after a separator (`_`, `/`, `.`, ...),
+ * at a lower-to-upper case step (Zero|Padding2D), before the last capital of a run followed by a
+ * lower-case letter (ReLU stays one word, HTMLParser splits as HTML|Parser) and at a letter-to-digit
+ * step (block|1). Digits then letters stay together (2D).
+ */
+export function wordStarts(text: string): number[] {
+  const starts: number[] = [];
+  const alnum = (c: string) => /[A-Za-z0-9]/.test(c);
+  const upper = (c: string) => c >= 'A' && c <= 'Z';
+  const lower = (c: string) => c >= 'a' && c <= 'z';
+  const digit = (c: string) => c >= '0' && c <= '9';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i], p = i > 0 ? text[i - 1] : '';
+    if (!alnum(c)) continue;
+    if (i === 0 || !alnum(p) || (lower(p) && upper(c)) || (!digit(p) && digit(c))
+      || (upper(p) && upper(c) && i + 1 < text.length && lower(text[i + 1]))) starts.push(i);
+  }
+  return starts;
+}
+
+/** Whether the query (lower case) starts at a word start of the text: a whole word or a word's prefix. */
+function matchesAtWordStart(text: string, q: string): boolean {
+  const low = text.toLowerCase();
+  // A query that opens with a separator ("_add", "/conv") may start anywhere that separator is.
+  if (!/[a-z0-9]/.test(q[0])) return low.includes(q);
+  return wordStarts(text).some((i) => low.startsWith(q, i));
+}
+
+/**
+ * Names of the layers whose name or class has the query (case-insensitive) as a whole word or a
+ * word's prefix, in graph order: "add" finds Add and conv2_block1_add, never ZeroPadding2D.
+ */
 export function searchMatches(nodes: readonly Pick<ViewNode, 'name' | 'className'>[], query: string): string[] {
   const q = query.trim().toLowerCase();
   if (!q) return [];
-  return nodes.filter((n) => n.name.toLowerCase().includes(q) || n.className.toLowerCase().includes(q)).map((n) => n.name);
+  return nodes.filter((n) => matchesAtWordStart(n.name, q) || matchesAtWordStart(n.className, q)).map((n) => n.name);
 }
