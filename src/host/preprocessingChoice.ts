@@ -39,9 +39,23 @@ async function remember(state: vscode.Memento, model: string, choice: Preprocess
   await state.update(STATE_KEY, { ...stored(state), [model]: choice });
 }
 
-/** Asks for a model file's preprocessing; undefined when the pick is dismissed. */
+/**
+ * What the question highlights for a file never answered: `torch` for an ONNX file (almost always
+ * a PyTorch export: torchvision's ImageNet mean/std), else 'auto' (the model decides).
+ */
+export function defaultPreprocessing(model: string): PreprocessingChoice {
+  return /\.onnx$/i.test(model) ? 'torch' : 'auto';
+}
+
+/**
+ * Asks for a model file's preprocessing; undefined when the pick is dismissed. The highlighted
+ * item, which Enter picks, is the first one: the file's current answer, else its default
+ * (defaultPreprocessing); the others follow in their usual order.
+ */
 export async function pickPreprocessing(state: vscode.Memento, model: string): Promise<PreprocessingChoice | undefined> {
   const current = rememberedPreprocessing(state, model);
+  const first = current ?? defaultPreprocessing(model);
+  const onnx = /\.onnx$/i.test(model);
   type Item = vscode.QuickPickItem & { value: PreprocessingChoice };
   const options: Item[] = [
     { label: 'auto', description: 'the model decides', detail: 'none if its first layers are Rescaling/Normalization, otherwise tf ([-1, 1])', value: 'auto' },
@@ -50,10 +64,15 @@ export async function pickPreprocessing(state: vscode.Memento, model: string): P
       return { label, detail, value: p };
     }),
   ];
-  const items = options.map((i): Item => (i.value === current ? { ...i, description: `${i.description ?? ''} (current)`.trim(), picked: true } : i));
-  const pick = await vscode.window.showQuickPick(items, {
+  const items = options.map((i): Item => {
+    if (i.value === current) return { ...i, description: `${i.description ?? ''} (current)`.trim(), picked: true };
+    if (current === undefined && i.value === first && onnx) return { ...i, description: 'default for ONNX files (PyTorch exports)' };
+    return i;
+  });
+  const ordered = [...items.filter((i) => i.value === first), ...items.filter((i) => i.value !== first)];
+  const pick = await vscode.window.showQuickPick(ordered, {
     title: `How was ${basename(model)} trained to see images?`,
-    placeHolder: 'Preprocessing applied to the image before the model (remembered for this file)',
+    placeHolder: 'Preprocessing applied to the image before the model (remembered for this file; Enter takes the first)',
   });
   if (!pick) return undefined;
   await remember(state, model, pick.value);

@@ -51,6 +51,25 @@ describe('editor: preprocessing asked once per model file', () => {
     assert.equal(asked.length, 2);
   });
 
+  it('highlights (lists first, so Enter takes it) torch for an ONNX file, auto for a Keras file, the current answer once there is one', async () => {
+    answers = [undefined];
+    await host.pickPreprocessing(memento as never, '/m/net.ONNX');
+    assert.deepEqual(asked[0].map((i) => i.value), ['torch', 'auto', 'caffe', 'tf', 'grayscale01', 'none']);
+    assert.equal(host.defaultPreprocessing('/m/net.onnx'), 'torch');
+    assert.equal(host.defaultPreprocessing('/m/net.keras'), 'auto');
+    // What Enter does in VS Code's quick pick: it takes the first (active) item.
+    answers = ['torch'];
+    assert.equal(await host.preprocessingForRequest(memento as never, '/m/net2.onnx'), 'torch');
+    assert.equal(asked[1][0].value, 'torch');
+    answers = [undefined];
+    await host.pickPreprocessing(memento as never, '/m/net.h5');
+    assert.equal(asked[2][0].value, 'auto');
+    answers = [undefined];
+    state.set('netlens.preprocessingByModel', { '/m/net3.onnx': 'caffe' });
+    await host.pickPreprocessing(memento as never, '/m/net3.onnx');
+    assert.deepEqual(asked[3].map((i) => i.value), ['caffe', 'auto', 'tf', 'torch', 'grayscale01', 'none']);
+  });
+
   it("never asks for a zoo model (its family's mode stands)", async () => {
     assert.equal(await host.preprocessingForRequest(memento as never, 'resnet50'), undefined);
     assert.equal(asked.length, 0);
