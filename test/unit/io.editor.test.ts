@@ -49,9 +49,10 @@ describe('io: "Open With" custom editor for model files', () => {
     return p;
   }
 
-  it('registers one read-only provider under the contributed viewType', () => {
-    assert.deepEqual([...registered.keys()], [editor.MODEL_FILE_EDITOR]);
-    assert.equal(subscriptions.length, 1);
+  it('registers one read-only provider under the two contributed viewTypes', () => {
+    assert.deepEqual([...registered.keys()], [editor.MODEL_FILE_DEFAULT_EDITOR, editor.MODEL_FILE_EDITOR]);
+    assert.equal(registered.get(editor.MODEL_FILE_DEFAULT_EDITOR)!.provider, registered.get(editor.MODEL_FILE_EDITOR)!.provider);
+    assert.equal(subscriptions.length, 2);
   });
 
   it('hands the file to netlens.openModelFile and closes its placeholder tab', async () => {
@@ -78,16 +79,19 @@ describe('io: "Open With" custom editor for model files', () => {
     failCommand = false;
   });
 
-  it('package.json contributes it for .keras, .h5, .onnx and model.json, next to the command it calls', () => {
+  it('package.json: a double-click opens .keras and .onnx (priority default), .h5 and model.json are offered in Open With (option)', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     const ce = pkg.contributes.customEditors as { viewType: string; selector: { filenamePattern: string }[]; priority: string }[];
-    const mine = ce.find((e) => e.viewType === editor.MODEL_FILE_EDITOR);
-    assert.ok(mine, 'customEditors entry');
-    assert.deepEqual(mine.selector.map((s) => s.filenamePattern).sort(), ['*.h5', '*.keras', '*.onnx', 'model.json']);
+    const patterns = (viewType: string) => ce.find((e) => e.viewType === viewType)?.selector.map((s) => s.filenamePattern).sort();
+    const priority = (viewType: string) => ce.find((e) => e.viewType === viewType)?.priority;
+    assert.deepEqual(patterns(editor.MODEL_FILE_DEFAULT_EDITOR), ['*.keras', '*.onnx']);
+    assert.equal(priority(editor.MODEL_FILE_DEFAULT_EDITOR), 'default', 'opens .keras/.onnx on a double-click');
+    assert.deepEqual(patterns(editor.MODEL_FILE_EDITOR), ['*.h5', 'model.json']);
+    assert.equal(priority(editor.MODEL_FILE_EDITOR), 'option', 'offered in Open With, never taking over .json or .h5 files');
+    assert.deepEqual(ce.map((e) => e.viewType).sort(), [editor.MODEL_FILE_EDITOR, editor.MODEL_FILE_DEFAULT_EDITOR].sort());
     const explorer = (pkg.contributes.menus['explorer/context'] as { command: string; when: string }[])
       .find((m) => m.command === editor.OPEN_MODEL_FILE_COMMAND);
     assert.match(explorer?.when ?? '', /\.onnx/, 'the explorer menu offers .onnx files');
-    assert.equal(mine.priority, 'option', 'offered in Open With, never taking over .json or .h5 files');
     assert.ok((pkg.contributes.commands as { command: string }[]).some((c) => c.command === editor.OPEN_MODEL_FILE_COMMAND));
   });
 });
