@@ -41,17 +41,18 @@ describe('profile: reports', () => {
 
   it('CSV has a header and one quoted-where-needed row per layer in model order', () => {
     const lines = profileCsv(sample()).trimEnd().split('\n');
-    assert.equal(lines[0], 'index,name,className,median_ms,min_ms,max_ms,share_of_sum,bytes,tensors,gflops');
+    assert.equal(lines[0], 'index,name,className,median_ms,min_ms,max_ms,share_of_sum,bytes,tensors,gflops,fusedWith,measured_ms,measured_bytes,untimed');
     assert.equal(lines.length, 4);
-    assert.ok(lines[1].startsWith('0,"conv,1",Conv2D,2,1.8,2.4,0.25,4096,2,1.5'), lines[1]);
+    assert.equal(lines[1], '0,"conv,1",Conv2D,2,1.8,2.4,0.25,4096,2,1.5,,,,');
   });
 
   it('Markdown has the summary, the chain, a sorted table with escaped pipes, and predictions', () => {
     const md = profileMarkdown(sample());
     assert.match(md, /^# Profile: toy\n/);
     assert.match(md, /\| tensorflow-gpu \| no \| not installed \|/);
-    assert.match(md, /\| 1 \| <script>alert\(1\)<\/script> \| Dense \| 5\.00 \|/);
-    assert.match(md, /\| 3 \| pipe\\\|name \| ReLU \|/);
+    assert.match(md, /\| 1 \| <script>alert\(1\)<\/script> \|  \| Dense \| 5\.00 \|/);
+    assert.match(md, /\| 3 \| pipe\\\|name \|  \| ReLU \|/);
+    assert.match(md, /## All 3 layers, slowest first/);
     assert.match(md, /\| 1 \| tabby, "cat" \| 75\.00% \|/);
     const none = profileMarkdown({ ...sample(), weights: 'random', predictions: null, predictionsNote: 'random weights: x' });
     assert.match(none, /None: random weights: x\./);
@@ -65,6 +66,33 @@ describe('profile: reports', () => {
     assert.match(html, /data-format="csv"/);
     assert.equal((profileBarChart(sample()).match(/class="bar"/g) ?? []).length, 3);
     assert.equal((profileBarChart(sample(), 2).match(/class="bar"/g) ?? []).length, 2);
+  });
+
+  it('fused runs read as what ran: page rows "a + b + c", a headline that accounts for every layer, CSV/Markdown fusedWith and measured', () => {
+    const r = sample();
+    r.engine = 'onnxruntime';
+    r.layers = [
+      { ...r.layers[0], name: 'conv1_conv', fusedWith: ['conv1_pad', 'conv1_bn', 'conv1_relu'], measured: { ms: true, bytes: true } },
+      { ...r.layers[1], name: 'res_conv', fusedWith: ['res_bn', 'res_add', 'res_out|x'], measured: { ms: true, bytes: false } },
+      { ...r.layers[2], name: 'drop', className: 'Dropout', ms: { median: 0, min: 0, max: 0 }, fusedWith: [], measured: { ms: false, bytes: false }, untimed: 'removed as a no-op' },
+      { ...r.layers[2], name: 'fc', className: 'Dense', fusedWith: [], measured: { ms: true, bytes: true } },
+    ];
+    r.fusedLayers = 6;
+    const html = profileHtml(r, { nonce: 'abc' });
+    assert.match(html, /<h2 id="layers-title">3 kernels covering 10 layers \(6 fused into 2 kernels\); 1 layer without a kernel of its own<\/h2>/);
+    assert.match(html, /<td data-v="conv1_conv" class="fused" title="one kernel: conv1_conv \+ conv1_pad \+ conv1_bn \+ conv1_relu">conv1_conv \+ conv1_pad \+ conv1_bn \+ conv1_relu<\/td>/);
+    assert.match(html, />drop <span class="dim">\(removed as a no-op\)<\/span><\/td>/);
+    assert.ok(!html.includes('All 4 layers'));
+    const csv = profileCsv(r).trimEnd().split('\n');
+    assert.match(csv[1], /,conv1_pad;conv1_bn;conv1_relu,true,true,$/);
+    assert.match(csv[2], /,res_bn;res_add;res_out\|x,true,false,$/);
+    assert.match(csv[3], /,,false,false,removed as a no-op$/);
+    const md = profileMarkdown(r);
+    assert.match(md, /## 3 kernels covering 10 layers \(6 fused into 2 kernels\); 1 layer without a kernel of its own, slowest first/);
+    assert.match(md, /\| res_conv \| res_bn, res_add, res_out\\\|x \| Dense \| 5\.00 \|.* \| time, bytes computed \|/);
+    assert.match(md, /\| drop \|  \| Dropout \|.* \| no time \(removed as a no-op\), bytes computed \|/);
+    // Without fusion (tfjs, or ONNX Runtime at "disabled") the headline is the plain count.
+    assert.match(profileHtml(sample()), /<h2 id="layers-title">All 3 layers<\/h2>/);
   });
 
   it('the text table says how many layers it shows', () => {

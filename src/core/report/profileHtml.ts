@@ -5,6 +5,7 @@
 import type { ProfileResult } from '../profile/result';
 import { bytes, dims, msText, si } from './format';
 import { byTime, layerSumNote } from './profileReport';
+import { fusedLabel, fusionHeadline } from '../profile/fusedGroups';
 import { esc, nonceParts, pageScript, PageScript } from './htmlPage';
 
 const ms = msText;
@@ -22,8 +23,9 @@ export function profileBarChart(r: ProfileResult, top = 15): string {
   const bars = rows.map((l, i) => {
     const y = i * rowH + 4;
     const share = r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0;
-    return `<g><title>${esc(l.name)} (${esc(l.className)}): median ${ms(l.ms.median)} ms, min ${ms(l.ms.min)}, max ${ms(l.ms.max)}; ${share.toFixed(1)}% of the layer sum</title>` +
-      `<text x="${labelW - 6}" y="${y + 13}" text-anchor="end" class="lbl">${esc(l.name.length > 30 ? `${l.name.slice(0, 29)}…` : l.name)}</text>` +
+    const label = l.fusedWith?.length ? `${l.name} +${l.fusedWith.length}` : l.name;
+    return `<g><title>${esc(fusedLabel(l))} (${esc(l.className)}): median ${ms(l.ms.median)} ms, min ${ms(l.ms.min)}, max ${ms(l.ms.max)}; ${share.toFixed(1)}% of the layer sum</title>` +
+      `<text x="${labelW - 6}" y="${y + 13}" text-anchor="end" class="lbl">${esc(label.length > 30 ? `${label.slice(0, 29)}…` : label)}</text>` +
       `<rect x="${labelW}" y="${y + 2}" width="${Math.max(1, x(l.ms.median) - labelW).toFixed(1)}" height="${rowH - 6}" class="bar"/>` +
       `<line x1="${x(l.ms.min).toFixed(1)}" x2="${x(l.ms.max).toFixed(1)}" y1="${y + rowH / 2 - 1}" y2="${y + rowH / 2 - 1}" class="whisker"/>` +
       `<text x="${(x(l.ms.max) + 4).toFixed(1)}" y="${y + 13}" class="val">${ms(l.ms.median)} ms · ${share.toFixed(1)}%</text></g>`;
@@ -57,7 +59,10 @@ export function profileHtml(r: ProfileResult, o: ProfileHtmlOptions = {}): strin
   const order = new Map(r.layers.map((l, i) => [l, i]));
   const rows = sorted.map((l) => {
     const share = r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0;
-    return `<tr><td data-v="${order.get(l)}">${order.get(l)! + 1}</td><td data-v="${esc(l.name)}">${esc(l.name)}</td><td data-v="${esc(l.className)}">${esc(l.className)}</td>` +
+    // A fused run reads as what ran: its kernel's layer, then the layers fused into it.
+    const fused = l.fusedWith?.length ? ` class="fused" title="${esc(`one kernel: ${fusedLabel(l)}`)}"` : '';
+    const untimed = l.untimed ? ` <span class="dim">(${esc(l.untimed)})</span>` : '';
+    return `<tr><td data-v="${order.get(l)}">${order.get(l)! + 1}</td><td data-v="${esc(l.name)}"${fused}>${esc(fusedLabel(l))}${untimed}</td><td data-v="${esc(l.className)}">${esc(l.className)}</td>` +
       `<td data-v="${l.ms.median}">${ms(l.ms.median)}</td><td data-v="${l.ms.min}">${ms(l.ms.min)}</td><td data-v="${l.ms.max}">${ms(l.ms.max)}</td>` +
       `<td data-v="${share}">${share.toFixed(1)}%</td><td data-v="${l.gflops}">${l.gflops.toFixed(2)}</td>` +
       `<td data-v="${l.bytes}">${bytes(l.bytes)}</td><td data-v="${l.tensors}">${l.tensors}</td></tr>`;
@@ -99,7 +104,7 @@ ${buttons}
 ${chain ? `<h2>Backend chain</h2><ul class="chain">${chain}</ul>` : ''}
 <h2>Slowest layers</h2>
 ${profileBarChart(r)}
-<h2>All ${r.layers.length} layers</h2>
+<h2 id="layers-title">${esc(fusionHeadline(r))}</h2>
 <div class="scroll"><table class="layers" id="layers"><thead><tr><th>#</th><th>layer</th><th>class</th><th>median ms</th><th>min</th><th>max</th><th>share</th><th>GFLOP/s</th><th>allocated</th><th>tensors</th></tr></thead>
 <tbody>
 ${rows}

@@ -3,6 +3,7 @@
 // ProfileResult; no vscode, no tfjs.
 import type { ProfileLayer, ProfileResult } from '../profile/result';
 import { bytes, dims, msText, si } from './format';
+import { fusionHeadline } from '../profile/fusedGroups';
 
 const basename = (p: string): string => p.replace(/^.*[/\\]/, '');
 
@@ -20,10 +21,20 @@ function csvCell(v: string | number): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Whether a figure was measured: 'true' / 'false', empty when the engine does not say (tfjs). */
+const measuredCell = (v: boolean | undefined): string => (v === undefined ? '' : String(v));
+
+/**
+ * One row per entry in model order. Past the first ten columns (kept as they were): `fusedWith`,
+ * the layers that ran inside the entry's kernel separated by ";" (empty when none),
+ * `measured_ms` / `measured_bytes` (the JSON's `measured`) and `untimed` (why there is no time).
+ */
 export function profileCsv(r: ProfileResult): string {
-  const head = ['index', 'name', 'className', 'median_ms', 'min_ms', 'max_ms', 'share_of_sum', 'bytes', 'tensors', 'gflops'];
+  const head = ['index', 'name', 'className', 'median_ms', 'min_ms', 'max_ms', 'share_of_sum', 'bytes', 'tensors', 'gflops',
+    'fusedWith', 'measured_ms', 'measured_bytes', 'untimed'];
   const rows = r.layers.map((l, i) => [i, l.name, l.className, l.ms.median, l.ms.min, l.ms.max,
-    r.sumLayerMs > 0 ? l.ms.median / r.sumLayerMs : 0, l.bytes, l.tensors, l.gflops]);
+    r.sumLayerMs > 0 ? l.ms.median / r.sumLayerMs : 0, l.bytes, l.tensors, l.gflops,
+    (l.fusedWith ?? []).join(';'), measuredCell(l.measured?.ms), measuredCell(l.measured?.bytes), l.untimed ?? '']);
   return `${[head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
 }
 
@@ -102,11 +113,18 @@ export function profileMarkdown(r: ProfileResult): string {
     lines.push('## Backend chain', '', '| backend | ok | detail |', '| --- | --- | --- |',
       ...r.backendSteps.map((s) => `| ${s.backend} | ${s.ok ? 'yes' : 'no'} | ${mdCell(s.detail)} |`), '');
   }
-  lines.push('## Layers, slowest first', '',
-    '| # | layer | class | median ms | min ms | max ms | share | GFLOP/s | allocated | tensors |',
-    '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...sorted.map((l, i) => `| ${i + 1} | ${mdCell(l.name)} | ${l.className} | ${ms(l.ms.median)} | ${ms(l.ms.min)} | ${ms(l.ms.max)} | ` +
-      `${(r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0).toFixed(1)}% | ${l.gflops.toFixed(2)} | ${bytes(l.bytes)} | ${l.tensors} |`),
+  // "fused with": the layers that ran inside the entry's kernel; "measured": which figures the
+  // engine measured (time, bytes), "computed" for bytes from the analyser, the reason when untimed.
+  const measured = (l: ProfileLayer): string => {
+    if (!l.measured) return '';
+    const parts = [l.measured.ms ? 'time' : `no time${l.untimed ? ` (${l.untimed})` : ''}`, l.measured.bytes ? 'bytes' : 'bytes computed'];
+    return parts.join(', ');
+  };
+  lines.push(`## ${fusionHeadline(r)}, slowest first`, '',
+    '| # | layer | fused with | class | median ms | min ms | max ms | share | GFLOP/s | allocated | tensors | measured |',
+    '| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...sorted.map((l, i) => `| ${i + 1} | ${mdCell(l.name)} | ${mdCell((l.fusedWith ?? []).join(', '))} | ${mdCell(l.className)} | ${ms(l.ms.median)} | ${ms(l.ms.min)} | ${ms(l.ms.max)} | ` +
+      `${(r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0).toFixed(1)}% | ${l.gflops.toFixed(2)} | ${bytes(l.bytes)} | ${l.tensors} | ${mdCell(measured(l))} |`),
     '', '## Predictions', '');
   if (r.predictions) {
     lines.push('| # | class | probability |', '| ---: | --- | ---: |',
