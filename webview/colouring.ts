@@ -2,6 +2,7 @@
 // metric (params, MACs, memory, measured time), the legend that explains them, and the minimap,
 // which draws the same colours on a canvas.
 import { elementMetric } from '../src/core/graph/metrics';
+import { fusedRunOf } from '../src/core/profile/fusedGroups';
 import { graphCss } from '../src/core/graph/svg';
 import { BLOCK_STYLE, CATEGORY_TABLE, COLOR_BY, heatColor, NodeCategory } from '../src/core/graph/nodeStyles';
 import { bytes, compactNumber, milliseconds } from '../src/core/graph/text';
@@ -42,8 +43,26 @@ export class Colouring {
       }
       this.legendMax = max;
     }
+    this.markFusedRuns();
     this.renderLegend();
     this.updateMinimap();
+  }
+
+  /**
+   * Under measured colouring, the layers of a fused kernel (its own layer and those fused into it)
+   * share its colour (elementMetric) and are outlined alike (.nl-fused), so a run reads as one.
+   */
+  private markFusedRuns(): void {
+    const app = this.app;
+    const measured = app.profile && (app.colorBy === 'time' || app.colorBy === 'memory');
+    const runs = measured ? fusedRunOf(app.profile) : new Map<string, string>();
+    for (const id of app.layout?.nodes ?? []) {
+      const e = app.elementName(id);
+      const run = e?.kind === 'layer' ? runs.get(e.node.name) : undefined;
+      const el = app.elementById(id);
+      el?.classList.toggle('nl-fused', run !== undefined);
+      if (run !== undefined) el?.setAttribute('data-kernel', run); else el?.removeAttribute('data-kernel');
+    }
   }
 
   private renderLegend(): void {

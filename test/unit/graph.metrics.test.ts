@@ -51,6 +51,23 @@ describe('graph colour metrics', () => {
     assert.equal(elementMetric(graph, 'n0', 'time', null), 0, 'no profile: no time');
   });
 
+  it('a layer fused into another entry\'s kernel takes that kernel\'s time and bytes (one colour per fused run); a block counts each kernel once', () => {
+    const id = (name: string) => `n${graph.nodes.find((n) => n.name === name)!.index}`;
+    const profile = {
+      layers: [
+        { name: 'conv1_conv', ms: { median: 1.25, min: 1, max: 2 }, bytes: 4096, fusedWith: ['conv1_pad', 'conv1_bn', 'conv1_relu'] },
+        { name: 'pool1_pool', ms: { median: 0.5, min: 0.5, max: 0.5 }, bytes: 64, fusedWith: [] },
+      ],
+    } as unknown as ProfileResult;
+    for (const name of ['conv1_pad', 'conv1_conv', 'conv1_bn', 'conv1_relu']) {
+      assert.equal(elementMetric(graph, id(name), 'time', profile), 1.25, name);
+      assert.equal(elementMetric(graph, id(name), 'memory', profile), 4096, name);
+    }
+    assert.equal(elementMetric(graph, id('pool1_pad'), 'time', profile), 0, 'a layer in no entry has no time');
+    const block = graph.groups.find((g) => layersIn(graph, g.id).includes('conv1_bn'));
+    if (block) assert.equal(elementMetric(graph, `g${block.index}`, 'time', profile), 1.25 + (layersIn(graph, block.id).includes('pool1_pool') ? 0.5 : 0));
+  });
+
   it('category colouring and unknown ids have no metric; ids name layers and blocks', () => {
     assert.equal(elementMetric(graph, 'n1', 'category', null), 0);
     assert.equal(elementMetric(graph, 'n99999', 'params', null), 0);

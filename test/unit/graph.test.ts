@@ -228,6 +228,27 @@ describe('graph view: cards', () => {
     assert.match(bn, /256 \(128 trainable \/ 128 non-trainable\)/);
   });
 
+  it('a layer fused into another layer\'s kernel says which kernel it ran in and that kernel\'s time; the kernel names its run', () => {
+    const profile = {
+      model: 'resnet50', backend: 'onnxruntime', image: 'x.jpg', weights: 'random' as const, runs: 3, warmup: 1,
+      endToEndMs: { median: 10, min: 9, max: 11 }, sumLayerMs: 8, overhead: 0.8, peakBytes: 1,
+      layers: [
+        { name: 'conv1_conv', className: 'Conv2D', ms: { median: 2, min: 1.5, max: 2.5 }, bytes: 1024, tensors: 1, gflops: 1, fusedWith: ['conv1_pad', 'conv1_bn', 'conv1_relu'] },
+        { name: 'pool1_pool', className: 'MaxPooling2D', ms: { median: 0, min: 0, max: 0 }, bytes: 0, tensors: 0, gflops: 0, untimed: 'not executed', measured: { ms: false, bytes: false } },
+      ],
+      predictions: null,
+    };
+    const bn = text(layerCard(g.nodes.find((x) => x.name === 'conv1_bn')!, g.totals, profile));
+    assert.match(bn, /Ran fused in\nconv1_conv\nconv1_conv \+ conv1_pad \+ conv1_bn \+ conv1_relu/);
+    assert.match(bn, /Kernel time \(measured\)\n2\.000 ms\nthe whole fused kernel · min 1\.500 · max 2\.500 · 25\.0% of layer time/);
+    const conv = text(layerCard(g.nodes.find((x) => x.name === 'conv1_conv')!, g.totals, profile));
+    assert.match(conv, /Time \(measured\)\n2\.000 ms/);
+    assert.match(conv, /Fused kernel\n3 more layers ran in it\nconv1_conv \+ conv1_pad \+ conv1_bn \+ conv1_relu/);
+    assert.ok(!/Ran fused in/.test(conv));
+    assert.match(text(layerCard(g.nodes.find((x) => x.name === 'pool1_pool')!, g.totals, profile)), /Time \(measured\)\nnone of its own\nnot executed/);
+    assert.ok(!/measured/.test(text(layerCard(g.nodes.find((x) => x.name === 'pool1_pad')!, g.totals, profile))), 'a layer in no entry has no measured rows');
+  });
+
   it('a block card has the block sums and measured figures when profiled', () => {
     const grp = g.groups.find((x) => x.id === 'conv2_block1')!;
     const layers = layersIn(g, grp.id);

@@ -276,6 +276,32 @@ describe('graph webview (Chromium)', function () {
     assert.ok((await posted(page)).some((m) => m.type === 'runProfile'));
   });
 
+  it('a fused run shares its kernel\'s colour and outline; a member\'s hover card names the kernel and its time', async () => {
+    const fusedInto = new Map([['conv1_pad', 'conv1_conv'], ['conv1_bn', 'conv1_conv'], ['conv1_relu', 'conv1_conv']]);
+    const entries = analysis.layers.filter((l) => !fusedInto.has(l.name));
+    const profile: ProfileResult = {
+      model: 'resnet50', backend: 'onnxruntime', image: 'sample.jpg', weights: 'random', runs: 5, warmup: 2,
+      endToEndMs: { median: 50, min: 49, max: 52 }, sumLayerMs: 40, overhead: 0.8, peakBytes: 1e8, engine: 'onnxruntime', fusedLayers: 3,
+      layers: entries.map((l, i) => ({ name: l.name, className: l.className, ms: { median: l.name === 'conv1_conv' ? 4.25 : 0.1 + (i % 5) / 10, min: 0.05, max: 5 },
+        bytes: l.activationBytes, tensors: 1, gflops: 2.5, fusedWith: l.name === 'conv1_conv' ? ['conv1_pad', 'conv1_bn', 'conv1_relu'] : [] })),
+      predictions: null,
+    };
+    await page.evaluate((m) => window.postMessage(m, '*'), { type: 'profile', result: profile });
+    await page.waitForFunction(() => document.querySelectorAll('#nl-viewport .nl-node.nl-fused').length === 4);
+    const look = async (name: string) => page.evaluate((id) => {
+      const el = document.querySelector(`#nl-viewport [data-id="${id}"]`) as SVGGElement;
+      return { c: el.style.getPropertyValue('--nl-c'), fused: el.classList.contains('nl-fused'), dash: getComputedStyle(el.querySelector('.nl-bg')!).strokeDasharray };
+    }, await elementId(page, name));
+    const conv = await look('conv1_conv');
+    for (const name of ['conv1_pad', 'conv1_bn', 'conv1_relu']) assert.deepEqual(await look(name), conv, name);
+    assert.ok(conv.fused && conv.dash !== 'none', JSON.stringify(conv));
+    const pool = await look('pool1_pool');
+    assert.ok(!pool.fused && pool.c !== conv.c, JSON.stringify(pool));
+    const text = await hover(page, await elementId(page, 'conv1_bn'));
+    assert.ok(text.includes('Ran fused in') && text.includes('conv1_conv + conv1_pad + conv1_bn + conv1_relu'), text);
+    assert.ok(text.includes('Kernel time (measured)') && text.includes('4.250 ms'), text);
+  });
+
   it('exports a valid SVG and PNG of the current view', async () => {
     for (const format of ['svg', 'png']) {
       await page.locator('#nl-export').click();

@@ -2,6 +2,7 @@
 // every figure from the analyser (and from a profile when one was posted). Pure data: the webview
 // turns it into DOM with textContent, the tests read it directly.
 import type { ProfileLayer, ProfileResult } from '../profile/result';
+import { fusedLabel } from '../profile/fusedGroups';
 import type { Totals } from '../analysis/analyze';
 import { CATEGORY_TABLE } from './nodeStyles';
 import { GroupSums, ViewGraph, ViewGroup, ViewNode } from './viewGraph';
@@ -37,6 +38,7 @@ export const macsText = (macs: number, formula: string): string => (formula ? `$
 
 function measuredRows(p: ProfileLayer | undefined, sumMs: number): CardRow[] {
   if (!p) return [];
+  if (p.untimed) return [{ label: 'Time (measured)', value: 'none of its own', detail: p.untimed, kind: 'measured' }];
   return [
     { label: 'Time (measured)', value: `${p.ms.median.toFixed(3)} ms`, detail: `min ${p.ms.min.toFixed(3)} · max ${p.ms.max.toFixed(3)} · ${share(p.ms.median, sumMs)} of layer time`, kind: 'measured' },
     { label: 'Memory (measured)', value: bytes(p.bytes), detail: `${grouped(p.tensors)} tensors · ${p.gflops.toFixed(2)} GFLOP/s`, kind: 'measured' },
@@ -61,6 +63,13 @@ export function layerCard(n: ViewNode, totals: Totals, profile?: ProfileResult |
   if (n.trainingOnly) rows.unshift({ label: 'At inference', value: 'identity: acts only while training; passes its input through when profiled' });
   const p = profile?.layers.find((l) => l.name === n.name);
   rows.push(...measuredRows(p, profile?.sumLayerMs ?? 0));
+  if (p?.fusedWith?.length) rows.push({ label: 'Fused kernel', value: `${p.fusedWith.length} more layer${p.fusedWith.length === 1 ? '' : 's'} ran in it`, detail: fusedLabel(p), kind: 'measured' });
+  // A layer the engine fused into another layer's kernel: which kernel, and that kernel's time.
+  const host = p ? undefined : profile?.layers.find((l) => l.fusedWith?.includes(n.name));
+  if (host && profile) {
+    rows.push({ label: 'Ran fused in', value: host.name, detail: fusedLabel(host), kind: 'measured' });
+    rows.push({ label: 'Kernel time (measured)', value: `${host.ms.median.toFixed(3)} ms`, detail: `the whole fused kernel · min ${host.ms.min.toFixed(3)} · max ${host.ms.max.toFixed(3)} · ${share(host.ms.median, profile.sumLayerMs)} of layer time`, kind: 'measured' });
+  }
   return { title: n.name, subtitle: `${n.className} · ${CATEGORY_TABLE[n.category].label}`, rows };
 }
 

@@ -2,6 +2,7 @@
 // layers), or measured time/bytes once a profile is in (summed over the layers an element holds).
 import type { ProfileResult } from '../profile/result';
 import { layersIn } from './cards';
+import { entryByLayer } from '../profile/fusedGroups';
 import type { ColorBy } from './nodeStyles';
 import type { GroupSums, ViewGraph, ViewGroup, ViewNode } from './viewGraph';
 
@@ -26,7 +27,13 @@ export function elementMetric(graph: ViewGraph, id: string, colorBy: ColorBy, pr
   const e = elementOf(graph, id);
   if (!e || colorBy === 'category') return 0;
   if (colorBy === 'time' || (colorBy === 'memory' && profile)) {
-    const names = new Set(e.kind === 'layer' ? [e.node.name] : layersIn(graph, e.group.id));
+    // A layer that ran fused inside another entry's kernel takes that kernel's figure, so a fused
+    // run is one colour; a block sums the entries (kernels) inside it, each once.
+    if (e.kind === 'layer') {
+      const l = entryByLayer(profile).get(e.node.name);
+      return l ? (colorBy === 'time' ? l.ms.median : l.bytes) : 0;
+    }
+    const names = new Set(layersIn(graph, e.group.id));
     let v = 0;
     for (const l of profile?.layers ?? []) if (names.has(l.name)) v += colorBy === 'time' ? l.ms.median : l.bytes;
     return v;

@@ -50,14 +50,30 @@ export function fusionHeadline(r: Pick<ProfileResult, 'layers'>): string {
     (s.untimed ? `; ${plural(s.untimed, 'layer')} without a kernel of ${s.untimed === 1 ? 'its' : 'their'} own` : '');
 }
 
-/** The entry each layer's work is in: an entry maps to itself, a fused layer to the entry it ran in. */
+const entryCache = new WeakMap<object, Map<string, ProfileLayer>>();
+
+/**
+ * The entry each layer's work is in: an entry maps to itself, a fused layer to the entry it ran in.
+ * Built once per result (the overlay asks for every drawn element).
+ */
 export function entryByLayer(r: Pick<ProfileResult, 'layers'> | null | undefined): Map<string, ProfileLayer> {
+  if (!r) return new Map();
+  const cached = entryCache.get(r.layers);
+  if (cached) return cached;
   const m = new Map<string, ProfileLayer>();
-  for (const l of r?.layers ?? []) {
+  entryCache.set(r.layers, m);
+  for (const l of r.layers) {
     if (!m.has(l.name)) m.set(l.name, l);
   }
-  for (const l of r?.layers ?? []) {
+  for (const l of r.layers) {
     for (const f of l.fusedWith ?? []) if (!m.has(f)) m.set(f, l);
   }
+  return m;
+}
+
+/** The layers of fused runs (each kernel's own layer and the layers fused into it), by the kernel's entry name. */
+export function fusedRunOf(r: Pick<ProfileResult, 'layers'> | null | undefined): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const [name, entry] of entryByLayer(r)) if (entry.fusedWith?.length) m.set(name, entry.name);
   return m;
 }
