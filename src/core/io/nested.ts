@@ -8,6 +8,7 @@
 import { InboundRef, KerasLayer, KerasModel, KerasModelConfig, LayerGroup, NetLensError } from '../ir/types';
 import { normalizeModel } from '../ir/normalize';
 import { clip, MAX_NESTING } from './limits';
+import { UniqueNames } from './uniqueNames';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -93,17 +94,24 @@ export function flattenNested(top: KerasModel): Flattened {
   const layerGroup: Record<string, string> = {};
   const flatName = new Map<string, string>();
   const classOf = new Map<string, string>();
-  const used = new Set<string>();
+  // Linear de-duplication (a counter per base name): a nested model of 20,000 layers all named
+  // "relu" took 29-54 s when every duplicate tried base_1, base_2, ... from the start.
+  const used = new UniqueNames([], '_', 1);
   const groupIds = new Set<string>();
+  const nextGroup = new Map<string, number>();
   // Top-level names are never renamed.
   for (const l of top.config.layers) if (!isNestedModel(l)) used.add(l.name);
 
-  const unique = (name: string, path: string[]): string => {
-    if (!used.has(name)) return name;
-    const base = `${path.join('_')}_${name}`;
-    let n = base;
-    for (let i = 1; used.has(n); i++) n = `${base}_${i}`;
-    return n;
+  const unique = (name: string, path: string[]): string => (used.has(name) ? used.take(`${path.join('_')}_${name}`) : used.take(name));
+  const groupName = (name: string): string => {
+    let id = name;
+    if (groupIds.has(id) || used.has(id)) {
+      let i = nextGroup.get(name) ?? 1;
+      for (id = `${name}_${i}`; groupIds.has(id) || used.has(id); id = `${name}_${++i}`);
+      nextGroup.set(name, i + 1);
+    }
+    groupIds.add(id);
+    return id;
   };
 
   type Local = { kind: 'layer'; flat: string } | { kind: 'input'; ref: InboundRef } | { kind: 'model'; outputs: InboundRef[] };
@@ -135,16 +143,13 @@ export function flattenNested(top: KerasModel): Flattened {
         if (depth + 1 > MAX_NESTING) throw new NetLensError(`models are nested more than ${MAX_NESTING} levels deep`);
         if (inbound.length > 1) throw new NetLensError(`nested model "${clip(l.name)}" is called ${inbound.length} times; shared models are not supported`);
         const inner = innerConfig(l);
-        let id = l.name;
-        for (let i = 1; groupIds.has(id) || used.has(id); i++) id = `${l.name}_${i}`;
-        groupIds.add(id);
+        const id = groupName(l.name);
         groups.push({ id, label: `${l.name} (${l.class_name})`, parent: group });
         const outputs = walk(inner, [...path, l.name], id, inbound[0] ?? [], depth + 1);
         local.set(l.name, { kind: 'model', outputs });
         continue;
       }
       const flat = path.length === 0 ? l.name : unique(l.name, path);
-      used.add(flat);
       flatName.set(pathKey([...path, l.name]), flat);
       classOf.set(flat, l.class_name);
       out.push({ ...l, name: flat, config: { ...l.config, name: flat }, inbound_nodes: inbound as InboundRef[][] });
