@@ -10,6 +10,7 @@ import { graphCommand } from './cli/graph';
 import { profileCommand } from './cli/profile';
 import { compareCommand } from './cli/compare';
 import { memoryCommand } from './cli/memory';
+import { machineCommand } from './cli/machine';
 import { backendUsage } from './core/profile/registry';
 import { OPTIMIZATION_LEVELS } from './core/profile/ort/session';
 import { writeErr, writeOut } from './cli/output';
@@ -20,9 +21,10 @@ const USAGE = `usage:
   netlens summary <zoo-name | path> [--input HxWxC] [--batch N] [--optimizer sgd|momentum|adam] [--json]
   netlens graph   <zoo-name | path> --out <file.svg | file.html | file.json>
   netlens profile <zoo-name | path> --image <file> [--backend ${backendUsage()}] [--optimization ${OPTIMIZATION_LEVELS.join('|')}] [--threads N] [--runs N] [--warmup N]
-                  [--preprocessing caffe|tf|torch|grayscale01|none] [--json]
+                  [--preprocessing caffe|tf|torch|grayscale01|none] [--json] [--out x.json|x.csv|x.md|x.html] [--compare-to earlier.json]
   netlens compare <model> <model> [...] [--preset id] [--batch N] [--json]
   netlens memory  <zoo-name | path> [--budget 8GiB] [--optimizer sgd|momentum|adam] [--json]
+  netlens machine [--threads N] [--refresh] [--json]   (peak GFLOP/s and memory bandwidth, cached)
   netlens demo    (what \`npm start\` runs)`;
 
 type Command = (argv: string[]) => void | Promise<void>;
@@ -36,6 +38,7 @@ export const COMMANDS: Record<string, Command> = {
   profile: profileCommand,
   compare: compareCommand,
   memory: memoryCommand,
+  machine: machineCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -11,6 +11,7 @@ import { parsePreprocessing } from '../core/profile/preprocessModes';
 import { parseBackendRequest } from '../core/profile/registry';
 import { parseOptimization } from '../core/profile/ort/session';
 import { gpuDeviceLost } from '../core/profile/ort/gpuProfile';
+import { addRoofline } from '../core/profile/rooflineProfile';
 
 function send(msg: WorkerToHost): void {
   process.send?.(msg);
@@ -29,12 +30,16 @@ async function run(job: Extract<HostToWorker, { type: 'profile' }>): Promise<voi
     const preprocessing = parsePreprocessing(request.preprocessing, 'preprocessing');
     if (preprocessing) spec.preprocessing = preprocessing; // the user's choice beats the model's default
     // Everything about the engine (backend, threads, optimisation level) is decided per request.
-    const result = await profileModel(spec, request.image, {
+    const profiled = await profileModel(spec, request.image, {
       backend: parseBackendRequest(request.backend), runs: request.runs, warmup: request.warmup, signal: abort.signal,
       optimization: parseOptimization(request.optimization), threads: request.threads,
       wasmDir: process.env.NETLENS_WASM_DIR || undefined,
       onProgress: (stage, message, fraction) => send({ type: 'progress', id: job.id, stage, message, fraction }),
     });
+    // The machine's roofs for this backend and thread count (cached; measured once, about 2 s) and each layer under them.
+    const result = await addRoofline(spec, profiled, { signal: abort.signal,
+      onProgress: (message, fraction) => send({ type: 'progress', id: job.id, stage: 'report', message, fraction: 0.97 + 0.03 * fraction }) });
+    if (abort.signal.aborted) throw new ProfileCancelledError();
     send({ type: 'result', id: job.id, result });
   } catch (e) {
     if (e instanceof ProfileCancelledError) send({ type: 'cancelled', id: job.id });

@@ -28,6 +28,10 @@ export interface ProfileLayer {
   measured?: { ms: boolean; bytes: boolean };
   /** Why the layer has no time of its own: "folded into a constant", "removed as a no-op", "not executed", ... */
   untimed?: string;
+  /** Where the entry sits under the machine's roof (src/core/profile/roofline.ts); absent when `machine` is, or see `rooflineSkipped`. */
+  roofline?: LayerRoofline;
+  /** Why a timed entry has no roofline: "no FLOPs", "no time of its own", ... */
+  rooflineSkipped?: string;
 }
 
 export interface ProfileResult {
@@ -77,6 +81,51 @@ export interface ProfileResult {
   sessionMs?: number;
   /** GPU routes: per-layer times from GPU timestamps, or by synchronising read-back where the device has none (src/core/profile/ort/gpuProfile.ts). */
   gpuTiming?: 'timestamps' | 'readback';
+  /** The machine's measured roof on this backend and thread count (src/core/profile/machinePeaks.ts); absent when it could not be measured (see rooflineNote). */
+  machine?: MachinePeaks;
+  /** Why there is no `machine` / per-layer `roofline` (a cancelled measurement, an engine NetLens cannot measure). */
+  rooflineNote?: string;
+}
+
+/** The machine's roof: `machine` in `profile --json` and `netlens machine --json` (docs/contracts.md). */
+export interface MachinePeaks {
+  /** fp32 GFLOP/s of a large MatMul on the engine (2*N^3 over its best kernel time). */
+  peakGflops: number;
+  /** GB/s (1e9 bytes) of a large element-wise Add: bytes read + written over its best kernel time. */
+  bandwidthGBs: number;
+  backend: string;
+  threads: number;
+  /** ISO 8601 date and time of the measurement. */
+  measuredAt: string;
+  /** The CPU as the OS names it, with the count of logical CPUs. */
+  cpu?: string;
+  /** The engine and its version, e.g. "onnxruntime 1.30.0". */
+  engine?: string;
+  /** What was run for each figure. */
+  method?: { compute: string; memory: string };
+  /** Measured for this profile, or read from the cache (dated by measuredAt). */
+  source?: 'measured' | 'cached';
+}
+
+/** One timed entry (a layer or a fused group) against the roofs (docs/contracts.md). */
+export interface LayerRoofline {
+  /** FLOPs per byte moved. */
+  intensity: number;
+  /** FLOPs over the median time, GFLOP/s (the layer's `gflops`). */
+  achievedGflops: number;
+  /** min(peakGflops, intensity x bandwidthGBs). */
+  attainableGflops: number;
+  /** achieved / attainable. */
+  efficiency: number;
+  /** 'memory' when intensity x bandwidth is below the peak (left of the ridge point), else 'compute'. */
+  bound: 'compute' | 'memory';
+  /** The FLOPs and bytes the figures come from: inputs from outside the entry + outputs + weights. */
+  flops: number;
+  bytes: number;
+  /** Whether `bytes` uses the engine's measured output sizes (else the analyser's activation bytes throughout). */
+  bytesMeasured: boolean;
+  /** Median time minus the time at the attainable rate: what reaching the roof would save, ms. */
+  savedMs: number;
 }
 
 /** One step of the backend selection chain. */

@@ -7,6 +7,9 @@ import { bytes, dims, msText, si } from './format';
 import { byTime, layerSumNote } from './profileReport';
 import { fusedLabel, fusionHeadline } from '../profile/fusedGroups';
 import { esc, nonceParts, pageScript, PageScript } from './htmlPage';
+import { ROOFLINE_CSS } from './rooflineChart';
+import { rooflineSectionsHtml, SessionRun } from './rooflineReport';
+import type { RunDiff } from '../profile/runDiff';
 
 const ms = msText;
 
@@ -50,6 +53,10 @@ export interface ProfileHtmlOptions {
   preprocessingButton?: boolean;
   /** dist/profilePage.js (webview/pages/profilePage.ts: buttons and table sorting), by URI or inlined. */
   script?: PageScript;
+  /** The roofline part (rooflineReport.ts): an earlier run's per-layer deltas, and the session's runs with the one shown. */
+  diff?: RunDiff;
+  runs?: SessionRun[];
+  currentRun?: number;
 }
 
 export function profileHtml(r: ProfileResult, o: ProfileHtmlOptions = {}): string {
@@ -90,6 +97,7 @@ table.layers{border-collapse:collapse;margin-top:6px}table.layers th,table.layer
 table.layers th{cursor:pointer;user-select:none;position:sticky;top:0;background:var(--vscode-editor-background,#fff)}
 table.layers td:nth-child(2),table.layers td:nth-child(3),table.layers th:nth-child(2),table.layers th:nth-child(3){text-align:left}
 .buttons{margin:10px 0}.buttons button{margin-right:6px;color:var(--vscode-button-foreground);background:var(--vscode-button-background);border:none;padding:4px 10px;cursor:pointer}
+${ROOFLINE_CSS}
 </style></head><body>
 <h1>Profile: ${esc(r.model)}</h1>
 ${buttons}
@@ -104,6 +112,7 @@ ${buttons}
 ${chain ? `<h2>Backend chain</h2><ul class="chain">${chain}</ul>` : ''}
 <h2>Slowest layers</h2>
 ${profileBarChart(r)}
+${rooflineSectionsHtml(r, { diff: o.diff, runs: o.runs, current: o.currentRun })}
 <h2 id="layers-title">${esc(fusionHeadline(r))}</h2>
 <div class="scroll"><table class="layers" id="layers"><thead><tr><th>#</th><th>layer</th><th>class</th><th>median ms</th><th>min</th><th>max</th><th>share</th><th>GFLOP/s</th><th>allocated</th><th>tensors</th></tr></thead>
 <tbody>

@@ -1,0 +1,251 @@
+// Roofline (issue 21): the arithmetic on hand-made profiles, bytes moved by fused groups, the
+// reasons an entry has no roofline, peaks left out when not measured (cancelled), the peak cache,
+// the chart's geometry, run diffs matched by layer name, and the one-node peak models run on ONNX
+// Runtime (small sizes; no timing asserts).
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeModel } from '../../src/core/analysis/analyze';
+import { buildZooModel } from '../../src/core/zoo';
+import { ProfileCancelledError } from '../../src/core/profile/errors';
+import { addModel, machinePeaks, matmulModel, measurePeaks, peaksKey } from '../../src/core/profile/machinePeaks';
+import type { MachinePeaks, ProfileLayer, ProfileResult } from '../../src/core/profile/result';
+import { attainable, entryTraffic, layerRoofline, ridgePoint, RooflineLayerStats, timeSinks, totalSavedMs, withRoofline } from '../../src/core/profile/roofline';
+import { addRoofline } from '../../src/core/profile/rooflineProfile';
+import { asProfileResult, diffByLayer, diffRuns } from '../../src/core/profile/runDiff';
+import { rooflineChart, rooflineGeometry } from '../../src/core/report/rooflineChart';
+import { diffText, rooflineSectionsHtml, rooflineText } from '../../src/core/report/rooflineReport';
+import { profileHtml } from '../../src/core/report/profileHtml';
+
+const M: MachinePeaks = { peakGflops: 100, bandwidthGBs: 20, backend: 'onnxruntime', threads: 2, measuredAt: '2026-12-04T12:00:00.000Z' };
+
+function layer(name: string, median: number, flops: number, extra: Partial<ProfileLayer> = {}): ProfileLayer {
+  return { name, className: 'Conv2D', ms: { median, min: median, max: median }, bytes: 0, tensors: 1, gflops: median > 0 ? flops / (median * 1e6) : 0,
+    fusedWith: [], measured: { ms: true, bytes: false }, ...extra };
+}
+
+function result(layers: ProfileLayer[], o: Partial<ProfileResult> = {}): ProfileResult {
+  const sum = layers.reduce((a, l) => a + l.ms.median, 0);
+  return { model: 'hand', backend: 'onnxruntime', image: 'x.png', weights: 'random', runs: 1, warmup: 0, endToEndMs: { median: sum, min: sum, max: sum },
+    sumLayerMs: sum, overhead: 1, peakBytes: 0, layers, predictions: null, engine: 'onnxruntime', threads: 2, ...o };
+}
+
+// input (4 kB) -> conv (1 MFLOP, 1 kB weights, 4 kB out) -> bn (16 kFLOP, 4 kB out) -> relu (1k FLOP, 4 kB out) -> pool (0 FLOPs)
+const STATS: RooflineLayerStats[] = [
+  { name: 'input', inbound: [], flops: 0, weightBytes: 0, activationBytes: 4000 },
+  { name: 'conv', inbound: ['input'], flops: 1e6, weightBytes: 1000, activationBytes: 4000 },
+  { name: 'bn', inbound: ['conv'], flops: 16e3, weightBytes: 64, activationBytes: 4000 },
+  { name: 'relu', inbound: ['bn'], flops: 1e3, weightBytes: 0, activationBytes: 4000 },
+  { name: 'flat', inbound: ['relu'], flops: 0, weightBytes: 0, activationBytes: 4000 },
+];
+
+describe('roofline: arithmetic', () => {
+  it('ridge point, attainable and the bound on either side of the ridge', () => {
+    assert.equal(ridgePoint(M), 5);
+    assert.equal(attainable(M, 1), 20);
+    assert.equal(attainable(M, 5), 100);
+    assert.equal(attainable(M, 50), 100);
+    const mem = layerRoofline(1e6, 1e6, 0.1, M); // intensity 1, 10 GFLOP/s achieved, roof 20
+    assert.equal(mem.bound, 'memory');
+    assert.equal(mem.intensity, 1);
+    assert.ok(Math.abs(mem.achievedGflops - 10) < 1e-9);
+    assert.equal(mem.attainableGflops, 20);
+    assert.ok(Math.abs(mem.efficiency - 0.5) < 1e-9);
+    assert.ok(Math.abs(mem.savedMs - 0.05) < 1e-12); // 1 MFLOP at 20 GFLOP/s = 0.05 ms
+    const cmp = layerRoofline(1e9, 1e7, 20, M); // intensity 100, 50 GFLOP/s, roof 100
+    assert.equal(cmp.bound, 'compute');
+    assert.equal(cmp.attainableGflops, 100);
+    assert.ok(Math.abs(cmp.efficiency - 0.5) < 1e-9);
+    assert.ok(Math.abs(cmp.savedMs - 10) < 1e-9);
+  });
+
+  it('bytes moved by a fused group: inputs from outside + what leaves it + weights, nothing internal', () => {
+    const stats = new Map(STATS.map((s) => [s.name, s]));
+    const consumers = new Map([['input', ['conv']], ['conv', ['bn']], ['bn', ['relu']], ['relu', ['flat']]]);
+    const fused = entryTraffic({ name: 'conv', fusedWith: ['bn', 'relu'], bytes: 0, measured: { ms: true, bytes: false } }, stats, consumers);
+    assert.deepEqual(fused, { flops: 1e6 + 16e3 + 1e3, bytes: 4000 + 4000 + 1064, bytesMeasured: false });
+    const alone = entryTraffic({ name: 'bn', bytes: 0 }, stats, consumers);
+    assert.deepEqual(alone, { flops: 16e3, bytes: 4000 + 4000 + 64, bytesMeasured: false });
+    // The engine's measured output size replaces the analyser's outputs; batch scales activations and FLOPs, not weights.
+    const measured = entryTraffic({ name: 'conv', fusedWith: ['bn', 'relu'], bytes: 5000, measured: { ms: true, bytes: true } }, stats, consumers, { measuredOutputs: true, batch: 2 });
+    assert.deepEqual(measured, { flops: 2 * 1.017e6, bytes: 8000 + 5000 + 1064, bytesMeasured: true });
+  });
+
+  it('withRoofline: every timed entry with FLOPs gets one; zero FLOPs, zero time and untimed say why', () => {
+    const r = withRoofline(result([
+      layer('conv', 0.05, 1.017e6, { fusedWith: ['bn', 'relu'] }),
+      layer('flat', 0.01, 0),
+      layer('input', 0, 0, { untimed: 'no ONNX node', measured: { ms: false, bytes: false } }),
+      layer('other', 0, 0),
+    ]), STATS.concat([{ name: 'other', inbound: ['flat'], flops: 5, weightBytes: 0, activationBytes: 4 }]), M);
+    assert.equal(r.machine, M);
+    const [conv, flat, input, other] = r.layers;
+    assert.ok(conv.roofline);
+    assert.equal(conv.roofline.bytes, 9064);
+    assert.ok(Math.abs(conv.roofline.intensity - 1.017e6 / 9064) < 1e-9);
+    assert.ok(Math.abs(conv.roofline.achievedGflops - conv.gflops) < 1e-9, 'achieved is the layer\'s gflops');
+    assert.equal(conv.roofline.bound, conv.roofline.intensity < ridgePoint(M) ? 'memory' : 'compute');
+    assert.equal(flat.roofline, undefined);
+    assert.match(flat.rooflineSkipped!, /no FLOPs/);
+    assert.equal(input.roofline, undefined);
+    assert.match(input.rooflineSkipped!, /no time of its own \(no ONNX node\)/);
+    assert.match(other.rooflineSkipped!, /no time measured/);
+    const sinks = timeSinks(r);
+    assert.deepEqual(sinks.map((s) => s.layer.name), ['conv', 'flat']);
+    assert.equal(totalSavedMs(r), conv.roofline.savedMs);
+  });
+
+  it('without peaks the fields are left out and the note says why (nothing guessed)', () => {
+    const withIt = withRoofline(result([layer('conv', 0.05, 1e6)]), STATS, M);
+    const r = withRoofline(withIt, STATS, undefined, 'machine peak measurement cancelled');
+    assert.equal(r.machine, undefined);
+    assert.equal(r.rooflineNote, 'machine peak measurement cancelled');
+    assert.ok(r.layers.every((l) => !('roofline' in l) && !('rooflineSkipped' in l)));
+    const json = JSON.parse(JSON.stringify(r)) as ProfileResult;
+    assert.ok(!('machine' in json));
+    assert.match(rooflineChart(r), /No roofline: machine peak measurement cancelled/);
+    assert.match(rooflineText(r), /roofline: none \(machine peak measurement cancelled\)/);
+  });
+});
+
+describe('roofline: on a real model (lenet5), peaks stubbed', () => {
+  const spec = buildZooModel('lenet5');
+  const a = analyzeModel(spec.model);
+  const timed = a.layers.filter((l) => l.className !== 'InputLayer');
+  const base = result(timed.map((l) => layer(l.name, 0.01, l.flops)));
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'netlens-peaks-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a cancelled peak measurement leaves machine and roofline out', async () => {
+    const r = await addRoofline(spec, base, { dir, measure: async () => { throw new ProfileCancelledError(); } });
+    assert.equal(r.machine, undefined);
+    assert.equal(r.rooflineNote, 'machine peak measurement cancelled');
+    assert.ok(r.layers.every((l) => l.roofline === undefined));
+  });
+
+  it('a tfjs profile gets a note, not a guess', async () => {
+    let called = false;
+    const r = await addRoofline(spec, { ...base, engine: 'tfjs', backend: 'wasm' }, { dir, measure: async () => { called = true; return M; } });
+    assert.equal(called, false);
+    assert.equal(r.machine, undefined);
+    assert.match(r.rooflineNote!, /wasm/);
+  });
+
+  it('measures once, then reads the cache (per backend and threads), with the date', async () => {
+    let calls = 0;
+    const measure = async (o: { threads: number }): Promise<MachinePeaks> => { calls++; return { ...M, threads: o.threads, measuredAt: new Date().toISOString(), source: 'measured' }; };
+    const r1 = await addRoofline(spec, base, { dir, measure });
+    assert.equal(calls, 1);
+    assert.equal(r1.machine!.source, 'measured');
+    const r2 = await addRoofline(spec, base, { dir, measure });
+    assert.equal(calls, 1);
+    assert.equal(r2.machine!.source, 'cached');
+    assert.equal(r2.machine!.peakGflops, 100);
+    const cached = JSON.parse(readFileSync(join(dir, 'machine-peaks.json'), 'utf8')) as { entries: Record<string, MachinePeaks> };
+    assert.ok(cached.entries[peaksKey('onnxruntime', 2)]);
+    await addRoofline(spec, { ...base, threads: 1 }, { dir, measure });
+    assert.equal(calls, 2, 'another thread count is measured');
+    await machinePeaks({ threads: 2, dir, measure, refresh: true });
+    assert.equal(calls, 3, '--refresh measures again');
+    // Every LeNet-5 layer with FLOPs has a roofline whose bound agrees with its intensity.
+    for (const l of r2.layers) {
+      if (l.roofline) assert.equal(l.roofline.bound, l.roofline.intensity < ridgePoint(M) ? 'memory' : 'compute');
+      else assert.ok(l.rooflineSkipped);
+    }
+  });
+
+  it('a layer faster than 1.15x a cached peak sends the peaks to be measured again', async () => {
+    let calls = 0;
+    const measure = async (): Promise<MachinePeaks> => { calls++; return { ...M, peakGflops: calls === 1 ? 1 : 500, measuredAt: new Date().toISOString() }; };
+    await addRoofline(spec, base, { dir, measure });
+    const fast = { ...base, layers: base.layers.map((l) => ({ ...l, gflops: 2 })) };
+    const r = await addRoofline(spec, fast, { dir, measure });
+    assert.equal(calls, 2);
+    assert.equal(r.machine!.peakGflops, 500);
+  });
+});
+
+describe('roofline: chart geometry', () => {
+  it('a dot right of the ridge lies right of the ridge line, a dot left of it left; the roof passes through the ridge', () => {
+    const g = rooflineGeometry(M, [{ intensity: 50, gflops: 60 }, { intensity: 0.5, gflops: 8 }]);
+    assert.ok(g.x(50) > g.x(g.ridge));
+    assert.ok(g.x(0.5) < g.x(g.ridge));
+    assert.ok(g.y(100) < g.y(10), 'y grows upwards');
+    // Log axes: a decade is the same length everywhere.
+    assert.ok(Math.abs((g.x(10) - g.x(1)) - (g.x(100) - g.x(10))) < 1e-9);
+    assert.ok(g.xMin <= 0.5 && g.xMax >= 50 && g.yMax >= 100 && g.yMin <= 8);
+    assert.ok(g.left >= 0 && g.right <= g.width && g.width <= 500, 'fits a 500 px panel');
+  });
+
+  it('the SVG has both roofs, one dot per entry with its name, compute dots right of the ridge', () => {
+    const r = withRoofline(result([layer('conv', 0.05, 1.017e6, { fusedWith: ['bn', 'relu'] }), layer('bn', 0.01, 16e3)]), STATS, M);
+    const svg = rooflineChart(r);
+    assert.match(svg, /<polyline class="rl-roof" points="[^"]+ [^"]+ [^"]+"/);
+    const dots = [...svg.matchAll(/<circle class="rl-dot rl-(\w+)" data-layer="([^"]+)" cx="([\d.]+)"/g)];
+    assert.deepEqual(dots.map((d) => d[2]).sort(), ['bn', 'conv']);
+    const ridgeX = Number(/<line class="rl-ridge" x1="([\d.]+)"/.exec(svg)![1]);
+    for (const [, bound, , cx] of dots) assert.equal(Number(cx) > ridgeX, bound === 'compute');
+    assert.ok(![...svg.matchAll(/font-size:(\d+)px/g)].some((m) => Number(m[1]) < 11));
+    const html = profileHtml(r);
+    assert.match(html, /<h2>Roofline<\/h2>/);
+    assert.match(html, /<h2>Where the time goes<\/h2>/);
+  });
+});
+
+describe('run diff', () => {
+  const before = result([
+    layer('conv1_conv', 2, 1e6), layer('conv1_bn', 0.5, 1e3), layer('conv1_relu', 0.25, 1e3),
+    layer('conv2', 1, 1e6), layer('gone', 1, 1e3),
+  ], { backend: 'onnxruntime', optimization: 'disabled' });
+  const after = result([
+    layer('conv1_conv', 1.5, 1e6, { fusedWith: ['conv1_bn', 'conv1_relu'] }),
+    layer('conv2', 1.25, 1e6), layer('new_head', 0.5, 1e3),
+  ], { optimization: 'all' });
+
+  it('matches layers by name, a fused group against its unfused layers as one row, and lists the unmatched', () => {
+    const d = diffRuns(before, after);
+    assert.deepEqual(d.rows.map((r) => r.name), ['conv1_conv', 'conv2']);
+    const [fused, conv2] = d.rows;
+    assert.deepEqual(fused.layers, ['conv1_conv', 'conv1_bn', 'conv1_relu']);
+    assert.equal(fused.beforeMs, 2.75);
+    assert.equal(fused.afterMs, 1.5);
+    assert.equal(fused.deltaMs, -1.25);
+    assert.deepEqual(fused.beforeEntries, ['conv1_conv', 'conv1_bn', 'conv1_relu']);
+    assert.deepEqual(fused.afterEntries, ['conv1_conv +2']);
+    assert.equal(conv2.ratio, 1.25);
+    assert.deepEqual(d.onlyBefore, ['gone']);
+    assert.deepEqual(d.onlyAfter, ['new_head']);
+    assert.equal(diffByLayer(d).get('conv1_bn'), fused);
+    const text = diffText(d);
+    assert.match(text, /only in the earlier run \(1\): gone/);
+    assert.match(text, /only in this run \(1\): new_head/);
+    assert.match(rooflineSectionsHtml(after, { diff: d }), /Only in the earlier run \(1\): gone/);
+  });
+
+  it('refuses a file that is not a profile, in one line', () => {
+    assert.throws(() => asProfileResult({ model: 'x' }, 'old.json'), /old.json is not a NetLens profile/);
+    assert.throws(() => asProfileResult([1, 2], 'old.json'), /not a NetLens profile/);
+    assert.equal(asProfileResult(JSON.parse(JSON.stringify(before)), 'ok.json').model, 'hand');
+  });
+});
+
+describe('machine peaks on ONNX Runtime (small sizes, no timing asserts)', function () {
+  this.timeout(60_000);
+  it('the one-node models count what they run', () => {
+    assert.equal(matmulModel(64).flops, 2 * 64 ** 3);
+    assert.equal(addModel(1000).moved, 8000);
+  });
+  it('measures both peaks through the profiled session, and a cancel throws before anything is cached', async () => {
+    const p = await measurePeaks({ threads: 1, matmulSize: 128, copyElements: 1 << 16, runs: 2, warmup: 1 });
+    assert.ok(p.peakGflops > 0 && Number.isFinite(p.peakGflops));
+    assert.ok(p.bandwidthGBs > 0 && Number.isFinite(p.bandwidthGBs));
+    assert.equal(p.threads, 1);
+    assert.ok(!Number.isNaN(Date.parse(p.measuredAt)));
+    assert.match(p.method!.compute, /MatMul 128x128x128/);
+    const abort = new AbortController();
+    abort.abort();
+    await assert.rejects(measurePeaks({ threads: 1, matmulSize: 64, copyElements: 1024, runs: 1, signal: abort.signal }), ProfileCancelledError);
+  });
+});
