@@ -2,8 +2,9 @@
 import { parseArgs } from 'node:util';
 import { NetLensError } from '../core/ir/types';
 
-export type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+export type Options = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
+/** Parsed options; an option declared `multiple` arrives as a string[] (read it with listOption). */
 export function parse(argv: string[], options: Options): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -28,6 +29,19 @@ export function shapeOption(v: string | boolean | undefined): number[] | undefin
     throw new NetLensError(`--input must look like 224x224x3 (positive integers), got "${v}"`);
   }
   return parts;
+}
+
+/** --dim name=value (repeatable): sizes for the model's named free input dimensions. */
+export function dimOptions(raw: unknown): Record<string, number> | undefined {
+  const v = Array.isArray(raw) ? (raw as string[]) : typeof raw === 'string' ? [raw] : [];
+  if (v.length === 0) return undefined;
+  const dims: Record<string, number> = Object.create(null);
+  for (const item of v) {
+    const m = /^([^=]{1,256})=([0-9]{1,9})$/.exec(item);
+    if (!m || Number(m[2]) <= 0) throw new NetLensError(`--dim must look like name=N (N a positive integer), got "${item.slice(0, 80)}"`);
+    dims[m[1]] = Number(m[2]);
+  }
+  return dims;
 }
 
 export function requireModelArg(positionals: string[], command: string): string {

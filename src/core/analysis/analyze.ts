@@ -8,7 +8,8 @@ import { Category, Window } from './rules';
 import { elements, formatShape } from './config';
 import { peakActivationBytes } from './memory';
 import { kerasRule, NodeCost, NodeRule, TensorInfo, tensorBytes } from './opRule';
-import { onnxRule, withOnnxInputShape } from './onnx/table';
+import { onnxRule, unsizedCost, withOnnxDims, withOnnxInputShape } from './onnx/table';
+import { RuntimeValueError } from './onnx/attrs';
 
 export interface ReceptiveField {
   /** Receptive field size in input pixels, [height, width]. */
@@ -37,6 +38,12 @@ export interface LayerStats {
   sourceName?: string;
   /** How the figures relate to the source framework's (e.g. BatchNorm folded into this Conv by the export). */
   note?: string;
+  /**
+   * Set when the layer's sizes are known only at run time (it or a layer before it depends on data,
+   * or on a free input dimension): why. Its MACs, FLOPs and activation bytes are then not counted
+   * (0 here, and the layer is listed in the analysis's `unknown`); its params are exact.
+   */
+  unknown?: string;
 }
 
 export type Optimizer = 'sgd' | 'momentum' | 'adam';
@@ -64,6 +71,8 @@ export interface ModelAnalysis {
   totals: Totals;
   layers: LayerStats[];
   unsupported: { name: string; className: string }[];
+  /** Layers whose figures depend on data (never counted as zero: listed here by name, with why). */
+  unknown: { name: string; className: string; reason: string }[];
 }
 
 export interface AnalyzeOptions {
@@ -71,6 +80,8 @@ export interface AnalyzeOptions {
   optimizer?: Optimizer;
   /** Replaces the spatial/channel dims of the (single) input, e.g. [299, 299, 3]. */
   inputShape?: number[];
+  /** Values of named free input dimensions (ONNX dim_param), e.g. { batch: 8, height: 512 }. */
+  dims?: Record<string, number>;
 }
 
 function mergeFields(fields: ReceptiveField[]): ReceptiveField {
@@ -107,6 +118,14 @@ function checkDeclared(graph: ModelGraph, layer: string, tensor: string | undefi
   }
 }
 
+/** An open shape filled in from what the file declares (ONNX value_info; the exporter's own inference). */
+function withDeclared(graph: ModelGraph, tensor: string | undefined, shape: Shape): Shape {
+  const want = tensor && graph.declared && Object.hasOwn(graph.declared, tensor) ? graph.declared[tensor] : undefined;
+  if (!want) return shape;
+  if (want.length !== shape.length) return want;
+  return shape.map((d, i) => d ?? want[i]);
+}
+
 function checkBatch(batch: number): number {
   if (!Number.isInteger(batch) || batch <= 0) throw new NetLensError(`batch must be a positive integer, got ${batch}`);
   return batch;
@@ -131,7 +150,8 @@ export function analyzeModel(source: KerasModel | ModelGraph, options: AnalyzeOp
   const batch = checkBatch(options.batch ?? 1);
   const optimizer = options.optimizer ?? 'adam';
   if (isModelGraph(source)) {
-    const graph = options.inputShape ? withOnnxInputShape(source, options.inputShape) : source;
+    const sized = options.dims ? withOnnxDims(source, options.dims) : source;
+    const graph = options.inputShape ? withOnnxInputShape(sized, options.inputShape) : sized;
     return analyzeGraph(graph, validateGraph(graph).order, batch, optimizer);
   }
   const model = options.inputShape ? withInputShape(source, options.inputShape) : source;
@@ -153,6 +173,7 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
   const layers: LayerStats[] = [];
   const consumers = new Map<string, string[]>();
   const unsupported: { name: string; className: string }[] = [];
+  const unknownLayers: ModelAnalysis['unknown'] = [];
   const claimed = new Set<string>();
   const claim = (t: string): boolean => {
     if (claimed.has(t)) return false;
@@ -174,29 +195,52 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
       if (firstIn === undefined) firstIn = t;
     }
     const rule = table(node.op);
+    // Why this layer's sizes are known only at run time: inherited from an input, or its own.
+    let unknown = inputs.find((t) => t?.unknown)?.unknown;
     let cost: NodeCost;
-    if (rule) cost = rule.evaluate({ node, graph, inputs, claim });
-    else {
+    if (rule) {
+      try {
+        cost = rule.evaluate({ node, graph, inputs, claim });
+      } catch (e) {
+        // A value known only at run time, or a rule that cannot size what an unknown input gives
+        // it: the layer is still drawn, with the shapes the file declares, and marked.
+        if (!(e instanceof RuntimeValueError) && !(unknown !== undefined && e instanceof NetLensError)) throw e;
+        unknown ??= `${node.op} "${node.name}": ${e instanceof RuntimeValueError ? e.reason : e.message}`;
+        cost = unsizedCost({ node, graph, inputs, claim }, unknown);
+      }
+    } else {
       // Unknown op: listed under `unsupported`; its outputs take the shape of its first activation
       // input so the layers after it can still be analysed, and the totals are marked incomplete.
       unsupported.push({ name: node.name, className: node.op });
       const like = (firstIn !== undefined ? tensors.get(firstIn) : inputs[0]) ?? { shape: [null], dtype: 'float32' };
-      cost = {
-        outputs: node.outputs.map(() => ({ shape: like.shape, dtype: like.dtype })),
-        params: { trainable: 0, nonTrainable: 0 }, weightBytes: 0, macs: 0, formula: '', ops: 0, window: 'identity',
-      };
+      if (graph.format === 'onnx') cost = unsizedCost({ node, graph, inputs, claim }, unknown, like);
+      else {
+        cost = {
+          outputs: node.outputs.map(() => ({ shape: like.shape, dtype: like.dtype })),
+          params: { trainable: 0, nonTrainable: 0 }, weightBytes: 0, macs: 0, formula: '', ops: 0, window: 'identity',
+        };
+      }
     }
     let outBytes = 0;
     for (let i = 0; i < cost.outputs.length; i++) {
-      const t = cost.outputs[i];
+      let t = cost.outputs[i];
       if (i > 0 && !node.outputs[i]) continue; // an optional output the node does not name (a Dropout mask)
       for (const d of t.shape) {
-        if (d !== null && (!Number.isInteger(d) || d <= 0)) {
-          throw new NetLensError(`layer "${node.name}": output shape ${formatShape(t.shape)} has a non-positive dimension`);
+        // 0 is an empty tensor (an empty pads list from ConstantOfShape), legal in ONNX.
+        if (d !== null && (!Number.isInteger(d) || d < 0)) {
+          throw new NetLensError(`layer "${node.name}": output shape ${formatShape(t.shape)} has a negative or fractional dimension`);
         }
       }
-      outBytes += tensorBytes(node.name, t);
-      checkDeclared(graph, node.name, node.outputs[i], t.shape);
+      // An output computed from an unknown input is unknown too, but for folded values that came out whole
+      // (the channel count read off a tensor whose length depends on data is still exact).
+      if (t.unknown === undefined && unknown !== undefined && (t.value === undefined || t.value.includes(null))) t = { ...t, unknown };
+      if (t.unknown === undefined) {
+        outBytes += tensorBytes(node.name, t);
+        checkDeclared(graph, node.name, node.outputs[i], t.shape);
+      } else {
+        unknown ??= t.unknown;
+        t = { ...t, shape: withDeclared(graph, node.outputs[i], t.shape) };
+      }
       if (node.outputs[i]) tensors.set(node.outputs[i], t);
     }
     // A node whose every output value is known (Shape -> Gather -> Concat chains) is folded away.
@@ -220,15 +264,19 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
       params: p.trainable + p.nonTrainable,
       trainableParams: p.trainable,
       nonTrainableParams: p.nonTrainable,
-      macs: cost.macs,
-      macsFormula: cost.macs > 0 ? cost.formula : '',
-      flops: 2 * cost.macs + cost.ops,
+      macs: unknown === undefined ? cost.macs : 0,
+      macsFormula: unknown === undefined && cost.macs > 0 ? cost.formula : '',
+      flops: unknown === undefined ? 2 * cost.macs + cost.ops : 0,
       weightBytes: cost.weightBytes,
       activationBytes: outBytes * batch,
       receptiveField: rf,
     };
     if (node.sourceName !== undefined) stats.sourceName = node.sourceName;
     if (cost.note !== undefined) stats.note = cost.note;
+    if (unknown !== undefined) {
+      stats.unknown = unknown;
+      unknownLayers.push({ name: node.name, className: node.op, reason: unknown });
+    }
     layers.push(stats);
   }
 
@@ -260,5 +308,6 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
     },
     layers,
     unsupported,
+    unknown: unknownLayers,
   };
 }

@@ -13,6 +13,11 @@ export interface TensorInfo {
   dtype: string;
   /** Values of a folded tensor (shape arithmetic); null where a value is symbolic (the batch). */
   value?: (number | null)[];
+  /**
+   * Set when the shape holds dimensions known only at run time (a NonZero or NonMaxSuppression
+   * count, a free input dimension): why, naming the layer or input it comes from.
+   */
+  unknown?: string;
 }
 
 export interface NodeInput {

@@ -8,6 +8,7 @@ import type { ConstantInfo, GraphNode, ModelGraph, WeightInfo } from '../ir/grap
 import { LayerGroup, NetLensError, Shape } from '../ir/types';
 import { clip, MAX_NAME_CHARS } from './limits';
 import { pytorchNaming } from './onnxNames';
+import { scanOnnx } from './onnxScan';
 import { dtypeName, int64, Int64, MAX_VALUE_ELEMENTS, readTensor, TensorMeta } from './onnxTensor';
 
 /** ONNX default-domain opsets NetLens reads. */
@@ -32,6 +33,8 @@ export function isOnnx(bytes: Uint8Array): boolean {
 }
 
 function decode(bytes: Uint8Array): onnx.ModelProto {
+  // Counted before protobufjs builds every message: the node cap and a heap estimate (onnxScan.ts).
+  scanOnnx(bytes, MAX_ONNX_NODES);
   try {
     // A plain Uint8Array view: protobufjs then slices bytes fields without copying, and never calls
     // the deprecated Buffer constructor (its BufferReader does for empty fields).
@@ -77,7 +80,7 @@ function attribute(a: onnx.IAttributeProto, node: string): unknown {
   }
 }
 
-function valueShape(v: onnx.IValueInfoProto, what: string): { shape: Shape; dtype: string } | undefined {
+function valueShape(v: onnx.IValueInfoProto, what: string): { shape: Shape; dtype: string; dimParams: (string | null)[] } | undefined {
   const tt = v.type?.tensorType;
   if (!tt?.shape) return undefined;
   const dims = tt.shape.dim ?? [];
@@ -90,7 +93,8 @@ function valueShape(v: onnx.IValueInfoProto, what: string): { shape: Shape; dtyp
     if (n > MAX_INPUT_DIM) fail(`${what} has an absurd dimension ${n}`);
     return n;
   });
-  return { shape, dtype: tt.elemType ? dtypeName(tt.elemType, what) : 'float32' };
+  const dimParams = dims.map((d, i) => (shape[i] === null && d.dimParam ? text(d.dimParam, `a dimension name of ${what}`) || null : null));
+  return { shape, dtype: tt.elemType ? dtypeName(tt.elemType, what) : 'float32', dimParams };
 }
 
 function fail(message: string): never {
@@ -183,7 +187,10 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
     const t = valueShape(v, `input ${clip(name)}`);
     if (!t) throw new NetLensError(`input ${clip(name)} does not declare its shape; NetLens needs the input size`);
     // A fixed first dimension stays as the file gives it; a symbolic one is the batch (null).
-    inputNodes.push({ name, op: 'Input', attrs: { shape: t.shape, dtype: t.dtype }, inputs: [], outputs: [name] });
+    const attrs: Record<string, unknown> = { shape: t.shape, dtype: t.dtype };
+    // Named free dimensions (dim_param) can be given values (--dim name=value).
+    if (t.dimParams.some((p) => p !== null)) attrs.dimParams = t.dimParams;
+    inputNodes.push({ name, op: 'Input', attrs, inputs: [], outputs: [name] });
   }
   if (inputNodes.length === 0) throw new NetLensError('the graph has no inputs besides its initializers');
 

@@ -21,7 +21,9 @@ export function summaryJson(a: ModelAnalysis): object {
       weightBytes: l.weightBytes,
       activationBytes: l.activationBytes,
       receptiveField: l.receptiveField,
+      ...(l.unknown !== undefined ? { unknown: l.unknown } : {}),
     })),
     unsupported: a.unsupported,
+    unknown: a.unknown,
   };
 }

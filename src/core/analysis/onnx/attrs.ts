@@ -18,6 +18,17 @@ export function fail(n: OnnxNode, message: string): never {
   throw new NetLensError(`node "${n.name}" (${n.op}): ${message}`);
 }
 
+/**
+ * A value the rule needs is known only at run time (a shape computed from data, or from a chain
+ * NetLens could not fold). The analyser does not refuse the model for it: the node is drawn with
+ * what is known of its outputs and its figures are marked as depending on data.
+ */
+export class RuntimeValueError extends NetLensError {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
 export function attrInt(n: OnnxNode, key: string, fallback?: number): number {
   const v = n.attrs[key] ?? fallback;
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(n, `attribute ${key} must be an integer, got ${JSON.stringify(v)}`);
@@ -55,14 +66,15 @@ export function input(n: OnnxNode, i: number, what = `input #${i}`): TensorInfo 
 /** Values of an input that must be known before running (a shape, axes, pads): from an initializer, a Constant or a folded chain. */
 export function inputValues(n: OnnxNode, i: number, what: string): (number | null)[] {
   const t = input(n, i, what);
-  if (!t.value) fail(n, `its ${what} (input #${i}) is computed at run time; NetLens needs it constant to size the output`);
+  if (!t.value) throw new RuntimeValueError(`its ${what} (input #${i}) is computed at run time`);
   return t.value;
 }
 
 /** Integer values that must all be known (no symbolic entry). */
 export function knownInts(n: OnnxNode, i: number, what: string): number[] {
   const v = inputValues(n, i, what);
-  if (!v.every((x) => x !== null && Number.isSafeInteger(x))) fail(n, `its ${what} must be known integers, got ${JSON.stringify(v).slice(0, 60)}`);
+  if (v.some((x) => x === null)) throw new RuntimeValueError(`its ${what} (input #${i}) is known only at run time`);
+  if (!v.every((x) => Number.isSafeInteger(x))) fail(n, `its ${what} must be known integers, got ${JSON.stringify(v).slice(0, 60)}`);
   return v as number[];
 }
 

@@ -9,31 +9,21 @@ import type { Category, Window } from '../rules';
 import {
   OnnxNode, attrFloat, attrInt, attrInts, attrString, axis, fail, input, inputValues, knownInts, present, rankAtLeast,
 } from './attrs';
+import {
+  broadcast, flat, foldElementwise, gatherValues, identityWindow, isInt, MAX_FOLD, numel, OnnxRule, small,
+} from './rule';
 
-export interface OnnxRule {
-  category: Category;
-  /** Input positions that hold settings (shapes, axes, scales, pads, quantization parameters), never params. */
-  settings?: number[];
-  /** Weight positions that do not train (BatchNormalization's running mean and variance). */
-  frozen?: number[];
-  infer(n: OnnxNode): TensorInfo[];
-  macs?(n: OnnxNode, out: TensorInfo[]): number;
-  formula?(n: OnnxNode, out: TensorInfo[]): string;
-  /** Element-wise FLOPs per sample other than the 2 x MACs. */
-  ops?(n: OnnxNode, out: TensorInfo[]): number;
-  window?(n: OnnxNode): Window;
-}
+import { FOLD_RULES } from './foldRules';
+import { DATA_RULES } from './dataRules';
 
-/** Folded tensors are kept up to this many elements (shape data is a handful). */
-export const MAX_FOLD = 1024;
+export { MAX_FOLD } from './rule';
+export type { OnnxRule } from './rule';
 
-const numel = (n: OnnxNode, s: Shape): number => elements(n.name, s);
 const dtypeOf = (n: OnnxNode, i = 0): string => n.inputs[i]?.dtype ?? 'float32';
 const same = (n: OnnxNode): TensorInfo[] => {
   const x = input(n, 0, 'its data input');
   return [{ shape: x.shape, dtype: x.dtype }];
 };
-const identityWindow = (): Window => 'identity';
 
 // --- element-wise ----------------------------------------------------------------------------------
 
@@ -72,27 +62,17 @@ export const ONNX_DTYPES: Record<number, string> = {
   10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16', 17: 'float8', 18: 'float8', 19: 'float8', 20: 'float8',
 };
 
-/** Numpy broadcasting of any number of shapes (null is a symbolic dimension). */
-function broadcast(n: OnnxNode, shapes: Shape[]): Shape {
-  const rank = Math.max(...shapes.map((s) => s.length));
-  const out: Shape = [];
-  for (let i = 0; i < rank; i++) {
-    let d: number | null = 1;
-    for (const s of shapes) {
-      const v = s[s.length - rank + i];
-      if (v === undefined || v === 1) continue;
-      if (v === null) { if (d === 1) d = null; continue; }
-      if (d === null || d === 1) { d = v; continue; }
-      if (d !== v) fail(n, `cannot broadcast ${shapes.map(formatShape).join(' and ')}`);
-    }
-    out.push(d);
-  }
-  return out;
-}
 
-const ARITH: Record<string, (a: number, b: number) => number> = {
-  Add: (a, b) => a + b, Sub: (a, b) => a - b, Mul: (a, b) => a * b, Div: (a, b) => (b === 0 ? NaN : Math.trunc(a / b)),
-  Max: Math.max, Min: Math.min, Equal: (a, b) => Number(a === b),
+/** Element-wise arithmetic that folds over shape data; Div truncates on integers (ONNX), divides on floats. */
+const ARITH: Record<string, (int: boolean) => (a: number, b: number) => number> = {
+  Add: () => (a, b) => a + b,
+  Sub: () => (a, b) => a - b,
+  Mul: () => (a, b) => a * b,
+  Div: (int) => (int ? (a, b) => (b === 0 ? NaN : Math.trunc(a / b)) : (a, b) => a / b),
+  Pow: () => (a, b) => a ** b,
+  Max: () => Math.max,
+  Min: () => Math.min,
+  Equal: () => (a, b) => Number(a === b),
 };
 
 function binary(op: string, category: Category = 'merge'): OnnxRule {
@@ -104,22 +84,10 @@ function binary(op: string, category: Category = 'merge'): OnnxRule {
       if (ins.length === 0) fail(n, 'has no inputs');
       const shape = broadcast(n, ins.map((t) => t.shape));
       const dtype = op === 'Equal' ? 'bool' : ins[0].dtype;
-      // Shape arithmetic on small integer tensors folds (scalars broadcast against vectors).
-      const f = ARITH[op];
-      if (f && ins.length === 2 && ins.every((t) => t.value) && !/float/.test(ins[0].dtype)) {
-        const [a, b] = [ins[0].value!, ins[1].value!];
-        const len = Math.max(a.length, b.length);
-        if ((a.length === len || a.length === 1) && (b.length === len || b.length === 1) && len <= MAX_FOLD) {
-          const value = Array.from({ length: len }, (_, i) => {
-            const x = a[a.length === 1 ? 0 : i];
-            const y = b[b.length === 1 ? 0 : i];
-            const r = x === null || y === null ? null : f(x, y);
-            return r === null || Number.isSafeInteger(r) ? r : null;
-          });
-          return [{ shape, dtype, value }];
-        }
-      }
-      return [{ shape, dtype }];
+      // Shape arithmetic on small tensors of known values folds.
+      const f = Object.hasOwn(ARITH, op) ? ARITH[op](isInt(ins[0].dtype)) : undefined;
+      const value = f && ins.length === 2 ? foldElementwise(ins, shape, f) : undefined;
+      return [{ shape, dtype, ...(value ? { value } : {}) }];
     },
     ops: (n, out) => Math.max(1, n.inputs.filter(Boolean).length - 1) * numel(n, out[0].shape),
     window: identityWindow,
@@ -367,7 +335,7 @@ const layerNorm: OnnxRule = {
 // --- reductions ----------------------------------------------------------------------------------
 
 /** ReduceMean/ReduceMax/...: axes from the attribute (opset < 18) or the second input. */
-function reduce(): OnnxRule {
+function reduce(fold?: (values: number[]) => number): OnnxRule {
   const axesOf = (n: OnnxNode, rank: number): number[] => {
     const raw = n.opset >= 18 || (n.op === 'ReduceSum' && n.opset >= 13) ? (present(n, 1) ? knownInts(n, 1, 'axes') : undefined) : attrInts(n, 'axes');
     if (raw === undefined || raw.length === 0) return attrInt(n, 'noop_with_empty_axes', 0) ? [] : Array.from({ length: rank }, (_, i) => i);
@@ -381,6 +349,10 @@ function reduce(): OnnxRule {
       const axes = new Set(axesOf(n, x.shape.length));
       const keep = attrInt(n, 'keepdims', 1) === 1;
       const shape = x.shape.flatMap((d, i) => (axes.has(i) ? (keep ? [1] : []) : [d]));
+      // Reducing a whole folded tensor (the largest of some image sizes) folds.
+      if (fold && x.value && axes.size === x.shape.length && !x.value.includes(null) && x.value.length > 0) {
+        return [{ shape, dtype: x.dtype, value: [fold(x.value as number[])] }];
+      }
       return [{ shape, dtype: x.dtype }];
     },
     ops: (n) => numel(n, input(n, 0).shape),
@@ -395,24 +367,8 @@ function reduce(): OnnxRule {
 
 // --- shapes --------------------------------------------------------------------------------------
 
-const isInt = (dtype: string): boolean => /int/.test(dtype);
 
-/** Values of a folded tensor of `shape` whose element at each index comes from `at` (row-major). */
-function gatherValues(shape: number[], at: (idx: number[]) => number | null): (number | null)[] | undefined {
-  const n = shape.reduce((a, d) => a * d, 1);
-  if (n > MAX_FOLD) return undefined;
-  const out: (number | null)[] = [];
-  const idx = shape.map(() => 0);
-  for (let k = 0; k < n; k++) {
-    out.push(at(idx));
-    for (let i = shape.length - 1; i >= 0; i--) { if (++idx[i] < shape[i]) break; idx[i] = 0; }
-  }
-  return out;
-}
 
-/** Row-major flat position of an index in a shape. */
-const flat = (shape: number[], idx: number[]): number => idx.reduce((a, v, i) => a * shape[i] + v, 0);
-const small = (s: Shape): boolean => s.every((d) => d !== null) && (s as number[]).reduce((a, d) => a * d, 1) <= MAX_FOLD;
 
 const shapeOp: OnnxRule = {
   category: 'reshape',
@@ -568,7 +524,6 @@ const slice: OnnxRule = {
       shape[ax] = count;
       picks.push({ ax, from, step, count });
     }
-    if (shape.some((d) => d === 0)) fail(n, `slices ${formatShape(x.shape)} to an empty tensor`);
     // A slice of a folded tensor (part of a shape, torch's reversed pads) stays folded.
     if (x.value && x.shape.every((d) => d !== null) && shape.every((d) => d !== null)) {
       const xs = x.shape as number[];
@@ -712,7 +667,8 @@ const constantOfShape: OnnxRule = {
   settings: [0],
   infer: (n) => {
     const dims = knownInts(n, 0, 'shape');
-    if (dims.some((d) => d <= 0)) fail(n, `makes an empty tensor of shape ${JSON.stringify(dims)}`);
+    // A zero dimension is an empty tensor (PyTorch writes one for an empty pads list).
+    if (dims.some((d) => d < 0)) fail(n, `makes a tensor of negative shape ${JSON.stringify(dims)}`);
     const v = n.attrs.value as { dtype?: string; values?: number[] } | undefined;
     const dtype = v?.dtype ?? 'float32';
     const fill = v?.values?.[0] ?? 0;
@@ -754,7 +710,15 @@ const graphInput: OnnxRule = {
   category: 'input',
   infer: (n) => {
     const shape = n.attrs.shape as Shape;
-    return [{ shape, dtype: typeof n.attrs.dtype === 'string' ? n.attrs.dtype : 'float32' }];
+    const dtype = typeof n.attrs.dtype === 'string' ? n.attrs.dtype : 'float32';
+    // The leading free dimension is the batch; any other free one leaves every size after it open.
+    const free = shape.findIndex((d, i) => i > 0 && d === null);
+    if (free < 0) return [{ shape, dtype }];
+    const param = Array.isArray(n.attrs.dimParams) ? (n.attrs.dimParams as (string | null)[])[free] : null;
+    const unknown = param
+      ? `input "${n.name}" has a free dimension "${param}" (give it a size with --dim ${param}=N)`
+      : `input "${n.name}" has an unnamed free dimension #${free}`;
+    return [{ shape, dtype, unknown }];
   },
   window: identityWindow,
 };
@@ -776,9 +740,11 @@ export const ONNX_RULES: Record<string, OnnxRule> = {
   AveragePool: pool('avg'),
   GlobalAveragePool: globalPool,
   GlobalMaxPool: globalPool,
-  ReduceMean: reduce(),
-  ReduceMax: reduce(),
-  ReduceSum: reduce(),
+  ReduceMean: reduce((v) => v.reduce((a, b) => a + b, 0) / v.length),
+  ReduceMax: reduce((v) => v.reduce((a, b) => Math.max(a, b))),
+  ReduceSum: reduce((v) => v.reduce((a, b) => a + b, 0)),
+  ReduceProd: reduce((v) => v.reduce((a, b) => a * b, 1)),
+  ReduceMin: reduce((v) => v.reduce((a, b) => Math.min(a, b))),
   Add: binary('Add'),
   Sub: binary('Sub'),
   Mul: binary('Mul'),
@@ -812,3 +778,4 @@ export const ONNX_RULES: Record<string, OnnxRule> = {
   QuantizeLinear: quantize,
   DequantizeLinear: dequantize,
 };
+Object.assign(ONNX_RULES, FOLD_RULES, DATA_RULES);
