@@ -15,6 +15,7 @@ import { backendUsage } from './core/profile/registry';
 import { OPTIMIZATION_LEVELS } from './core/profile/ort/session';
 import { writeErr, writeOut } from './cli/output';
 import { printable } from './core/report/format';
+import { adoptParentTty, runQuietChild, wantsQuietChild } from './cli/quietNative';
 
 const USAGE = `usage:
   netlens list [--json]
@@ -42,7 +43,8 @@ export const COMMANDS: Record<string, Command> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+  // --verbose: native engines' and tfjs' own messages on stderr (cli/quietNative.ts); no command reads it.
+  const [cmd, ...rest] = argv.filter((a) => a !== '--verbose');
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     writeOut(`${USAGE}\n`);
     return cmd ? 0 : 1;
@@ -65,7 +67,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
+  adoptParentTty();
+  const argv = process.argv.slice(2);
+  (wantsQuietChild(argv) ? runQuietChild(__filename, argv) : main(argv)).then((code) => { process.exitCode = code; }, (e) => {
     writeErr(`netlens: internal error: ${(e as Error).stack ?? e}\n`);
     process.exitCode = 2;
   });
