@@ -8,6 +8,8 @@ import type { ConstantInfo, GraphNode, ModelGraph, WeightInfo } from '../ir/grap
 import { LayerGroup, NetLensError, Shape } from '../ir/types';
 import { clip, MAX_NAME_CHARS } from './limits';
 import { pytorchNaming } from './onnxNames';
+import { calledFunction, functionTable } from './onnxFunctions';
+import { FunctionBlocks } from './onnxFunctionBlocks';
 import { scanOnnx } from './onnxScan';
 import { dtypeName, int64, Int64, MAX_VALUE_ELEMENTS, readTensor, TensorMeta } from './onnxTensor';
 
@@ -144,6 +146,7 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
     keep(name, readTensor(t, `initializer ${clip(name)}`, dir), true);
   }
 
+  const functions = functionTable(model);
   const nodes: GraphNode[] = [];
   const sources: { source: string; op: string }[] = [];
   const pending: { n: onnx.INodeProto; op: string; source: string }[] = [];
@@ -196,23 +199,44 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
 
   const naming = pytorchNaming(sources, new Set(inputNodes.map((n) => n.name)));
   const nodeLayer: Record<string, string> = Object.create(null);
-  for (const [i, p] of pending.entries()) {
+  const toNode = (n: onnx.INodeProto, op: string, source: string, name: string): GraphNode => {
     const attrs: Record<string, unknown> = Object.create(null);
-    for (const a of p.n.attribute ?? []) {
-      const key = text(a.name, `an attribute name of node ${clip(p.source)}`);
-      if (key) attrs[key] = attribute(a, p.source || p.op);
+    for (const a of n.attribute ?? []) {
+      const key = text(a.name, `an attribute name of node ${clip(source)}`);
+      if (key) attrs[key] = attribute(a, source || op);
     }
-    const name = naming.names[i];
-    if (p.source) nodeLayer[p.source] = name;
-    nodes.push({
+    return {
       name,
-      op: p.op,
+      op,
       attrs,
-      inputs: (p.n.input ?? []).map((t) => real(text(t, `an input name of node ${clip(p.source)}`))),
-      outputs: (p.n.output ?? []).map((t) => text(t, `an output name of node ${clip(p.source)}`)),
-      ...(p.source && p.source !== name ? { sourceName: p.source } : {}),
-    });
+      inputs: (n.input ?? []).map((t) => real(text(t, `an input name of node ${clip(source)}`))),
+      outputs: (n.output ?? []).map((t) => text(t, `an output name of node ${clip(source)}`)),
+      ...(source && source !== name ? { sourceName: source } : {}),
+    };
+  };
+  const inlined = functions.size ? new FunctionBlocks(naming, inputNodes.map((n) => n.name)) : undefined;
+  for (const [i, p] of pending.entries()) {
+    const name = naming.names[i];
+    if (inlined && calledFunction(functions, p.n)) {
+      // A call of a local function: its body, inlined, drawn as a block named after the function.
+      const budget = MAX_ONNX_NODES - nodes.length - pending.length;
+      for (const b of inlined.inline(functions, p.n, name, budget)) {
+        if (b.op === 'Constant') {
+          const outs = b.node.output ?? [];
+          if (outs.length !== 1 || !outs[0]) throw new NetLensError(`a Constant in function ${clip(b.fn)} needs one output`);
+          const m = constantValue(b.node, dir);
+          keep(outs[0], m, !m.values);
+          continue;
+        }
+        nodes.push(toNode(b.node, b.op, '', b.name));
+      }
+      continue;
+    }
+    if (p.source) nodeLayer[p.source] = name;
+    nodes.push(toNode(p.n, p.op, p.source, name));
   }
+  const groups = inlined ? [...naming.groups, ...inlined.groups] : naming.groups;
+  const layerGroup = inlined ? Object.assign(Object.create(null), naming.layerGroup, inlined.layerGroup) : naming.layerGroup;
 
   const declared: Record<string, Shape> = Object.create(null);
   for (const v of [...(g.valueInfo ?? []), ...(g.output ?? [])]) {
@@ -234,5 +258,5 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
     declared,
     opset,
   };
-  return { graph, groups: naming.groups, layerGroup: naming.layerGroup, nodeLayer };
+  return { graph, groups, layerGroup, nodeLayer };
 }

@@ -1,0 +1,66 @@
+// Names and blocks for the layers inlined from ONNX function calls: each call is a block with the
+// call's readable name, labelled with the function (PyTorch's module class), inside the block the
+// call node sat in; a body node is named "<block>.<its name in the function>", unique in the model.
+import type { onnx } from 'onnx-proto';
+import type { LayerGroup } from '../ir/types';
+import { clip } from './limits';
+import { CallBlock, FunctionTable, inlineCall } from './onnxFunctions';
+import type { Naming } from './onnxNames';
+
+export interface InlinedLayer {
+  node: onnx.INodeProto;
+  op: string;
+  /** Readable unique layer name. */
+  name: string;
+  /** The function it came from. */
+  fn: string;
+}
+
+export class FunctionBlocks {
+  readonly groups: LayerGroup[] = [];
+  readonly layerGroup: Record<string, string> = Object.create(null);
+  private readonly used: Set<string>;
+  private readonly next = new Map<string, number>();
+  private readonly groupIds = new Set<string>();
+  private uid = 0;
+
+  constructor(private readonly naming: Naming, reserved: string[]) {
+    this.used = new Set([...reserved, ...naming.names]);
+    for (const g of naming.groups) this.groupIds.add(g.id);
+  }
+
+  /** A name not taken yet: base, else base_2, base_3, ... (a counter per base keeps this linear). */
+  private unique(base: string, taken: Set<string>): string {
+    if (!taken.has(base)) { taken.add(base); return base; }
+    let k = this.next.get(base) ?? 2;
+    while (taken.has(`${base}_${k}`)) k++;
+    this.next.set(base, k + 1);
+    const name = `${base}_${k}`;
+    taken.add(name);
+    return name;
+  }
+
+  /** Inlines one call of the main graph named `callName`; returns its body's layers in order. */
+  inline(table: FunctionTable, call: onnx.INodeProto, callName: string, budget: number): InlinedLayer[] {
+    const calls: CallBlock[] = [];
+    const body = inlineCall(table, call, Math.max(0, budget), calls, () => this.uid++);
+    // The call's name is free once the call node is gone: its block takes it.
+    this.used.delete(callName);
+    const blockIds: string[] = [];
+    for (const c of calls) {
+      const base = c.parent < 0 ? callName : `${blockIds[c.parent]}.${clip(c.source || c.fn, 200)}`;
+      const id = this.unique(base, this.groupIds);
+      blockIds.push(id);
+      const parent = c.parent < 0 ? (Object.hasOwn(this.naming.layerGroup, callName) ? this.naming.layerGroup[callName] : null) : blockIds[c.parent];
+      this.groups.push({ id, label: `${id} (${clip(c.fn, 200)})`, parent });
+    }
+    return body.map(({ node, call: c }) => {
+      const domain = node.domain ?? '';
+      const opType = node.opType ?? '';
+      const op = !domain || domain === 'ai.onnx' ? opType : `${domain}.${opType}`;
+      const name = this.unique(`${blockIds[c]}.${clip(node.name || opType, 200)}`, this.used);
+      this.layerGroup[name] = blockIds[c];
+      return { node, op, name, fn: calls[c].fn };
+    });
+  }
+}
