@@ -50,7 +50,8 @@ describe('profile: reports', () => {
     const md = profileMarkdown(sample());
     assert.match(md, /^# Profile: toy\n/);
     assert.match(md, /\| tensorflow-gpu \| no \| not installed \|/);
-    assert.match(md, /\| 1 \| <script>alert\(1\)<\/script> \|  \| Dense \| 5\.00 \|/);
+    // A name from a file is HTML-escaped: no tag reaches a rendered page (issue 24).
+    assert.match(md, /\| 1 \| &lt;script&gt;alert\(1\)&lt;\/script&gt; \|  \| Dense \| 5\.00 \|/);
     assert.match(md, /\| 3 \| pipe\\\|name \|  \| ReLU \|/);
     assert.match(md, /## All 3 layers, slowest first/);
     assert.match(md, /\| 1 \| tabby, "cat" \| 75\.00% \|/);

@@ -1,9 +1,11 @@
 // The graph as SVG markup: one renderer for the webview (inserted once, then styled by class),
-// the SVG/PNG exports and `netlens graph --out x.svg`. Every model-provided string is escaped.
+// the SVG/PNG exports and `netlens graph --out x.svg`. Every model-provided string is escaped, and
+// characters XML cannot hold (a BEL in a layer name) are replaced, so the file always parses.
 import { GraphLayout, groupSub, layerSub, MAX_W, CHAR_W_NAME, CHAR_W_SUB, GROUP_HEADER } from './layout';
 import { BLOCK_STYLE, CATEGORY_TABLE, NodeCategory } from './nodeStyles';
 import { ViewGraph } from './viewGraph';
-import { compactNumber, escapeXml, fit } from './text';
+import { compactNumber, fit } from './text';
+import { xmlText } from '../report/escape';
 
 /** Resolves a CSS custom property for exports outside the editor; the default keeps var() with its fallback. */
 export type ColorResolver = (cssVar: string, fallback: string) => string;
@@ -82,9 +84,9 @@ export function renderGraphBody(graph: ViewGraph, layout: GraphLayout): string {
     const sum = `${compactNumber(g.sums.params)} params · ${compactNumber(g.sums.macs)} MACs`;
     out.push(`<g class="nl-frame" data-id="${id}"><rect class="nl-frame-box" x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="6"/>`
       + `<rect class="nl-frame-head" x="${b.x}" y="${b.y}" width="${b.w}" height="${GROUP_HEADER - 4}" rx="6"/>`
-      + `<text class="nl-frame-label" x="${b.x + 8}" y="${b.y + 16}">${escapeXml(label)}</text>`
+      + `<text class="nl-frame-label" x="${b.x + 8}" y="${b.y + 16}">${xmlText(label)}</text>`
       + (b.w > label.length * CHAR_W_SUB + sum.length * 6.1 + 30
-        ? `<text class="nl-frame-sum" x="${b.x + b.w - 8}" y="${b.y + 16}" text-anchor="end">${escapeXml(sum)}</text>` : '')
+        ? `<text class="nl-frame-sum" x="${b.x + b.w - 8}" y="${b.y + 16}" text-anchor="end">${xmlText(sum)}</text>` : '')
       + '</g>');
   }
   out.push('</g><g class="nl-edges">');
@@ -99,7 +101,7 @@ export function renderGraphBody(graph: ViewGraph, layout: GraphLayout): string {
     // One label per source: every edge out of a layer carries the same tensor.
     if (!labelled.has(e.source)) {
       labelled.add(e.source);
-      labels.push(`<text class="nl-elabel" x="${x}" y="${y}">${escapeXml(e.shape)}</text>`);
+      labels.push(`<text class="nl-elabel" x="${x}" y="${y}">${xmlText(e.shape)}</text>`);
     }
   }
   out.push(`</g><g class="nl-elabels">${labels.join('')}</g><g class="nl-nodes">`);
@@ -125,8 +127,8 @@ export function renderGraphBody(graph: ViewGraph, layout: GraphLayout): string {
       + `<rect class="nl-bg" width="${b.w}" height="${b.h}" rx="4"/>`
       + `<rect class="nl-tint" width="${b.w}" height="${b.h}" rx="4"/>`
       + `<rect class="nl-stripe" width="4" height="${b.h}" rx="2"/>`
-      + `<text class="nl-name" x="${TEXT_X}" y="${NAME_Y}">${escapeXml(fit(name, w, CHAR_W_NAME))}</text>`
-      + `<text class="nl-sub" x="${TEXT_X}" y="${id[0] === 'n' ? SUB_Y : SUB_Y + 3}">${escapeXml(fit(sub, w, CHAR_W_SUB))}</text>`
+      + `<text class="nl-name" x="${TEXT_X}" y="${NAME_Y}">${xmlText(fit(name, w, CHAR_W_NAME))}</text>`
+      + `<text class="nl-sub" x="${TEXT_X}" y="${id[0] === 'n' ? SUB_Y : SUB_Y + 3}">${xmlText(fit(sub, w, CHAR_W_SUB))}</text>`
       + '</g>');
   }
   out.push('</g>');
@@ -138,9 +140,9 @@ export function renderGraphSvg(graph: ViewGraph, layout: GraphLayout, options: S
   const cls = `nl-graph${options.showShapes ? ' nl-shapes' : ''}`;
   if (!options.standalone) return `<svg class="${cls}" viewBox="0 0 ${layout.width} ${layout.height}">${body}</svg>`;
   const css = options.css ?? graphCss((_v, f) => f);
-  const title = options.title ? `<title>${escapeXml(options.title)}</title>` : '';
+  const title = options.title ? `<title>${xmlText(options.title)}</title>` : '';
   return '<?xml version="1.0" encoding="UTF-8"?>\n'
     + `<svg xmlns="http://www.w3.org/2000/svg" class="${cls}" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}">`
-    + `${title}<style>${css}</style><rect width="100%" height="100%" fill="${escapeXml(options.background ?? '#1e1e1e')}"/>${body}</svg>\n`;
+    + `${title}<style>${css}</style><rect width="100%" height="100%" fill="${xmlText(options.background ?? '#1e1e1e')}"/>${body}</svg>\n`;
 }
 

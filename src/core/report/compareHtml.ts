@@ -41,7 +41,8 @@ export function stageBars(c: Comparison, metric: StageMetric): string {
   const n = c.models.length;
   const groupH = n * barH + 10;
   const value = (mi: number, stage: string): number => c.models[mi].stages.find((s) => s.stage === stage)?.[metric] ?? 0;
-  const max = Math.max(1, ...c.stageOrder.flatMap((st) => c.models.map((_, i) => value(i, st))));
+  // A reduce, not Math.max(...values): one argument per value overflows the stack on huge inputs.
+  const max = c.stageOrder.flatMap((st) => c.models.map((_, i) => value(i, st))).reduce((a, v) => Math.max(a, v), 1);
   const fmt = (v: number): string => si(v, 1);
   const groups = c.stageOrder.map((st, gi) => {
     const y0 = gi * groupH + 4;
@@ -74,8 +75,8 @@ export function memoryPlot(plans: MemoryPlan[]): string {
   const all = plans.flatMap((p) => p.points.flatMap((q) => [q.inferenceBytes, q.trainingBytes]));
   const budget = plans[0]?.budgetBytes ?? null;
   if (budget !== null) all.push(budget);
-  const lo = Math.floor(Math.log2(Math.max(1, Math.min(...all))));
-  const hi = Math.ceil(Math.log2(Math.max(2, ...all)));
+  const lo = Math.floor(Math.log2(Math.max(1, all.reduce((a, v) => Math.min(a, v), Infinity))));
+  const hi = Math.ceil(Math.log2(all.reduce((a, v) => Math.max(a, v), 2)));
   const span = Math.max(1, hi - lo);
   const x = (b: number): number => left + (Math.log2(b) / Math.log2(batches[batches.length - 1])) * plotW;
   const y = (v: number): number => top + plotH - ((Math.log2(Math.max(1, v)) - lo) / span) * plotH;

@@ -13,6 +13,16 @@ export const grouped = (n: number): string => {
   return `~${n.toPrecision(4)} (approx.)`;
 };
 
+/**
+ * The widest of a title and column `col` of the rows, by a loop: Math.max(...rows) passes one
+ * argument per row and overflows the stack near 150,000 rows.
+ */
+export function maxLength(title: string, rows: readonly (readonly string[])[], col: number): number {
+  let w = title.length;
+  for (const r of rows) if (r[col].length > w) w = r[col].length;
+  return w;
+}
+
 /** 3858551016 -> "3.86 G" (SI, for MACs and FLOPs) */
 export function si(n: number, digits = 2): string {
   const units: [number, string][] = [[1e18, 'E'], [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];

@@ -2,7 +2,8 @@
 // layers sorted by time, predictions) and the CLI's plain-text table. Pure functions of a
 // ProfileResult; no vscode, no tfjs.
 import type { ProfileLayer, ProfileResult } from '../profile/result';
-import { bytes, dims, msText, si } from './format';
+import { bytes, dims, maxLength, msText, si } from './format';
+import { csvCell, mdText } from './escape';
 import { fusionHeadline } from '../profile/fusedGroups';
 
 const basename = (p: string): string => p.replace(/^.*[/\\]/, '');
@@ -15,11 +16,6 @@ export function profileJson(r: ProfileResult, pretty = false): string {
 }
 
 const ms = msText;
-
-function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** Whether a figure was measured: 'true' / 'false', empty when the engine does not say (tfjs). */
 const measuredCell = (v: boolean | undefined): string => (v === undefined ? '' : String(v));
@@ -81,7 +77,7 @@ export function profileText(r: ProfileResult, top = 25): string {
   const rows = shown.map((l) => [`${l.name}${l.fusedWith?.length ? ` +${l.fusedWith.length}` : ''}`, l.className, ms(l.ms.median), ms(l.ms.min), ms(l.ms.max),
     `${(r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0).toFixed(1)}%`, l.gflops.toFixed(2), bytes(l.bytes), String(l.tensors)]);
   const head = ['layer', 'class', 'median ms', 'min', 'max', 'share', 'GFLOP/s', 'allocated', 'tensors'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const widths = head.map((h, i) => maxLength(h, rows, i));
   const fmt = (row: string[]): string => row.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const chain = (r.backendSteps ?? []).map((s) => `${s.ok ? '+' : '-'} ${s.backend}: ${s.detail}`);
   return [
@@ -97,21 +93,20 @@ export function profileText(r: ProfileResult, top = 25): string {
   ].join('\n');
 }
 
-function mdCell(s: string): string {
-  return s.replace(/\|/g, '\\|');
-}
+/** A name from a file in a Markdown table: HTML-escaped, Markdown's own characters escaped (escape.ts). */
+const mdCell = mdText;
 
 export function profileMarkdown(r: ProfileResult): string {
   const sorted = byTime(r.layers);
   const lines = [
-    `# Profile: ${r.model}`,
+    `# Profile: ${mdText(r.model)}`,
     '',
-    ...summaryLines(r).map((l) => `- ${l}`),
+    ...summaryLines(r).map((l) => `- ${mdText(l)}`),
     '',
   ];
   if (r.backendSteps?.length) {
     lines.push('## Backend chain', '', '| backend | ok | detail |', '| --- | --- | --- |',
-      ...r.backendSteps.map((s) => `| ${s.backend} | ${s.ok ? 'yes' : 'no'} | ${mdCell(s.detail)} |`), '');
+      ...r.backendSteps.map((s) => `| ${mdCell(s.backend)} | ${s.ok ? 'yes' : 'no'} | ${mdCell(s.detail)} |`), '');
   }
   // "fused with": the layers that ran inside the entry's kernel; "measured": which figures the
   // engine measured (time, bytes), "computed" for bytes from the analyser, the reason when untimed.
@@ -122,15 +117,16 @@ export function profileMarkdown(r: ProfileResult): string {
   };
   lines.push(`## ${fusionHeadline(r)}, slowest first`, '',
     '| # | layer | fused with | class | median ms | min ms | max ms | share | GFLOP/s | allocated | tensors | measured |',
-    '| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-    ...sorted.map((l, i) => `| ${i + 1} | ${mdCell(l.name)} | ${mdCell((l.fusedWith ?? []).join(', '))} | ${mdCell(l.className)} | ${ms(l.ms.median)} | ${ms(l.ms.min)} | ${ms(l.ms.max)} | ` +
-      `${(r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0).toFixed(1)}% | ${l.gflops.toFixed(2)} | ${bytes(l.bytes)} | ${l.tensors} | ${mdCell(measured(l))} |`),
-    '', '## Predictions', '');
+    '| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  // One push per row: push(...rows) passes every row as an argument (a stack overflow past ~150k).
+  sorted.forEach((l, i) => lines.push(`| ${i + 1} | ${mdCell(l.name)} | ${mdCell((l.fusedWith ?? []).join(', '))} | ${mdCell(l.className)} | ${ms(l.ms.median)} | ${ms(l.ms.min)} | ${ms(l.ms.max)} | ` +
+      `${(r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0).toFixed(1)}% | ${l.gflops.toFixed(2)} | ${bytes(l.bytes)} | ${l.tensors} | ${mdCell(measured(l))} |`));
+  lines.push('', '## Predictions', '');
   if (r.predictions) {
     lines.push('| # | class | probability |', '| ---: | --- | ---: |',
       ...r.predictions.map((p, i) => `| ${i + 1} | ${mdCell(p.label)} | ${(p.probability * 100).toFixed(2)}% |`));
   } else {
-    lines.push(`None: ${r.predictionsNote ?? 'random weights'}.`);
+    lines.push(`None: ${mdText(r.predictionsNote ?? 'random weights')}.`);
   }
   return `${lines.join('\n')}\n`;
 }
