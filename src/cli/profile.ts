@@ -1,6 +1,6 @@
 // `netlens profile <zoo-name | path> [--image file] [--backend <registry names>] [--runs N] [--warmup N]
 //   [--optimization all|extended|basic|disabled] [--threads N] [--preprocessing caffe|tf|torch|grayscale01|none]
-//   [--json] [--out file.json|file.csv|file.md|file.html] [--compare-to earlier.json] [--top N]`
+//   [--gpu-layout auto|nhwc|nchw] [--batch N] [--json] [--out file.json|file.csv|file.md|file.html] [--compare-to earlier.json] [--top N]`
 // Runs in this process (a CLI has no editor to keep responsive). Without --image the bundled
 // sample photograph media/samples/chelsea.png is used.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { loadModel } from '../core/io/loadModel';
 import { parseBackendRequest } from '../core/profile/registry';
 import { parsePreprocessing } from '../core/profile/preprocessModes';
 import { parseOptimization } from '../core/profile/ort/session';
+import { parseGpuLayout } from '../core/profile/ort/gpuLayout';
 import { DEFAULT_RUNS, DEFAULT_WARMUP, profileModel } from '../core/profile/profile';
 import { formatFromPath, profileJson, profileText, renderProfile } from '../core/report/profileReport';
 import { parse, positiveIntOption, requireModelArg } from './common';
@@ -41,7 +42,7 @@ export async function profileCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
     image: { type: 'string' }, backend: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' },
     json: { type: 'boolean' }, out: { type: 'string' }, top: { type: 'string' }, optimization: { type: 'string' }, threads: { type: 'string' },
-    preprocessing: { type: 'string' }, 'compare-to': { type: 'string' },
+    preprocessing: { type: 'string' }, 'gpu-layout': { type: 'string' }, batch: { type: 'string' }, 'compare-to': { type: 'string' },
   });
   const backend = parseBackendRequest(values.backend as string | undefined);
   const optimization = parseOptimization(values.optimization as string | undefined);
@@ -49,6 +50,9 @@ export async function profileCommand(argv: string[]): Promise<void> {
   const threads = values.threads === undefined ? undefined : positiveIntOption('threads', values.threads, 1);
   const runs = positiveIntOption('runs', values.runs, DEFAULT_RUNS);
   const warmup = countOption('warmup', values.warmup, DEFAULT_WARMUP, 0);
+  // WebGPU layout (auto: checked against the CPU provider per model) and samples per run, for every backend.
+  const gpuLayout = parseGpuLayout(values['gpu-layout']);
+  const batch = positiveIntOption('batch', values.batch, 1);
   const top = countOption('top', values.top, 25, 0);
   const out = values.out as string | undefined;
   const html = out !== undefined && /\.html?$/i.test(out);
@@ -63,7 +67,7 @@ export async function profileCommand(argv: string[]): Promise<void> {
   if (preprocessing) spec.preprocessing = preprocessing;
   const progress = values.json || !process.stderr.isTTY ? undefined
     : (_stage: string, message: string, fraction: number): void => { process.stderr.write(`\r\x1b[K${Math.round(fraction * 100)}% ${printable(message)}`); };
-  const profiled = await profileModel(spec, image, { backend, runs, warmup, optimization, threads, onProgress: progress });
+  const profiled = await profileModel(spec, image, { backend, runs, warmup, optimization, threads, gpuLayout, batch, onProgress: progress });
   // The machine's roofs (cached per machine, backend and threads; measured once) and each layer under them.
   const result = await addRoofline(spec, profiled, { onProgress: progress ? (msg, f) => progress('report', msg, f) : undefined });
   if (progress) process.stderr.write('\r\x1b[K');

@@ -5,10 +5,13 @@
 //
 // Arguments: none (palette: pick both), a model (zoo name string, or the Uri of a model file, as the
 // graph toolbar and model tree pass), or an image Uri (explorer context menu on .png/.jpg: pick the
-// model). Settings: netlens.backend, netlens.profile.runs, netlens.profile.warmup, netlens.nodePath.
+// model). Settings: netlens.backend, netlens.profile.runs, netlens.profile.warmup, netlens.profile.gpuLayout,
+// netlens.profile.batch, netlens.nodePath. The output channel gets the backend chain with what to install
+// for each route that was refused (the results page shows only the one line per backend).
 import * as vscode from 'vscode';
 import { basename, extname } from 'node:path';
 import type { ProfileBackendRequest, ProfileOptimization } from '../protocol/worker';
+import type { BackendStep } from '../core/profile/result';
 import { CHANGE_PREPROCESSING_COMMAND, SHOW_PROFILE_COMMAND } from '../protocol/commands';
 import { ZOO } from '../core/zoo';
 import { NetLensError } from '../core/ir/types';
@@ -21,6 +24,11 @@ import { sharedModelService } from './sharedModelService';
 import { SelfRescaling, viewGraphRescaling } from '../core/profile/selfRescaling';
 
 export const PROFILE_COMMAND = 'netlens.profileModel';
+
+/** The chain for the output channel: one line per backend tried, and under a refused one what would add it. */
+export function chainLines(steps: BackendStep[]): string[] {
+  return steps.flatMap((s) => [`  ${s.ok ? 'ok' : 'no'} ${s.backend}: ${s.detail}`, ...(!s.ok && s.hint ? [`       to add it: ${s.hint}`] : [])]);
+}
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
 const SAMPLES = [
   { file: 'chelsea.png', label: 'Chelsea the cat', detail: '451×300 PNG, CC0' },
@@ -126,12 +134,14 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       const runs = Math.max(1, Math.floor(cfg.get<number>('profile.runs', 5)));
       const warmup = Math.max(0, Math.floor(cfg.get<number>('profile.warmup', 1)));
       const optimization = cfg.get<ProfileOptimization>('profile.optimization', 'all');
+      const gpuLayout = cfg.get<string>('profile.gpuLayout', 'auto');
+      const batch = Math.max(1, Math.floor(cfg.get<number>('profile.batch', 1)));
       const title = `Profiling ${basename(model)} against ${basename(image)}`;
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
-        return getClient().profile({ model: model!, image: image!, backend, runs, warmup, optimization, ...(preprocessing ? { preprocessing } : {}) }, {
+        return getClient().profile({ model: model!, image: image!, backend, runs, warmup, optimization, gpuLayout, batch, ...(preprocessing ? { preprocessing } : {}) }, {
           signal: abort.signal,
           onProgress: (stage, message, fraction) => {
             const pct = Math.round(fraction * 100);
@@ -141,8 +151,9 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
         });
       });
       output.appendLine(`${new Date().toISOString()} ${result.model} on ${result.backendLabel ?? result.backend}: ` +
-        `${result.endToEndMs.median.toFixed(2)} ms end to end, overhead ${result.overhead.toFixed(3)}`);
-      for (const s of result.backendSteps ?? []) output.appendLine(`  ${s.ok ? 'ok' : 'no'} ${s.backend}: ${s.detail}`);
+        `${result.endToEndMs.median.toFixed(2)} ms end to end${(result.batch ?? 1) > 1 ? ` at batch ${result.batch}` : ''}, ` +
+        `${(result.imagesPerSecond ?? 0).toFixed(1)} images/s, overhead ${result.overhead.toFixed(3)}`);
+      for (const line of chainLines(result.backendSteps ?? [])) output.appendLine(line);
       // The overlay first, so the graph opens (or is revealed) where the user works and the results
       // page lands beside it rather than under a graph opened in its column.
       await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, model, result);

@@ -22,6 +22,10 @@ export interface ProfileRequest {
   threads?: number;
   /** Image preprocessing chosen by the user; default: the model's own (its family's, or 'none' when it rescales itself). */
   preprocessing?: Preprocessing;
+  /** WebGPU layout: 'auto' (checked against the CPU provider per model), 'nhwc', 'nchw' (src/core/profile/ort/gpuLayout.ts). Default 'auto'. */
+  gpuLayout?: string;
+  /** Samples per run, every backend. Default 1. */
+  batch?: number;
 }
 
 

@@ -11,6 +11,7 @@ import { parsePreprocessing } from '../core/profile/preprocessModes';
 import { parseBackendRequest } from '../core/profile/registry';
 import { parseOptimization } from '../core/profile/ort/session';
 import { gpuDeviceLost } from '../core/profile/ort/gpuProfile';
+import { parseGpuLayout } from '../core/profile/ort/gpuLayout';
 import { addRoofline } from '../core/profile/rooflineProfile';
 
 function send(msg: WorkerToHost): void {
@@ -33,6 +34,7 @@ async function run(job: Extract<HostToWorker, { type: 'profile' }>): Promise<voi
     const profiled = await profileModel(spec, request.image, {
       backend: parseBackendRequest(request.backend), runs: request.runs, warmup: request.warmup, signal: abort.signal,
       optimization: parseOptimization(request.optimization), threads: request.threads,
+      gpuLayout: parseGpuLayout(request.gpuLayout, 'gpuLayout'), batch: request.batch,
       wasmDir: process.env.NETLENS_WASM_DIR || undefined,
       onProgress: (stage, message, fraction) => send({ type: 'progress', id: job.id, stage, message, fraction }),
     });

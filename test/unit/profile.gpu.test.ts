@@ -75,11 +75,12 @@ describe('profile: GPU failures', () => {
   // The text onnxruntime-node 1.30.0 throws with no adapter (measured here without VK_ICD_FILENAMES).
   const noAdapter = '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters\n';
 
-  it('no adapter is one line naming what Linux needs', () => {
+  it('no adapter is one short line; what Linux needs is the route\'s hint', async () => {
     const f = webGpuFailure(noAdapter, 'linux');
     assert.equal(f.kind, 'no-adapter');
-    assert.ok(!f.line.includes('\n') && !f.line.includes('webgpu_context.cc'));
-    assert.match(f.line, /^no WebGPU adapter: no usable Vulkan driver .*lavapipe.*VK_ICD_FILENAMES.*\(Failed to get a WebGPU adapter: No supported adapters\)$/);
+    assert.equal(f.line, 'no WebGPU adapter: no usable Vulkan driver (Failed to get a WebGPU adapter: No supported adapters)');
+    const { WEBGPU_INSTALL_HINT } = await import('../../src/core/profile/ort/gpuRows');
+    assert.match(WEBGPU_INSTALL_HINT, /lavapipe.*libvulkan1.*VK_ICD_FILENAMES=\/usr\/lib\/chromium\/vk_swiftshader_icd\.json/);
   });
 
   it('lost device, out of memory and a missing kernel are told apart', () => {
@@ -161,21 +162,32 @@ describe('profile: CUDA provider detection', function () {
     assert.match(d.detail, /libcudnn\.so\.9 found$/);
   });
 
-  it('absent: names each missing file and the one command that adds the provider', () => {
+  it('absent: one short line naming each missing piece; the commands that add them are the hint', () => {
     const d = detectCuda(cudaHost({ exists: (p) => p.endsWith('/script/install.js'), libraries: () => new Map([['libcudart.so.13', '/usr/local/cuda-13.0/lib/libcudart.so.13']]) }));
     assert.equal(d.ok, false);
     assert.deepEqual(d.missing, [...CUDA_PROVIDER_FILES, ...CUDA_LIBRARIES.map((l) => l.soname)]);
-    assert.ok(d.detail.includes('(add them with `ONNXRUNTIME_NODE_INSTALL=cuda12 node /ext/node_modules/onnxruntime-node/script/install.js`, which downloads them from NuGet)'), d.detail);
-    assert.match(d.detail, /libcudart\.so\.12 \(CUDA 12 runtime; found libcudart\.so\.13, another major version\)/);
-    assert.ok(!d.detail.includes('\n'));
+    // A CUDA-13-only machine is told that onnxruntime-node 1.30 needs CUDA 12.
+    assert.equal(d.detail, 'CUDA provider not ready: missing the provider libraries (libonnxruntime_providers_cuda.so, libonnxruntime_providers_shared.so), ' +
+      'the NVIDIA driver (libcuda.so.1), CUDA 12 (this machine has CUDA 13 only; onnxruntime-node 1.30\'s CUDA provider needs CUDA 12), cuDNN 9');
+    assert.ok(d.hint?.startsWith('add the provider libraries with `ONNXRUNTIME_NODE_INSTALL=cuda12 node /ext/node_modules/onnxruntime-node/script/install.js` (downloads them from NuGet); then install the NVIDIA driver, CUDA 12'), d.hint);
+    assert.ok(d.hint?.includes('nvidia-cudnn-cu12'), 'a way to add CUDA 12 beside CUDA 13 without root');
+    assert.ok(!d.detail.includes('`') && !d.detail.includes('\n'), 'no commands in the chain line');
+  });
+
+  it('a CUDA 13 machine with the NVIDIA driver: the line says CUDA 12 is needed, and nothing about the driver', () => {
+    const libs = new Map([['libcuda.so.1', '/usr/lib/x86_64-linux-gnu/libcuda.so.1'], ['libcudart.so.13', '/usr/local/cuda/lib64/libcudart.so.13'],
+      ['libcublas.so.13', '/usr/local/cuda/lib64/libcublas.so.13'], ['libcudnn.so.9', '/usr/lib/x86_64-linux-gnu/libcudnn.so.9']]);
+    const d = detectCuda(cudaHost({ libraries: () => libs }));
+    assert.equal(d.detail, 'CUDA provider not ready: missing CUDA 12 (this machine has CUDA 13 only; onnxruntime-node 1.30\'s CUDA provider needs CUDA 12)');
+    assert.deepEqual(d.missing, ['libcudart.so.12', 'libcublas.so.12', 'libcublasLt.so.12', 'libcufft.so.11', 'libcurand.so.10']);
   });
 
   it('from the VSIX (onnxruntime-node without its install script) the one command fetches the package aside and copies the libraries in', () => {
     const d = detectCuda(cudaHost({ exists: () => false }));
-    assert.ok(d.detail.includes('(add them with `npm install --prefix ~/.cache/netlens-ort-cuda --ignore-scripts onnxruntime-node@1.30.0 && ' +
+    assert.ok(d.hint?.includes('add the provider libraries with `npm install --prefix ~/.cache/netlens-ort-cuda --ignore-scripts onnxruntime-node@1.30.0 && ' +
       'ONNXRUNTIME_NODE_INSTALL=cuda12 node ~/.cache/netlens-ort-cuda/node_modules/onnxruntime-node/script/install.js && ' +
       'cp ~/.cache/netlens-ort-cuda/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so ' +
-      `~/.cache/netlens-ort-cuda/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_shared.so ${BIN}/\`, which downloads them from NuGet)`), d.detail);
+      `~/.cache/netlens-ort-cuda/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_shared.so ${BIN}/\` (downloads them from NuGet)`), d.hint);
   });
 
   it('provider installed but cuDNN missing names cuDNN only', () => {
@@ -183,6 +195,7 @@ describe('profile: CUDA provider detection', function () {
     libs.delete('libcudnn.so.9');
     const d = detectCuda(cudaHost({ libraries: () => libs }));
     assert.deepEqual(d.missing, ['libcudnn.so.9']);
+    assert.equal(d.detail, 'CUDA provider not ready: missing cuDNN 9');
   });
 
   it('in the chain: absent is one line under auto and one error with the command when named', async () => {
@@ -190,11 +203,15 @@ describe('profile: CUDA provider detection', function () {
     const ctx = { cudaHost: absentHost } as CudaContext;
     const auto = await selectBackend('auto', ctx);
     assert.equal(auto.backend, 'onnxruntime');
-    assert.match(auto.steps[0].detail, /^CUDA provider not ready: libonnxruntime_providers_cuda\.so and libonnxruntime_providers_shared\.so not in /);
+    assert.equal(auto.steps[0].detail, 'CUDA provider not ready: missing the provider libraries (libonnxruntime_providers_cuda.so, libonnxruntime_providers_shared.so), ' +
+      'the NVIDIA driver (libcuda.so.1), CUDA 12, cuDNN 9');
+    assert.match(auto.steps[0].hint ?? '', /^add the provider libraries with `npm install /, 'the install steps travel as the hint');
+    // One line per backend tried, none of them with commands (those are the hints: output channel and docs).
+    for (const s of auto.steps) assert.ok(!s.detail.includes('\n') && !s.detail.includes('`') && s.detail.length < 220, `${s.backend}: ${s.detail}`);
     await assert.rejects(selectBackend('cuda', ctx), (e: unknown) => {
       assert.ok(e instanceof NetLensError);
       assert.ok(!e.message.includes('\n'));
-      assert.match(e.message, /^backend "cuda" is not available: CUDA provider not ready: .*\. add the provider libraries with `ONNXRUNTIME_NODE_INSTALL=cuda12 node \/\S+\/onnxruntime-node\/script\/install\.js` \(downloads them from NuGet\), then install the NVIDIA driver, CUDA 12/);
+      assert.match(e.message, /^backend "cuda" is not available: CUDA provider not ready: missing .*cuDNN 9\. add the provider libraries with `npm install .*` \(downloads them from NuGet\); then install the NVIDIA driver, CUDA 12/);
       return true;
     });
   });
@@ -205,7 +222,8 @@ describe('profile: CUDA provider detection', function () {
     assert.equal(auto.backend, 'onnxruntime');
     assert.equal(auto.steps[0].backend, 'cuda');
     assert.equal(auto.steps[0].ok, false);
-    assert.match(auto.steps[0].detail, /^the CUDA provider failed to start: OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library \(.*`ldd` on libonnxruntime_providers_cuda\.so/);
+    assert.match(auto.steps[0].detail, /^the CUDA provider failed to start: OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library$/);
+    assert.match(auto.steps[0].hint ?? '', /`ldd` on libonnxruntime_providers_cuda\.so/);
   });
 
   it('other platforms: onnxruntime-node has no CUDA install there', () => {

@@ -135,8 +135,10 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
   const weights: Record<string, WeightInfo> = Object.create(null);
   const constants: Record<string, ConstantInfo> = Object.create(null);
   const fixed = (t: string): boolean => Object.hasOwn(weights, t) || Object.hasOwn(constants, t);
+  const missing = new Set<string>();
   const keep = (name: string, m: TensorMeta, asWeight: boolean): void => {
     if (fixed(name)) throw new NetLensError(`the graph names tensor ${clip(name)} twice (initializer or Constant)`);
+    if (m.missing !== undefined) missing.add(m.missing);
     if (asWeight) weights[name] = { shape: m.shape, dtype: m.dtype };
     if (m.values) constants[name] = { shape: m.shape, dtype: m.dtype, values: m.values };
   };
@@ -257,6 +259,7 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
     constants,
     declared,
     opset,
+    ...(missing.size ? { missingWeights: [...missing].slice(0, 16) } : {}),
   };
   return { graph, groups, layerGroup, nodeLayer };
 }

@@ -32,6 +32,15 @@ export interface TensorMeta {
   shape: number[];
   /** Values of a small numeric tensor. */
   values?: number[];
+  /** The external data file it names, when that file is not beside the model (shapes still known). */
+  missing?: string;
+}
+
+/** An external data file that is not there: the graph still draws; running it cannot. */
+export class MissingExternalData extends NetLensError {
+  constructor(message: string, readonly location: string) {
+    super(message);
+  }
 }
 
 export function dtypeName(code: number | null | undefined, what: string): string {
@@ -56,7 +65,9 @@ export function safeExternalPath(dir: string, location: string, tensor: string):
   try {
     real = realpathSync(full);
   } catch (e) {
-    throw new NetLensError(`initializer ${clip(tensor)}: external data file ${clip(p)} is missing beside the model (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+    const message = `initializer ${clip(tensor)}: external data file ${clip(p)} is missing beside the model (${code})`;
+    throw code === 'ENOENT' ? new MissingExternalData(message, p) : new NetLensError(message);
   }
   const realDir = realpathSync(dir);
   if (!real.startsWith(realDir + sep)) throw new NetLensError(`initializer ${clip(tensor)}: external data file ${clip(p)} is a link that leaves the model's folder`);
@@ -118,7 +129,14 @@ export function readTensor(t: onnx.ITensorProto, what: string, dir: string | und
   if (t.dataLocation === 1) {
     if (dir === undefined) throw new NetLensError(`${what} keeps its data in an external file, which needs the model's folder`);
     const kv = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
-    const file = safeExternalPath(dir, kv.get('location') ?? '', name);
+    let file: string;
+    try {
+      file = safeExternalPath(dir, kv.get('location') ?? '', name);
+    } catch (e) {
+      // Drawing and counting need shapes only: a missing weights file is noted, not fatal.
+      if (e instanceof MissingExternalData) return { name, dtype, shape, missing: e.location };
+      throw e;
+    }
     const offset = Number(kv.get('offset') ?? 0);
     const st = statSync(file);
     if (!st.isFile()) throw new NetLensError(`${what}: external data ${clip(kv.get('location'))} is not a file`);

@@ -55,6 +55,8 @@ export interface ModelGraph {
   declared?: Record<string, Shape>;
   /** ONNX default-domain opset. */
   opset?: number;
+  /** External data files the model names that are not beside it: it draws and counts, but cannot run. */
+  missingWeights?: string[];
 }
 
 export const isModelGraph = (m: unknown): m is ModelGraph =>

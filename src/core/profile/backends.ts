@@ -7,7 +7,7 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BackendStep } from './result';
-import { defaultNativeLoader, loadNative, NATIVE_BACKEND, NATIVE_PACKAGES, NativeLoader } from './native';
+import { defaultNativeLoader, loadNative, NATIVE_BACKEND, NATIVE_INSTALL_HINT, NATIVE_PACKAGES, NativeLoader } from './native';
 import { initThreadedWasm } from './wasmThreads';
 
 export interface BackendOptions {
@@ -133,7 +133,7 @@ export async function initNative(opts: BackendOptions, steps: BackendStep[]): Pr
     const name = kind === 'gpu' ? 'tensorflow-gpu' : 'tensorflow';
     const attempt = loadNative(kind, loader);
     if (!attempt.ok) {
-      steps.push({ backend: name, ok: false, detail: attempt.detail });
+      steps.push({ backend: name, ok: false, detail: attempt.detail, hint: NATIVE_INSTALL_HINT[kind] });
       continue;
     }
     let ok = false;

@@ -27,6 +27,8 @@ export interface ExecOptions {
   onProgress?: (stage: 'warmup' | 'layers' | 'predict', message: string, fraction: number) => void;
   /** Read each layer's output back before stopping its clock (for asynchronous GPU backends). */
   syncEachLayer?: boolean;
+  /** Samples per pass (default 1): the input (batch 1) repeated along the batch axis. */
+  batch?: number;
 }
 
 export interface LayerRun {
@@ -49,7 +51,7 @@ export interface ExecResult {
   endToEnd: number[];
   /** Engine peak bytes during model.predict (weights, input and live activations). */
   peakBytes: number;
-  /** The model's first output from the last predict, flattened. */
+  /** The model's first output from the last predict, flattened: its first sample only (all samples are the same input). */
   output: Float32Array;
 }
 
@@ -131,7 +133,18 @@ function firstOutput(y: tf.Tensor | tf.Tensor[]): tf.Tensor {
   return Array.isArray(y) ? y[0] : y;
 }
 
-export async function executeProfile(model: tfl.LayersModel, x: tf.Tensor, opts: ExecOptions): Promise<ExecResult> {
+export async function executeProfile(model: tfl.LayersModel, x1: tf.Tensor, opts: ExecOptions): Promise<ExecResult> {
+  const batch = opts.batch ?? 1;
+  const x = batch > 1 ? tf.tile(x1, [batch, ...Array<number>(x1.rank - 1).fill(1)]) : x1;
+  try {
+    const r = await executeBatch(model, x, opts);
+    return batch > 1 ? { ...r, output: r.output.slice(0, r.output.length / batch) } : r;
+  } finally {
+    if (x !== x1) x.dispose();
+  }
+}
+
+async function executeBatch(model: tfl.LayersModel, x: tf.Tensor, opts: ExecOptions): Promise<ExecResult> {
   const p = plan(model);
   const layers: LayerRun[] = p.nodes.map((n) => ({
     name: n.layer.name, className: n.layer.getClassName(), times: [], bytes: 0, tensors: 0, retainedBytes: 0,

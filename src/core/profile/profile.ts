@@ -15,6 +15,8 @@ import { BackendRequest, selectBackend } from './registry';
 import { profileOnOrt } from './ort/profileOrt';
 import { GpuRouteError } from './ort/gpuProfile';
 import { OptimizationLevel } from './ort/session';
+import type { GpuLayoutRequest } from './ort/gpuLayout';
+import { planMemory } from '../compare/memoryPlan';
 import { onnxBlockReason, onnxPath } from './ort/source';
 import { executeProfile, ProfileCancelledError } from './executor';
 import { readImage } from './image';
@@ -30,6 +32,10 @@ export interface ProfileOptions extends BackendOptions {
   threads?: number;
   runs?: number;
   warmup?: number;
+  /** Samples per run (default 1): the image repeated; every backend. */
+  batch?: number;
+  /** WebGPU layout (src/core/profile/ort/gpuLayout.ts): auto (checked against the CPU provider), nhwc, nchw. */
+  gpuLayout?: GpuLayoutRequest;
   signal?: AbortSignal;
   onProgress?: (stage: ProfileStage, message: string, fraction: number) => void;
 }
@@ -37,6 +43,7 @@ export interface ProfileOptions extends BackendOptions {
 export const DEFAULT_RUNS = 5;
 export const DEFAULT_WARMUP = 1;
 export const MAX_RUNS = 1000;
+export const MAX_BATCH = 4096;
 
 export function spread(xs: number[]): Spread {
   if (xs.length === 0) return { median: 0, min: 0, max: 0 };
@@ -80,6 +87,8 @@ function imageInput(spec: ModelSpec, analysis: ReturnType<typeof analyzeModel>):
 export async function profileModel(spec: ModelSpec, imagePath: string, opts: ProfileOptions = {}): Promise<ProfileResult> {
   const runs = checkCount('runs', opts.runs ?? DEFAULT_RUNS, 1);
   const warmup = checkCount('warmup', opts.warmup ?? DEFAULT_WARMUP, 0);
+  const batch = opts.batch ?? 1;
+  if (!Number.isInteger(batch) || batch < 1 || batch > MAX_BATCH) throw new NetLensError(`batch must be an integer from 1 to ${MAX_BATCH}, got ${batch}`);
   const say = (stage: ProfileStage, message: string, fraction: number): void => opts.onProgress?.(stage, message, fraction);
   const abortCheck = (): void => { if (opts.signal?.aborted) throw new ProfileCancelledError(); };
 
@@ -90,7 +99,7 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
       analysis.unsupported.map((u) => `${u.name} (${u.className})`).join(', '));
   }
   // Memory next: a model too big for this machine is refused before anything is allocated.
-  checkMemoryFits(spec.name, analysis.totals);
+  checkMemoryFits(spec.name, batch === 1 ? analysis.totals : analyzeModel(spec.model, { batch }).totals);
   // Which engines can take this model at all: an ONNX file runs on ONNX Runtime only; a Keras
   // model with a layer the lowering has no rule for runs on tfjs only (auto says why).
   const onnxFile = onnxPath(spec);
@@ -108,7 +117,7 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
   say('backend', `selecting a backend (${opts.backend ?? 'auto'})`, 0.03);
   let choice = await selectBackend(opts.backend ?? 'auto', { ...opts, engineBlocked });
   abortCheck();
-  const ortOpts = { runs, warmup, optimization: opts.optimization ?? 'all', signal: opts.signal, say, topK: (o: Float32Array, l: string[] | undefined) => topK(o, l) };
+  const ortOpts = { runs, warmup, batch, gpuLayout: opts.gpuLayout, optimization: opts.optimization ?? 'all', signal: opts.signal, say, topK: (o: Float32Array, l: string[] | undefined) => topK(o, l) };
   if (choice.engine === 'onnxruntime') {
     try {
       return await profileOnOrt(spec, analysis, img, imagePath, choice, ortOpts);
@@ -116,9 +125,15 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
       // A GPU route failing at run time (src/core/profile/ort/gpuProfile.ts): a named backend stops
       // with its line; auto puts the line in the chain and goes on down it.
       if (!(e instanceof GpuRouteError)) throw e;
-      if ((opts.backend ?? 'auto') !== 'auto') throw new NetLensError(`backend "${e.backend}" failed: ${e.message}`);
+      const named = (opts.backend ?? 'auto') !== 'auto';
+      if (named && !e.toCpu) throw new NetLensError(`backend "${e.backend}" failed: ${e.message}`);
       say('backend', `${e.backend} failed: ${e.message}; trying the next backend`, 0.03);
-      choice = await selectBackend('auto', { ...opts, engineBlocked, failed: { [e.backend]: e.message } });
+      // A named route that is wrong for this model (toCpu) goes straight to the CPU provider, its line first.
+      const before = choice.steps.filter((s) => s.backend !== e.backend);
+      choice = named
+        ? await selectBackend('onnxruntime', { ...opts, engineBlocked })
+        : await selectBackend('auto', { ...opts, engineBlocked, failed: { [e.backend]: e.message } });
+      if (named) choice.steps = [...before, { backend: e.backend, ok: false, detail: e.message }, ...choice.steps];
       abortCheck();
       if (choice.engine === 'onnxruntime') return profileOnOrt(spec, analysis, img, imagePath, choice, ortOpts);
     }
@@ -137,7 +152,7 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
     model = await buildTfjsModel(spec);
     abortCheck();
     const exec = await executeProfile(model, x, {
-      runs, warmup, signal: opts.signal, syncEachLayer: choice.sync === 'readback',
+      runs, warmup, batch, signal: opts.signal, syncEachLayer: choice.sync === 'readback',
       onProgress: (stage, message, f) => say(stage, message, 0.1 + 0.88 * f),
     });
     say('report', 'summarising', 0.99);
@@ -154,7 +169,7 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
         ms,
         bytes: l.bytes,
         tensors: l.tensors,
-        gflops: ms.median > 0 ? flops / (ms.median * 1e6) : 0,
+        gflops: ms.median > 0 ? (flops * batch) / (ms.median * 1e6) : 0,
         fusedWith: [],
         measured: { ms: true, bytes: true },
       };
@@ -175,12 +190,12 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
       peakBytes: exec.peakBytes,
       layers,
       predictions: loaded ? topK(exec.output, spec.labels) : null,
-      backendLabel: choice.label,
+      backendLabel: `${choice.label}${batch > 1 ? `, batch ${batch}` : ''}`,
       backendSteps: choice.steps,
       input: analysis.input,
       preprocessing: pre,
-      flops: analysis.totals.flops,
-      gflops: endToEndMs.median > 0 ? analysis.totals.flops / (endToEndMs.median * 1e6) : 0,
+      flops: analysis.totals.flops * batch,
+      gflops: endToEndMs.median > 0 ? (analysis.totals.flops * batch) / (endToEndMs.median * 1e6) : 0,
       predictionsNote: loaded ? undefined : 'random weights: no trained weights were loaded, so class predictions would be meaningless',
       sumLayerMinMs: layers.reduce((a, l) => a + l.ms.min, 0),
       overheadMin: endToEndMs.min > 0 ? layers.reduce((a, l) => a + l.ms.min, 0) / endToEndMs.min : 0,
@@ -189,6 +204,12 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
       optimization: 'none',
       fusedLayers: 0,
       peakMeasured: true,
+      batch,
+      imagesPerSecond: endToEndMs.median > 0 ? (1000 * batch) / endToEndMs.median : 0,
+      memory: {
+        device: choice.sync === 'readback' ? 'gpu' : 'host', measuredBytes: exec.peakBytes, plannedBytes: planMemory(spec.model, { batches: [batch] }).points[0].inferenceBytes,
+        measuredBy: `the tfjs engine's peak bytes during model.predict (tf.profile: weights, input and live activations)`,
+      },
     };
   } finally {
     model?.dispose();

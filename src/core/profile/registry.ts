@@ -46,6 +46,8 @@ export interface BackendAttempt {
   executionProviders?: OrtExecutionProvider[];
   /** When one row tries several things (tensorflow: the GPU package, then the CPU one), each of them. */
   steps?: BackendStep[];
+  /** When not ok: what to run or install for this machine (else the row's installHint); kept out of `detail` so the chain stays one line per backend. */
+  hint?: string;
 }
 
 export interface BackendEntry {
@@ -213,8 +215,9 @@ export async function selectBackend(request: BackendRequest, ctx: BackendContext
     }
     const probe = row.probe(ctx);
     const attempt = probe.ok ? await row.init({ ...ctx, request }) : { ok: false, detail: probe.detail };
-    if (attempt.steps?.length) steps.push(...attempt.steps);
-    else steps.push({ backend: row.name, ok: attempt.ok, detail: attempt.detail });
+    const hint = attempt.ok ? undefined : (attempt.hint ?? row.installHint);
+    if (attempt.steps?.length) steps.push(...attempt.steps.map((s) => (s.ok || s.hint ? s : { ...s, hint })));
+    else steps.push({ backend: row.name, ok: attempt.ok, detail: attempt.detail, ...(hint ? { hint } : {}) });
     if (attempt.ok) {
       return {
         backend: row.name, engine: row.engine, label: attempt.detail, threads: attempt.threads,
@@ -222,7 +225,7 @@ export async function selectBackend(request: BackendRequest, ctx: BackendContext
       };
     }
     if (request !== 'auto') {
-      throw new NetLensError(`backend "${row.name}" is not available: ${attempt.detail}. ${row.installHint}`);
+      throw new NetLensError(`backend "${row.name}" is not available: ${attempt.detail}. ${hint}`);
     }
   }
   throw new NetLensError(`no backend could run this model: ${steps.map((s) => `${s.backend}: ${s.detail}`).join('; ')}`);

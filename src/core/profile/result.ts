@@ -81,6 +81,20 @@ export interface ProfileResult {
   sessionMs?: number;
   /** GPU routes: per-layer times from GPU timestamps, or by synchronising read-back where the device has none (src/core/profile/ort/gpuProfile.ts). */
   gpuTiming?: 'timestamps' | 'readback';
+  /** WebGPU: the layout convolutions ran in, chosen per model (src/core/profile/ort/gpuLayout.ts). */
+  gpuLayout?: 'NHWC' | 'NCHW';
+  /** WebGPU: max relative error of each layout's outputs against the CPU provider on one seeded input; null = not checked. */
+  gpuLayoutCheck?: { NHWC: number | null; NCHW: number | null };
+  /** Samples per run: the image repeated `batch` times (every figure is for the whole batch). */
+  batch?: number;
+  /** batch / end-to-end median, per second. */
+  imagesPerSecond?: number;
+  /** Where endToEndMs comes from: a session with profiling off ('plain session') or the profiled runs themselves. */
+  endToEndSource?: 'plain session' | 'profiled runs';
+  /** The profiled session's own end-to-end times (what the profiler's events and GPU timestamps cost is endToEndProfiledMs - endToEndMs). */
+  endToEndProfiledMs?: Spread;
+  /** Memory at this batch: what the engine measured (null where it reports nothing) beside the memory planner's estimate. */
+  memory?: ProfileMemory;
   /** The machine's measured roof on this backend and thread count (src/core/profile/machinePeaks.ts); absent when it could not be measured (see rooflineNote). */
   machine?: MachinePeaks;
   /** Why there is no `machine` / per-layer `roofline` (a cancelled measurement, an engine NetLens cannot measure). */
@@ -128,12 +142,26 @@ export interface LayerRoofline {
   savedMs: number;
 }
 
+/** Peak memory of a profile at its batch (docs/contracts.md "memory"). */
+export interface ProfileMemory {
+  /** Where the activations live: host memory (CPU provider, tfjs CPU backends) or the GPU's. */
+  device: 'host' | 'gpu';
+  /** Bytes the engine reported at its peak (weights included), or null where it reports none. */
+  measuredBytes: number | null;
+  /** What measuredBytes is, or why there is none. */
+  measuredBy: string;
+  /** The memory planner's inference estimate for this batch: weights + batch x the peak of live activations (src/core/compare/memoryPlan.ts). */
+  plannedBytes: number;
+}
+
 /** One step of the backend selection chain. */
 export interface BackendStep {
   /** A registry row name ('onnxruntime', 'tensorflow', 'wasm', 'cpu', ...) or a sub-step ('tensorflow-gpu'). */
   backend: string;
   ok: boolean;
   detail: string;
+  /** How to make a refused route available (install commands): for the output channel and docs, never the results page. */
+  hint?: string;
 }
 
 /** Stages of a profile job, reported with progress. */

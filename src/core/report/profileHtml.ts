@@ -7,6 +7,7 @@ import { bytes, dims, msText, si } from './format';
 import { byTime, layerSumNote } from './profileReport';
 import { fusedLabel, fusionHeadline } from '../profile/fusedGroups';
 import { esc, nonceParts, pageScript, PageScript } from './htmlPage';
+import { batchText, memoryText } from './profileBatch';
 import { ROOFLINE_CSS } from './rooflineChart';
 import { rooflineSectionsHtml, SessionRun } from './rooflineReport';
 import type { RunDiff } from '../profile/runDiff';
@@ -107,7 +108,8 @@ ${buttons}
 <tr><td>weights</td><td>${r.weights}</td></tr>
 <tr><td>end to end</td><td>median <b>${ms(e.median)} ms</b> (min ${ms(e.min)}, max ${ms(e.max)}), ${r.runs} run${r.runs === 1 ? '' : 's'} after ${r.warmup} warm-up${r.flops ? `; ${si(r.flops)}FLOPs at ${(r.gflops ?? 0).toFixed(1)} GFLOP/s` : ''}</td></tr>
 <tr><td>sum of layers</td><td>${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} × end to end (${layerSumNote(r.overhead)})</td></tr>
-<tr><td>peak memory</td><td>${bytes(r.peakBytes)} during predict</td></tr>
+<tr><td>batch</td><td>${esc(batchText(r))}</td></tr>
+<tr><td>peak memory</td><td>${esc(memoryText(r))}</td></tr>
 </table>
 ${chain ? `<h2>Backend chain</h2><ul class="chain">${chain}</ul>` : ''}
 <h2>Slowest layers</h2>

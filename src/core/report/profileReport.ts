@@ -1,6 +1,7 @@
 // Profile reports: the JSON contract, CSV (one row per layer, model order), Markdown (summary,
 // layers sorted by time, predictions) and the CLI's plain-text table. Pure functions of a
 // ProfileResult; no vscode, no tfjs.
+import { batchText, memoryText } from './profileBatch';
 import type { ProfileLayer, ProfileResult } from '../profile/result';
 import { bytes, dims, maxLength, msText, si } from './format';
 import { csvCell, mdText } from './escape';
@@ -54,7 +55,9 @@ function summaryLines(r: ProfileResult): string[] {
       `${r.flops ? `; ${si(r.flops)}FLOPs at ${(r.gflops ?? 0).toFixed(1)} GFLOP/s` : ''}`,
     `sum of layer medians: ${ms(r.sumLayerMs)} ms = ${r.overhead.toFixed(3)} x end to end (${layerSumNote(r.overhead)})` +
       `${r.overheadMin ? `; minima: ${r.overheadMin.toFixed(3)} x` : ''}`,
-    `peak memory during predict: ${bytes(r.peakBytes)}${r.engine === 'onnxruntime' ? (r.peakMeasured ? ' (ONNX Runtime arena peak + weights, measured)' : ' (computed by the analyser)') : ''}`,
+    r.memory ? `peak memory: ${memoryText(r)}`
+      : `peak memory during predict: ${bytes(r.peakBytes)}${r.engine === 'onnxruntime' ? (r.peakMeasured ? ' (ONNX Runtime arena peak + weights, measured)' : ' (computed by the analyser)') : ''}`,
+    ...(r.batch !== undefined ? [`batch: ${batchText(r)}`] : []),
   ];
   // ONNX Runtime: what ran fused, and what has no time of its own (the table marks them).
   if (r.engine === 'onnxruntime') {

@@ -67,6 +67,8 @@ export interface CudaDetection {
   detail: string;
   /** Missing pieces, for tests and the docs table. */
   missing: string[];
+  /** The commands and steps that add what is missing (output channel and docs, never the results page). */
+  hint?: string;
 }
 
 /** Sonames in ldconfig's cache and in LD_LIBRARY_PATH directories. */
@@ -96,13 +98,28 @@ export function defaultCudaHost(providers: { name: string; bundled: boolean }[])
   return { platform: process.platform, arch: process.arch, ortBinDir, exists: existsSync, libraries: () => systemLibraries(), providers };
 }
 
-/** Other majors of a soname that are present (libcudart.so.13 when .12 is wanted), to say so. */
-function otherMajors(soname: string, libs: Map<string, string>): string[] {
-  const stem = soname.replace(/\.\d+$/, '');
-  return [...libs.keys()].filter((k) => k !== soname && k.startsWith(`${stem}.`) && /^\d+$/.test(k.slice(stem.length + 1)));
+/** The CUDA major versions whose runtime (libcudart.so.N) the dynamic linker finds. */
+export function cudaMajors(libs: Map<string, string>): number[] {
+  return [...libs.keys()].map((k) => /^libcudart\.so\.(\d+)$/.exec(k)?.[1]).filter((m): m is string => Boolean(m)).map(Number).sort((a, b) => a - b);
 }
 
-/** Whether the CUDA provider can run, and if not, everything that is missing in one line. */
+/** The CUDA 12 libraries by the short names a user installs them under. */
+const SHORT_NAMES: Record<string, string> = {
+  'libcudart.so.12': 'cudart', 'libcublas.so.12': 'cuBLAS', 'libcublasLt.so.12': 'cuBLASLt', 'libcufft.so.11': 'cuFFT', 'libcurand.so.10': 'cuRAND',
+};
+
+/**
+ * The libraries without root and beside any system CUDA: NVIDIA's CUDA 12 wheels from PyPI, then
+ * their lib directories on LD_LIBRARY_PATH (the provider dlopens them by soname).
+ */
+export const CUDA_PIP_COMMAND = 'python3 -m pip install --target ~/.cache/netlens-cuda12 nvidia-cuda-runtime-cu12 nvidia-cublas-cu12 nvidia-cufft-cu12 ' +
+  'nvidia-curand-cu12 nvidia-cudnn-cu12 && export LD_LIBRARY_PATH=$(ls -d ~/.cache/netlens-cuda12/nvidia/*/lib | paste -sd:):$LD_LIBRARY_PATH';
+
+/**
+ * Whether the CUDA provider can run. If not: `detail` is one short line naming each missing piece
+ * (and, on a machine with only CUDA 13, that onnxruntime-node 1.30 needs CUDA 12); `hint` holds the
+ * commands that add them (the output channel and the docs show it, never the results page).
+ */
 export function detectCuda(host: CudaHost): CudaDetection {
   if (!host.providers.some((p) => p.name === 'cuda')) {
     return { ok: false, missing: ['provider'], detail: `this onnxruntime-node build has no CUDA provider on ${host.platform} ${host.arch}` };
@@ -115,23 +132,32 @@ export function detectCuda(host: CudaHost): CudaDetection {
   }
   const missing: string[] = [];
   const parts: string[] = [];
+  const hints: string[] = [];
   const bin = host.ortBinDir;
   const absentFiles = bin ? CUDA_PROVIDER_FILES.filter((f) => !host.exists(join(bin, f))) : CUDA_PROVIDER_FILES;
   if (absentFiles.length) {
     missing.push(...absentFiles);
-    parts.push(`${absentFiles.join(' and ')} not in ${bin ?? 'onnxruntime-node/bin'} (add them with \`${cudaInstallCommand(bin, host.exists)}\`, which downloads them from NuGet)`);
+    parts.push(`the provider libraries (${absentFiles.join(', ')})`);
+    hints.push(`add the provider libraries with \`${cudaInstallCommand(bin, host.exists)}\` (downloads them from NuGet)`);
   }
   const libs = host.libraries();
   const absentLibs = CUDA_LIBRARIES.filter((l) => !libs.has(l.soname));
-  if (absentLibs.length) {
-    missing.push(...absentLibs.map((l) => l.soname));
-    const named = absentLibs.map((l) => {
-      const others = otherMajors(l.soname, libs);
-      return `${l.soname} (${l.what}${others.length ? `; found ${others.join(', ')}, another major version` : ''})`;
-    });
-    parts.push(`not found by the dynamic linker: ${named.join(', ')}; ${CUDA_LIBS_HINT}`);
+  missing.push(...absentLibs.map((l) => l.soname));
+  const driver = absentLibs.find((l) => l.soname === 'libcuda.so.1');
+  if (driver) parts.push('the NVIDIA driver (libcuda.so.1)');
+  const cuda12 = absentLibs.filter((l) => SHORT_NAMES[l.soname]);
+  const majors = cudaMajors(libs).filter((m) => m !== 12);
+  if (cuda12.length) {
+    const which = cuda12.length === Object.keys(SHORT_NAMES).length ? 'CUDA 12' : `CUDA 12 ${cuda12.map((l) => SHORT_NAMES[l.soname]).join(', ')}`;
+    parts.push(majors.length && !libs.has('libcudart.so.12')
+      ? `${which} (this machine has CUDA ${majors.join(', ')} only; onnxruntime-node 1.30's CUDA provider needs CUDA 12)`
+      : which);
   }
-  if (missing.length) return { ok: false, missing, detail: `CUDA provider not ready: ${parts.join('; ')}` };
+  if (absentLibs.some((l) => l.soname === 'libcudnn.so.9')) parts.push('cuDNN 9');
+  if (cuda12.length || absentLibs.some((l) => l.soname === 'libcudnn.so.9')) {
+    hints.push(`${CUDA_LIBS_HINT}; without root, beside another CUDA: \`${CUDA_PIP_COMMAND}\``);
+  } else if (driver) hints.push('install the NVIDIA driver');
+  if (missing.length) return { ok: false, missing, detail: `CUDA provider not ready: missing ${parts.join(', ')}`, hint: hints.join('; then ') };
   return {
     ok: true, missing: [],
     detail: `CUDA provider libraries in ${bin}; ${CUDA_LIBRARIES.map((l) => l.soname).join(', ')} found`,
@@ -144,12 +170,12 @@ export function cudaLabel(ortVersion: string, libs: Map<string, string>): string
   return `cuda (ONNX Runtime ${ortVersion} CUDA provider, CUDA 12, cuDNN 9${cudart ? `, ${cudart}` : ''}, layer times by synchronising read-back)`;
 }
 
-/** ONNX Runtime's CUDA failures, cut to the sentence a user can act on. */
-export function cudaFailure(message: string): string {
+/** ONNX Runtime's CUDA failures, cut to the sentence a user can act on; what to do about it is the hint. */
+export function cudaFailure(message: string): { detail: string; hint?: string } {
   const line = message.split('\n').find((l) => /cuda|cudnn|libcu|provider/i.test(l)) ?? message.split('\n')[0];
   const cut = line.replace(/^.*?\] (?=\S)/, '').replace(/^\/\S+:\d+ \S+ /, '').trim();
   const hint = /Failed to load shared library/i.test(cut)
-    ? ' (the provider library or a CUDA/cuDNN library it links could not be loaded; `ldd` on libonnxruntime_providers_cuda.so names the missing one)'
-    : '';
-  return `the CUDA provider failed to start: ${cut}${hint}`;
+    ? 'the provider library or a CUDA/cuDNN library it links could not be loaded; `ldd` on libonnxruntime_providers_cuda.so names the missing one'
+    : undefined;
+  return { detail: `the CUDA provider failed to start: ${cut}`, hint };
 }

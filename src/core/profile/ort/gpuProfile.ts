@@ -15,7 +15,11 @@ import { readbackLayerTimes } from './readback';
 import { resetWebGpuProbe, usesWebGpu, webGpuFailure } from './webgpu';
 
 export class GpuRouteError extends NetLensError {
-  constructor(readonly backend: string, message: string) {
+  /**
+   * toCpu: the route works but is wrong for this model (WebGPU's outputs differ from the CPU
+   * provider's in both layouts): the profile goes to the CPU provider even when the route was named.
+   */
+  constructor(readonly backend: string, message: string, readonly toCpu = false) {
     super(message);
     this.name = 'GpuRouteError';
   }

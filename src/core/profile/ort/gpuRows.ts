@@ -20,14 +20,15 @@ function ortPresent(): { ok: boolean; detail: string } {
   }
 }
 
-export const WEBGPU_INSTALL_HINT = 'WebGPU needs a GPU driver: Vulkan on Linux (NVIDIA, Mesa RADV/ANV/NVK, AMDVLK), D3D12 on Windows, ' +
-  'Metal on macOS; onnxruntime-node carries the provider, nothing else to install (see docs/profiler.md, "GPU")';
+export const WEBGPU_INSTALL_HINT = 'WebGPU needs a GPU driver: Vulkan on Linux (NVIDIA, Mesa RADV/ANV/NVK, AMDVLK; Dawn refuses Mesa\'s lavapipe) ' +
+  'with the Vulkan loader (Debian/Ubuntu: `sudo apt-get install libvulkan1`), D3D12 on Windows, Metal on macOS; onnxruntime-node carries the provider. ' +
+  'A software adapter for trying it: `sudo apt-get install chromium` and `VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json` (see docs/profiler.md, "GPU")';
 
 async function initWebGpu(ctx: BackendContext & { request?: string }): Promise<BackendAttempt> {
   const r = runtime().loadOrt();
   if (!r.ok) return { ok: false, detail: r.detail };
   const p = await webgpu().probeWebGpu(r.ort, runtime().ortVersion(r.ort));
-  if (!p.ok || !p.adapter) return { ok: false, detail: p.detail };
+  if (!p.ok || !p.adapter) return { ok: false, detail: p.detail, hint: p.kind === 'no-adapter' ? WEBGPU_INSTALL_HINT : undefined };
   if (ctx.request === 'auto' && p.adapter.software !== false) {
     const what = p.adapter.software ? `a software adapter (${p.adapter.name})` : `an adapter not identified as a GPU (${p.adapter.evidence})`;
     return { ok: false, detail: `${what}: auto takes WebGPU only on a hardware adapter; --backend webgpu runs on it` };
@@ -46,14 +47,15 @@ async function initCuda(ctx: CudaContext): Promise<BackendAttempt> {
   const providers = (r.ort as unknown as { listSupportedBackends?: () => { name: string; bundled: boolean }[] }).listSupportedBackends?.() ?? [];
   const host = ctx.cudaHost ?? c.defaultCudaHost(providers);
   const found = c.detectCuda(host);
-  if (!found.ok) return { ok: false, detail: found.detail };
+  if (!found.ok) return { ok: false, detail: found.detail, hint: found.hint };
   // The files are there: a one-node session must really run on the CUDA provider.
   try {
     const s = await r.ort.InferenceSession.create(webgpu().probeModelBytes(), { executionProviders: ['cuda'], logSeverityLevel: 3 });
     await s.run({ x: new r.ort.Tensor('float32', new Float32Array(4), [1, 4]) });
     await s.release();
   } catch (e) {
-    return { ok: false, detail: c.cudaFailure(String((e as Error)?.message ?? e)) };
+    const f = c.cudaFailure(String((e as Error)?.message ?? e));
+    return { ok: false, detail: f.detail, hint: f.hint };
   }
   const t = runtime().ortThreads(ctx.threads);
   return { ok: true, detail: c.cudaLabel(runtime().ortVersion(r.ort), host.libraries()), executionProviders: ['cuda'], sync: 'readback', threads: t.threads };

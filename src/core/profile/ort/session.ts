@@ -11,7 +11,7 @@ import { ProfileCancelledError } from '../errors';
 import type { OrtExecutionProvider } from '../registry';
 import type { OrtModule } from './runtime';
 import { parseTrace, TraceRuns } from './trace';
-import { applyGpuTimes, GpuTimes, usesWebGpu } from './webgpu';
+import { applyGpuTimes, GpuTimes, OrtTraceEvent, usesWebGpu } from './webgpu';
 
 /** ONNX Runtime's graph optimisation levels NetLens offers ('all' is ONNX Runtime's default). */
 export const OPTIMIZATION_LEVELS = ['all', 'extended', 'basic', 'disabled'] as const;
@@ -33,11 +33,24 @@ export interface OrtRunOptions {
   onRun?: (done: number, total: number) => void;
   /** Maps a kernel name in ONNX Runtime's messages back to the model's node (errors only). */
   nodeName?: (kernel: string) => string;
+  /**
+   * Also time end to end on a second session with profiling (and so GPU timestamps) off, otherwise
+   * identical: warmup + runs after the profiled session is released. `endToEnd` is then that
+   * session's; the profiled runs' times are in `endToEndProfiled`.
+   */
+  plainEndToEnd?: boolean;
+  onPlainRun?: (done: number, total: number) => void;
 }
 
 export interface OrtRunResult {
   /** End-to-end session.run times of the timed runs, ms (output read back: CPU outputs are host memory). */
   endToEnd: number[];
+  /** The profiled session's end-to-end times; equal to endToEnd unless plainEndToEnd was asked for. */
+  endToEndProfiled: number[];
+  /** Whether endToEnd comes from a session with profiling off. */
+  plain: boolean;
+  /** Highest mem_in_use_peak ONNX Runtime's kernel events report, per execution provider (its allocator's arena). */
+  peakByProvider: Record<string, number>;
   /** Per timed run, the kernels the profiler recorded. */
   trace: TraceRuns;
   output: Float32Array;
@@ -60,68 +73,106 @@ export function sessionError(what: 'load' | 'run', source: string, e: unknown, n
   return new NetLensError(`ONNX Runtime could not ${what} ${source}${node ? ` at node "${nodeName(node)}"` : ''}: ${msg.slice(0, 400)}`);
 }
 
+/** Highest mem_in_use_peak per provider in the raw trace events (the allocator of the device each kernel ran on). */
+export function peakByProvider(events: { cat?: string; args?: Record<string, unknown> }[]): Record<string, number> {
+  const peaks: Record<string, number> = {};
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.args) continue;
+    const p = Number(e.args.mem_in_use_peak);
+    const provider = String(e.args.provider ?? '');
+    if (provider && Number.isFinite(p) && p > 0) peaks[provider] = Math.max(peaks[provider] ?? 0, p);
+  }
+  return peaks;
+}
+
+type Session = Awaited<ReturnType<OrtModule['InferenceSession']['create']>>;
+
+async function createSession(ort: OrtModule, model: Uint8Array | string, source: string, opts: OrtRunOptions, profileDir?: string): Promise<Session> {
+  const options = {
+    executionProviders: opts.executionProviders as never,
+    intraOpNumThreads: opts.threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential' as const,
+    graphOptimizationLevel: opts.optimization,
+    enableProfiling: profileDir !== undefined,
+    ...(profileDir !== undefined ? { profileFilePrefix: join(profileDir, 'profile') } : {}),
+    // Failures come back as one NetLensError each; ONNX Runtime's own log lines would only repeat them on stderr.
+    logSeverityLevel: 4 as const,
+  };
+  try {
+    return typeof model === 'string'
+      ? await ort.InferenceSession.create(model, options)
+      : await ort.InferenceSession.create(model, options);
+  } catch (e) {
+    throw sessionError('load', source, e, opts.nodeName);
+  }
+}
+
+/** warmup + runs timed session.run calls with the first output read back; returns the timed ones and the last output. */
+async function timedRuns(ort: OrtModule, session: Session, source: string, input: { data: Float32Array; dims: number[] }, opts: OrtRunOptions,
+  onRun?: (done: number, total: number) => void): Promise<{ times: number[]; output: Float32Array; inputName: string; outputName: string }> {
+  if (session.inputNames.length !== 1) throw new NetLensError(`${source}: the profiler feeds one image, and the ONNX model has ${session.inputNames.length} inputs`);
+  const inputName = session.inputNames[0];
+  const outputName = session.outputNames[0];
+  const feeds = { [inputName]: new ort.Tensor('float32', input.data, input.dims) };
+  const times: number[] = [];
+  let output = new Float32Array(0);
+  const total = opts.warmup + opts.runs;
+  for (let r = 0; r < total; r++) {
+    if (opts.signal?.aborted) throw new ProfileCancelledError();
+    const t = performance.now();
+    let out;
+    try {
+      out = await session.run(feeds);
+    } catch (e) {
+      throw sessionError('run', source, e, opts.nodeName);
+    }
+    const ms = performance.now() - t;
+    if (r >= opts.warmup) times.push(ms);
+    const y = out[outputName];
+    output = (y.data as Float32Array).slice();
+    for (const v of Object.values(out)) v.dispose?.();
+    onRun?.(r + 1, total);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { times, output, inputName, outputName };
+}
+
 export async function runProfiled(ort: OrtModule, model: Uint8Array | string, source: string, input: { data: Float32Array; dims: number[] },
   opts: OrtRunOptions): Promise<OrtRunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'netlens-ort-'));
   const check = (): void => { if (opts.signal?.aborted) throw new ProfileCancelledError(); };
-  let session: Awaited<ReturnType<OrtModule['InferenceSession']['create']>> | undefined;
+  let session: Session | undefined;
   try {
     const t0 = performance.now();
-    const options = {
-      executionProviders: opts.executionProviders as never,
-      intraOpNumThreads: opts.threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential' as const,
-      graphOptimizationLevel: opts.optimization,
-      enableProfiling: true,
-      profileFilePrefix: join(dir, 'profile'),
-      // Failures come back as one NetLensError each; ONNX Runtime's own log lines would only repeat them on stderr.
-      logSeverityLevel: 4 as const,
-    };
-    try {
-      session = typeof model === 'string'
-        ? await ort.InferenceSession.create(model, options)
-        : await ort.InferenceSession.create(model, options);
-    } catch (e) {
-      throw sessionError('load', source, e, opts.nodeName);
-    }
+    session = await createSession(ort, model, source, opts, dir);
     const sessionMs = performance.now() - t0;
     check();
-    if (session.inputNames.length !== 1) throw new NetLensError(`${source}: the profiler feeds one image, and the ONNX model has ${session.inputNames.length} inputs`);
-    const inputName = session.inputNames[0];
-    const outputName = session.outputNames[0];
-    const feeds = { [inputName]: new ort.Tensor('float32', input.data, input.dims) };
-    const endToEnd: number[] = [];
-    let output = new Float32Array(0);
-    const total = opts.warmup + opts.runs;
-    for (let r = 0; r < total; r++) {
-      check();
-      const t = performance.now();
-      let out;
-      try {
-        out = await session.run(feeds);
-      } catch (e) {
-        throw sessionError('run', source, e, opts.nodeName);
-      }
-      const ms = performance.now() - t;
-      if (r >= opts.warmup) endToEnd.push(ms);
-      const y = out[outputName];
-      output = (y.data as Float32Array).slice();
-      for (const v of Object.values(out)) v.dispose?.();
-      opts.onRun?.(r + 1, total);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    const profiled = await timedRuns(ort, session, source, input, opts, opts.onRun);
     session.endProfiling();
     const file = readdirSync(dir).find((f) => f.endsWith('.json'));
     if (!file) throw new Error('ONNX Runtime wrote no profile');
     const json = readFileSync(join(dir, file), 'utf8');
     const trace = parseTrace(json);
+    const events = JSON.parse(json) as OrtTraceEvent[];
     // WebGPU: a kernel's time becomes the GPU timestamps of its programs (all runs, warm-up included).
-    const gpu = usesWebGpu(opts.executionProviders) ? applyGpuTimes(trace.runs, JSON.parse(json)) : undefined;
+    const gpu = usesWebGpu(opts.executionProviders) ? applyGpuTimes(trace.runs, events) : undefined;
     // Warm-up runs are in the trace too: keep the timed ones.
     trace.runs = trace.runs.slice(opts.warmup);
     trace.runMs = trace.runMs.slice(opts.warmup);
-    return { endToEnd, trace, output, outputName, inputName, sessionMs, gpu };
+    await session.release().catch(() => undefined);
+    session = undefined;
+    let endToEnd = profiled.times;
+    if (opts.plainEndToEnd) {
+      check();
+      // The same session options with profiling off: no profiler events, no GPU timestamp queries.
+      session = await createSession(ort, model, source, opts);
+      endToEnd = (await timedRuns(ort, session, source, input, opts, opts.onPlainRun)).times;
+    }
+    return {
+      endToEnd, endToEndProfiled: profiled.times, plain: Boolean(opts.plainEndToEnd), peakByProvider: peakByProvider(events),
+      trace, output: profiled.output, outputName: profiled.outputName, inputName: profiled.inputName, sessionMs, gpu,
+    };
   } finally {
     await session?.release().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });

@@ -173,7 +173,7 @@ export function webGpuFailure(message: string, platform: NodeJS.Platform = proce
   const cut = (text.includes(' was false. ') ? text.slice(text.indexOf(' was false. ') + 11) : text).split('\n')[0].trim();
   if (/Failed to get a WebGPU adapter/i.test(text)) {
     const how = platform === 'linux'
-      ? 'no usable Vulkan driver (Dawn refuses Mesa\'s lavapipe; a GPU driver, or SwiftShader through VK_ICD_FILENAMES, is needed)'
+      ? 'no usable Vulkan driver'
       : platform === 'win32' ? 'no D3D12 adapter' : 'no Metal device';
     return { kind: 'no-adapter', line: `no WebGPU adapter: ${how} (${cut})` };
   }
