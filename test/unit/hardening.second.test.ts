@@ -7,8 +7,44 @@ import { readOnnx } from '../../src/core/io/onnxModel';
 import { pytorchNaming, MAX_BLOCK_DEPTH } from '../../src/core/io/onnxNames';
 import { UniqueNames } from '../../src/core/io/uniqueNames';
 import type { KerasModel } from '../../src/core/ir/types';
+import { scanOnnx } from '../../src/core/io/onnxScan';
+import { NetLensError } from '../../src/core/ir/types';
+import { analyzeModel, ModelAnalysis } from '../../src/core/analysis/analyze';
+import { buildViewGraph } from '../../src/core/graph/viewGraph';
+import { countBoxes, layoutGraph, MAX_ELK_ELEMENTS, toElkGraph } from '../../src/core/graph/layout';
+import { initialCollapsed } from '../../src/core/graph/collapse';
+import { RUN_LIMIT, RUN_SIZE } from '../../src/core/graph/runs';
+import { nodeElk } from '../../src/core/graph/node/elkNode';
+import { renderGraphSvg } from '../../src/core/graph/svg';
+import { csvCell, mdText, xmlText } from '../../src/core/report/escape';
+import { profileCsv, profileMarkdown, profileText } from '../../src/core/report/profileReport';
+import { summaryTable } from '../../src/core/report/summaryTable';
+import type { ProfileResult } from '../../src/core/profile/result';
 import { parseModelJson } from './helpers/modelJson';
-import { kerasNestedSameNames, onnxDeepScopes, onnxSameNames } from '../fixtures/hostile';
+import { modelBytes, node, valueInfo } from '../fixtures/onnx/files';
+import { kerasFlatChain, kerasNestedSameNames, onnxDeepScopes, onnxEmptyNodes, onnxSameNames } from '../fixtures/hostile';
+
+/** One NetLensError line matching `re`. */
+function refused(f: () => unknown, re: RegExp): string {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof NetLensError, `${(e as Error).name}: ${(e as Error).message}`);
+    assert.ok(!/[\r\n]/.test(e.message), 'one line');
+    assert.match(e.message, re);
+    return e.message;
+  }
+  return assert.fail('expected a NetLensError');
+}
+
+/** A profile result of `n` layers with the given names (cycled). */
+function profileOf(names: string[], n = names.length): ProfileResult {
+  const layers = Array.from({ length: n }, (_, i) => ({ name: names[i % names.length], className: 'Conv', ms: { median: 1, min: 1, max: 1 }, bytes: 4, tensors: 1, gflops: 1 }));
+  return {
+    model: 'm', backend: 'cpu', image: 'x.png', weights: 'random', runs: 1, warmup: 0, endToEndMs: { median: n, min: n, max: n },
+    sumLayerMs: n, overhead: 1, peakBytes: 0, layers, predictions: null,
+  } as ProfileResult;
+}
 
 const seconds = (f: () => unknown): number => {
   const t0 = process.hrtime.bigint();
@@ -92,6 +128,133 @@ describe('hardening, second pass (issue 24)', function () {
       assert.equal(r.layerGroup['conv1'], 'stem');
       assert.equal(r.layerGroup['layer1.0.relu.Relu'], 'layer1.0.relu');
       assert.equal(r.layerGroup['layer1.0.Add'], 'layer1.0');
+    });
+  });
+
+  describe('ONNX sizes are counted before decoding', () => {
+    it('16M empty nodes (a 32 MB file) are refused by the node cap before protobufjs builds them', () => {
+      const bytes = onnxEmptyNodes(16_000_000);
+      const before = process.memoryUsage().heapUsed;
+      const s = seconds(() => refused(() => readOnnx(bytes, undefined, 'empty'), /more than 200000 nodes and tensors/));
+      const grown = process.memoryUsage().heapUsed - before;
+      assert.ok(s < 10, `${s.toFixed(1)} s`);
+      assert.ok(grown < 100e6, `${(grown / 1e6).toFixed(0)} MB of heap (2.9 GB before)`);
+    });
+
+    it('6M empty nodes in a function (outside the main graph) are refused by the decoded-size estimate', () => {
+      const bytes = onnxEmptyNodes(6_000_000, 'function');
+      refused(() => scanOnnx(bytes, 200_000), /would decode into more than 1024 MiB/);
+      refused(() => readOnnx(bytes, undefined, 'fn'), /would decode into more than 1024 MiB/);
+    });
+
+    it('counts what a real model holds, and refuses a truncated or malformed protobuf in one line', () => {
+      const bytes = onnxSameNames(1000);
+      const c = scanOnnx(bytes, 200_000);
+      assert.equal(c.mainEntries, 1000 + 1); // nodes and the input
+      assert.ok(c.decodedBytes > 1000 * 200 && c.decodedBytes < 1e7, String(c.decodedBytes));
+      refused(() => scanOnnx(bytes.subarray(0, bytes.length - 3), 200_000), /not a valid ONNX protobuf/);
+      // Wire type 3 (a group) is not in onnx.proto.
+      refused(() => scanOnnx(Uint8Array.from([0x08, 0x08, 0x0b]), 200_000), /not a valid ONNX protobuf \(wire type 3/);
+    });
+  });
+
+  describe('exports escape names from files', () => {
+    it('CSV: formulas are neutralised as OWASP recommends, numbers stay numbers', () => {
+      assert.equal(csvCell('=HYPERLINK("http://x","y")'), `"'=HYPERLINK(""http://x"",""y"")"`);
+      assert.equal(csvCell('@SUM(A1)'), "'@SUM(A1)");
+      assert.equal(csvCell('+1'), "'+1");
+      assert.equal(csvCell('-2+3'), "'-2+3");
+      assert.equal(csvCell('\tcmd'), "'\tcmd");
+      assert.equal(csvCell('\rx'), `"'\rx"`);
+      assert.equal(csvCell('\uff1d1+1'), "'\uff1d1+1");
+      assert.equal(csvCell('conv1'), 'conv1');
+      assert.equal(csvCell(-1.5), '-1.5');
+      assert.equal(csvCell(Number.NaN), '');
+      const csv = profileCsv(profileOf(['=HYPERLINK("http://evil","x")', '@SUM(1)'])).split('\n');
+      assert.ok(csv[1].startsWith(`0,"'=HYPERLINK(`), csv[1]);
+      assert.ok(csv[2].startsWith("1,'@SUM(1),"), csv[2]);
+    });
+
+    it('Markdown: cells and lines are HTML-escaped, links and code spans do not open, rows stay rows', () => {
+      assert.equal(mdText('</td><script>alert(1)</script>'), '&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+      assert.equal(mdText('[x](javascript:alert(1))'), '\\[x\\](javascript:alert(1))');
+      assert.equal(mdText('a|b`c\nd'), 'a\\|b\\`c d');
+      assert.equal(mdText('layer1.0.conv_1 (fused)'), 'layer1.0.conv_1 (fused)');
+      const md = profileMarkdown({ ...profileOf(['</td><script>x</script>']), model: '<img src=x onerror=alert(1)>' });
+      assert.ok(!/<script|<img|<\/td/.test(md), md);
+      assert.match(md, /^# Profile: &lt;img src=x onerror=alert\(1\)&gt;/);
+    });
+
+    it('SVG: a BEL, NUL or lone surrogate in a layer name becomes U+FFFD; the file has no character XML forbids', async () => {
+      assert.equal(xmlText('a\u0007b\u0000c<&>"\ud800'), 'a\ufffdb\ufffdc&lt;&amp;&gt;&quot;\ufffd');
+      assert.equal(xmlText('tab\tline\n\ud83d\ude00'), 'tab\tline\n\ud83d\ude00');
+      const bytes = modelBytes({
+        nodes: [node('Relu', ['x'], ['r'], 'bell\u0007\u001b[2J'), node('Sigmoid', ['r'], ['y'], 'nul\u0000')],
+        inputs: [valueInfo('x', [1, 4])], outputs: [valueInfo('y', [1, 4])],
+      });
+      const r = readOnnx(bytes, undefined, 'bel');
+      const spec = { name: 'bel', model: r.graph, groups: r.groups, layerGroup: r.layerGroup };
+      const g = buildViewGraph(spec, analyzeModel(r.graph));
+      const svg = renderGraphSvg(g, await layoutGraph(nodeElk(), g, new Set()), { standalone: true, title: 'bel\u0007' });
+      assert.ok(!/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(svg), 'no C0 but tab, LF, CR');
+      assert.ok(svg.includes('bell\ufffd\ufffd[2J'), 'the name, with its controls replaced');
+    });
+  });
+
+  describe('tables and layouts never recurse or spread per row', () => {
+    it('the summary table and profile reports of 199,990 rows', () => {
+      const n = 199_990;
+      const layer = { name: 'relu', className: 'Relu', outputShape: [null, 4], params: 0, macs: 0, activationBytes: 16 };
+      const a = { model: 'm', input: [null, 4], batch: 1, optimizer: 'adam', layers: Array.from({ length: n }, () => layer), unsupported: [], unknown: [],
+        totals: { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0, flops: 0, weightBytes: 0, activationBytes: 0, peakInferenceBytes: 0, trainingBytes: 0 } } as unknown as ModelAnalysis;
+      assert.equal(summaryTable(a).split('\n').length > n, true);
+      const p = profileOf(['conv'], n);
+      assert.equal(profileText(p, 0).split('\n').length > n, true);
+      assert.equal(profileMarkdown(p).split('\n').length > n, true);
+      assert.equal(profileCsv(p).split('\n').length, n + 2);
+    });
+
+    it('a 12,000-layer flat Sequential opens as runs of 100 and lays out; fully expanded it lays out without elkjs', async () => {
+      const spec = parseModelJson(kerasFlatChain(12_000), 'flat');
+      const a = analyzeModel(spec.model);
+      const g = buildViewGraph(spec, a);
+      const runs = g.groups.filter((x) => x.parent === null);
+      assert.equal(runs.length, 121); // 12,001 layers with the input, by 100
+      assert.ok(g.groups.every((x) => x.layers.length + x.groups.length <= RUN_SIZE));
+      assert.equal(runs[0].label, 'input … dense_98');
+      assert.equal(runs.reduce((s, x) => s + x.sums.layers, 0), 12_001);
+      assert.equal(runs.reduce((s, x) => s + x.sums.params, 0), a.totals.params);
+      assert.ok(g.nodes.every((n) => n.group !== null));
+      let t = Date.now();
+      const first = await layoutGraph(nodeElk(), g, initialCollapsed(g));
+      assert.ok(first.nodes.length <= 121 && first.nodes.length > 0);
+      assert.ok(Date.now() - t < 30_000);
+      // Everything expanded: beyond elkjs' reach (it overflowed the stack at 8,000), stacked instead.
+      assert.ok(countBoxes(toElkGraph(g, new Set()).elk) > MAX_ELK_ELEMENTS);
+      t = Date.now();
+      const all = await layoutGraph(nodeElk(), g, new Set());
+      assert.ok(Date.now() - t < 30_000, `${Date.now() - t} ms`);
+      assert.equal(all.nodes.length, 12_001);
+      assert.equal(all.frames.length, 121);
+      assert.ok(all.edges.every((e) => e.points.length >= 4 && e.points.every(Number.isFinite)));
+      const b0 = all.boxes[all.nodes[0]];
+      const b1 = all.boxes[all.nodes[1]];
+      assert.ok(b1.y >= b0.y + b0.h, 'model order top to bottom');
+    });
+
+    it('runs of identical layers are labelled by their class; a container of RUN_LIMIT elements is left alone', () => {
+      const chain = (n: number, op: string) => modelBytes({
+        nodes: Array.from({ length: n }, (_, i) => node(op, [i === 0 ? 'x' : `t${i - 1}`], [`t${i}`])),
+        inputs: [valueInfo('x', [1, 4])], outputs: [valueInfo(`t${n - 1}`, [1, 4])],
+      });
+      const view = (bytes: Uint8Array) => {
+        const r = readOnnx(bytes, undefined, 'c');
+        return buildViewGraph({ name: 'c', model: r.graph, groups: r.groups, layerGroup: r.layerGroup }, analyzeModel(r.graph));
+      };
+      assert.equal(view(chain(RUN_LIMIT - 1, 'Relu')).groups.length, 0);
+      const g = view(chain(1000, 'Relu'));
+      assert.deepEqual(g.groups.slice(1, 3).map((x) => x.label), ['Relu ×100', 'Relu ×100']);
+      assert.equal(g.groups[0].label, 'x … Relu_98');
     });
   });
 });

@@ -255,8 +255,97 @@ export interface ElkLike {
   layout(graph: ElkInputNode): Promise<ElkOutputNode>;
 }
 
+/**
+ * Above this many drawn boxes elkjs is not asked: it recurses along a chain and overflows the stack
+ * between 4,000 and 8,000 nodes (a chain of 4,000 takes 2.6 s). Runs (runs.ts) keep every view
+ * the model opens with far below this; only a user expanding thousands of layers at once gets here.
+ */
+export const MAX_ELK_ELEMENTS = 2500;
+
 export async function layoutGraph(elk: ElkLike, graph: ViewGraph, collapsed: ReadonlySet<string>): Promise<GraphLayout> {
   const { elk: input, edges } = toElkGraph(graph, collapsed);
+  const key = layoutKey(graph, collapsed);
+  if (countBoxes(input) > MAX_ELK_ELEMENTS) return stackedLayout(key, input, edges);
   const out = await elk.layout(input);
-  return fromElk(layoutKey(graph, collapsed), out, edges);
+  return fromElk(key, out, edges);
+}
+
+/** Boxes in an ELK input graph (nodes and frames), by a loop. */
+export function countBoxes(root: ElkInputNode): number {
+  let n = 0;
+  const stack = [...(root.children ?? [])];
+  for (let c = stack.pop(); c; c = stack.pop()) {
+    n++;
+    for (const k of c.children ?? []) stack.push(k);
+  }
+  return n;
+}
+
+const STACK_GAP = 26;
+const ROOT_PAD = 20;
+const FRAME_PAD = { top: GROUP_HEADER + 6, side: 12, bottom: 12 };
+
+/**
+ * The fallback for views too big for elkjs: every container stacks its children top to bottom in
+ * model order, centred; edges go straight down, or around the right side when they go up or skip.
+ * Loops over the elements; recursion only follows the nesting of blocks (a few levels).
+ */
+export function stackedLayout(key: string, root: ElkInputNode, edges: LayoutEdge[]): GraphLayout {
+  const size = new Map<ElkInputNode, { w: number; h: number }>();
+  const measure = (c: ElkInputNode, pad: { top: number; side: number; bottom: number }): { w: number; h: number } => {
+    const kids = c.children ?? [];
+    let s: { w: number; h: number };
+    if (kids.length === 0 && c !== root) {
+      s = { w: c.width ?? 0, h: c.height ?? 0 };
+    } else {
+      let w = 0;
+      let h = 0;
+      for (const k of kids) {
+        const ks = measure(k, FRAME_PAD);
+        w = Math.max(w, ks.w);
+        h += ks.h;
+      }
+      s = { w: w + 2 * pad.side, h: h + Math.max(0, kids.length - 1) * STACK_GAP + pad.top + pad.bottom };
+    }
+    size.set(c, s);
+    return s;
+  };
+  const rootPad = { top: ROOT_PAD, side: ROOT_PAD, bottom: ROOT_PAD };
+  const total = measure(root, rootPad);
+  const boxes: Record<string, Box> = {};
+  const nodes: string[] = [];
+  const frames: string[] = [];
+  const place = (c: ElkInputNode, x: number, y: number, pad: { top: number; side: number }): void => {
+    const s = size.get(c)!;
+    let cy = y + pad.top;
+    for (const k of c.children ?? []) {
+      const ks = size.get(k)!;
+      const kx = Math.round(x + (s.w - ks.w) / 2);
+      boxes[k.id] = { x: kx, y: cy, w: ks.w, h: ks.h };
+      if (k.children?.length) {
+        frames.push(k.id);
+        place(k, kx, cy, FRAME_PAD);
+      } else {
+        nodes.push(k.id);
+      }
+      cy += ks.h + STACK_GAP;
+    }
+  };
+  place(root, 0, 0, rootPad);
+  const right = total.w - ROOT_PAD / 2;
+  const laid = edges.map((e) => {
+    const a = boxes[e.source];
+    const b = boxes[e.target];
+    if (!a || !b) return { ...e, points: [] };
+    const sx = a.x + a.w / 2;
+    const sy = a.y + a.h;
+    const tx = b.x + b.w / 2;
+    if (b.y >= sy && sx === tx) return { ...e, points: [sx, sy, tx, b.y] };
+    if (b.y >= sy) return { ...e, points: [sx, sy, sx, b.y - STACK_GAP / 2, tx, b.y - STACK_GAP / 2, tx, b.y] };
+    // Upwards (a block placed at its first layer, fed from later): around the right side.
+    return { ...e, points: [a.x + a.w, a.y + a.h / 2, right, a.y + a.h / 2, right, b.y + b.h / 2, b.x + b.w, b.y + b.h / 2] };
+  });
+  const order = (id: string): number => Number(id.slice(1)) + (id[0] === 'g' ? 1e9 : 0);
+  nodes.sort((p, q) => order(p) - order(q));
+  return { key, width: Math.ceil(total.w), height: Math.ceil(total.h), boxes, edges: laid, nodes, frames };
 }

@@ -8,6 +8,7 @@ import type { GraphFormat } from '../ir/graph';
 import { TRAINING_ONLY } from '../analysis/trainingOnly';
 import { CATEGORY_TABLE, NodeCategory } from './nodeStyles';
 import { dims } from '../report/format';
+import { addRuns } from './runs';
 
 export interface ViewNode {
   /** Index in `nodes` (topological order); DOM ids and data attributes use it, never the name. */
@@ -161,7 +162,8 @@ export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups'
     for (const src of n.stats.inbound) edges.push({ source: src, target: n.name, shape: shapes.get(src) ?? '' });
   }
 
-  return {
+  // Containers of thousands of elements are gathered into runs (runs.ts): elkjs cannot lay them out.
+  return addRuns({
     model: analysis.model || spec.name,
     format: isModelGraph(spec.model) ? spec.model.format : 'keras',
     input: analysis.input,
@@ -171,7 +173,7 @@ export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups'
     nodes,
     groups: live,
     edges,
-  };
+  });
 }
 
 /** Ancestor group ids of a group or a layer's group, innermost first. */
