@@ -3,7 +3,8 @@
 //   netlens    `netlens machine --refresh --json` (ONNX Runtime CPU provider, all CPUs): MatMul
 //              1024^3 fp32 and an element-wise Add over 16M floats, best kernel time of 30 runs
 //   reference  Debian python3-numpy on OpenBLAS (libopenblas0-pthread, same thread count):
-//              np.matmul 1024^3 fp32 (sgemm) and np.copyto of 64 MB (bytes read + written), best of 30
+//              np.matmul 1024^3 fp32 (sgemm) and np.copyto of 64 MB (bytes read + written), best of 30;
+//              and PyTorch's torch.mm 1024^3 (Debian python3-torch, same threads) where it imports
 // Rounds interleave the two (a fresh process each), so a burst of load on this shared machine hits
 // both alike; a row's figure is the best over rounds, and each round's ratio is listed.
 // Goals: netlens / reference within 0.5-2x for both; ResNet-50: max layer GFLOP/s <= 1.15 x peak.
@@ -31,10 +32,20 @@ x = np.random.rand(e).astype(np.float32); y = np.empty_like(x); np.copyto(y, x)
 bestc = min((lambda t: (np.copyto(y, x), time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(30))
 cfg = np.__config__
 blas = 'openblas' if 'openblas' in str(getattr(cfg, 'blas_opt_info', '')) or 'openblas' in open('/proc/self/maps').read() else 'other'
-print(json.dumps({"gflops": 2 * n ** 3 / best / 1e9, "gbs": 8 * e / bestc / 1e9, "numpy": np.__version__, "blas": blas}))
+torch_gflops = None
+try:
+    import os, torch
+    torch.set_num_threads(int(os.environ.get('OPENBLAS_NUM_THREADS', '1')))
+    ta = torch.from_numpy(a); tb = torch.from_numpy(b); tc = torch.empty(n, n)
+    torch.mm(ta, tb, out=tc)
+    tbest = min((lambda t: (torch.mm(ta, tb, out=tc), time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(30))
+    torch_gflops = 2 * n ** 3 / tbest / 1e9
+except Exception:
+    pass
+print(json.dumps({"gflops": 2 * n ** 3 / best / 1e9, "gbs": 8 * e / bestc / 1e9, "numpy": np.__version__, "blas": blas, "torch": torch_gflops}))
 `;
 
-interface Ref { gflops: number; gbs: number; numpy: string; blas: string }
+interface Ref { gflops: number; gbs: number; numpy: string; blas: string; torch: number | null }
 
 function netlens(): MachinePeaks | string {
   const r = spawnSync(process.execPath, [cli, 'machine', '--refresh', '--json'], { encoding: 'utf8', env, timeout: 120_000 });
@@ -63,6 +74,8 @@ const nG = best(ok.map((r) => r.n.peakGflops));
 const nB = best(ok.map((r) => r.n.bandwidthGBs));
 const rG = best(ok.map((r) => r.ref.gflops));
 const rB = best(ok.map((r) => r.ref.gbs));
+const torchs = ok.map((r) => r.ref.torch).filter((v): v is number => typeof v === 'number');
+const tG = torchs.length ? best(torchs) : undefined;
 
 // ResNet-50 under the peak: the profile reads the peaks this bench measured last (same cache).
 const p = spawnSync(process.execPath, [cli, 'profile', 'resnet50', '--json', '--runs', '10', '--warmup', '2'], { encoding: 'utf8', env, timeout: 600_000, maxBuffer: 64 << 20 });
@@ -90,13 +103,13 @@ ${new Date().toISOString()}; CPU: ${model}, ${threads} logical CPUs (${/avx512f/
 `load average at start ${load0}, at end ${loadavg().map((v) => v.toFixed(2)).join(', ')}; ${rounds} rounds, each a fresh process per row; ` +
 `reference numpy ${ref0?.numpy ?? '?'} on ${ref0?.blas ?? '?'}, ${threads} threads.
 
-| round | NetLens peak GFLOP/s | numpy sgemm GFLOP/s | ratio | NetLens GB/s | numpy copy GB/s | ratio |
-| ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${rows.map((r, i) => typeof r.n === 'string' || typeof r.ref === 'string' ? `| ${i + 1} | ${typeof r.n === 'string' ? r.n : ''} | ${typeof r.ref === 'string' ? r.ref : ''} | | | | |`
-    : `| ${i + 1} | ${f(r.n.peakGflops)} | ${f(r.ref.gflops)} | ${(r.n.peakGflops / r.ref.gflops).toFixed(2)} | ${f(r.n.bandwidthGBs)} | ${f(r.ref.gbs)} | ${(r.n.bandwidthGBs / r.ref.gbs).toFixed(2)} |`).join('\n')}
-| **best** | **${f(nG)}** | **${f(rG)}** | **${(nG / rG).toFixed(2)}** | **${f(nB)}** | **${f(rB)}** | **${(nB / rB).toFixed(2)}** |
+| round | NetLens peak GFLOP/s | numpy sgemm GFLOP/s | ratio | PyTorch mm GFLOP/s | NetLens GB/s | numpy copy GB/s | ratio |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows.map((r, i) => typeof r.n === 'string' || typeof r.ref === 'string' ? `| ${i + 1} | ${typeof r.n === 'string' ? r.n : ''} | ${typeof r.ref === 'string' ? r.ref : ''} | | | | | |`
+    : `| ${i + 1} | ${f(r.n.peakGflops)} | ${f(r.ref.gflops)} | ${(r.n.peakGflops / r.ref.gflops).toFixed(2)} | ${r.ref.torch ? f(r.ref.torch) : 'n/a'} | ${f(r.n.bandwidthGBs)} | ${f(r.ref.gbs)} | ${(r.n.bandwidthGBs / r.ref.gbs).toFixed(2)} |`).join('\n')}
+| **best** | **${f(nG)}** | **${f(rG)}** | **${(nG / rG).toFixed(2)}** | **${tG ? f(tG) : 'n/a'}** | **${f(nB)}** | **${f(rB)}** | **${(nB / rB).toFixed(2)}** |
 
-Goal 0.5-2x of the reference: compute ${ratioOk(nG / rG) ? 'met' : 'NOT met'}, bandwidth ${ratioOk(nB / rB) ? 'met' : 'NOT met'} (best over rounds).
+Goal 0.5-2x of the reference: compute ${ratioOk(nG / rG) ? 'met' : 'NOT met'}${tG ? ` (against PyTorch's mm, Debian python3-torch, same threads: ${(nG / tG).toFixed(2)}x)` : ''}, bandwidth ${ratioOk(nB / rB) ? 'met' : 'NOT met'} (best over rounds).
 
 ResNet-50 (zoo, 224x224x3, batch 1, ONNX Runtime "all", ${threads} threads, 10 runs): ${r50}.`);
 process.exitCode = ok.length && ratioOk(nG / rG) && ratioOk(nB / rB) && r50Ok ? 0 : 1;

@@ -10,7 +10,7 @@ import { GraphLayout, groupId } from '../src/core/graph/layout';
 import { renderGraphBody } from '../src/core/graph/svg';
 import { drawnElement } from '../src/core/graph/collapse';
 import { elementOf, GraphElement } from '../src/core/graph/metrics';
-import type { ColorBy } from '../src/core/graph/nodeStyles';
+import { COLOR_BY, ColorBy } from '../src/core/graph/nodeStyles';
 import { validBatch, type ExportFormat, type ModelMessage } from '../src/protocol/graph';
 import { LayoutClient } from './layoutClient';
 import { registerUi } from './ui';
@@ -280,10 +280,11 @@ export class App {
 
   setProfile(result: ProfileResult): void {
     this.profile = result;
-    this.toolbar.colorSelect.setDisabled('time', false);
+    for (const c of COLOR_BY) if (c.needsProfile) this.toolbar.colorSelect.setDisabled(c.id, false);
     renderHeader(this.header, this.graph, this.profile);
     this.table.setData(this.graph, this.profile);
-    this.setColorBy('time');
+    // A compared run opens on its deltas; a roofline mode already chosen stays; else time.
+    this.setColorBy(result.comparedTo ? 'diff' : this.colorBy === 'efficiency' || this.colorBy === 'bound' ? this.colorBy : 'time');
   }
 
   private exportSource(): ExportSource {

@@ -9,6 +9,7 @@ import { bytes, compactNumber, milliseconds } from '../src/core/graph/text';
 import type { App } from './app';
 import { clear, h } from './dom';
 import type { Minimap } from './minimap';
+import { BOUND_COLOURS, diffColour, efficiencyColour, isRooflineMode, rooflineShade } from '../src/core/graph/rooflineColours';
 
 /** Adds the graph's stylesheet and one legend swatch class per category to the page. */
 export function adoptGraphStyles(): void {
@@ -33,6 +34,16 @@ export class Colouring {
     if (!app.layout) return;
     if (app.colorBy === 'category') {
       for (const id of app.layout.nodes) app.elementById(id)?.style.removeProperty('--nl-c');
+    } else if (isRooflineMode(app.colorBy)) {
+      // Roofline modes (issue 21): a colour per element from its kernel's place under the roof, or its change against an earlier run.
+      const mode = app.colorBy;
+      for (const id of app.layout.nodes) {
+        const shade = rooflineShade(app.graph, id, mode, app.profile);
+        this.colors.set(id, shade.colour);
+        const el = app.elementById(id);
+        el?.style.setProperty('--nl-c', shade.colour ?? 'var(--vscode-disabledForeground, #80808080)');
+        if (shade.label) el?.setAttribute('data-shade', shade.label); else el?.removeAttribute('data-shade');
+      }
     } else {
       const values = new Map(app.layout.nodes.map((id) => [id, elementMetric(app.graph, id, app.colorBy, app.profile)] as const));
       const max = Math.max(0, ...values.values());
@@ -78,6 +89,26 @@ export class Colouring {
       if (app.layout?.nodes.some((id) => id[0] === 'g')) {
         this.legend.append(h('span', { class: 'nl-legend-item' }, h('span', { class: 'nl-swatch nl-swatch-block' }), BLOCK_STYLE.label));
       }
+      return;
+    }
+    if (isRooflineMode(app.colorBy)) {
+      const item = (colour: string, label: string): HTMLElement => {
+        const sw = h('span', { class: 'nl-swatch' });
+        sw.style.background = colour;
+        return h('span', { class: 'nl-legend-item' }, sw, label);
+      };
+      const m = app.profile?.machine;
+      if (app.colorBy === 'bound') {
+        this.legend.append(item(BOUND_COLOURS.memory, 'memory-bound'), item(BOUND_COLOURS.compute, 'compute-bound'));
+        if (m) this.legend.append(h('span', { class: 'nl-legend-item' }, `ridge ${(m.peakGflops / m.bandwidthGBs).toFixed(1)} FLOP/byte`));
+      } else if (app.colorBy === 'efficiency') {
+        this.legend.append(item(efficiencyColour(0), '0%'), item(efficiencyColour(0.5), '50%'), item(efficiencyColour(1), '100% of its roof'));
+      } else {
+        this.legend.append(item(diffColour(0.5), '2× faster'), item(diffColour(1), 'same'), item(diffColour(2), '2× slower'));
+      }
+      const why = app.colorBy === 'diff' ? (app.profile?.comparedTo ? '' : 'no earlier run to compare with: Compare on the results page, or profile --compare-to')
+        : (m ? '' : `no roofline: ${app.profile?.rooflineNote ?? 'no profile'}`);
+      if (why) this.legend.append(h('span', { class: 'nl-legend-item' }, why));
       return;
     }
     const unit = (v: number): string => app.colorBy === 'time' ? milliseconds(v)

@@ -1,6 +1,6 @@
 // The page's host (VS Code's webview API or a standalone exported file), the state it keeps for the
 // panel across hide/show and reloads, and the probe the tests and benches read.
-import type { ColorBy } from '../src/core/graph/nodeStyles';
+import { COLOR_BY, ColorBy } from '../src/core/graph/nodeStyles';
 import type { ModelMessage, WebviewMessage } from '../src/protocol/graph';
 import { validBatch } from '../src/protocol/graph';
 import type { App } from './app';
@@ -46,7 +46,7 @@ export function firstView(o: ModelMessage, saved: SavedState | undefined): First
     selected: same?.selected ?? undefined,
     search: same && typeof same.search === 'string' && same.search ? same.search : undefined,
   };
-  if (view.colorBy === 'time' && !o.profile) view.colorBy = 'category';
+  if (COLOR_BY.some((c) => c.id === view.colorBy && c.needsProfile) && !o.profile) view.colorBy = 'category';
   return view;
 }
 

@@ -102,7 +102,7 @@ export class Toolbar {
     this.batchField.setValue(String(o.batch));
     this.batchField.setDisabled(o.standalone, `Batch size ${o.batch}, as exported`);
     this.setProfileAvailable(o.canProfile);
-    this.colorSelect.setDisabled('time', !o.profiled);
+    for (const c of COLOR_BY) if (c.needsProfile) this.colorSelect.setDisabled(c.id, !o.profiled);
     this.colorSelect.setValue(o.colorBy);
     this.setShapes(o.showShapes);
   }

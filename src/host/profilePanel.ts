@@ -9,6 +9,8 @@ import { ZOO } from '../core/zoo';
 import { profileHtml } from '../core/report/profileHtml';
 import { ProfileFormat, renderProfile } from '../core/report/profileReport';
 import { parseProfilePageMessage } from '../protocol/profile';
+import { diffRuns } from '../core/profile/runDiff';
+import type { SessionRun } from '../core/report/rooflineReport';
 
 const FILTERS: Record<ProfileFormat, Record<string, string[]>> = {
   json: { JSON: ['json'] },
@@ -46,8 +48,14 @@ export class ProfilePanel {
     return p;
   }
 
+  /** Runs kept per model this session (a new run is added, never replaces the last); the page lists them. */
+  static readonly MAX_RUNS = 12;
   private readonly panel: vscode.WebviewPanel;
   private result: ProfileResult | undefined;
+  private runs: SessionRun[] = [];
+  private current = -1;
+  /** The run the shown one is compared with, if any. */
+  private against: number | undefined;
 
   private constructor(private readonly dist: vscode.Uri, private readonly modelArg: string) {
     this.panel = vscode.window.createWebviewPanel('netlens.profile', 'Profile', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
@@ -60,7 +68,14 @@ export class ProfilePanel {
       try {
         if (m.type === 'export') await exportProfile(this.result, m.format);
         else if (m.type === 'preprocessing') await vscode.commands.executeCommand(CHANGE_PREPROCESSING_COMMAND, this.modelArg, this.result.image);
-        else await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, this.modelArg, this.result);
+        else if (m.type === 'select') await vscode.commands.executeCommand('netlens.revealLayer', this.modelArg, m.layer);
+        else if (m.type === 'showRun' || m.type === 'compareRun') {
+          if (m.run >= this.runs.length) return;
+          if (m.type === 'showRun') { this.current = m.run; this.against = undefined; } else this.against = m.run;
+          this.render();
+          // The graph shows the run on the page (with its deltas: the graph's "diff" colour mode).
+          await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, this.modelArg, this.result);
+        } else await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, this.modelArg, this.result);
       } catch (e) {
         void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
       }
@@ -68,10 +83,20 @@ export class ProfilePanel {
   }
 
   update(result: ProfileResult): void {
-    this.result = result;
-    this.panel.title = `Profile: ${result.model}`;
+    this.runs.push({ at: new Date().toISOString(), result });
+    if (this.runs.length > ProfilePanel.MAX_RUNS) this.runs.shift();
+    this.current = this.runs.length - 1;
+    this.against = undefined;
+    this.render();
+  }
+
+  private render(): void {
+    const shown = this.runs[this.current].result;
+    const diff = this.against !== undefined && this.against !== this.current ? diffRuns(this.runs[this.against].result, shown) : undefined;
+    this.result = diff ? { ...shown, comparedTo: diff } : shown;
+    this.panel.title = `Profile: ${shown.model}`;
     const script = this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.dist, 'profilePage.js')).toString();
-    this.panel.webview.html = profileHtml(result, { nonce: newNonce(), hostButtons: true, script: { src: script },
-      preprocessingButton: !ZOO.some((z) => z.name === this.modelArg) });
+    this.panel.webview.html = profileHtml(this.result, { nonce: newNonce(), hostButtons: true, script: { src: script },
+      preprocessingButton: !ZOO.some((z) => z.name === this.modelArg), runs: this.runs, currentRun: this.current, diff });
   }
 }

@@ -17,6 +17,11 @@ import { asProfileResult, diffByLayer, diffRuns } from '../../src/core/profile/r
 import { rooflineChart, rooflineGeometry } from '../../src/core/report/rooflineChart';
 import { diffText, rooflineSectionsHtml, rooflineText } from '../../src/core/report/rooflineReport';
 import { profileHtml } from '../../src/core/report/profileHtml';
+import { buildViewGraph } from '../../src/core/graph/viewGraph';
+import { BOUND_COLOURS, diffColour, efficiencyColour, rooflineShade } from '../../src/core/graph/rooflineColours';
+import { layerCard } from '../../src/core/graph/cards';
+import { elementMetric } from '../../src/core/graph/metrics';
+import { parseProfilePageMessage } from '../../src/protocol/profile';
 
 const M: MachinePeaks = { peakGflops: 100, bandwidthGBs: 20, backend: 'onnxruntime', threads: 2, measuredAt: '2026-12-04T12:00:00.000Z' };
 
@@ -247,5 +252,55 @@ describe('machine peaks on ONNX Runtime (small sizes, no timing asserts)', funct
     const abort = new AbortController();
     abort.abort();
     await assert.rejects(measurePeaks({ threads: 1, matmulSize: 64, copyElements: 1024, runs: 1, signal: abort.signal }), ProfileCancelledError);
+  });
+});
+
+describe('roofline: graph colour modes and hover card', () => {
+  const spec = buildZooModel('lenet5');
+  const a = analyzeModel(spec.model);
+  const graph = buildViewGraph(spec, a);
+  const timed = a.layers.filter((l) => l.className !== 'InputLayer');
+  // The first conv fused with the next layer (hand-made), every other layer on its own.
+  const [c1, next, ...rest] = timed;
+  const mk = (scale: number): ProfileResult => result([layer(c1.name, 0.02 * scale, c1.flops + next.flops, { fusedWith: [next.name] }), ...rest.map((l) => layer(l.name, 0.01 * scale, l.flops))]);
+  const r = withRoofline(mk(1), a.layers, M);
+  const id = (name: string): string => `n${graph.nodes.findIndex((n) => n.name === name)}`;
+
+  it('bound and efficiency colour each layer by its kernel; a fused layer takes its kernel\'s colour', () => {
+    const entry = r.layers[0];
+    const b = rooflineShade(graph, id(c1.name), 'bound', r);
+    assert.equal(b.colour, BOUND_COLOURS[entry.roofline!.bound]);
+    assert.deepEqual(rooflineShade(graph, id(next.name), 'bound', r), b);
+    const e = rooflineShade(graph, id(c1.name), 'efficiency', r);
+    assert.equal(e.colour, efficiencyColour(entry.roofline!.efficiency));
+    assert.equal(elementMetric(graph, id(c1.name), 'efficiency', r), entry.roofline!.efficiency);
+    // No roofline (no peaks): nothing drawn, the card says why.
+    const none = withRoofline(mk(1), a.layers, undefined, 'machine peak measurement cancelled');
+    assert.equal(rooflineShade(graph, id(c1.name), 'bound', none).colour, null);
+    const card = layerCard(graph.nodes.find((n) => n.name === c1.name)!, graph.totals, none);
+    assert.ok(card.rows.some((row) => row.label === 'Roofline' && row.detail === 'machine peak measurement cancelled'));
+    const card2 = layerCard(graph.nodes.find((n) => n.name === next.name)!, graph.totals, r);
+    assert.ok(card2.rows.some((row) => row.label === 'Roofline' && /-bound, \d+% of its roof/.test(row.value)), 'the fused layer shows its kernel\'s roofline');
+  });
+
+  it('diff colours by after/before against the compared run: slower red, faster green', () => {
+    const after = mk(2);
+    const withDiff = { ...after, comparedTo: diffRuns(mk(1), after) };
+    const s = rooflineShade(graph, id(c1.name), 'diff', withDiff);
+    assert.ok(Math.abs(s.value! - 2) < 1e-9);
+    assert.equal(s.colour, diffColour(2));
+    assert.ok(diffColour(2).startsWith('hsl(0,'), 'slower is red');
+    assert.ok(diffColour(0.5).startsWith('hsl(120,'), 'faster is green');
+    assert.equal(rooflineShade(graph, id(c1.name), 'diff', after).colour, null, 'no compared run: nothing');
+    const card = layerCard(graph.nodes.find((n) => n.name === c1.name)!, graph.totals, withDiff);
+    assert.ok(card.rows.some((row) => row.label === 'Against earlier run' && /\(2\.00×\)/.test(row.value)));
+  });
+
+  it('the results page messages for select, show and compare are checked', () => {
+    assert.deepEqual(parseProfilePageMessage({ type: 'select', layer: 'conv1' }), { type: 'select', layer: 'conv1' });
+    assert.deepEqual(parseProfilePageMessage({ type: 'compareRun', run: 2 }), { type: 'compareRun', run: 2 });
+    assert.equal(parseProfilePageMessage({ type: 'showRun', run: -1 }), null);
+    assert.equal(parseProfilePageMessage({ type: 'showRun', run: 1.5 }), null);
+    assert.equal(parseProfilePageMessage({ type: 'select', layer: 7 }), null);
   });
 });

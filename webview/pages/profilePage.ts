@@ -8,7 +8,7 @@ const vscode = vscodeApi();
 
 for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('button[data-cmd]'))) {
   b.addEventListener('click', () => {
-    const m: ProfilePageMessage | null = parseProfilePageMessage({ type: b.dataset.cmd, format: b.dataset.format });
+    const m: ProfilePageMessage | null = parseProfilePageMessage({ type: b.dataset.cmd, format: b.dataset.format, run: b.dataset.run === undefined ? undefined : Number(b.dataset.run) });
     if (m) vscode?.postMessage(m);
   });
 }
@@ -33,3 +33,16 @@ if (table) {
     });
   });
 }
+
+// Roofline chart dots and "where the time goes" / diff rows: select the layer on the graph, mark its dot.
+function selectLayer(name: string): void {
+  for (const d of Array.from(document.querySelectorAll<SVGCircleElement>('circle.rl-dot'))) d.classList.toggle('rl-selected', d.dataset.layer === name);
+  const m = parseProfilePageMessage({ type: 'select', layer: name });
+  if (m) vscode?.postMessage(m);
+}
+document.addEventListener('click', (e) => {
+  const t = (e.target as Element | null)?.closest?.('[data-layer]') as (HTMLElement | SVGElement) | null;
+  if (!t || !t.dataset.layer) return;
+  e.preventDefault();
+  selectLayer(t.dataset.layer);
+});

@@ -3,6 +3,7 @@
 // turns it into DOM with textContent, the tests read it directly.
 import type { ProfileLayer, ProfileResult } from '../profile/result';
 import { fusedLabel } from '../profile/fusedGroups';
+import { rooflineCardRows } from './rooflineCard';
 import type { Totals } from '../analysis/analyze';
 import { CATEGORY_TABLE } from './nodeStyles';
 import { GroupSums, ViewGraph, ViewGroup, ViewNode } from './viewGraph';
@@ -70,6 +71,8 @@ export function layerCard(n: ViewNode, totals: Totals, profile?: ProfileResult |
     rows.push({ label: 'Ran fused in', value: host.name, detail: fusedLabel(host), kind: 'measured' });
     rows.push({ label: 'Kernel time (measured)', value: `${host.ms.median.toFixed(3)} ms`, detail: `the whole fused kernel · min ${host.ms.min.toFixed(3)} · max ${host.ms.max.toFixed(3)} · ${share(host.ms.median, profile.sumLayerMs)} of layer time`, kind: 'measured' });
   }
+  // Roofline (issue 21): the kernel's place under the machine's roof, and its change against an earlier run.
+  rows.push(...rooflineCardRows(p ?? host, profile).map((r): CardRow => ({ ...r, kind: 'measured' })));
   return { title: n.name, subtitle: `${n.className} · ${CATEGORY_TABLE[n.category].label}`, rows };
 }
 

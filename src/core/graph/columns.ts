@@ -39,6 +39,7 @@ export function visibleColumns(t: TableData): LayerColumn[] {
 
 /** The column a colour mode sorts the table by (none for category colouring). */
 export function columnForColor(c: ColorBy): string | null {
+  if (c === 'efficiency' || c === 'bound' || c === 'diff') return 'time'; // roofline modes: the slowest first
   return c === 'category' ? null : c;
 }
 

@@ -4,6 +4,7 @@ import type { ProfileResult } from '../profile/result';
 import { layersIn } from './cards';
 import { entryByLayer } from '../profile/fusedGroups';
 import type { ColorBy } from './nodeStyles';
+import { isRooflineMode, rooflineShade, RooflineMode } from './rooflineColours';
 import type { GroupSums, ViewGraph, ViewGroup, ViewNode } from './viewGraph';
 
 export type GraphElement = { kind: 'layer'; node: ViewNode } | { kind: 'group'; group: ViewGroup };
@@ -16,7 +17,7 @@ export function elementOf(graph: ViewGraph, id: string): GraphElement | null {
 }
 
 /** The analysed column a colour mode reads (memory: weights plus activations). */
-const ANALYSED: Record<Exclude<ColorBy, 'category' | 'time'>, (s: Pick<GroupSums, 'params' | 'macs' | 'weightBytes' | 'activationBytes'>) => number> = {
+const ANALYSED: Record<Exclude<ColorBy, 'category' | 'time' | RooflineMode>, (s: Pick<GroupSums, 'params' | 'macs' | 'weightBytes' | 'activationBytes'>) => number> = {
   params: (s) => s.params,
   macs: (s) => s.macs,
   memory: (s) => s.weightBytes + s.activationBytes,
@@ -26,6 +27,7 @@ const ANALYSED: Record<Exclude<ColorBy, 'category' | 'time'>, (s: Pick<GroupSums
 export function elementMetric(graph: ViewGraph, id: string, colorBy: ColorBy, profile: ProfileResult | null): number {
   const e = elementOf(graph, id);
   if (!e || colorBy === 'category') return 0;
+  if (isRooflineMode(colorBy)) return rooflineShade(graph, id, colorBy, profile).value ?? 0;
   if (colorBy === 'time' || (colorBy === 'memory' && profile)) {
     // A layer that ran fused inside another entry's kernel takes that kernel's figure, so a fused
     // run is one colour; a block sums the entries (kernels) inside it, each once.

@@ -37,7 +37,7 @@ export const BLOCK_STYLE: Pick<CategoryStyle, 'label' | 'cssVar' | 'fallback'> =
 };
 
 /** What a node can be coloured by; time (and measured memory) need a profile result. */
-export type ColorBy = 'category' | 'params' | 'macs' | 'memory' | 'time';
+export type ColorBy = 'category' | 'params' | 'macs' | 'memory' | 'time' | 'efficiency' | 'bound' | 'diff';
 
 export const COLOR_BY: { id: ColorBy; label: string; needsProfile: boolean }[] = [
   { id: 'category', label: 'Category', needsProfile: false },
@@ -45,6 +45,10 @@ export const COLOR_BY: { id: ColorBy; label: string; needsProfile: boolean }[] =
   { id: 'macs', label: 'MACs', needsProfile: false },
   { id: 'memory', label: 'Memory', needsProfile: false },
   { id: 'time', label: 'Time (profile)', needsProfile: true },
+  // Roofline (issue 21, src/core/graph/rooflineColours.ts): against the machine's measured roofs, and against an earlier run.
+  { id: 'efficiency', label: 'Efficiency (roofline)', needsProfile: true },
+  { id: 'bound', label: 'Memory/compute bound', needsProfile: true },
+  { id: 'diff', label: 'Change vs earlier run', needsProfile: true },
 ];
 
 /**

@@ -1,5 +1,6 @@
 // The profile result: what the profiler produces and `profile --json` prints (docs/contracts.md).
 // Plain data only (structured-clone / JSON safe); no imports of runtime modules.
+import type { RunDiff } from './runDiff';
 
 /** A measured spread over runs, in milliseconds. */
 export interface Spread {
@@ -99,6 +100,8 @@ export interface ProfileResult {
   machine?: MachinePeaks;
   /** Why there is no `machine` / per-layer `roofline` (a cancelled measurement, an engine NetLens cannot measure). */
   rooflineNote?: string;
+  /** With `profile --compare-to` (and the results page's Compare): per-layer deltas against an earlier run (src/core/profile/runDiff.ts). */
+  comparedTo?: RunDiff;
 }
 
 /** The machine's roof: `machine` in `profile --json` and `netlens machine --json` (docs/contracts.md). */
