@@ -94,7 +94,8 @@ export function formatRelError(e: number | null): string {
   if (e === null) return 'not checked';
   if (e >= NON_FINITE_ERROR) return 'non-finite outputs';
   if (e === 0) return '0';
-  return e >= 0.01 ? e.toPrecision(1) : e.toExponential(0);
+  const r = Number(e.toPrecision(1));
+  return r >= 0.01 ? String(r) : r.toExponential(0);
 }
 
 /** The label and results-page text: "NHWC, checked against the CPU provider: 5e-7". */
