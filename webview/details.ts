@@ -33,7 +33,12 @@ export class Details {
       if (n.attrs.length) {
         const dl = h('dl', { class: 'nl-attrs' });
         for (const [k, v] of n.attrs) dl.append(h('dt', {}, k), h('dd', {}, v));
-        details.append(h('h3', {}, 'Config'), dl);
+        details.append(h('h3', {}, app.graph.format === 'onnx' ? 'Attributes' : 'Config'), dl);
+      }
+      if (n.weights?.length) {
+        const dl = h('dl', { class: 'nl-attrs nl-weights' });
+        for (const [k, v] of n.weights) dl.append(h('dt', { title: k }, k), h('dd', {}, v));
+        details.append(h('h3', {}, `Weights (${n.weights.length})`), dl);
       }
       const outs = app.graph.edges.filter((e) => e.source === n.name).map((e) => e.target);
       details.append(this.linkList('Inputs', n.stats.inbound), this.linkList('Outputs', outs));

@@ -90,9 +90,11 @@ export class Pointer {
   private positionHover(cx: number, cy: number): void {
     const w = this.hover.offsetWidth;
     const hh = this.hover.offsetHeight;
+    // Within the canvas: never over the details panel beside it.
+    const right = Math.min(window.innerWidth, this.canvas.getBoundingClientRect().right);
     let x = cx + 16;
     let y = cy + 16;
-    if (x + w > window.innerWidth - 4) x = Math.max(4, cx - w - 16);
+    if (x + w > right - 4) x = Math.max(4, cx - w - 16);
     if (y + hh > window.innerHeight - 4) y = Math.max(4, window.innerHeight - hh - 4);
     this.hover.style.left = `${x}px`;
     this.hover.style.top = `${y}px`;

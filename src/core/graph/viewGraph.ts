@@ -21,8 +21,10 @@ export interface ViewNode {
   /** Innermost group, or null at the top level. */
   group: string | null;
   stats: LayerStats;
-  /** Config attributes the category's table row lists, as display strings. */
+  /** Config attributes the category's table row lists, as display strings; an ONNX node's every attribute, in file order. */
   attrs: [string, string][];
+  /** ONNX nodes: the weight tensors (initializers) the node reads, name and "shape dtype" ("32×1×3×3 float32"). */
+  weights?: [string, string][];
   /** Acts only while training (Dropout, random augmentations): the identity at inference. */
   trainingOnly: boolean;
 }
@@ -106,6 +108,7 @@ function addStats(s: GroupSums, l: LayerStats): void {
 
 export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups' | 'layerGroup'>, analysis: ModelAnalysis): ViewGraph {
   const configs = nodeAttributes(spec.model);
+  const onnxNodes = isModelGraph(spec.model) && spec.model.format === 'onnx' ? new Map(spec.model.nodes.map((n) => [n.name, n] as const)) : null;
   const known = new Map(spec.groups.map((g) => [g.id, g] as const));
   // Groups whose parent is unknown are lifted to the top level; a cycle in parents is broken there too.
   const parentOf = (id: string): string | null => {
@@ -137,10 +140,20 @@ export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups'
     const group = gid !== undefined && byId.has(gid) ? gid : null;
     const cfg = configs.get(l.name) ?? {};
     const attrs: [string, string][] = [];
-    for (const key of CATEGORY_TABLE[l.category].attrs) {
+    const onnxNode = onnxNodes?.get(l.name);
+    // An ONNX node's attributes are its own (kernel_shape, pads, group, dilations, ...), not the
+    // Keras names the category table lists: all of them are shown.
+    for (const key of onnxNode ? Object.keys(cfg) : CATEGORY_TABLE[l.category].attrs) {
       if (cfg[key] !== undefined && cfg[key] !== null) attrs.push([key, attrText(cfg[key])]);
     }
-    return { index, name: l.name, className: l.className, category: l.category, shape: formatDims(l.outputShape), group, stats: l, attrs, trainingOnly: TRAINING_ONLY.has(l.className) };
+    const node: ViewNode = { index, name: l.name, className: l.className, category: l.category, shape: formatDims(l.outputShape), group, stats: l, attrs, trainingOnly: TRAINING_ONLY.has(l.className) };
+    if (onnxNode && isModelGraph(spec.model)) {
+      const w = spec.model.weights;
+      const weights = onnxNode.inputs.filter((t) => t && Object.prototype.hasOwnProperty.call(w, t))
+        .map((t): [string, string] => [t, `${w[t].shape.length ? w[t].shape.join('×') : 'scalar'} ${w[t].dtype}`]);
+      if (weights.length) node.weights = weights;
+    }
+    return node;
   });
 
   for (const n of nodes) {
