@@ -24,6 +24,8 @@ import type { ProfileRequest } from '../../src/protocol/worker';
 import type { ProfileResult } from '../../src/core/profile/result';
 import { batchText, memoryText } from '../../src/core/report/profileBatch';
 import { SAMPLES } from './profileFixtures';
+import { profileModel } from '../../src/core/profile/profile';
+import { buildZooModel } from '../../src/core/zoo';
 import { requireSwiftShader } from './helpers/swiftshader';
 
 // ---- a simulated ONNX Runtime: each provider returns a fixed output (or throws) ----
@@ -162,7 +164,21 @@ describe('profile: WebGPU layout rule (simulated ONNX Runtime)', () => {
   });
 });
 
-describe('profile: batch and memory (pure)', () => {
+describe('profile: batch and memory (pure)', function () {
+  this.timeout(120_000);
+
+  it('tfjs (cpu backend) at batch 2: the layers run on two samples, memory measured beside the planner\'s, the label says the batch', async () => {
+    const one = await profileModel(buildZooModel('lenet5'), join(SAMPLES, 'chelsea.png'), { backend: 'cpu', runs: 1, warmup: 0 });
+    const r = await profileModel(buildZooModel('lenet5'), join(SAMPLES, 'chelsea.png'), { backend: 'cpu', runs: 1, warmup: 0, batch: 2 });
+    assert.deepEqual([r.batch, r.engine, r.memory?.device], [2, 'tfjs', 'host']);
+    assert.match(r.backendLabel ?? '', /, batch 2$/);
+    const out = r.layers.find((l) => l.name === one.layers[0].name)!;
+    assert.equal(out.bytes, 2 * one.layers[0].bytes, 'the first layer allocates twice the bytes at batch 2');
+    assert.ok(r.memory!.measuredBytes! > one.memory!.measuredBytes!);
+    assert.ok(r.memory!.plannedBytes > one.memory!.plannedBytes);
+    assert.ok(Math.abs(r.imagesPerSecond! - 2000 / r.endToEndMs.median) < 1e-9);
+  });
+
   it('the batch repeats the sample back to back', () => {
     assert.deepEqual(repeat(Float32Array.from([1, 2]), 3), Float32Array.from([1, 2, 1, 2, 1, 2]));
   });
