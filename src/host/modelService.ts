@@ -1,21 +1,31 @@
 // The host side of the model service process (modelServiceProcess.ts): model files are read,
 // analysed and laid out there, in a separate Node.js process with a heap cap, never in the
-// extension host. The host receives view graphs and layouts only. Requests go one at a time, so
-// when a file takes the process down (a decompression or allocation bomb) the request that did it
-// fails with one line naming the file, and the requests queued behind it run in a fresh process.
+// extension host. The host receives view graphs and layouts only, and checks both. Each process
+// serves one request at a time, so when a file takes a process down (a decompression or
+// allocation bomb) the request that did it fails with one line naming the file, and the requests
+// queued behind it run in a fresh process. A file that keeps its process busy cannot hold the
+// others up: once a request has run for OVERFLOW_MS, the next ones go to a second process, and a
+// request past its time limit (netlens.modelService.timeoutSeconds) ends its process with one line.
 // The process stays warm between requests (elkjs' compiled code with it) and exits after a few
 // idle minutes. No vscode import: unit tests drive it directly.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { ElkOutputNode, GraphLayout } from '../core/graph/layout';
-import { fromElk, layoutKey, toElkGraph } from '../core/graph/layout';
+import { countBoxes, fromElk, layoutKey, MAX_ELK_ELEMENTS, stackedLayout, toElkGraph } from '../core/graph/layout';
 import type { ViewGraph } from '../core/graph/viewGraph';
 import { NetLensError } from '../core/ir/types';
 import { HostToService, parseServiceMessage, ServiceToHost } from '../protocol/modelService';
+import { validLayout } from '../protocol/graph';
 import { forkCapped } from '../worker/cappedProcess';
 
 export const DEFAULT_SERVICE_HEAP_MB = 2048;
+/** Default per-request time limit (netlens.modelService.timeoutSeconds). */
+export const DEFAULT_SERVICE_TIMEOUT_S = 120;
 const IDLE_MS = 5 * 60 * 1000;
+/** A request busy this long lets the next ones start a second process. */
+const OVERFLOW_MS = 2000;
+/** Processes at most (each has the heap cap). */
+const MAX_LANES = 2;
 const STDERR_TAIL = 4000;
 
 type Request = { type: 'open' | 'analyse'; arg: string; batch: number } | { type: 'layout'; elk: unknown };
@@ -26,7 +36,11 @@ export interface ModelServiceOptions {
   script: string;
   /** Heap cap of the process in MiB, read at each start (a setting can change it between starts). */
   heapMb?: () => number;
+  /** Time limit of one request in seconds, read at each request. */
+  timeoutSeconds?: () => number;
   idleMs?: number;
+  /** How long a request runs before the next ones may start a second process. */
+  overflowMs?: number;
 }
 
 interface Pending {
@@ -37,25 +51,34 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/** One process and the request it is working on. */
+interface Lane {
+  child: ChildProcess | undefined;
+  current: Pending | undefined;
+  /** When `current` was sent. */
+  since: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  stderrTail: () => string;
+  heap: number;
+}
+
 /** What a view needs of a model, as the service sends it. */
 export class ModelService {
-  private child: ChildProcess | undefined;
+  private readonly lanes: Lane[] = [];
   private seq = 0;
-  /** The request the process is working on, and those waiting their turn. */
-  private current: Pending | undefined;
   private readonly queue: Pending[] = [];
   private readonly inflight = new Map<string, Promise<GraphLayout>>();
   private idle: ReturnType<typeof setTimeout> | undefined;
-  private stderrTail: () => string = () => '';
-  private heap = DEFAULT_SERVICE_HEAP_MB;
+  private overflowCheck: ReturnType<typeof setTimeout> | undefined;
   private stale = false;
   /** Processes started so far (tests read it to see a restart). */
   starts = 0;
 
   constructor(private readonly options: ModelServiceOptions) {}
 
+  /** The first running process (tests compare it across requests). */
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.lanes.find((l) => l.child)?.child?.pid;
   }
 
   /** Reads the model (zoo name or file path) in the service and answers its view graph. */
@@ -74,44 +97,46 @@ export class ModelService {
     const running = this.inflight.get(key);
     if (running) return running;
     const { elk, edges } = toElkGraph(graph, collapsed);
+    // Too big for elkjs (it overflows the stack): stacked here by loops, as layoutGraph does.
+    if (countBoxes(elk) > MAX_ELK_ELEMENTS) return Promise.resolve(stackedLayout(key, elk, edges));
     const p = this.request({ type: 'layout', elk }, `the ${graph.model} graph`).then((m) => {
       if (m.type !== 'layout') throw new Error('the model service answered a layout request with something else');
-      return fromElk(key, m.out as ElkOutputNode, edges);
+      const layout = fromElk(key, m.out as ElkOutputNode, edges);
+      // The process laid out a graph built from a file: its answer is checked like a page's.
+      if (!validLayout(layout)) throw new Error(`the model service sent a malformed layout for ${graph.model}`);
+      return layout;
     }).finally(() => this.inflight.delete(key));
     this.inflight.set(key, p);
     return p;
   }
 
-  /** A new heap limit applies from the next request: the process is replaced once it is free. */
+  /** A new heap limit applies from the next request: each process is replaced once it is free. */
   restart(): void {
     this.stale = true;
-    if (!this.current) this.replaceIfStale();
-  }
-
-  private replaceIfStale(): void {
-    if (!this.stale) return;
-    this.stale = false;
-    const c = this.child;
-    this.child = undefined;
-    c?.kill();
+    for (const lane of this.lanes) if (!lane.current) this.stop(lane);
+    if (this.lanes.every((l) => !l.current)) this.stale = false;
   }
 
   /** Starts the process ahead of the first request (it exits after the idle time like any other). */
   warm(): void {
-    if (this.child) return;
+    if (this.lanes.some((l) => l.child)) return;
     try {
-      this.hold(this.start(), false);
+      const lane = this.lanes[0] ?? this.addLane();
+      this.hold(this.start(lane), false);
       this.scheduleIdle();
     } catch { /* reported by the first request */ }
   }
 
   dispose(): void {
     clearTimeout(this.idle);
-    const c = this.child;
-    this.child = undefined;
-    for (const p of [...(this.current ? [this.current] : []), ...this.queue.splice(0)]) p.reject(new NetLensError(`${p.what}: NetLens closed its model process`));
-    this.current = undefined;
-    c?.kill();
+    clearTimeout(this.overflowCheck);
+    const pending = [...this.lanes.flatMap((l) => (l.current ? [l.current] : [])), ...this.queue.splice(0)];
+    for (const lane of this.lanes.splice(0)) {
+      clearTimeout(lane.timer);
+      lane.current = undefined;
+      this.stop(lane);
+    }
+    for (const p of pending) p.reject(new NetLensError(`${p.what}: NetLens closed its model process`));
   }
 
   private graphReply(m: ServiceToHost): ViewGraph {
@@ -119,45 +144,73 @@ export class ModelService {
     return m.graph;
   }
 
-  private start(): ChildProcess {
-    if (this.child) return this.child;
+  private addLane(): Lane {
+    const lane: Lane = { child: undefined, current: undefined, since: 0, timer: undefined, stderrTail: () => '', heap: DEFAULT_SERVICE_HEAP_MB };
+    this.lanes.push(lane);
+    return lane;
+  }
+
+  private stop(lane: Lane): void {
+    const c = lane.child;
+    lane.child = undefined;
+    c?.kill();
+  }
+
+  private start(lane: Lane): ChildProcess {
+    if (lane.child) return lane.child;
     if (!existsSync(this.options.script)) throw new NetLensError(`the model service is not built (${this.options.script}); run \`npm run build\``);
-    this.heap = this.options.heapMb?.() ?? DEFAULT_SERVICE_HEAP_MB;
-    const { child, stderrTail } = forkCapped(this.options.script, { heapMb: this.heap, tailChars: STDERR_TAIL });
+    lane.heap = this.options.heapMb?.() ?? DEFAULT_SERVICE_HEAP_MB;
+    const { child, stderrTail } = forkCapped(this.options.script, { heapMb: lane.heap, tailChars: STDERR_TAIL });
     this.starts++;
-    this.stderrTail = stderrTail;
-    child.on('message', (raw: unknown) => this.onMessage(raw));
-    child.on('error', (e) => this.gone(child, `could not start (${e.message})`));
-    child.on('exit', (code, signal) => this.gone(child, this.describeExit(code, signal)));
-    this.child = child;
+    lane.stderrTail = stderrTail;
+    child.on('message', (raw: unknown) => this.onMessage(lane, child, raw));
+    child.on('error', (e) => this.gone(lane, child, `could not start (${e.message})`));
+    child.on('exit', (code, signal) => this.gone(lane, child, this.describeExit(lane, code, signal)));
+    lane.child = child;
     return child;
   }
 
-  private describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-    if (/heap out of memory|Allocation failed|out of memory|Invalid array length|Array buffer allocation failed/i.test(this.stderrTail())) {
-      return `ran out of memory (limit ${this.heap} MiB)`;
+  private describeExit(lane: Lane, code: number | null, signal: NodeJS.Signals | null): string {
+    if (/heap out of memory|Allocation failed|out of memory|Invalid array length|Array buffer allocation failed/i.test(lane.stderrTail())) {
+      return `ran out of memory (limit ${lane.heap} MiB)`;
     }
     if (signal) return `was killed by ${signal}`;
     return `exited with code ${code}`;
+  }
+
+  /** Ends a lane's request: its timer stops, and a spare process with nothing queued is let go. */
+  private finish(lane: Lane): Pending | undefined {
+    const p = lane.current;
+    lane.current = undefined;
+    clearTimeout(lane.timer);
+    return p;
   }
 
   /**
    * The process ended: the request it was working on fails with one line naming its model (that
    * model is what ended it); the queued ones go on in a new process.
    */
-  private gone(child: ChildProcess, why: string): void {
-    if (this.child !== child) return;
-    this.child = undefined;
-    const p = this.current;
-    this.current = undefined;
+  private gone(lane: Lane, child: ChildProcess, why: string): void {
+    if (lane.child !== child) return;
+    lane.child = undefined;
+    const p = this.finish(lane);
     p?.reject(new NetLensError(`${p.what}: the model process ${why}; NetLens starts a new one for the next request`));
     this.pump();
   }
 
-  private onMessage(raw: unknown): void {
-    const p = this.current;
-    if (!p || (raw as { id?: unknown })?.id !== p.id) return;
-    this.current = undefined;
+  /** A request past its time limit: its process is ended (the only way to stop a busy one). */
+  private timedOut(lane: Lane, p: Pending, seconds: number): void {
+    if (lane.current !== p) return;
+    this.finish(lane);
+    this.stop(lane);
+    p.reject(new NetLensError(`${p.what}: took longer than ${seconds} s (netlens.modelService.timeoutSeconds); NetLens stopped its model process and starts a new one for the next request`));
+    this.pump();
+  }
+
+  private onMessage(lane: Lane, child: ChildProcess, raw: unknown): void {
+    const p = lane.current;
+    if (lane.child !== child || !p || (raw as { id?: unknown })?.id !== p.id) return;
+    this.finish(lane);
     const m = parseServiceMessage(raw);
     if (!m) p.reject(new Error(`the model service sent a malformed answer for ${p.what}`));
     else if (m.type === 'error') p.reject(m.userError ? new NetLensError(m.message) : new Error(`model service: ${m.message}`));
@@ -172,24 +225,62 @@ export class ModelService {
     });
   }
 
-  /** Sends the next queued request once the process is free. */
+  /** A free lane for the next request: an idle process, else a new one when the busy ones have run OVERFLOW_MS. */
+  private freeLane(): Lane | undefined {
+    const free = this.lanes.find((l) => !l.current && l.child) ?? this.lanes.find((l) => !l.current);
+    if (free) return free;
+    if (this.lanes.length >= MAX_LANES) return undefined;
+    const overflow = this.options.overflowMs ?? OVERFLOW_MS;
+    const busySince = Math.max(...this.lanes.map((l) => l.since));
+    if (this.lanes.length === 0 || Date.now() - busySince >= overflow) return this.addLane();
+    // Look again when the busiest lane has run long enough.
+    clearTimeout(this.overflowCheck);
+    this.overflowCheck = setTimeout(() => this.pump(), overflow - (Date.now() - busySince) + 5);
+    this.overflowCheck.unref?.();
+    return undefined;
+  }
+
+  /** Sends queued requests to free processes. */
   private pump(): void {
-    if (this.current) return;
-    const p = this.queue.shift();
-    if (!p) { this.scheduleIdle(); return; }
-    clearTimeout(this.idle);
-    this.replaceIfStale();
-    let child: ChildProcess;
-    try { child = this.start(); } catch (e) { p.reject(e as Error); this.pump(); return; }
-    this.current = p;
-    this.hold(child, true);
-    child.send({ ...p.request, id: p.id } as Distribute<HostToService> & { id: number }, (e) => {
-      if (e && this.current === p) {
-        this.current = undefined;
-        p.reject(new NetLensError(`${p.what}: the model process is not reachable (${e.message})`));
-        this.pump();
+    if (this.stale && this.lanes.every((l) => !l.current)) {
+      this.stale = false;
+      for (const lane of this.lanes) this.stop(lane);
+    }
+    // Spare processes (all but one) with nothing to do are let go.
+    if (this.queue.length === 0) {
+      for (const lane of [...this.lanes]) {
+        if (this.lanes.length > 1 && !lane.current) {
+          this.stop(lane);
+          this.lanes.splice(this.lanes.indexOf(lane), 1);
+        }
       }
-    });
+      this.scheduleIdle();
+      return;
+    }
+    clearTimeout(this.idle);
+    for (let lane = this.freeLane(); lane && this.queue.length; lane = this.freeLane()) {
+      const p = this.queue.shift()!;
+      let child: ChildProcess;
+      try { child = this.start(lane); } catch (e) { p.reject(e as Error); continue; }
+      lane.current = p;
+      lane.since = Date.now();
+      const seconds = this.timeoutSeconds();
+      const sent = lane;
+      sent.timer = setTimeout(() => this.timedOut(sent, p, seconds), seconds * 1000);
+      this.hold(child, true);
+      child.send({ ...p.request, id: p.id } as Distribute<HostToService> & { id: number }, (e) => {
+        if (e && sent.current === p) {
+          this.finish(sent);
+          p.reject(new NetLensError(`${p.what}: the model process is not reachable (${e.message})`));
+          this.pump();
+        }
+      });
+    }
+  }
+
+  private timeoutSeconds(): number {
+    const s = this.options.timeoutSeconds?.() ?? DEFAULT_SERVICE_TIMEOUT_S;
+    return Number.isFinite(s) && s > 0 ? Math.min(s, 24 * 3600) : DEFAULT_SERVICE_TIMEOUT_S;
   }
 
   /** Keeps the caller's event loop alive only while an answer is awaited (a CLI or test can exit when done). */
@@ -200,8 +291,8 @@ export class ModelService {
 
   private scheduleIdle(): void {
     clearTimeout(this.idle);
-    if (this.current || this.queue.length) return;
-    if (this.child) this.hold(this.child, false);
+    if (this.lanes.some((l) => l.current) || this.queue.length) return;
+    for (const lane of this.lanes) if (lane.child) this.hold(lane.child, false);
     this.idle = setTimeout(() => this.dispose(), this.options.idleMs ?? IDLE_MS);
     this.idle.unref?.();
   }

@@ -22,6 +22,9 @@ const MAX_ELEMENTS = 200000;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const str = (v: unknown): v is string => typeof v === 'string';
+/** Every total is a finite number (a NaN or a string would be drawn as it is). */
+const TOTALS = ['params', 'trainableParams', 'nonTrainableParams', 'macs', 'flops', 'weightBytes', 'activationBytes', 'peakInferenceBytes', 'trainingBytes'] as const;
+const SUMS = ['layers', 'params', 'trainableParams', 'nonTrainableParams', 'macs', 'flops', 'weightBytes', 'activationBytes'] as const;
 
 /**
  * Checks the shape of a view graph the service sent before the host keeps or forwards it: the
@@ -32,11 +35,18 @@ export function validViewGraph(v: unknown): v is ViewGraph {
   if (v.format !== undefined && v.format !== 'keras' && v.format !== 'onnx') return false;
   if (!Array.isArray(v.nodes) || !Array.isArray(v.edges) || !Array.isArray(v.groups) || !Array.isArray(v.unsupported)) return false;
   if (v.nodes.length > MAX_ELEMENTS || v.groups.length > MAX_ELEMENTS || v.edges.length > MAX_ELEMENTS * 8) return false;
-  if (!finite(v.totals.params) || !finite(v.totals.macs)) return false;
+  const totals = v.totals;
+  if (!TOTALS.every((k) => finite(totals[k]))) return false;
+  // Group ids are data from a file ("__proto__", "toString" are possible names): a Set, not an object.
+  const ids = new Set<string>();
+  const groupsOk = v.groups.every((g, i) => {
+    if (!isObj(g) || g.index !== i || !str(g.id) || ids.has(g.id) || !str(g.label) || !(g.parent === null || str(g.parent))) return false;
+    ids.add(g.id);
+    const sums = g.sums;
+    return Array.isArray(g.groups) && Array.isArray(g.layers) && isObj(sums) && SUMS.every((k) => finite(sums[k]));
+  }) && v.groups.every((g) => g.parent === null || ids.has(g.parent as string));
   const nodesOk = v.nodes.every((n, i) => isObj(n) && n.index === i && str(n.name) && str(n.className) && str(n.category) && str(n.shape)
-    && (n.group === null || str(n.group)) && isObj(n.stats) && finite(n.stats.params) && finite(n.stats.macs) && Array.isArray(n.attrs));
-  const groupsOk = v.groups.every((g, i) => isObj(g) && g.index === i && str(g.id) && str(g.label) && (g.parent === null || str(g.parent))
-    && Array.isArray(g.groups) && Array.isArray(g.layers) && isObj(g.sums));
+    && (n.group === null || (str(n.group) && ids.has(n.group))) && isObj(n.stats) && finite(n.stats.params) && finite(n.stats.macs) && Array.isArray(n.attrs));
   const edgesOk = v.edges.every((e) => isObj(e) && str(e.source) && str(e.target) && str(e.shape));
   return nodesOk && groupsOk && edgesOk && v.unsupported.every((u) => isObj(u) && str(u.name) && str(u.className));
 }

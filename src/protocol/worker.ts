@@ -40,3 +40,44 @@ export type WorkerToHost =
   | { type: 'cancelled'; id: number }
   /** userError: a NetLensError (bad input, missing backend), shown as is; otherwise a bug with its stack. */
   | { type: 'error'; id: number; message: string; userError: boolean; stack?: string };
+
+// --- checks on receipt ---------------------------------------------------------------------------
+// The profiler process ran a model file someone else wrote: what it sends is parsed before use, like
+// every other message (a string once passed for a profile result). IPC carries JSON, where NaN and
+// Infinity arrive as null, so a figure is a finite number or null.
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const figure = (v: unknown): boolean => v === null || finite(v);
+const text = (v: unknown, max = 100_000): v is string => typeof v === 'string' && v.length <= max;
+const STAGES = new Set(['backend', 'model', 'image', 'warmup', 'layers', 'predict', 'report']);
+const MAX_LAYERS = 1_000_000;
+const spread = (v: unknown): boolean => isObj(v) && figure(v.median) && figure(v.min) && figure(v.max);
+
+/** The contract fields of a profile result have their types (extras are the page's to read defensively). */
+export function validProfileResult(r: unknown): r is ProfileResult {
+  if (!isObj(r) || !text(r.model) || !text(r.backend) || !text(r.image) || !text(r.weights)) return false;
+  if (!figure(r.runs) || !figure(r.warmup) || !spread(r.endToEndMs) || !figure(r.sumLayerMs) || !figure(r.overhead) || !figure(r.peakBytes)) return false;
+  if (!Array.isArray(r.layers) || r.layers.length > MAX_LAYERS) return false;
+  for (const l of r.layers) {
+    if (!isObj(l) || !text(l.name) || !text(l.className) || !spread(l.ms) || !figure(l.bytes) || !figure(l.tensors) || !figure(l.gflops)) return false;
+  }
+  const p = r.predictions;
+  return p === null || (Array.isArray(p) && p.length <= 100_000 && p.every((x) => isObj(x) && figure(x.index) && text(x.label) && figure(x.probability)));
+}
+
+/** A worker message with its fields typed, or null (the caller logs one line and drops it). */
+export function parseWorkerMessage(raw: unknown): WorkerToHost | null {
+  if (!isObj(raw)) return null;
+  if (raw.type === 'ready') return finite(raw.pid) && text(raw.node, 1000) ? raw as WorkerToHost : null;
+  if (!finite(raw.id)) return null;
+  switch (raw.type) {
+    case 'progress':
+      return typeof raw.stage === 'string' && STAGES.has(raw.stage) && text(raw.message) && finite(raw.fraction) ? raw as WorkerToHost : null;
+    case 'result': return validProfileResult(raw.result) ? raw as WorkerToHost : null;
+    case 'cancelled': return raw as WorkerToHost;
+    case 'error':
+      return text(raw.message) && typeof raw.userError === 'boolean' && (raw.stack === undefined || text(raw.stack)) ? raw as WorkerToHost : null;
+    default: return null;
+  }
+}

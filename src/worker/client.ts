@@ -13,7 +13,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { forkCapped } from './cappedProcess';
 import { existsSync } from 'node:fs';
-import type { HostToWorker, ProfileRequest, WorkerToHost } from '../protocol/worker';
+import { parseWorkerMessage } from '../protocol/worker';
+import type { HostToWorker, ProfileRequest } from '../protocol/worker';
 import type { ProfileResult, ProfileStage } from '../core/profile/result';
 import { NetLensError } from '../core/ir/types';
 import { ProfileCancelledError } from '../core/profile/errors';
@@ -85,7 +86,7 @@ export class ProfilerClient {
     });
     this.starts++;
     this.stderrTail = stderrTail;
-    child.on('message', (m: WorkerToHost) => this.onMessage(m));
+    child.on('message', (m: unknown) => this.onMessage(m));
     child.on('error', (e) => this.onGone(child, `could not run the profiler process with ${nodePath || process.execPath}: ${e.message}`));
     child.on('exit', (code, signal) => this.onGone(child, this.describeExit(code, signal)));
     this.child = child;
@@ -114,7 +115,23 @@ export class ProfilerClient {
     }
   }
 
-  private onMessage(m: WorkerToHost): void {
+  /** Every message is parsed first (protocol/worker.ts): a malformed one is one logged line and dropped. */
+  private onMessage(raw: unknown): void {
+    const m = parseWorkerMessage(raw);
+    if (!m) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      const p = typeof id === 'number' ? this.pending.get(id) : undefined;
+      const type = String((raw as { type?: unknown } | null)?.type).slice(0, 40);
+      console.warn(`netlens: dropped a malformed "${type}" message from the profiler process`);
+      // A malformed answer ends its request now rather than at the watchdog.
+      if (p && type !== 'progress') {
+        this.pending.delete(id as number);
+        clearTimeout(p.cancelTimer);
+        clearTimeout(p.watchdog);
+        p.reject(new ProfilerCrashError(`the profiler process sent a malformed ${type} while profiling ${p.model}`));
+      }
+      return;
+    }
     if (m.type === 'ready') return;
     const p = this.pending.get(m.id);
     if (!p) return;

@@ -118,7 +118,9 @@ describe('hardening: settings, memory cap and watchdog (issue 13, findings 1 and
   const t = setInterval(() => {
     if (++n < 30) return process.send({ type: 'progress', id: m.id, stage: 'layers', message: 'layer ' + n, fraction: n / 30 });
     clearInterval(t);
-    process.send({ type: 'result', id: m.id, result: { model: m.request.model } });
+    // A result with the contract's fields: the client parses every message (issue 24).
+    process.send({ type: 'result', id: m.id, result: { model: m.request.model, backend: 'cpu', image: 'x.png', weights: 'random', runs: 1, warmup: 0,
+      endToEndMs: { median: 1, min: 1, max: 1 }, sumLayerMs: 1, overhead: 1, peakBytes: 0, layers: [], predictions: null } });
   }, 100);
 });
 `);

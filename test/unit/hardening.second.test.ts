@@ -3,6 +3,9 @@
 // asserted by counting operations where the code exposes them (wall time on a shared machine is
 // noisy), with generous time bounds as a backstop.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readOnnx } from '../../src/core/io/onnxModel';
 import { pytorchNaming, MAX_BLOCK_DEPTH } from '../../src/core/io/onnxNames';
 import { UniqueNames } from '../../src/core/io/uniqueNames';
@@ -20,6 +23,10 @@ import { csvCell, mdText, xmlText } from '../../src/core/report/escape';
 import { profileCsv, profileMarkdown, profileText } from '../../src/core/report/profileReport';
 import { summaryTable } from '../../src/core/report/summaryTable';
 import type { ProfileResult } from '../../src/core/profile/result';
+import { validLayout } from '../../src/protocol/graph';
+import { parseServiceMessage, validViewGraph } from '../../src/protocol/modelService';
+import { parseWorkerMessage } from '../../src/protocol/worker';
+import { ModelService } from '../../src/host/modelService';
 import { parseModelJson } from './helpers/modelJson';
 import { modelBytes, node, valueInfo } from '../fixtures/onnx/files';
 import { kerasFlatChain, kerasNestedSameNames, onnxDeepScopes, onnxEmptyNodes, onnxSameNames } from '../fixtures/hostile';
@@ -255,6 +262,114 @@ describe('hardening, second pass (issue 24)', function () {
       const g = view(chain(1000, 'Relu'));
       assert.deepEqual(g.groups.slice(1, 3).map((x) => x.label), ['Relu ×100', 'Relu ×100']);
       assert.equal(g.groups[0].label, 'x … Relu_98');
+    });
+  });
+
+  describe('messages are parsed on receipt', () => {
+    const layout = () => ({ key: 'k1', width: 10, height: 10, boxes: { n0: { x: 0, y: 0, w: 1, h: 1 } }, edges: [], nodes: ['n0'], frames: [] as string[] });
+
+    it('a layout: element ids are own keys (toString, __proto__, constructor are not), every figure a finite number', () => {
+      assert.ok(validLayout(layout()));
+      for (const id of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+        assert.equal(validLayout({ ...layout(), nodes: ['n0', id] }), false, id);
+        assert.equal(validLayout({ ...layout(), frames: [id] }), false, id);
+      }
+      assert.equal(validLayout({ ...layout(), boxes: JSON.parse('{"__proto__": {"x":0,"y":0,"w":1,"h":1}}'), nodes: [] }), false);
+      assert.equal(validLayout({ ...layout(), boxes: { n0: { x: '<svg onload=alert(1)>', y: 0, w: 1, h: 1 } } }), false);
+      assert.equal(validLayout({ ...layout(), boxes: { n0: { x: 0, y: 0, w: null, h: 1 } } }), false);
+    });
+
+    it('a view graph from the model process: totals and sums finite, group references known', () => {
+      const spec = parseModelJson(kerasFlatChain(4), 'small');
+      const g = buildViewGraph(spec, analyzeModel(spec.model));
+      assert.ok(validViewGraph(g));
+      const copy = () => JSON.parse(JSON.stringify(g));
+      const bad = [
+        (c: any) => { c.totals.macs = 'lots'; },
+        (c: any) => { c.totals.flops = null; },
+        (c: any) => { c.nodes[1].group = 'toString'; },
+        (c: any) => { c.groups.push({ index: c.groups.length, id: 'a', label: 'a', parent: '__proto__', depth: 1, groups: [], layers: [], sums: g.totals }); },
+      ];
+      for (const f of bad) {
+        const c = copy();
+        f(c);
+        assert.equal(validViewGraph(c), false, f.toString());
+        assert.equal(parseServiceMessage({ type: 'graph', id: 1, graph: c }), null);
+      }
+    });
+
+    it('profiler messages: a string is no profile result; figures are numbers; unknown types are dropped', () => {
+      const result = { ...profileOf(['conv']), layers: [{ name: 'c', className: 'Conv', ms: { median: 1, min: 1, max: null }, bytes: 1, tensors: 1, gflops: null }] };
+      assert.ok(parseWorkerMessage({ type: 'result', id: 1, result }));
+      assert.equal(parseWorkerMessage({ type: 'result', id: 1, result: 'a string' }), null);
+      assert.equal(parseWorkerMessage({ type: 'result', id: 1, result: { ...result, layers: [{ ...result.layers[0], name: { toString: 1 } }] } }), null);
+      assert.equal(parseWorkerMessage({ type: 'result', id: 1, result: { ...result, endToEndMs: { median: '1' } } }), null);
+      assert.equal(parseWorkerMessage({ type: 'progress', id: 1, stage: 'layers', message: 'x', fraction: 0.5 })?.type, 'progress');
+      assert.equal(parseWorkerMessage({ type: 'progress', id: 1, stage: '__proto__', message: 'x', fraction: 0.5 }), null);
+      assert.equal(parseWorkerMessage({ type: 'error', id: 1, message: 'x', userError: 'yes' }), null);
+      assert.equal(parseWorkerMessage({ type: 'eval', id: 1 }), null);
+      assert.equal(parseWorkerMessage('result'), null);
+    });
+  });
+
+  describe('the model process: a time limit per request, and a stuck file does not block the next', function () {
+    this.timeout(60_000);
+    let dir: string;
+    let script: string;
+    // A stand-in for dist/modelService.js speaking the same protocol: "stuck" spins forever, "evil"
+    // answers a layout with a string for a coordinate; anything else gets a small valid graph.
+    const fake = `
+      const totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0, flops: 0, weightBytes: 0, activationBytes: 0, peakInferenceBytes: 0, trainingBytes: 0 };
+      process.on('message', (m) => {
+        if (m.type === 'open' && m.arg === 'stuck') { for (;;) {} }
+        if (m.type === 'open') process.send({ type: 'graph', id: m.id, graph: { model: m.arg, batch: 1, input: [null, 4], totals, nodes: [], edges: [], groups: [], unsupported: [] } });
+        if (m.type === 'layout') process.send({ type: 'layout', id: m.id, out: { id: 'root', width: 10, height: 10, children: [{ id: 'n0', x: '<svg onload=alert(1)>', y: 0, width: null, height: 40 }] } });
+      });
+      process.on('disconnect', () => process.exit(0));`;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'netlens-stuck-'));
+      script = join(dir, 'service.js');
+      writeFileSync(script, fake);
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('a request past netlens.modelService.timeoutSeconds ends its process with one line; the next request is served', async () => {
+      const s = new ModelService({ script, timeoutSeconds: () => 1 });
+      try {
+        const t0 = Date.now();
+        await assert.rejects(s.open('stuck'), (e: Error) => e instanceof NetLensError && /^stuck: took longer than 1 s \(netlens\.modelService\.timeoutSeconds\)/.test(e.message) && !e.message.includes('\n'));
+        assert.ok(Date.now() - t0 < 10_000);
+        assert.equal((await s.open('next')).model, 'next');
+      } finally {
+        s.dispose();
+      }
+    });
+
+    it('while one file keeps its process busy, the next model opens in a second process', async () => {
+      const s = new ModelService({ script, timeoutSeconds: () => 60, overflowMs: 200 });
+      try {
+        const stuck = s.open('stuck');
+        stuck.catch(() => undefined);
+        const t0 = Date.now();
+        assert.equal((await s.open('next')).model, 'next');
+        assert.ok(Date.now() - t0 < 10_000, `${Date.now() - t0} ms`);
+        assert.equal(s.starts, 2);
+        s.dispose();
+        await assert.rejects(stuck, /closed its model process/);
+      } finally {
+        s.dispose();
+      }
+    });
+
+    it('a layout the process answers with a string coordinate is refused, not drawn', async () => {
+      const s = new ModelService({ script });
+      try {
+        const spec = parseModelJson(kerasFlatChain(2), 'two');
+        const g = buildViewGraph(spec, analyzeModel(spec.model));
+        await assert.rejects(s.layout(g, new Set()), /malformed layout/);
+      } finally {
+        s.dispose();
+      }
     });
   });
 });
