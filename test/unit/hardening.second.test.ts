@@ -10,6 +10,7 @@ import { readOnnx } from '../../src/core/io/onnxModel';
 import { pytorchNaming, MAX_BLOCK_DEPTH } from '../../src/core/io/onnxNames';
 import { UniqueNames } from '../../src/core/io/uniqueNames';
 import type { KerasModel } from '../../src/core/ir/types';
+import type { ModelGraph } from '../../src/core/ir/graph';
 import { scanOnnx } from '../../src/core/io/onnxScan';
 import { NetLensError } from '../../src/core/ir/types';
 import { analyzeModel, ModelAnalysis } from '../../src/core/analysis/analyze';
@@ -28,7 +29,11 @@ import { parseServiceMessage, validViewGraph } from '../../src/protocol/modelSer
 import { parseWorkerMessage } from '../../src/protocol/worker';
 import { ModelService } from '../../src/host/modelService';
 import { parseModelJson } from './helpers/modelJson';
-import { modelBytes, node, valueInfo } from '../fixtures/onnx/files';
+import { loadModel } from '../../src/core/io/loadModel';
+import { profileModel } from '../../src/core/profile/profile';
+import { parseTrace } from '../../src/core/profile/ort/trace';
+import { SAMPLES } from './profileFixtures';
+import { floatInit, ints, modelBytes, node, valueInfo } from '../fixtures/onnx/files';
 import { kerasFlatChain, kerasNestedSameNames, onnxDeepScopes, onnxEmptyNodes, onnxSameNames } from '../fixtures/hostile';
 
 /** One NetLensError line matching `re`. */
@@ -370,6 +375,36 @@ describe('hardening, second pass (issue 24)', function () {
       } finally {
         s.dispose();
       }
+    });
+  });
+
+  describe('names reach ONNX Runtime as safe identifiers', function () {
+    this.timeout(120_000);
+
+    it('a model whose node names hold BEL, newline, quote and backslash profiles on ONNX Runtime; layers keep their names', async () => {
+      const bel = 'bel\u0007nl\nq"uote\\back';
+      const tab = 'tab\there';
+      const dir = mkdtempSync(join(tmpdir(), 'netlens-names-'));
+      try {
+        const file = join(dir, 'names.onnx');
+        writeFileSync(file, modelBytes({
+          nodes: [node('Conv', ['x', 'w'], ['c'], bel, [ints('kernel_shape', [3, 3]), ints('pads', [1, 1, 1, 1])]), node('Relu', ['c'], ['y'], tab)],
+          inputs: [valueInfo('x', [1, 3, 8, 8])], outputs: [valueInfo('y', [1, 4, 8, 8])], initializers: [floatInit('w', [4, 3, 3, 3])],
+        }));
+        const spec = await loadModel(file);
+        const r = await profileModel(spec, join(SAMPLES, 'chelsea.png'), { runs: 1, warmup: 0, backend: 'onnxruntime', optimization: 'disabled' });
+        assert.equal(r.engine, 'onnxruntime');
+        const timed = r.layers.filter((l) => l.measured?.ms).map((l) => l.name);
+        assert.deepEqual(timed, (spec.model as ModelGraph).nodes.slice(1).map((n) => n.name));
+        assert.equal(timed.length, 2);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('a trace that does not parse is one NetLensError line', () => {
+      refused(() => parseTrace('[{"cat" : "Node","name" :"a\u0007b_kernel_time"}]'), /^ONNX Runtime's profile could not be read \(/);
+      refused(() => parseTrace('{"not": "an array"}'), /not a JSON array/);
     });
   });
 });

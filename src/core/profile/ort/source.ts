@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ModelSpec, NetLensError } from '../../ir/types';
 import { isModelGraph } from '../../ir/graph';
 import { lowerToOnnx, onnxUnsupported, randomWeights } from '../../onnx';
+import { safeNodeNames } from './safeNames';
 
 export interface OnnxModelSource {
   bytes: Uint8Array;
@@ -50,7 +51,8 @@ export function onnxSourceFor(spec: ModelSpec): OnnxModelSource {
       throw new NetLensError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     // The importer's map (nodes it folded away, shape arithmetic, map to no layer).
-    return { bytes, path, source: path, nodeLayer: (n) => (Object.prototype.hasOwnProperty.call(nodeLayer, n) ? nodeLayer[n] : undefined), lowered: false };
+    // Names ONNX Runtime would write raw into its trace are renamed in a copy (safeNames.ts).
+    return safeNodeNames({ bytes, path, source: path, nodeLayer: (n) => (Object.prototype.hasOwnProperty.call(nodeLayer, n) ? nodeLayer[n] : undefined), lowered: false });
   }
   // A model without weights of its own (the zoo) gets the same seeded weights every time, so the
   // worker keeps the last one lowered: profiling it again skips drawing weights and lowering (about
@@ -59,7 +61,7 @@ export function onnxSourceFor(spec: ModelSpec): OnnxModelSource {
   if (key !== undefined && lastRandom?.key === key) return lastRandom.source;
   const weights = spec.weights?.length ? spec.weights : randomWeights(spec, RANDOM_WEIGHT_SEED);
   const lowered = lowerToOnnx(spec, weights);
-  const source: OnnxModelSource = { bytes: lowered.bytes, source: `${spec.name} lowered to ONNX`, nodeLayer: (n) => lowered.nodeLayer[n], lowered: true };
+  const source = safeNodeNames({ bytes: lowered.bytes, source: `${spec.name} lowered to ONNX`, nodeLayer: (n) => lowered.nodeLayer[n], lowered: true });
   lastRandom = key === undefined ? undefined : { key, source };
   return source;
 }

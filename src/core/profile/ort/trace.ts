@@ -3,6 +3,7 @@
 // "Node" event named "<node name>_kernel_time" with its duration (us) and args (op_name,
 // output_size, mem_in_use_peak, provider, ...); each session.run is one "Session" event named
 // "model_run". This module turns the events into kernels per run. Pure: no ONNX Runtime import.
+import { NetLensError } from '../../ir/types';
 
 export interface KernelEvent {
   /** The executed node's name in the optimised graph (fused nodes get new names). */
@@ -42,8 +43,14 @@ function num(v: unknown): number | undefined {
 }
 
 export function parseTrace(json: string): TraceRuns {
-  const events = JSON.parse(json) as RawEvent[];
-  if (!Array.isArray(events)) throw new Error('the ONNX Runtime profile is not a JSON array of events');
+  let events: RawEvent[];
+  try {
+    events = JSON.parse(json) as RawEvent[];
+  } catch (e) {
+    // One line, not a stack (node names are made safe before a session: safeNames.ts).
+    throw new NetLensError(`ONNX Runtime's profile could not be read (${String((e as Error).message).split('\n')[0].slice(0, 120)})`);
+  }
+  if (!Array.isArray(events)) throw new NetLensError('the ONNX Runtime profile is not a JSON array of events');
   const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
   const kernels = events.filter((e) => e.cat === 'Node' && typeof e.name === 'string' && e.name.endsWith(SUFFIX))
     .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
