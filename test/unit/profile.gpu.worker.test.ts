@@ -108,7 +108,10 @@ describe('profile: WebGPU in the profiler process (software Vulkan)', function (
       assert.ok(gpu.predictions && cpu.predictions);
       assert.deepEqual(gpu.predictions.map((p) => p.label), cpu.predictions.map((p) => p.label));
       gpu.predictions.forEach((p, i) => assert.ok(closeRel(p.probability, cpu.predictions![i].probability), `${p.label}: ${p.probability} vs ${cpu.predictions![i].probability}`));
-      assert.deepEqual(gpu.layers.map((l) => l.name), cpu.layers.map((l) => l.name));
+      // The input layer is listed only where a kernel of its own ran: the lowering's NHWC->NCHW
+      // Transpose, which WebGPU's NHWC layout (chosen when it matches the CPU provider) cancels.
+      const computed = (r: typeof gpu): string[] => r.layers.filter((l) => l.className !== 'InputLayer').map((l) => l.name);
+      assert.deepEqual(computed(gpu), computed(cpu));
     } finally {
       removeDir(dir);
     }
