@@ -19,9 +19,9 @@ import { adoptParentTty, runQuietChild, wantsQuietChild } from './cli/quietNativ
 
 const USAGE = `usage:
   netlens list [--json]
-  netlens summary <zoo-name | path> [--input HxWxC] [--batch N] [--optimizer sgd|momentum|adam] [--json]
+  netlens summary <zoo-name | path> [--input HxWxC] [--dim name=N ...] [--batch N] [--optimizer sgd|momentum|adam] [--json]
   netlens graph   <zoo-name | path> --out <file.svg | file.html | file.json>
-  netlens profile <zoo-name | path> --image <file> [--backend ${backendUsage()}] [--optimization ${OPTIMIZATION_LEVELS.join('|')}] [--threads N] [--runs N] [--warmup N]
+  netlens profile <zoo-name | path> [--image <file> | --input random] [--dim name=N ...] [--backend ${backendUsage()}] [--optimization ${OPTIMIZATION_LEVELS.join('|')}] [--threads N] [--runs N] [--warmup N]
                   [--preprocessing caffe|tf|torch|grayscale01|none] [--gpu-layout auto|nhwc|nchw] [--batch N] [--json] [--out x.json|x.csv|x.md|x.html] [--compare-to earlier.json]
   netlens compare <model> <model> [...] [--preset id] [--batch N] [--json]
   netlens memory  <zoo-name | path> [--budget 8GiB] [--optimizer sgd|momentum|adam] [--json]

@@ -1,6 +1,7 @@
 // `netlens profile <zoo-name | path> [--image file] [--backend <registry names>] [--runs N] [--warmup N]
 //   [--optimization all|extended|basic|disabled] [--threads N] [--preprocessing caffe|tf|torch|grayscale01|none]
-//   [--gpu-layout auto|nhwc|nchw] [--batch N] [--json] [--out file.json|file.csv|file.md|file.html] [--compare-to earlier.json] [--top N]`
+//   [--gpu-layout auto|nhwc|nchw] [--batch N] [--input random] [--dim name=N ...] [--json] [--out file.json|file.csv|file.md|file.html]
+//   [--compare-to earlier.json] [--top N]`
 // Runs in this process (a CLI has no editor to keep responsive). Without --image the bundled
 // sample photograph media/samples/chelsea.png is used.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { parseOptimization } from '../core/profile/ort/session';
 import { parseGpuLayout } from '../core/profile/ort/gpuLayout';
 import { DEFAULT_RUNS, DEFAULT_WARMUP, profileModel } from '../core/profile/profile';
 import { formatFromPath, profileJson, profileText, renderProfile } from '../core/report/profileReport';
-import { parse, positiveIntOption, requireModelArg } from './common';
+import { dimOptions, parse, positiveIntOption, requireModelArg } from './common';
 import { writeJsonText, writeOut } from './output';
 import { printable } from '../core/report/format';
 import { addRoofline } from '../core/profile/rooflineProfile';
@@ -43,6 +44,7 @@ export async function profileCommand(argv: string[]): Promise<void> {
     image: { type: 'string' }, backend: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' },
     json: { type: 'boolean' }, out: { type: 'string' }, top: { type: 'string' }, optimization: { type: 'string' }, threads: { type: 'string' },
     preprocessing: { type: 'string' }, 'gpu-layout': { type: 'string' }, batch: { type: 'string' }, 'compare-to': { type: 'string' },
+    input: { type: 'string' }, dim: { type: 'string', multiple: true },
   });
   const backend = parseBackendRequest(values.backend as string | undefined);
   const optimization = parseOptimization(values.optimization as string | undefined);
@@ -61,13 +63,19 @@ export async function profileCommand(argv: string[]): Promise<void> {
   // The earlier run is read before profiling: a bad file fails in milliseconds.
   const compareTo = values['compare-to'] as string | undefined;
   const earlier = compareTo === undefined ? undefined : readEarlier(compareTo);
-  const image = (values.image as string | undefined) ?? defaultImage();
+  // --input random: seeded random data for every model input (video clips, token ids, several inputs).
+  const input = values.input as string | undefined;
+  if (input !== undefined && input !== 'random' && input !== 'image') throw new NetLensError(`--input must be random or image, got "${input}"`);
+  if (input === 'random' && values.image !== undefined) throw new NetLensError('--input random and --image exclude each other');
+  const feed = input === 'random' ? 'random' as const : 'image' as const;
+  const dims = dimOptions(values.dim);
+  const image = feed === 'random' ? '' : (values.image as string | undefined) ?? defaultImage();
   const spec = await loadModel(requireModelArg(positionals, 'profile'));
   // Overrides the model's own (its family's, or 'none' when it rescales itself); the result states it.
   if (preprocessing) spec.preprocessing = preprocessing;
   const progress = values.json || !process.stderr.isTTY ? undefined
     : (_stage: string, message: string, fraction: number): void => { process.stderr.write(`\r\x1b[K${Math.round(fraction * 100)}% ${printable(message)}`); };
-  const profiled = await profileModel(spec, image, { backend, runs, warmup, optimization, threads, gpuLayout, batch, onProgress: progress });
+  const profiled = await profileModel(spec, image, { backend, runs, warmup, optimization, threads, gpuLayout, batch, feed, dims, onProgress: progress });
   // The machine's roofs (cached per machine, backend and threads; measured once) and each layer under them.
   const result = await addRoofline(spec, profiled, { onProgress: progress ? (msg, f) => progress('report', msg, f) : undefined });
   if (progress) process.stderr.write('\r\x1b[K');

@@ -3,6 +3,7 @@
 // the layer-by-layer executor; the ProfileResult of the `profile --json` contract. Node only.
 // Everything allocated here is disposed before returning (or throwing, or being cancelled): the
 // engine's tensor count after a profile equals the count before it.
+import { topK } from './outputSummary';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { analyzeModel } from '../analysis/analyze';
@@ -19,7 +20,7 @@ import type { GpuLayoutRequest } from './ort/gpuLayout';
 import { planMemory } from '../compare/memoryPlan';
 import { onnxBlockReason, onnxPath } from './ort/source';
 import { executeProfile, ProfileCancelledError } from './executor';
-import { readImage } from './image';
+import { DecodedImage, readImage } from './image';
 import { imageToInput, preprocessingFor } from './preprocess';
 
 export { ProfileCancelledError } from './executor';
@@ -36,6 +37,10 @@ export interface ProfileOptions extends BackendOptions {
   batch?: number;
   /** WebGPU layout (src/core/profile/ort/gpuLayout.ts): auto (checked against the CPU provider), nhwc, nchw. */
   gpuLayout?: GpuLayoutRequest;
+  /** `random`: seeded random data for every model input instead of the image (ONNX Runtime only; modelFeeds.ts). */
+  feed?: 'image' | 'random';
+  /** Sizes of named free input dimensions (--dim name=value). */
+  dims?: Record<string, number>;
   signal?: AbortSignal;
   onProgress?: (stage: ProfileStage, message: string, fraction: number) => void;
 }
@@ -52,21 +57,8 @@ export function spread(xs: number[]): Spread {
   return { median: s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2, min: s[0], max: s[s.length - 1] };
 }
 
-/** Top-k classes; the output is softmaxed first unless it already is a probability distribution. */
-export function topK(output: Float32Array, labels: string[] | undefined, k = 5): { index: number; label: string; probability: number }[] {
-  let probs = Array.from(output);
-  const sum = probs.reduce((a, b) => a + b, 0);
-  if (probs.some((p) => p < 0 || p > 1) || Math.abs(sum - 1) > 1e-3) {
-    const max = Math.max(...probs);
-    const e = probs.map((p) => Math.exp(p - max));
-    const z = e.reduce((a, b) => a + b, 0);
-    probs = e.map((v) => v / z);
-  }
-  return probs.map((p, i) => ({ i, p }))
-    .sort((a, b) => b.p - a.p)
-    .slice(0, k)
-    .map(({ i, p }) => ({ index: i, label: labels?.[i] ?? `class ${i}`, probability: p }));
-}
+/** Top-k classes (outputSummary.ts: loops, so a large output cannot overflow the stack). */
+export { topK };
 
 function checkCount(name: string, v: number, min: number): number {
   if (!Number.isInteger(v) || v < min || v > MAX_RUNS) throw new NetLensError(`${name} must be an integer from ${min} to ${MAX_RUNS}, got ${v}`);
@@ -93,7 +85,8 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
   const abortCheck = (): void => { if (opts.signal?.aborted) throw new ProfileCancelledError(); };
 
   // Analysis first: the input size and per-layer FLOPs, and a clear error for unbuildable models.
-  const analysis = analyzeModel(spec.model);
+  const random = opts.feed === 'random';
+  const analysis = analyzeModel(spec.model, { dims: opts.dims });
   if (analysis.unsupported.length) {
     throw new NetLensError(`cannot profile ${spec.name}: unsupported layer${analysis.unsupported.length > 1 ? 's' : ''} ` +
       analysis.unsupported.map((u) => `${u.name} (${u.className})`).join(', '));
@@ -105,19 +98,25 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
   const onnxFile = onnxPath(spec);
   // A Keras model must take one fixed-size image, whichever engine runs it (an ONNX file's input is
   // checked against the session). Before lowering, so the error is about the model, not ONNX.
-  const kerasInput = onnxFile ? undefined : imageInput(spec, analysis);
+  const kerasInput = onnxFile || random ? undefined : imageInput(spec, analysis);
   const blockOrt = onnxFile ? undefined : onnxBlockReason(spec);
-  const engineBlocked = onnxFile ? { tfjs: 'an ONNX file runs on ONNX Runtime only' } : blockOrt ? { onnxruntime: blockOrt } : {};
+  const engineBlocked = onnxFile || random
+    ? { tfjs: onnxFile ? 'an ONNX file runs on ONNX Runtime only' : '--input random runs on ONNX Runtime only' }
+    : blockOrt ? { onnxruntime: blockOrt } : {};
+  if (random && blockOrt) throw new NetLensError(`cannot profile ${spec.name} with --input random: ${blockOrt}, and random inputs run on ONNX Runtime only`);
 
-  // Image before backend and model: a bad file fails in milliseconds.
-  say('image', `decoding ${imagePath}`, 0.01);
-  const img = readImage(imagePath);
+  // Image before backend and model: a bad file fails in milliseconds. Random inputs read no file.
+  let img: DecodedImage | undefined;
+  if (!random) {
+    say('image', `decoding ${imagePath}`, 0.01);
+    img = readImage(imagePath);
+  }
   abortCheck();
 
   say('backend', `selecting a backend (${opts.backend ?? 'auto'})`, 0.03);
   let choice = await selectBackend(opts.backend ?? 'auto', { ...opts, engineBlocked });
   abortCheck();
-  const ortOpts = { runs, warmup, batch, gpuLayout: opts.gpuLayout, optimization: opts.optimization ?? 'all', signal: opts.signal, say, topK: (o: Float32Array, l: string[] | undefined) => topK(o, l) };
+  const ortOpts = { runs, warmup, batch, gpuLayout: opts.gpuLayout, optimization: opts.optimization ?? 'all', signal: opts.signal, say, feed: opts.feed, dims: opts.dims };
   if (choice.engine === 'onnxruntime') {
     try {
       return await profileOnOrt(spec, analysis, img, imagePath, choice, ortOpts);
@@ -139,7 +138,7 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
     }
   }
 
-  if (!kerasInput) throw new NetLensError(`cannot profile ${spec.name} on TensorFlow.js: an ONNX file runs on ONNX Runtime only`);
+  if (!kerasInput || !img) throw new NetLensError(`cannot profile ${spec.name} on TensorFlow.js: ${random ? '--input random runs' : 'an ONNX file runs'} on ONNX Runtime only`);
   const [, h, w, c] = kerasInput;
   const before = tf.memory().numTensors;
   const pre = preprocessingFor(spec, c);

@@ -62,6 +62,14 @@ export interface ProfileResult {
   gflops?: number;
   /** Why predictions is null, when it is. */
   predictionsNote?: string;
+  /** What the output is: classes (predictions), a per-pixel map (segmentation), boxes (detections), or other. */
+  outputKind?: 'classes' | 'segmentation' | 'detections' | 'other';
+  /** A segmenter's classes by share of pixels (argmax per pixel), largest first. */
+  segmentation?: { index: number; label: string; share: number }[];
+  /** A detector's boxes scored 0.5 or more ([x1, y1, x2, y2] in input pixels), highest first. */
+  detections?: { index: number; label: string; score: number; box: [number, number, number, number] }[];
+  /** What the model was fed: the image, or seeded random data for each input (`--input random`). */
+  feed?: 'image' | 'random';
   /** The load-robust form of the overhead: sum of per-layer minima over the fastest end-to-end run. */
   sumLayerMinMs?: number;
   overheadMin?: number;

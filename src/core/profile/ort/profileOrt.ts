@@ -18,6 +18,8 @@ import { buildOrtLayers, spreadOf } from './layers';
 import { loadOrt } from './runtime';
 import { OptimizationLevel, runProfiled } from './session';
 import { onnxSourceFor } from './source';
+import { imageInput, randomInput } from './feeds';
+import { summarizeOutputs } from '../outputSummary';
 import { finishGpuProfile, GpuRouteError, gpuRouteError, isGpuBackend } from './gpuProfile';
 import { decideGpuLayout, GpuLayoutDecision, GpuLayoutRequest, LayoutDeviceError, layoutRefusal, layoutText, webGpuProviderFor } from './gpuLayout';
 import { planMemory } from '../../compare/memoryPlan';
@@ -34,44 +36,27 @@ export interface OrtProfileOptions {
   gpuLayout?: GpuLayoutRequest;
   signal?: AbortSignal;
   say: (stage: ProfileStage, message: string, fraction: number) => void;
-  topK: (output: Float32Array, labels: string[] | undefined) => { index: number; label: string; probability: number }[];
+  /** `random`: seeded random data for every input (modelFeeds.ts) instead of the image. */
+  feed?: 'image' | 'random';
+  /** Sizes of named free input dimensions (--dim). */
+  dims?: Record<string, number>;
 }
 
-/** The input layout of a rank-4 image input: channels second (an ONNX file from PyTorch) or last (lowered Keras). */
-export function imageLayout(dims: (number | null)[]): { layout: 'NHWC' | 'NCHW'; h: number; w: number; c: number } | undefined {
-  if (dims.length !== 4) return undefined;
-  const [, a, b, c] = dims;
-  if (c !== null && (c === 1 || c === 3) && a !== null && b !== null) return { layout: 'NHWC', h: a, w: b, c };
-  if (a !== null && (a === 1 || a === 3) && b !== null && c !== null) return { layout: 'NCHW', h: b, w: c, c: a };
-  return undefined;
-}
+export { imageLayout, repeat } from './feeds';
 
-export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img: DecodedImage, imagePath: string, choice: BackendChoice,
+export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img: DecodedImage | undefined, imagePath: string, choice: BackendChoice,
   opts: OrtProfileOptions): Promise<ProfileResult> {
   const ort = loadOrt();
   if (!ort.ok) throw new NetLensError(`backend "${choice.backend}" is not available: ${ort.detail}`);
   opts.say('model', `lowering ${spec.name} to ONNX`, 0.06);
   const src = onnxSourceFor(spec);
   const graph = readOnnxGraph(src.bytes, src.source);
-  const shape = imageLayout(graph.inputDims);
-  if (!shape) throw new NetLensError(`cannot profile ${spec.name}: the profiler feeds images, and the ONNX input ${JSON.stringify(graph.inputDims)} is not [batch, height, width, channels] or [batch, channels, height, width] with 1 or 3 channels`);
-
-  // The image as the model input, computed with tfjs' cpu kernels (small; the same code as the tfjs path).
-  // (No backend chosen yet in this process: pick cpu rather than let tfjs start its best, wasm.)
-  if (!(tf.engine() as unknown as { backendInstance?: unknown }).backendInstance) await tf.setBackend('cpu');
-  const pre = preprocessingFor(spec, shape.c);
-  opts.say('image', `resizing ${img.width}x${img.height} to ${shape.w}x${shape.h}, preprocessing "${pre}"`, 0.08);
-  const one = tf.tidy(() => {
-    const x = imageToInput(img, shape.h, shape.w, shape.c, pre);
-    return (shape.layout === 'NCHW' ? tf.transpose(x, [0, 3, 1, 2]) : x).dataSync() as Float32Array;
-  });
   const batch = opts.batch ?? 1;
-  const fixedBatch = graph.inputDims[0];
-  if (batch !== 1 && typeof fixedBatch === 'number' && fixedBatch !== batch) {
-    throw new NetLensError(`cannot profile ${spec.name} at batch ${batch}: its ONNX input has a fixed batch of ${fixedBatch} (${JSON.stringify(graph.inputDims)})`);
-  }
-  const data = batch === 1 ? one : repeat(one, batch);
-  const dims = shape.layout === 'NCHW' ? [batch, shape.c, shape.h, shape.w] : [batch, shape.h, shape.w, shape.c];
+  // What the runs feed: the image as the model input, or seeded random data for every input.
+  const fed = opts.feed === 'random'
+    ? randomInput(src, batch, opts.dims, opts.say)
+    : await imageInput(spec, graph.inputDims, img, batch, opts.say);
+  const { data, dims } = fed;
   if (opts.signal?.aborted) throw new ProfileCancelledError();
 
   const threads = choice.threads ?? 1;
@@ -93,7 +78,7 @@ export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img
     providers = [webGpuProviderFor(layout.layout)];
   }
   opts.say('model', `creating the ONNX Runtime session (${opts.optimization} optimizations, ${threads} threads)`, 0.1);
-  const run = await runProfiled(ort.ort, src.path ?? src.bytes, src.source, { data, dims }, {
+  const run = await runProfiled(ort.ort, src.path ?? src.bytes, src.source, fed.feeds ?? { data, dims }, {
     executionProviders: providers, threads, optimization: opts.optimization,
     runs: opts.runs, warmup: opts.warmup, signal: opts.signal, nodeName: (k) => nodeForKernel(graph, k),
     // GPU routes: end to end on a session without the profiler and GPU timestamps (issue 20).
@@ -124,7 +109,8 @@ export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img
   const sumLayerMinMs = built.layers.reduce((a, l) => a + l.ms.min, 0);
   const loaded = Boolean(spec.weights && spec.weights.length) || !src.lowered;
   const peakMeasured = memory.measuredBytes !== null;
-  const first = run.output.subarray(0, run.output.length / batch); // predictions: the first sample (every sample is the same image)
+  // The model's answer, read by the shape of its outputs (the first sample: every sample is the same input).
+  const answer = loaded ? summarizeOutputs(run.outputs, batch, spec.labels) : undefined;
   return {
     model: spec.name,
     backend: choice.backend,
@@ -137,14 +123,20 @@ export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img
     overhead: endToEndMs.median > 0 ? sumLayerMs / endToEndMs.median : 0,
     peakBytes: memory.measuredBytes ?? memory.plannedBytes,
     layers: built.layers,
-    predictions: loaded ? opts.topK(first, spec.labels) : null,
+    // The answer to random data means nothing: no classes are shown for it.
+    predictions: opts.feed === 'random' ? null : answer?.predictions ?? null,
     backendLabel: `${choice.label}${layout ? `, ${layoutText(layout)}` : ''}, ${opts.optimization} graph optimizations${batch > 1 ? `, batch ${batch}` : ''}`,
     backendSteps: choice.steps,
-    input: shape.layout === 'NCHW' ? [null, shape.c, shape.h, shape.w] : [null, shape.h, shape.w, shape.c],
-    preprocessing: pre,
+    input: fed.shape,
+    ...(fed.preprocessing ? { preprocessing: fed.preprocessing } : {}),
+    feed: opts.feed === 'random' ? 'random' : 'image',
+    ...(answer ? { outputKind: answer.kind } : {}),
+    ...(answer?.segmentation ? { segmentation: answer.segmentation } : {}),
+    ...(answer?.detections ? { detections: answer.detections } : {}),
     flops: analysis.totals.flops * batch,
     gflops: endToEndMs.median > 0 ? (analysis.totals.flops * batch) / (endToEndMs.median * 1e6) : 0,
-    predictionsNote: loaded ? undefined : 'random weights: no trained weights were loaded, so class predictions would be meaningless',
+    predictionsNote: !loaded ? 'random weights: no trained weights were loaded, so class predictions would be meaningless'
+      : opts.feed === 'random' ? `random input: ${answer?.note ?? 'the answer to random data means nothing'}` : answer?.note,
     sumLayerMinMs,
     overheadMin: endToEndMs.min > 0 ? sumLayerMinMs / endToEndMs.min : 0,
     engine: 'onnxruntime',
@@ -167,11 +159,6 @@ export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img
 }
 
 /** `n` copies of one sample, back to back (the batch dimension is the outermost). */
-export function repeat(one: Float32Array, n: number): Float32Array {
-  const out = new Float32Array(one.length * n);
-  for (let i = 0; i < n; i++) out.set(one, i * one.length);
-  return out;
-}
 
 /**
  * Peak memory as ONNX Runtime reports it: its kernel events carry the arena statistics of the

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { NetLensError } from '../../ir/types';
 import { ProfileCancelledError } from '../errors';
 import type { OrtExecutionProvider } from '../registry';
+import type { ModelFeed } from '../modelFeeds';
 import type { OrtModule } from './runtime';
 import { parseTrace, TraceRuns } from './trace';
 import { applyGpuTimes, GpuTimes, OrtTraceEvent, usesWebGpu } from './webgpu';
@@ -54,6 +55,8 @@ export interface OrtRunResult {
   /** Per timed run, the kernels the profiler recorded. */
   trace: TraceRuns;
   output: Float32Array;
+  /** Every output of the last run (detectors give boxes, scores and labels). */
+  outputs: RunOutput[];
   outputName: string;
   inputName: string;
   sessionMs: number;
@@ -108,15 +111,36 @@ async function createSession(ort: OrtModule, model: Uint8Array | string, source:
   }
 }
 
-/** warmup + runs timed session.run calls with the first output read back; returns the timed ones and the last output. */
-async function timedRuns(ort: OrtModule, session: Session, source: string, input: { data: Float32Array; dims: number[] }, opts: OrtRunOptions,
-  onRun?: (done: number, total: number) => void): Promise<{ times: number[]; output: Float32Array; inputName: string; outputName: string }> {
-  if (session.inputNames.length !== 1) throw new NetLensError(`${source}: the profiler feeds one image, and the ONNX model has ${session.inputNames.length} inputs`);
+/** What a run feeds: one float input (an image), or every input of the model by name (modelFeeds.ts). */
+export type RunInput = { data: Float32Array; dims: number[] } | ModelFeed[];
+
+/** The feeds of a session: the single image input, or the named feeds, each checked against the model's inputs. */
+function feedsFor(ort: OrtModule, session: Session, source: string, input: RunInput): Parameters<Session['run']>[0] {
+  if (!Array.isArray(input)) {
+    if (session.inputNames.length !== 1) {
+      throw new NetLensError(`${source}: the model has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); an image feeds one (profile it with --input random)`);
+    }
+    return { [session.inputNames[0]]: new ort.Tensor('float32', input.data, input.dims) };
+  }
+  const feeds: Record<string, InstanceType<OrtModule['Tensor']>> = {};
+  for (const f of input) feeds[f.name] = new ort.Tensor(f.type, f.data as Float32Array, f.dims);
+  const missing = session.inputNames.filter((n) => !Object.hasOwn(feeds, n));
+  if (missing.length) throw new NetLensError(`${source}: no data for input${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  return feeds;
+}
+
+/** An output read back as numbers (int64 class ids and bool masks included), with its dimensions. */
+export interface RunOutput { name: string; dims: number[]; data: Float32Array<ArrayBufferLike> }
+
+/** warmup + runs timed session.run calls with the outputs read back; returns the timed ones and the last outputs. */
+async function timedRuns(ort: OrtModule, session: Session, source: string, input: RunInput, opts: OrtRunOptions,
+  onRun?: (done: number, total: number) => void): Promise<{ times: number[]; output: Float32Array; outputs: RunOutput[]; inputName: string; outputName: string }> {
+  const feeds = feedsFor(ort, session, source, input);
   const inputName = session.inputNames[0];
   const outputName = session.outputNames[0];
-  const feeds = { [inputName]: new ort.Tensor('float32', input.data, input.dims) };
   const times: number[] = [];
-  let output = new Float32Array(0);
+  let output: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  let outputs: RunOutput[] = [];
   const total = opts.warmup + opts.runs;
   for (let r = 0; r < total; r++) {
     if (opts.signal?.aborted) throw new ProfileCancelledError();
@@ -129,16 +153,21 @@ async function timedRuns(ort: OrtModule, session: Session, source: string, input
     }
     const ms = performance.now() - t;
     if (r >= opts.warmup) times.push(ms);
-    const y = out[outputName];
-    output = (y.data as Float32Array).slice();
+    outputs = session.outputNames.map((name) => {
+      const y = out[name];
+      const d = y.data as ArrayLike<number | bigint>;
+      const data = d instanceof Float32Array ? d.slice() : Float32Array.from(d as ArrayLike<number>, Number);
+      return { name, dims: (y.dims as readonly number[]).map(Number), data };
+    });
+    output = outputs[0]?.data ?? new Float32Array(0);
     for (const v of Object.values(out)) v.dispose?.();
     onRun?.(r + 1, total);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { times, output, inputName, outputName };
+  return { times, output, outputs, inputName, outputName };
 }
 
-export async function runProfiled(ort: OrtModule, model: Uint8Array | string, source: string, input: { data: Float32Array; dims: number[] },
+export async function runProfiled(ort: OrtModule, model: Uint8Array | string, source: string, input: RunInput,
   opts: OrtRunOptions): Promise<OrtRunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'netlens-ort-'));
   const check = (): void => { if (opts.signal?.aborted) throw new ProfileCancelledError(); };
@@ -171,7 +200,7 @@ export async function runProfiled(ort: OrtModule, model: Uint8Array | string, so
     }
     return {
       endToEnd, endToEndProfiled: profiled.times, plain: Boolean(opts.plainEndToEnd), peakByProvider: peakByProvider(events),
-      trace, output: profiled.output, outputName: profiled.outputName, inputName: profiled.inputName, sessionMs, gpu,
+      trace, output: profiled.output, outputs: profiled.outputs, outputName: profiled.outputName, inputName: profiled.inputName, sessionMs, gpu,
     };
   } finally {
     await session?.release().catch(() => undefined);
