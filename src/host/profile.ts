@@ -11,7 +11,7 @@
 import * as vscode from 'vscode';
 import { basename, extname } from 'node:path';
 import type { ProfileBackendRequest, ProfileOptimization } from '../protocol/worker';
-import type { BackendStep } from '../core/profile/result';
+import { chainWithHints } from '../core/profile/chainText';
 import { CHANGE_PREPROCESSING_COMMAND, SHOW_PROFILE_COMMAND } from '../protocol/commands';
 import { ZOO } from '../core/zoo';
 import { NetLensError } from '../core/ir/types';
@@ -25,10 +25,6 @@ import { SelfRescaling, viewGraphRescaling } from '../core/profile/selfRescaling
 
 export const PROFILE_COMMAND = 'netlens.profileModel';
 
-/** The chain for the output channel: one line per backend tried, and under a refused one what would add it. */
-export function chainLines(steps: BackendStep[]): string[] {
-  return steps.flatMap((s) => [`  ${s.ok ? 'ok' : 'no'} ${s.backend}: ${s.detail}`, ...(!s.ok && s.hint ? [`       to add it: ${s.hint}`] : [])]);
-}
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
 const SAMPLES = [
   { file: 'chelsea.png', label: 'Chelsea the cat', detail: '451×300 PNG, CC0' },
@@ -153,7 +149,7 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       output.appendLine(`${new Date().toISOString()} ${result.model} on ${result.backendLabel ?? result.backend}: ` +
         `${result.endToEndMs.median.toFixed(2)} ms end to end${(result.batch ?? 1) > 1 ? ` at batch ${result.batch}` : ''}, ` +
         `${(result.imagesPerSecond ?? 0).toFixed(1)} images/s, overhead ${result.overhead.toFixed(3)}`);
-      for (const line of chainLines(result.backendSteps ?? [])) output.appendLine(line);
+      for (const line of chainWithHints(result.backendSteps ?? [])) output.appendLine(line);
       // The overlay first, so the graph opens (or is revealed) where the user works and the results
       // page lands beside it rather than under a graph opened in its column.
       await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, model, result);

@@ -23,6 +23,9 @@ import { ProfilerClient } from '../../src/worker/client';
 import type { ProfileRequest } from '../../src/protocol/worker';
 import type { ProfileResult } from '../../src/core/profile/result';
 import { batchText, memoryText } from '../../src/core/report/profileBatch';
+import { profileHtml } from '../../src/core/report/profileHtml';
+import { profileText } from '../../src/core/report/profileReport';
+import { chainWithHints } from '../../src/core/profile/chainText';
 import { SAMPLES } from './profileFixtures';
 import { profileModel } from '../../src/core/profile/profile';
 import { buildZooModel } from '../../src/core/zoo';
@@ -196,6 +199,40 @@ describe('profile: batch and memory (pure)', function () {
     const r = { batch: 4, memory: web, peakBytes: 5000, endToEndMs: { median: 20, min: 19, max: 21 }, imagesPerSecond: 200 } as unknown as ProfileResult;
     assert.match(memoryText(r), /GPU memory computed by the memory planner at batch 4 \(not measured: the WebGPU provider reports no memory figures/);
     assert.equal(batchText(r), '4 images per run, 200.0 images/s');
+  });
+});
+
+describe('profile: the backend chain, one line per backend (issue 22 item 2)', () => {
+  const steps = [
+    { backend: 'cuda', ok: false, detail: 'CUDA provider not ready: missing CUDA 12 (this machine has CUDA 13 only; onnxruntime-node 1.30\'s CUDA provider needs CUDA 12)',
+      hint: 'install the NVIDIA driver, CUDA 12 ...; without root: `python3 -m pip install --target ~/.cache/netlens-cuda12 nvidia-cudnn-cu12`' },
+    { backend: 'webgpu', ok: false, detail: 'no WebGPU adapter: no usable Vulkan driver (Failed to get a WebGPU adapter: No supported adapters)', hint: 'WebGPU needs a GPU driver: `sudo apt-get install libvulkan1`' },
+    { backend: 'onnxruntime', ok: true, detail: 'onnxruntime 1.30.0 (CPU execution provider, 2 threads)' },
+  ];
+  const result = {
+    model: 'm', backend: 'onnxruntime', image: 'x.png', weights: 'random', runs: 1, warmup: 0, endToEndMs: { median: 2, min: 2, max: 2 }, sumLayerMs: 1.8,
+    overhead: 0.9, peakBytes: 1000, layers: [], predictions: null, backendSteps: steps,
+  } as unknown as ProfileResult;
+
+  it('the results page and the CLI show each step\'s line, never its install commands', () => {
+    const html = profileHtml(result);
+    const text = profileText(result);
+    for (const s of steps) {
+      assert.ok(html.includes(s.detail.replace(/'/g, '&#39;')) || html.includes(s.detail), `page shows ${s.backend}`);
+      assert.ok(text.includes(`${s.backend}: ${s.detail}`), `CLI shows ${s.backend}`);
+      if (s.hint) {
+        assert.ok(!html.includes('pip install') && !html.includes('apt-get'), 'no install command on the page');
+        assert.ok(!text.includes(s.hint), 'no install command in the CLI chain');
+      }
+    }
+  });
+
+  it('the output channel gets the line and, under a refused route, what adds it', () => {
+    assert.deepEqual(chainWithHints(steps), [
+      `  no cuda: ${steps[0].detail}`, `       to add it: ${steps[0].hint}`,
+      `  no webgpu: ${steps[1].detail}`, `       to add it: ${steps[1].hint}`,
+      `  ok onnxruntime: ${steps[2].detail}`,
+    ]);
   });
 });
 

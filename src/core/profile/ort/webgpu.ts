@@ -11,8 +11,9 @@
 //   pass boundaries). Its "Node" events only time the CPU side that records the commands.
 //   Without timestamp queries there are no Api events.
 // - The default NHWC layout miscomputes Conv for some channel counts (6, 9, 18, 30 input channels,
-//   3x3 and 5x5 kernels; LeNet-5's second conv among them) on SwiftShader; NCHW matches the CPU
-//   provider within 1e-6. The profiler asks for NCHW.
+//   3x3 and 5x5 kernels; LeNet-5's second conv among them) on SwiftShader and on an H200 (issue 20);
+//   NCHW matches the CPU provider within 1e-6. NHWC is the fast layout, so the profiler checks it
+//   per model against the CPU provider (gpuLayout.ts) and falls back to NCHW where it is wrong.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,7 @@ import type * as Ort from 'onnxruntime-node';
 
 type OrtModule = typeof Ort;
 
-/** Provider options the profiler uses (see the NHWC note above). */
+/** Provider options of the probe and of readiness checks (the profile's own layout is decided per model: gpuLayout.ts). */
 export const WEBGPU_PROVIDER = { name: 'webgpu', preferredLayout: 'NCHW' } as const;
 
 /** Whether a session's provider list asks for WebGPU. */
