@@ -9,6 +9,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { cpuBackend } from './helpers/tfjs';
 import { loadModel } from '../../src/core/io/loadModel';
 import { NetLensError } from '../../src/core/ir/types';
+import { analyzeModel } from '../../src/core/analysis/analyze';
+import { profileModel } from '../../src/core/profile/profile';
+import { SAMPLES } from './profileFixtures';
 import { h5wasm, removeDir, saveKeras3, saveKerasH5, saveTfjs, tempDir, writeKerasArchive, writeKerasH5 } from '../fixtures/writers';
 
 function smallModel(): tfl.LayersModel {
@@ -80,8 +83,13 @@ describe('io hardening: hostile and broken model files give one clear error', fu
     it('truncated weight shard', async () => {
       await rejectsClearly(tfjsCase(undefined, shard.subarray(0, shard.length - 7)), /declares \d+ bytes but its shards hold \d+/);
     });
-    it('missing weight shard', async () => {
-      await rejectsClearly(tfjsCase((j) => { j.weightsManifest[0].paths = ['nope.bin']; }), /nope.bin is missing beside model.json/);
+    it('missing weight shard: the model still opens (params from its config), without weights, naming the shard it lacks', async () => {
+      const spec = await loadModel(tfjsCase((j) => { j.weightsManifest[0].paths = ['nope.bin']; }));
+      assert.deepEqual(spec.missingWeights, ['nope.bin']);
+      assert.equal(spec.weights, undefined);
+      assert.ok(analyzeModel(spec.model).totals.params > 0);
+      await assert.rejects(profileModel(spec, join(SAMPLES, 'chelsea.png'), { runs: 1, warmup: 0 }),
+        (e: Error) => e instanceof NetLensError && /cannot run without its weights: "nope\.bin" is not beside the model/.test(e.message));
     });
     for (const p of ['../secret.bin', 'a/../../secret.bin', '..\\secret.bin', '/etc/passwd', 'C:\\Windows\\win.ini', 'file:///etc/passwd']) {
       it(`path traversal in weightsManifest: ${p}`, async () => {

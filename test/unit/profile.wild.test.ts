@@ -165,7 +165,7 @@ describe('profiles beyond the one-image classifier', function () {
       const { analyzeModel } = await import('../../src/core/analysis/analyze');
       assert.equal(analyzeModel(spec.model).totals.params, ref.params);
       await assert.rejects(profileModel(spec, image, { backend: 'onnxruntime', runs: 1, warmup: 0 }),
-        (e: Error) => e instanceof NetLensError && /cannot run without its weights: "lraspp\.onnx\.data" is not beside the model/.test(e.message));
+        (e: Error) => e instanceof NetLensError && /lraspp cannot run without its weights: "lraspp\.onnx\.data" is not beside the model/.test(e.message));
     });
   });
 });

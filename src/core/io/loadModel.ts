@@ -8,7 +8,7 @@
 // (labels.txt / labels.json) fills spec.labels.
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { KerasModel, ModelSpec, NamedWeight, NetLensError } from '../ir/types';
+import { KerasModel, MissingWeightsFile, ModelSpec, NamedWeight, NetLensError } from '../ir/types';
 import { normalizeModel } from '../ir/normalize';
 import { validateModel } from '../ir/validate';
 import { groupsFromNames } from '../ir/groups';
@@ -45,9 +45,18 @@ export function specFromImported(imp: Imported, fallbackName: string): ModelSpec
   const model = imp.kerasVersion && !cleaned.keras_version ? { ...cleaned, keras_version: imp.kerasVersion } : cleaned;
   validateModel(model);
   checkInputShapes(model);
-  const weights = imp.readWeights?.(flat, original);
+  // Weights the file names but does not have beside it: the model draws and counts (shapes come
+  // from the config); the profile names the missing file.
+  let weights: NamedWeight[] | undefined;
+  let missing: string | undefined;
+  try {
+    weights = imp.readWeights?.(flat, original);
+  } catch (e) {
+    if (!(e instanceof MissingWeightsFile)) throw e;
+    missing = e.file;
+  }
   const name = model.config.name || fallbackName;
-  return { name, model, ...mergeGroups(model, flat), ...(weights ? { weights } : {}) };
+  return { name, model, ...mergeGroups(model, flat), ...(weights ? { weights } : {}), ...(missing ? { missingWeights: [missing] } : {}) };
 }
 
 /** Nested models give groups; name-prefix groups (conv2_block1_...) cover the layers outside them. */

@@ -19,6 +19,7 @@ export function onnxSpec(bytes: Uint8Array, path: string | undefined, fallbackNa
     groups: imp.groups,
     layerGroup: imp.layerGroup,
     preprocessing: 'torch',
+    ...(imp.graph.missingWeights ? { missingWeights: imp.graph.missingWeights } : {}),
     ...(path !== undefined ? { onnx: { path: resolve(path), nodeLayer } } : {}),
   };
 }

@@ -6,7 +6,7 @@
 import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { onnx } from 'onnx-proto';
-import { NetLensError } from '../ir/types';
+import { MissingWeightsFile, NetLensError } from '../ir/types';
 import { ONNX_DTYPES } from '../analysis/onnx/rules';
 import { DTYPE_BYTES } from '../analysis/opRule';
 import { clip, MAX_MODEL_BYTES, MAX_NAME_CHARS, MAX_RANK, MAX_TENSOR_ELEMENTS } from './limits';
@@ -36,12 +36,7 @@ export interface TensorMeta {
   missing?: string;
 }
 
-/** An external data file that is not there: the graph still draws; running it cannot. */
-export class MissingExternalData extends NetLensError {
-  constructor(message: string, readonly location: string) {
-    super(message);
-  }
-}
+
 
 export function dtypeName(code: number | null | undefined, what: string): string {
   const d = ONNX_DTYPES[code ?? 0];
@@ -67,7 +62,7 @@ export function safeExternalPath(dir: string, location: string, tensor: string):
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
     const message = `initializer ${clip(tensor)}: external data file ${clip(p)} is missing beside the model (${code})`;
-    throw code === 'ENOENT' ? new MissingExternalData(message, p) : new NetLensError(message);
+    throw code === 'ENOENT' ? new MissingWeightsFile(message, p) : new NetLensError(message);
   }
   const realDir = realpathSync(dir);
   if (!real.startsWith(realDir + sep)) throw new NetLensError(`initializer ${clip(tensor)}: external data file ${clip(p)} is a link that leaves the model's folder`);
@@ -134,7 +129,7 @@ export function readTensor(t: onnx.ITensorProto, what: string, dir: string | und
       file = safeExternalPath(dir, kv.get('location') ?? '', name);
     } catch (e) {
       // Drawing and counting need shapes only: a missing weights file is noted, not fatal.
-      if (e instanceof MissingExternalData) return { name, dtype, shape, missing: e.location };
+      if (e instanceof MissingWeightsFile) return { name, dtype, shape, missing: e.file };
       throw e;
     }
     const offset = Number(kv.get('offset') ?? 0);

@@ -5,7 +5,7 @@
 // symlink leading out), and the declared shapes must account for the shard bytes exactly.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { NamedWeight, NetLensError } from '../ir/types';
+import { MissingWeightsFile, NamedWeight, NetLensError } from '../ir/types';
 import { clip, MAX_MODEL_BYTES, MAX_NAME_CHARS, MAX_RANK, MAX_TENSOR_ELEMENTS, MAX_WEIGHT_ENTRIES } from './limits';
 import { hasOwn } from '../safeLookup';
 import { float16ToFloat32 } from '../numbers';
@@ -37,7 +37,9 @@ export function safeShardPath(dir: string, p: unknown): string {
   try {
     real = realpathSync(full);
   } catch (e) {
-    throw new NetLensError(`weight shard ${clip(p)} is missing beside model.json (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+    const message = `weight shard ${clip(p)} is missing beside model.json (${code})`;
+    throw code === 'ENOENT' ? new MissingWeightsFile(message, p) : new NetLensError(message);
   }
   const realDir = realpathSync(dir);
   if (real !== realDir && !real.startsWith(realDir + sep)) throw new NetLensError(`weight shard ${clip(p)} is a link that leaves the model's folder`);

@@ -56,6 +56,8 @@ export interface ModelSpec {
   preprocessing?: Preprocessing;
   /** Trained weights, when the model came from a file that carries them (keyed by tfjs weight name). */
   weights?: NamedWeight[];
+  /** Weight files the model names that are not beside it (it draws and counts from declared shapes; it cannot be profiled). */
+  missingWeights?: string[];
   /** Class labels for the output, when known (ImageNet for 1000-class models, or a labels file). */
   labels?: string[];
 }
@@ -74,6 +76,13 @@ export class NetLensError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NetLensError';
+  }
+}
+
+/** A weights file the model names is not beside it: the model still draws and counts; it cannot run. */
+export class MissingWeightsFile extends NetLensError {
+  constructor(message: string, readonly file: string) {
+    super(message);
   }
 }
 

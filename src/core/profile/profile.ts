@@ -84,6 +84,11 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
   const say = (stage: ProfileStage, message: string, fraction: number): void => opts.onProgress?.(stage, message, fraction);
   const abortCheck = (): void => { if (opts.signal?.aborted) throw new ProfileCancelledError(); };
 
+  // A model whose weight files are not beside it draws and counts, but cannot run: say which.
+  const missing = spec.missingWeights;
+  if (missing?.length) {
+    throw new NetLensError(`${spec.name} cannot run without its weights: ${missing.map((f) => JSON.stringify(f)).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not beside the model (the graph and its counts need only the model file)`);
+  }
   // Analysis first: the input size and per-layer FLOPs, and a clear error for unbuildable models.
   const random = opts.feed === 'random';
   const analysis = analyzeModel(spec.model, { dims: opts.dims });

@@ -4,7 +4,6 @@
 // why a model cannot go to ONNX Runtime, so `auto` can fall back to the tfjs chain with the reason.
 import { readFileSync } from 'node:fs';
 import { ModelSpec, NetLensError } from '../../ir/types';
-import { isModelGraph } from '../../ir/graph';
 import { lowerToOnnx, onnxUnsupported, randomWeights } from '../../onnx';
 import { safeNodeNames } from './safeNames';
 
@@ -40,10 +39,7 @@ export function onnxSourceFor(spec: ModelSpec): OnnxModelSource {
   const path = onnxPath(spec);
   if (path && spec.onnx) {
     const nodeLayer = spec.onnx.nodeLayer;
-    const missing = isModelGraph(spec.model) ? spec.model.missingWeights : undefined;
-    if (missing?.length) {
-      throw new NetLensError(`${path} cannot run without its weights: ${missing.map((f) => JSON.stringify(f)).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not beside the model (the graph and its counts need only the .onnx)`);
-    }
+
     let bytes: Uint8Array;
     try {
       bytes = readFileSync(path);
