@@ -34,7 +34,9 @@ import { profileModel } from '../../src/core/profile/profile';
 import { parseTrace } from '../../src/core/profile/ort/trace';
 import { SAMPLES } from './profileFixtures';
 import { floatInit, ints, modelBytes, node, valueInfo } from '../fixtures/onnx/files';
-import { kerasFlatChain, kerasNestedSameNames, onnxDeepScopes, onnxEmptyNodes, onnxSameNames } from '../fixtures/hostile';
+import { jpegSkeleton, kerasFlatChain, kerasNestedSameNames, onnxDeepScopes, onnxEmptyNodes, onnxSameNames, pngHeaderOnly } from '../fixtures/hostile';
+import { decodeImage, jpegBlocks, jpegDecodeBytes, jpegHeader, MAX_DECODE_BYTES, MAX_JPEG_SCANS, pngDecodeBytes } from '../../src/core/profile/image';
+import * as jpeg from 'jpeg-js';
 
 /** One NetLensError line matching `re`. */
 function refused(f: () => unknown, re: RegExp): string {
@@ -405,6 +407,45 @@ describe('hardening, second pass (issue 24)', function () {
     it('a trace that does not parse is one NetLensError line', () => {
       refused(() => parseTrace('[{"cat" : "Node","name" :"a\u0007b_kernel_time"}]'), /^ONNX Runtime's profile could not be read \(/);
       refused(() => parseTrace('{"not": "an array"}'), /not a JSON array/);
+    });
+  });
+
+  describe('image decoding is bounded in time and memory', () => {
+    it('a progressive JPEG with 4,000 scans is refused before decoding; 10 scans are read as 10', () => {
+      const many = jpegSkeleton(1000, 1000, { progressive: true, scans: 4000 });
+      const s = seconds(() => refused(() => decodeImage(many, 'scans.jpg'), /^scans\.jpg: progressive JPEG with 4000 scans over 1000x1000; NetLens decodes at most 64 scans/));
+      assert.ok(s < 1, `${s} s (30+ s before)`);
+      refused(() => decodeImage(jpegSkeleton(100, 100, { progressive: true, scans: MAX_JPEG_SCANS + 1 }), 'x.jpg'), /65 scans/);
+      assert.equal(jpegHeader(jpegSkeleton(100, 100, { progressive: true, scans: 10 })).scans, 10);
+      // Work, not just count: 40 scans of a 4:4:4 40 MP image is 94M scan-blocks.
+      refused(() => decodeImage(jpegSkeleton(8000, 5000, { progressive: true, scans: 40, sampling: [[2, 2], [1, 1], [1, 1]] }), 'big.jpg'), /scan-blocks/);
+    });
+
+    it('at the 50 MP limit: a 4:4:4 JPEG (1.6 GB in jpeg-js) is refused by the decode budget; 4:2:0 is within it', () => {
+      const full = jpegSkeleton(8660, 5773);
+      assert.ok(jpegDecodeBytes(jpegHeader(full)) > MAX_DECODE_BYTES);
+      const s = seconds(() => refused(() => decodeImage(full, 'huge.jpg'), /^huge\.jpg: decoding this 8660x5773 JPEG \(1x1 1x1 1x1 sampling\) would take about \d+ MiB, over the 1024 MiB/));
+      assert.ok(s < 1);
+      const sub = jpegHeader(jpegSkeleton(8660, 5773, { sampling: [[2, 2], [1, 1], [1, 1]] }));
+      assert.equal(jpegBlocks(sub), 542 * 361 * 6);
+      assert.ok(jpegDecodeBytes(sub) < MAX_DECODE_BYTES);
+    });
+
+    it('a 16-bit 7071x7071 PNG is refused by the decode budget before pngjs runs; an 8-bit one of the same size is within it', () => {
+      refused(() => decodeImage(pngHeaderOnly(7071, 7071, 16, 2), 'deep.png'), /^deep\.png: decoding this 7071x7071 PNG \(16-bit\) would take about \d+ MiB/);
+      assert.ok(pngDecodeBytes(7071, 7071, 8, 6, false) < MAX_DECODE_BYTES);
+    });
+
+    it('a real JPEG decodes as before, its estimate above what it takes', () => {
+      const w = 640;
+      const h = 480;
+      const data = Buffer.alloc(w * h * 4, 200);
+      const bytes = jpeg.encode({ data, width: w, height: h }, 80).data;
+      const img = decodeImage(bytes, 'ok.jpg');
+      assert.equal(img.width, w);
+      assert.equal(img.rgb.length, w * h * 3);
+      assert.ok(Math.abs(img.rgb[0] - 200) <= 2);
+      assert.ok(jpegDecodeBytes(jpegHeader(bytes)) >= w * h * 6);
     });
   });
 });

@@ -14,6 +14,17 @@ export const MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024;
 /** Largest accepted side and pixel count (50 MP, e.g. 8660x5773); decoded RGBA would be 200 MB. */
 export const MAX_IMAGE_SIDE = 16384;
 export const MAX_IMAGE_PIXELS = 50_000_000;
+/**
+ * Memory the decoders may take for one image. jpeg-js keeps every 8x8 block of every component as
+ * its own Int32Array (about 576 bytes each, measured: a 50 MP 4:4:4 baseline JPEG peaked at 1.6 GB
+ * although it was given a 1024 MB limit, which counts only the block data), and pngjs keeps 16-bit
+ * samples beside their 8-bit copy; so the cost is worked out from the header and refused above this.
+ */
+export const MAX_DECODE_BYTES = 1024 * 1024 * 1024;
+/** Progressive JPEG: each scan is a pass over the image (4,000 scans of a 470 KB file took 30+ s). */
+export const MAX_JPEG_SCANS = 64;
+/** Scans times 8x8 blocks: the decoding work of a progressive JPEG (16 scans of a 4:2:0 50 MP image). */
+export const MAX_JPEG_SCAN_BLOCKS = 20_000_000;
 
 export type ImageFormat = 'png' | 'jpeg';
 
@@ -50,6 +61,13 @@ function checkDimensions(name: string, format: string, width: number, height: nu
   }
 }
 
+function checkBudget(name: string, format: string, width: number, height: number, bytes: number, why: string): void {
+  if (bytes > MAX_DECODE_BYTES) {
+    throw new NetLensError(`${name}: decoding this ${width}x${height} ${format} (${why}) would take about ${Math.round(bytes / 2 ** 20)} MiB, ` +
+      `over the ${MAX_DECODE_BYTES / 2 ** 20} MiB allowed for an image; resize it first`);
+  }
+}
+
 /** Width and height from the IHDR chunk, which the PNG spec requires to be first. */
 export function pngDimensions(buf: Uint8Array, name = 'image'): { width: number; height: number } {
   if (buf.length < 24) throw new NetLensError(`${name}: PNG is truncated (${buf.length} bytes, the header alone needs 33)`);
@@ -70,6 +88,16 @@ export function pngInflatedSize(width: number, height: number, bitDepth: number,
   const rows = (w: number, h: number) => (w > 0 && h > 0 ? h * (1 + Math.ceil((w * bitsPerPixel) / 8)) : 0);
   if (!interlaced) return rows(width, height);
   return ADAM7.reduce((n, [x0, y0, dx, dy]) => n + rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)), 0);
+}
+
+/**
+ * What pngjs holds at its peak, from the header: the inflated data and its unfiltered copy, the
+ * unpacked samples (16-bit ones as 16-bit), their 8-bit RGBA copy, and our RGB. A 16-bit 50 MP RGB
+ * PNG comes to 1.35 GB (measured 1.4 GB); an 8-bit RGBA one to 0.95 GB.
+ */
+export function pngDecodeBytes(width: number, height: number, bitDepth: number, colorType: number, interlaced: boolean): number {
+  const pixels = width * height;
+  return 2 * pngInflatedSize(width, height, bitDepth, colorType, interlaced) + pixels * 4 * (bitDepth > 8 ? 2 : 1) + pixels * 4 + pixels * 3;
 }
 
 /**
@@ -108,8 +136,42 @@ const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xc
  * file without one was cut short.
  */
 export function jpegDimensions(buf: Uint8Array, name = 'image'): { width: number; height: number } {
+  const { width, height } = jpegHeader(buf, name);
+  return { width, height };
+}
+
+export interface JpegHeader {
+  width: number;
+  height: number;
+  /** Horizontal and vertical sampling factors per component. */
+  sampling: [number, number][];
+  /** Start-of-scan markers (1 for baseline; progressive files have several). */
+  scans: number;
+}
+
+/** Every 0xFFDA from the first scan on: in entropy-coded data 0xFF is followed by 0x00 or a restart marker, so these are scans. */
+function countScans(buf: Uint8Array, from: number): number {
+  let n = 1;
+  for (let i = buf.indexOf(0xff, from); i >= 0 && i + 1 < buf.length; i = buf.indexOf(0xff, i + 1)) if (buf[i + 1] === 0xda) n++;
+  return n;
+}
+
+/** 8x8 blocks jpeg-js allocates: per component, its sampled size in whole MCUs. */
+export function jpegBlocks(h: JpegHeader): number {
+  const hMax = Math.max(1, ...h.sampling.map(([x]) => x));
+  const vMax = Math.max(1, ...h.sampling.map(([, y]) => y));
+  const mcusX = Math.ceil(h.width / (8 * hMax));
+  const mcusY = Math.ceil(h.height / (8 * vMax));
+  return h.sampling.reduce((n, [x, y]) => n + mcusX * x * mcusY * y, 0);
+}
+
+/** jpeg-js at its peak: about 576 bytes a block (an Int32Array(64) each, measured), a line buffer per component, the RGB output. */
+export const jpegDecodeBytes = (h: JpegHeader): number => jpegBlocks(h) * 576 + h.width * h.height * (h.sampling.length + 3);
+
+export function jpegHeader(buf: Uint8Array, name = 'image'): JpegHeader {
   let off = 2;
   let size: { width: number; height: number } | undefined;
+  let sampling: [number, number][] = [];
   while (off + 4 <= buf.length) {
     if (buf[off] !== 0xff) throw new NetLensError(`${name}: JPEG is corrupt (expected a marker at byte ${off})`);
     const marker = buf[off + 1];
@@ -122,12 +184,14 @@ export function jpegDimensions(buf: Uint8Array, name = 'image'): { width: number
     if (SOF_MARKERS.has(marker)) {
       if (len < 8) throw new NetLensError(`${name}: JPEG frame header is too short`);
       size = { height: (buf[off + 5] << 8) | buf[off + 6], width: (buf[off + 7] << 8) | buf[off + 8] };
+      const n = Math.min(buf[off + 9], Math.floor((len - 8) / 3), 4);
+      sampling = Array.from({ length: n }, (_, i) => [buf[off + 11 + 3 * i] >> 4, buf[off + 11 + 3 * i] & 15] as [number, number]);
     }
     if (marker === 0xda) {
       if (!size) throw new NetLensError(`${name}: JPEG has image data before its frame header; the file is corrupt`);
       const scanStart = off + 2 + len;
       for (let i = buf.length - 2; i >= scanStart; i--) {
-        if (buf[i] === 0xff && buf[i + 1] === 0xd9) return size;
+        if (buf[i] === 0xff && buf[i + 1] === 0xd9) return { ...size, sampling, scans: countScans(buf, scanStart) };
       }
       throw new NetLensError(`${name}: JPEG is truncated: the image data stops at byte ${buf.length} without an end-of-image marker`);
     }
@@ -147,6 +211,7 @@ export function decodeImage(buf: Uint8Array, name = 'image'): DecodedImage {
   if (format === 'png') {
     ({ width, height } = pngDimensions(buf, name));
     checkDimensions(name, 'PNG', width, height);
+    checkBudget(name, 'PNG', width, height, pngDecodeBytes(width, height, buf[24], buf[25], buf[28] === 1), `${buf[24]}-bit`);
     checkInterlacedPng(buf, name, width, height);
     try {
       const png = PNG.sync.read(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
@@ -159,8 +224,15 @@ export function decodeImage(buf: Uint8Array, name = 'image'): DecodedImage {
       throw new NetLensError(`${name}: cannot decode PNG${truncated ? ' (the file looks truncated or corrupt)' : ''}: ${msg}`);
     }
   } else {
-    ({ width, height } = jpegDimensions(buf, name));
+    const header = jpegHeader(buf, name);
+    ({ width, height } = header);
     checkDimensions(name, 'JPEG', width, height);
+    checkBudget(name, 'JPEG', width, height, jpegDecodeBytes(header), `${header.sampling.map(([x, y]) => `${x}x${y}`).join(' ')} sampling`);
+    const work = header.scans * jpegBlocks(header);
+    if (header.scans > MAX_JPEG_SCANS || work > MAX_JPEG_SCAN_BLOCKS) {
+      throw new NetLensError(`${name}: progressive JPEG with ${header.scans} scans over ${width}x${height}; NetLens decodes at most ${MAX_JPEG_SCANS} scans ` +
+        `and ${MAX_JPEG_SCAN_BLOCKS / 1e6}M scan-blocks (a camera's progressive JPEG has about 10); re-save it as a baseline JPEG or a PNG`);
+    }
     try {
       const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
       rgba = img.data;
