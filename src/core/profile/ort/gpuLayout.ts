@@ -10,14 +10,15 @@
 // A check that cannot run (the CPU provider cannot run the model, a session that fails for a
 // reason other than the device) keeps NCHW and says why. Decisions are cached per model bytes
 // (SHA-256), adapter, ONNX Runtime version and optimisation level, in memory and in
-// <cache>/gpu-layout.json (NETLENS_CACHE_DIR, else $XDG_CACHE_HOME/netlens, else ~/.cache/netlens).
+// gpu-layout.json in NetLens's cache directory (machinePeaks.ts cacheDir: NETLENS_CACHE_DIR, else
+// ~/.cache/netlens, ~/Library/Caches/netlens on macOS, %LOCALAPPDATA%\netlens on Windows).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { NetLensError } from '../../ir/types';
 import type { OrtModule } from './runtime';
 import { webGpuFailure } from './webgpu';
+import { cacheDir } from '../machinePeaks';
 
 export const GPU_LAYOUT_REQUESTS = ['auto', 'nhwc', 'nchw'] as const;
 export type GpuLayoutRequest = typeof GPU_LAYOUT_REQUESTS[number];
@@ -123,10 +124,6 @@ interface CacheEntry { layout: GpuLayout; check: GpuLayoutCheck; agrees: boolean
 export interface LayoutCache {
   get(key: string): CacheEntry | undefined;
   set(key: string, e: CacheEntry): void;
-}
-
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.NETLENS_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'netlens');
 }
 
 /** The JSON file cache (best effort: an unreadable or unwritable file only costs a check). */
