@@ -17,6 +17,12 @@ export function renderHeader(header: HTMLElement, graph: ViewGraph, profile: Pro
     const names = graph.unsupported.map((u) => `${u.name} (${u.className})`).join(', ');
     chips.append(h('span', { class: 'nl-chip nl-warn', title: `Not analysed: ${names}` }, icon('warning'), `${graph.unsupported.length} unsupported`));
   }
+  const unknown = graph.unknown ?? [];
+  if (unknown.length) {
+    const names = unknown.slice(0, 40).map((u) => u.name).join(', ');
+    chips.append(h('span', { class: 'nl-chip nl-warn', title: `Sizes depend on data, not counted: ${names}${unknown.length > 40 ? ', ...' : ''}. First cause: ${unknown[0].reason}` },
+      icon('question'), `${unknown.length} depend on data`));
+  }
   if (profile) {
     const p = profile;
     // First, so a narrow header keeps it; a long backend label is cut, in full in the tooltip.

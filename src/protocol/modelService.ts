@@ -48,7 +48,9 @@ export function validViewGraph(v: unknown): v is ViewGraph {
   const nodesOk = v.nodes.every((n, i) => isObj(n) && n.index === i && str(n.name) && str(n.className) && str(n.category) && str(n.shape)
     && (n.group === null || (str(n.group) && ids.has(n.group))) && isObj(n.stats) && finite(n.stats.params) && finite(n.stats.macs) && Array.isArray(n.attrs));
   const edgesOk = v.edges.every((e) => isObj(e) && str(e.source) && str(e.target) && str(e.shape));
-  return nodesOk && groupsOk && edgesOk && v.unsupported.every((u) => isObj(u) && str(u.name) && str(u.className));
+  const unknownOk = v.unknown === undefined || (Array.isArray(v.unknown) && v.unknown.length <= MAX_ELEMENTS
+    && v.unknown.every((u) => isObj(u) && str(u.name) && str(u.className) && str(u.reason)));
+  return nodesOk && groupsOk && edgesOk && unknownOk && v.unsupported.every((u) => isObj(u) && str(u.name) && str(u.className));
 }
 
 /** Checks a service message's envelope; the payload is checked by the caller that expects it. */

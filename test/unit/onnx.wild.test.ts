@@ -14,6 +14,10 @@ import { loadModel } from '../../src/core/io/loadModel';
 import { isModelGraph, ModelGraph } from '../../src/core/ir/graph';
 import { ModelSpec, NetLensError } from '../../src/core/ir/types';
 import { placeFixture, node, valueInfo, floatInit, modelBytes } from '../fixtures/onnx/files';
+import { buildViewGraph } from '../../src/core/graph/viewGraph';
+import { DEFAULT_EDGE_BUDGET, drawnEdgeCount, initialCollapsed } from '../../src/core/graph/collapse';
+import { layerCard } from '../../src/core/graph/cards';
+import { validViewGraph } from '../../src/protocol/modelService';
 
 const WILD = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'onnx-wild');
 
@@ -101,6 +105,26 @@ describe('ONNX exports beyond the plain classifiers (ViT, Swin, detection, segme
     const inner = spec.groups.filter((x) => /\(Inner\)$/.test(x.label));
     assert.equal(inner.length, 4);
     assert.ok(inner.every((x) => outer.some((o) => o.id === x.parent)), 'Inner blocks nest inside their Outer');
+  });
+
+  it('the view: Swin-T and SSDlite draw, their first view within the edge budget; a layer that depends on data says so on its card', async () => {
+    for (const name of ['swin_t', 'ssdlite320']) {
+      const { spec, a } = await open(name);
+      const view = buildViewGraph(spec, a);
+      assert.equal(view.nodes.length, a.layers.length, name);
+      const first = initialCollapsed(view);
+      assert.ok(drawnEdgeCount(view, first) <= DEFAULT_EDGE_BUDGET, `${name}: ${drawnEdgeCount(view, first)} edges in the first view`);
+      if (name === 'ssdlite320') {
+        assert.equal(view.unknown!.length, a.unknown.length);
+        const nz = view.nodes.find((n) => n.className === 'NonZero')!;
+        const card = layerCard(nz, view.totals);
+        assert.equal(card.rows[0].label, 'Depends on data');
+        assert.equal(card.rows.find((r) => r.label === 'MACs')!.value, 'depends on data');
+        assert.ok(validViewGraph(JSON.parse(JSON.stringify(view))), 'the host accepts the view graph');
+      } else {
+        assert.equal(view.unknown, undefined);
+      }
+    }
   });
 
   // ONNX Runtime sizes every tensor of the small transformers: the analysis must agree with each.

@@ -61,6 +61,11 @@ export function layerCard(n: ViewNode, totals: Totals, profile?: ProfileResult |
   if (s.sourceName) rows.push({ label: 'Node in file', value: s.sourceName });
   if (s.note) rows.push({ label: 'Note', value: s.note });
   if (s.category === 'unsupported') rows.unshift({ label: 'Unsupported', value: 'not analysed: counted as unknown, not zero', kind: 'warning' });
+  // Sizes known only at run time: the figures that need them are not counted (never as zero).
+  if (s.unknown !== undefined) {
+    for (const r of rows) if (r.label === 'MACs' || r.label === 'FLOPs' || r.label === 'Activations') { r.value = 'depends on data'; r.detail = 'not counted in the totals'; }
+    rows.unshift({ label: 'Depends on data', value: s.unknown, kind: 'warning' });
+  }
   if (n.trainingOnly) rows.unshift({ label: 'At inference', value: 'identity: acts only while training; passes its input through when profiled' });
   const p = profile?.layers.find((l) => l.name === n.name);
   rows.push(...measuredRows(p, profile?.sumLayerMs ?? 0));

@@ -73,6 +73,8 @@ export interface ViewGraph {
   batch: number;
   totals: Totals;
   unsupported: { name: string; className: string }[];
+  /** Layers whose sizes depend on data, with why (absent when there are none). */
+  unknown?: { name: string; className: string; reason: string }[];
   nodes: ViewNode[];
   groups: ViewGroup[];
   edges: ViewEdge[];
@@ -183,6 +185,7 @@ export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups'
     batch: analysis.batch,
     totals: analysis.totals,
     unsupported: analysis.unsupported,
+    ...(analysis.unknown.length ? { unknown: analysis.unknown } : {}),
     nodes,
     groups: live,
     edges,
