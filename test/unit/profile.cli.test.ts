@@ -159,7 +159,7 @@ describe('profile: netlens profile CLI', function () {
       [['lenet5', '--backend', 'webgl'], /^netlens: backend must be one of auto, cuda, webgpu, onnxruntime, tensorflow, wasm, cpu, got "webgl"$/],
       [['lenet5', '--runs', '0'], /^netlens: --runs must be a positive integer, got "0"$/],
       [['lenet5', '--warmup', '-1'], /^netlens: /],
-      [['lenet5', '--out', join(dir, 'x.txt')], /^netlens: --out must end in \.json, \.csv or \.md/],
+      [['lenet5', '--out', join(dir, 'x.txt')], /^netlens: --out must end in \.json, \.csv, \.md or \.html/],
       [['nope_net'], /^netlens: unknown model "nope_net"/],
       [[], /^netlens: usage: netlens profile/],
     ];

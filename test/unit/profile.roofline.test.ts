@@ -3,7 +3,8 @@
 // the chart's geometry, run diffs matched by layer name, and the one-node peak models run on ONNX
 // Runtime (small sizes; no timing asserts).
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeModel } from '../../src/core/analysis/analyze';
@@ -302,5 +303,66 @@ describe('roofline: graph colour modes and hover card', () => {
     assert.equal(parseProfilePageMessage({ type: 'showRun', run: -1 }), null);
     assert.equal(parseProfilePageMessage({ type: 'showRun', run: 1.5 }), null);
     assert.equal(parseProfilePageMessage({ type: 'select', layer: 7 }), null);
+  });
+});
+
+describe('roofline: the CLI (dist/cli.js)', function () {
+  this.timeout(180_000);
+  const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+  let dir: string;
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'netlens-roofline-cli-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (...args: string[]): { code: number | null; out: string; err: string } => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 170_000, env: { ...process.env, NETLENS_CACHE_DIR: dir }, maxBuffer: 64 << 20 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it('netlens machine measures, caches with the date, and --json prints the machine object', () => {
+    const first = run('machine', '--threads', '1', '--json');
+    assert.equal(first.code, 0, first.err);
+    const m = JSON.parse(first.out) as MachinePeaks;
+    assert.ok(m.peakGflops > 0 && m.bandwidthGBs > 0);
+    assert.equal(m.threads, 1);
+    assert.equal(m.backend, 'onnxruntime');
+    assert.equal(m.source, 'measured');
+    const again = JSON.parse(run('machine', '--threads', '1', '--json').out) as MachinePeaks;
+    assert.equal(again.source, 'cached');
+    assert.equal(again.measuredAt, m.measuredAt);
+    assert.match(run('machine', '--threads', '1').out, /ridge point: +[\d.]+ FLOP\/byte/);
+  });
+
+  it('profile --json carries machine and per-layer roofline; --compare-to adds comparedTo; --out x.html writes the page with the chart', () => {
+    const earlier = join(dir, 'earlier.json');
+    const a = run('profile', 'lenet5', '--threads', '1', '--runs', '2', '--out', earlier);
+    assert.equal(a.code, 0, a.err);
+    const html = join(dir, 'report.html');
+    const b = run('profile', 'lenet5', '--threads', '1', '--runs', '2', '--optimization', 'disabled', '--compare-to', earlier, '--out', html, '--json');
+    assert.equal(b.code, 0, b.err);
+    const r = JSON.parse(b.out) as ProfileResult;
+    assert.ok(r.machine && r.machine.peakGflops > 0 && r.machine.threads === 1);
+    const withRl = r.layers.filter((l) => l.roofline);
+    assert.ok(withRl.length > 0);
+    for (const l of r.layers) assert.ok(l.roofline || l.rooflineSkipped, `${l.name} has a roofline or a reason`);
+    for (const l of withRl) {
+      const x = l.roofline!;
+      assert.equal(x.bound, x.intensity < r.machine.peakGflops / r.machine.bandwidthGBs ? 'memory' : 'compute');
+      assert.ok(Math.abs(x.attainableGflops - Math.min(r.machine.peakGflops, x.intensity * r.machine.bandwidthGBs)) < 1e-9 * x.attainableGflops);
+    }
+    assert.ok(r.comparedTo && r.comparedTo.rows.length > 0);
+    assert.deepEqual(r.comparedTo.onlyBefore, []);
+    const page = readFileSync(html, 'utf8');
+    assert.match(page, /<svg class="roofline"/);
+    assert.match(page, /Compared with an earlier run/);
+    assert.match(page, /Where the time goes/);
+  });
+
+  it('--compare-to a file that is not a profile fails in one line before profiling', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"hello": 1}');
+    const r = run('profile', 'lenet5', '--compare-to', bad);
+    assert.equal(r.code, 1);
+    assert.match(r.err.trim(), /^netlens: --compare-to: .*bad\.json is not a NetLens profile/);
+    const missing = run('profile', 'lenet5', '--compare-to', join(dir, 'nope.json'));
+    assert.match(missing.err.trim(), /^netlens: --compare-to: cannot read .*nope\.json: ENOENT$/);
   });
 });

@@ -4,7 +4,7 @@
 // (runDiff.ts). profileHtml.ts calls rooflineSectionsHtml; the CLI prints rooflineText/diffText.
 import type { ProfileResult } from '../profile/result';
 import { ridgePoint, timeSinks, totalSavedMs } from '../profile/roofline';
-import { biggestChanges, RunDiff } from '../profile/runDiff';
+import { biggestChanges, DiffRow, RunDiff } from '../profile/runDiff';
 import { msText } from './format';
 import { esc } from './htmlPage';
 import { rooflineChart } from './rooflineChart';
@@ -39,8 +39,12 @@ export function timeSinksHtml(r: ProfileResult, top = 10): string {
     ? `<p class="dim">If every layer ran at its roof the layers would take ${msText(Math.max(0, r.sumLayerMs - saved))} ms instead of ${msText(r.sumLayerMs)} ms ` +
       `(${msText(saved)} ms saved). A layer's roof is min(${r.machine.peakGflops.toFixed(0)} GFLOP/s, intensity × ${r.machine.bandwidthGBs.toFixed(1)} GB/s).</p>`
     : '';
-  return `<table class="sinks"><thead><tr><th>layer</th><th>bound</th><th>ms</th><th>share</th><th>GFLOP/s</th><th>of roof</th><th>saved at roof, ms</th></tr></thead><tbody>${rows}</tbody></table>${note}`;
+  return `<div class="scroll"><table class="sinks"><thead><tr><th>layer</th><th>bound</th><th>ms</th><th>share</th><th>GFLOP/s</th><th title="achieved / attainable">of roof</th>` +
+    `<th title="median time minus the time at the roof">saved ms</th></tr></thead><tbody>${rows}</tbody></table></div>${note}`;
 }
+
+/** Whether both runs ran the row's layers as the same entries (else the row joins differently fused runs). */
+const sameEntries = (r: DiffRow): boolean => r.beforeEntries.length === r.afterEntries.length && r.beforeEntries.every((e, i) => e === r.afterEntries[i]);
 
 function deltaCell(d: number, ratio?: number): string {
   const cls = d < 0 ? 'faster' : d > 0 ? 'slower' : '';
@@ -49,7 +53,8 @@ function deltaCell(d: number, ratio?: number): string {
 
 export function runDiffHtml(d: RunDiff, top = 25): string {
   const rows = biggestChanges(d, top).map((r) => `<tr><td><a href="#" class="layer-link" data-layer="${esc(r.name)}">${esc(r.name)}</a>` +
-    `${r.layers.length > 1 ? ` <span class="dim" title="${esc(`before: ${r.beforeEntries.join(', ')}; after: ${r.afterEntries.join(', ')}`)}">${r.layers.length} layers</span>` : ''}</td>` +
+    `${sameEntries(r) ? (r.layers.length > 1 ? ` <span class="dim">+${r.layers.length - 1}</span>` : '')
+      : ` <span class="dim" title="${esc(`before: ${r.beforeEntries.join(', ')}; after: ${r.afterEntries.join(', ')}`)}">${r.beforeEntries.length} → ${r.afterEntries.length} entries</span>`}</td>` +
     `<td>${msText(r.beforeMs)}</td><td>${msText(r.afterMs)}</td>${deltaCell(r.deltaMs, r.ratio)}</tr>`).join('');
   const e = d.after.endToEndMs - d.before.endToEndMs;
   const head = `<p>Earlier: <b>${esc(d.before.model)}</b> on ${esc(d.before.backendLabel ?? d.before.backend)} (${esc(basename(d.before.image))}), ` +
@@ -98,7 +103,7 @@ export function rooflineText(r: ProfileResult, top = 10): string {
 }
 
 export function diffText(d: RunDiff, top = 25): string {
-  const rows = biggestChanges(d, top).map((r) => [r.name + (r.layers.length > 1 ? ` (${r.layers.length} layers)` : ''), msText(r.beforeMs), msText(r.afterMs),
+  const rows = biggestChanges(d, top).map((r) => [r.name + (sameEntries(r) ? (r.layers.length > 1 ? ` +${r.layers.length - 1}` : '') : ` (${r.beforeEntries.length} -> ${r.afterEntries.length} entries)`), msText(r.beforeMs), msText(r.afterMs),
     `${r.deltaMs > 0 ? '+' : ''}${msText(r.deltaMs)}`, r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`]);
   const head = ['layer', 'before ms', 'after ms', 'delta ms', 'after/before'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
