@@ -1,4 +1,4 @@
-import { compareModels, Comparison } from '../core/compare/compare';
+import { compareModels, Comparison, rowStageLabels, rowValue } from '../core/compare/compare';
 import { COMPARE_PRESETS } from '../core/compare/presets';
 import { NetLensError } from '../core/ir/types';
 import { loadModel } from '../core/io/loadModel';
@@ -18,8 +18,14 @@ export function comparisonText(c: Comparison): string {
     printable(m.spec.name), String(m.analysis.layers.length), grouped(m.analysis.totals.params), si(m.analysis.totals.macs),
     bytes(m.analysis.totals.peakInferenceBytes), bytes(m.analysis.totals.trainingBytes),
   ]));
-  const stages = table(['stage (MACs)', ...c.models.map((m) => printable(m.spec.name))], c.stageOrder.map((st) => [
-    printable(st), ...c.models.map((m) => { const s = m.stages.find((x) => x.stage === st); return s ? si(s.macs) : '-'; }),
+  // Rows aligned by the resolution each stage works at (core/compare/compare.ts); a model's own
+  // stage names follow its figure when the row is not one shared stage.
+  const stages = table(['stage (MACs)', ...c.models.map((m) => printable(m.spec.name))], c.rows.map((row) => [
+    printable(row.label), ...c.models.map((_, i) => {
+      if (!row.stages[i].length) return '-';
+      const names = rowStageLabels(c, i, row);
+      return `${si(rowValue(c, i, row, 'macs'))}${names !== row.label ? ` (${printable(names.length > 40 ? `${names.slice(0, 39)}…` : names)})` : ''}`;
+    }),
   ]));
   return `${totals}\n\n${stages}`;
 }

@@ -1,8 +1,9 @@
 // "NetLens: Compare Models..." (netlens.compareModels). Activation only registers the command;
 // the zoo, the analyser and the panel load on first use.
 //
-// Arguments: none (quick pick of the presets plus "Choose models..."), a preset id string, or an
-// array of two or more zoo names.
+// Arguments: none (quick pick of the presets plus "Choose models...": zoo models and the user's own
+// files, any format NetLens opens), a preset id string, or an array of two or more zoo names or
+// model file paths.
 import * as vscode from 'vscode';
 
 export const COMPARE_COMMAND = 'netlens.compareModels';
@@ -18,19 +19,30 @@ async function pick(): Promise<CompareRequest | undefined> {
   const { ZOO } = await import('../core/zoo');
   const items: (vscode.QuickPickItem & { id?: string })[] = [
     ...COMPARE_PRESETS.map((p) => ({ label: p.title, description: p.models.join(', '), detail: p.story, id: p.id })),
-    { label: '$(checklist) Choose models...', detail: 'Pick two or more models from the zoo' },
+    { label: '$(checklist) Choose models...', detail: 'Pick two or more models: the zoo, or your own .keras / .h5 / .onnx / model.json files' },
   ];
   const choice = await vscode.window.showQuickPick(items, { title: 'NetLens: Compare Models', placeHolder: 'A comparison from the papers, or your own', matchOnDetail: true });
   if (!choice) return undefined;
   const preset = COMPARE_PRESETS.find((p) => p.id === choice.id);
   if (preset) return { title: preset.title, story: preset.story, models: preset.models };
   for (;;) {
-    const picked = await vscode.window.showQuickPick(
-      ZOO.map((z) => ({ label: z.title, description: z.name, detail: z.description, name: z.name })),
+    type Item = vscode.QuickPickItem & { name?: string };
+    const files: Item = { label: '$(folder-opened) Model files...', detail: 'Your own .keras, .h5, .onnx or model.json files (chosen next), with or beside zoo models', alwaysShow: true };
+    const picked = await vscode.window.showQuickPick<Item>(
+      [files, ...ZOO.map((z) => ({ label: z.title, description: z.name, detail: z.description, name: z.name }))],
       { title: 'NetLens: Compare which models? (two or more)', canPickMany: true, matchOnDescription: true },
     );
     if (!picked) return undefined;
-    if (picked.length >= 2) return { title: picked.map((p) => p.label).join(' vs '), models: picked.map((p) => p.name) };
+    const chosen = picked.filter((p) => p.name).map((p) => ({ label: p.label, arg: p.name! }));
+    if (picked.includes(files)) {
+      const uris = await vscode.window.showOpenDialog({
+        canSelectMany: true, openLabel: 'Compare', title: 'NetLens: model files to compare',
+        filters: { 'Models (Keras, tfjs, ONNX)': ['keras', 'h5', 'hdf5', 'onnx', 'json'] },
+      });
+      if (!uris) return undefined;
+      for (const u of uris) chosen.push({ label: u.path.replace(/^.*\//, ''), arg: u.fsPath });
+    }
+    if (chosen.length >= 2) return { title: chosen.map((p) => p.label).join(' vs '), models: chosen.map((p) => p.arg) };
     const again = await vscode.window.showWarningMessage('NetLens: pick at least two models to compare.', 'Pick again');
     if (again !== 'Pick again') return undefined;
   }
@@ -56,7 +68,7 @@ export function registerCompare(context: vscode.ExtensionContext): void {
       if (!restored) { panel.dispose(); return; }
       try {
         const { ComparePanel } = await import('./comparePanel');
-        ComparePanel.revive(context, panel, restored.request);
+        await ComparePanel.revive(context, panel, restored.request);
       } catch (e) {
         panel.dispose();
         void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);

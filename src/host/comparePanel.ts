@@ -1,25 +1,37 @@
 // The Compare webview panel: builds the page with compareHtml, recomputes the totals (batch,
 // optimizer) and the memory plan (budget) in the host on validated messages from the page, opens
 // the models' graphs side by side and reveals a clicked stage's first layer in each of them.
+// Zoo models are built here from code; a model file is read by the model process (never in the
+// extension host), which answers its view graph: every layer's figures and the blocks, all that
+// Compare needs (core/compare/fromView.ts), asked again for another batch size.
 import * as vscode from 'vscode';
 import { newNonce } from '../core/nonce';
 import type { Optimizer } from '../core/analysis/analyze';
-import { compareModels, Comparison } from '../core/compare/compare';
-import { MemoryPlan, parseBytes, planMemory } from '../core/compare/memoryPlan';
-import { outermostGroup } from '../core/compare/stages';
-import { ModelSpec, NetLensError } from '../core/ir/types';
+import { AnalysedModel, analysedFromSpec, compareAnalysed, Comparison } from '../core/compare/compare';
+import { analysedFromView } from '../core/compare/fromView';
+import type { ViewGraph } from '../core/graph/viewGraph';
+import { MemoryPlan, parseBytes, planMemory, planMemoryFromTotals } from '../core/compare/memoryPlan';
+import { outermostGroup, StageSpec } from '../core/compare/stages';
+import type { ModelSpec } from '../core/ir/types';
 import { buildZooModel, zooEntry } from '../core/zoo';
 import { CompareView, compareHtml, memoryResults, totalsTable } from '../core/report/compareHtml';
 import { CompareState, CompareUpdate, validateCompareMessage } from '../protocol/compare';
 import type { CompareRequest } from './compare';
+import { sharedModelService } from './sharedModelService';
 
 export const COMPARE_VIEW_TYPE = 'netlens.compare';
 const DEFAULT_BUDGET = '8GiB';
 
-/** The first layer (topological order) of a stage, as stageSums counts it; undefined when the model has no such stage. */
-export function firstLayerOfStage(spec: ModelSpec, comparison: Comparison, stage: string): string | undefined {
-  const m = comparison.models.find((x) => x.spec === spec);
-  return m?.analysis.layers.find((l) => l.category !== 'input' && (outermostGroup(spec, l.name) ?? 'other') === stage)?.name;
+/**
+ * The first layer (topological order) of a model's stages in an aligned row (a shared stage id or a
+ * resolution, comparison.rows), as stageSums counts them; undefined when the model has none there.
+ */
+export function firstLayerOfStage(spec: StageSpec, comparison: Comparison, stage: string): string | undefined {
+  const i = comparison.models.findIndex((x) => x.spec === spec);
+  const row = comparison.rows.find((r) => r.id === stage);
+  if (i < 0 || !row) return undefined;
+  const ids = new Set(row.stages[i]);
+  return comparison.models[i].analysis.layers.find((l) => l.category !== 'input' && ids.has(outermostGroup(spec, l.name) ?? 'other'))?.name;
 }
 
 export class ComparePanel {
@@ -33,20 +45,21 @@ export class ComparePanel {
       existing.panel.reveal();
       return existing;
     }
-    const specs = zooSpecs(names);
+    const entries = await loadEntries(context, names);
     const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Compare: ${request.title}`, vscode.ViewColumn.Active, ComparePanel.options(context));
-    const p = new ComparePanel(context, panel, key, names, specs, request);
+    const p = new ComparePanel(context, panel, key, names, entries, request);
     ComparePanel.panels.set(key, p);
     return p;
   }
 
   /** Restores a page VS Code kept across a window reload (its state names the comparison). */
-  static revive(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, request: CompareRequest): void {
+  static async revive(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, request: CompareRequest): Promise<void> {
     panel.webview.options = ComparePanel.options(context);
     const names = request.models.map((m) => zooEntry(m)?.name ?? m);
     const key = names.join('\n');
+    const entries = await loadEntries(context, names);
     ComparePanel.panels.get(key)?.panel.dispose();
-    ComparePanel.panels.set(key, new ComparePanel(context, panel, key, names, zooSpecs(names), request));
+    ComparePanel.panels.set(key, new ComparePanel(context, panel, key, names, entries, request));
   }
 
   private static options(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -66,15 +79,15 @@ export class ComparePanel {
   private graphsOpen = false;
 
   private constructor(
-    context: vscode.ExtensionContext,
+    private readonly context: vscode.ExtensionContext,
     readonly panel: vscode.WebviewPanel,
     private readonly key: string,
     /** Zoo names or file paths, as netlens.showModelGraph and netlens.revealLayer take them. */
     readonly modelArgs: string[],
-    private readonly specs: ModelSpec[],
+    private readonly entries: CompareEntry[],
     private readonly request: CompareRequest,
   ) {
-    this.comparison = this.analyse();
+    this.comparison = compareAnalysed(entries.map((e) => (e.spec ? analysedFromSpec(e.spec) : analysedFromView(e.view!))));
     this.plans = this.plan();
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'netlens.svg');
     const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'comparePage.js')).toString();
@@ -84,12 +97,21 @@ export class ComparePanel {
     panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw));
   }
 
-  private analyse(): Comparison {
-    return compareModels(this.specs, { batch: this.batch, optimizer: this.optimizer });
+  private async analyse(): Promise<Comparison> {
+    const options = { batch: this.batch, optimizer: this.optimizer };
+    const list: AnalysedModel[] = [];
+    for (const e of this.entries) {
+      if (e.spec) list.push(analysedFromSpec(e.spec, options));
+      else list.push(analysedFromView(this.batch === e.view!.batch ? e.view! : await modelViews.open(this.context, e.arg, this.batch), this.optimizer));
+    }
+    return compareAnalysed(list);
   }
 
   private plan(): MemoryPlan[] {
-    return this.specs.map((s) => ({ ...planMemory(s.model, { optimizer: this.optimizer, budgetBytes: this.budgetBytes }), model: s.name }));
+    const options = { optimizer: this.optimizer, budgetBytes: this.budgetBytes };
+    return this.entries.map((e) => (e.spec
+      ? { ...planMemory(e.spec.model, options), model: e.spec.name }
+      : planMemoryFromTotals(e.view!.model, e.view!.totals, options)));
   }
 
   view(budgetError?: string): CompareView {
@@ -107,12 +129,12 @@ export class ComparePanel {
       switch (m.type) {
         case 'batch':
           this.batch = m.batch;
-          this.comparison = this.analyse();
+          this.comparison = await this.analyse();
           await this.post({ totals: totalsTable(this.view()) });
           break;
         case 'optimizer':
           this.optimizer = m.optimizer;
-          this.comparison = this.analyse();
+          this.comparison = await this.analyse();
           this.plans = this.plan();
           await this.post({ totals: totalsTable(this.view()), memory: memoryResults(this.view()) });
           break;
@@ -159,19 +181,32 @@ export class ComparePanel {
   /** Synced navigation: the stage's first layer selected in every model's graph. */
   async revealStage(stage: string): Promise<void> {
     if (!this.graphsOpen) await this.openGraphs();
-    for (let i = 0; i < this.specs.length; i++) {
-      const layer = firstLayerOfStage(this.specs[i], this.comparison, stage);
+    for (let i = 0; i < this.comparison.models.length; i++) {
+      const layer = firstLayerOfStage(this.comparison.models[i].spec, this.comparison, stage);
       if (layer) await vscode.commands.executeCommand('netlens.revealLayer', this.modelArgs[i], layer);
     }
   }
 }
 
-/**
- * Zoo models only: built from code, no file is read in the extension host (files are read in the
- * model service process, which sends view graphs, not the configs Compare analyses).
- */
-function zooSpecs(names: string[]): ModelSpec[] {
-  const stranger = names.find((n) => !zooEntry(n));
-  if (stranger !== undefined) throw new NetLensError(`Compare takes zoo models; "${stranger.slice(0, 200)}" is not one`);
-  return names.map((n) => buildZooModel(n));
+/** One model of a comparison: a zoo model built here, or a model file's view graph (batch 1) from the model process. */
+export interface CompareEntry {
+  arg: string;
+  spec?: ModelSpec;
+  view?: ViewGraph;
+}
+
+/** Where a model file's view graph comes from: the shared model process (replaced by tests). */
+export const modelViews = {
+  open: (context: vscode.ExtensionContext, arg: string, batch: number): Promise<ViewGraph> =>
+    batch === 1 ? sharedModelService(context).open(arg, 1) : sharedModelService(context).analyse(arg, batch),
+};
+
+/** Zoo models from code; files (any format NetLens opens) through the model process, one line naming the file if it cannot be read. */
+async function loadEntries(context: vscode.ExtensionContext, names: string[]): Promise<CompareEntry[]> {
+  const out: CompareEntry[] = [];
+  for (const arg of names) {
+    if (zooEntry(arg)) out.push({ arg, spec: buildZooModel(arg) });
+    else out.push({ arg, view: await modelViews.open(context, arg, 1) });
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { analyzeModel } from '../../src/core/analysis/analyze';
-import { compareModels } from '../../src/core/compare/compare';
+import { compareModels, rowValue } from '../../src/core/compare/compare';
 import { parseBytes, planMemory } from '../../src/core/compare/memoryPlan';
 import { COMPARE_PRESETS } from '../../src/core/compare/presets';
 import { buildZooModel, zooEntry } from '../../src/core/zoo';
@@ -19,7 +19,7 @@ describe('compare', () => {
     });
   });
 
-  it('stages line up by name and sum to the model totals', () => {
+  it('stages of one family keep their names (one stage per resolution) and sum to the model totals', () => {
     const c = compareModels(['resnet34', 'resnet50'].map(buildZooModel));
     assert.deepEqual(c.stageOrder, ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'head']);
     for (const m of c.models) {
@@ -32,6 +32,31 @@ describe('compare', () => {
     const block = 14 * 14 * (1024 * 256 + 9 * 256 * 256 + 256 * 1024);
     const first = 14 * 14 * (512 * 256 + 9 * 256 * 256 + 256 * 1024 + 512 * 1024);
     assert.equal(conv4.macs, first + 5 * block);
+  });
+
+  it('stages of different families line up by the resolution they work at, never by position or name alone', () => {
+    // MobileNetV2 vs EfficientNet-B0 (both 224 px): every row has both models (no 19 rows against "-").
+    const m = compareModels(['mobilenetv2', 'efficientnetb0'].map(buildZooModel));
+    assert.deepEqual(m.stageOrder, ['1/2', '1/4', '1/8', '1/16', '1/32']);
+    for (const row of m.rows) assert.ok(row.stages.every((s) => s.length > 0), `${row.id}: ${JSON.stringify(row.stages)}`);
+    assert.deepEqual(m.rows[1].stages, [['block_2', 'block_3'], ['block2b', 'block3a']]);
+    assert.equal(m.rows[2].label, '1/8 (28×28)');
+    // VGG-16 vs Xception (224 vs 299 px): VGG's block1 works at full resolution, Xception's at 1/2,
+    // so they are not paired; VGG's block2 meets Xception's block1.
+    const v = compareModels(['vgg16', 'xception'].map(buildZooModel));
+    const withVggBlock1 = v.rows.find((r) => r.stages[0].includes('block1'))!;
+    assert.deepEqual(withVggBlock1.stages[1], []);
+    assert.deepEqual(v.rows.find((r) => r.stages[1].includes('block1'))!.stages[0], ['block2']);
+    // Inception v3 at 299 px: 149/147 px is 1/2, 73 px 1/4, 35 px 1/8, 17 px 1/16, 8 px 1/32.
+    const i = compareModels(['inceptionv3', 'resnet50'].map(buildZooModel));
+    assert.deepEqual(i.rows.find((r) => r.id === '1/16')!.stages, [['mixed3', 'mixed4', 'mixed5', 'mixed6', 'mixed7', 'mixed8'], ['conv4']]);
+    // Whatever the rows, each model's figures add up to its totals.
+    for (const c of [m, v, i]) {
+      c.models.forEach((x, k) => {
+        assert.equal(c.rows.reduce((a, r) => a + rowValue(c, k, r, 'macs'), 0), x.analysis.totals.macs);
+        assert.equal(c.rows.reduce((a, r) => a + rowValue(c, k, r, 'params'), 0), x.analysis.totals.params);
+      });
+    }
   });
 
   it('plain-34 differs from ResNet-34 by exactly the three projection shortcuts', () => {

@@ -14,6 +14,7 @@ import { ModelBuilder } from '../../src/core/ir/builder';
 import { CompareView, compareHtml, memoryResults, stageBars } from '../../src/core/report/compareHtml';
 import { parseCompareState, validateCompareMessage } from '../../src/protocol/compare';
 import { buildZooModel } from '../../src/core/zoo';
+import { buildViewGraph } from '../../src/core/graph/viewGraph';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -165,6 +166,7 @@ interface Fake {
   panels: PanelEntry[];
   quickPicks: ((items: { label: string; description?: string }[], o: { canPickMany?: boolean }) => unknown)[];
   serializers?: Map<string, { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }>;
+  openDialog?: () => Promise<unknown>;
 }
 
 function fakeVscode(f: Fake): unknown {
@@ -179,6 +181,7 @@ function fakeVscode(f: Fake): unknown {
       showErrorMessage: async (m: string) => { f.errors.push(m); },
       showWarningMessage: async (m: string) => { f.warnings.push(m); return undefined; },
       showQuickPick: async (items: { label: string }[], o: { canPickMany?: boolean }) => f.quickPicks.shift()?.(items, o),
+      showOpenDialog: async () => f.openDialog?.(),
       registerWebviewPanelSerializer: (type: string, s: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }) => {
         (f.serializers ??= new Map()).set(type, s);
         return { dispose() {} };
@@ -324,10 +327,52 @@ describe('compare: the VS Code command (stand-in vscode module)', function () {
       await serializer.deserializeWebviewPanel(p, bad);
       assert.equal(f.panels[f.panels.length - 1].disposed, true, JSON.stringify(bad));
     }
-    const p = vs.window.createWebviewPanel('netlens.compare', '', 1, {});
-    await serializer.deserializeWebviewPanel(p, { request: { title: 'x', models: ['resnet50', '/etc/passwd'] } });
-    assert.equal(f.panels[f.panels.length - 1].disposed, true);
-    assert.match(f.errors[0], /Compare takes zoo models; "\/etc\/passwd" is not one/);
+    // A file is read by the model process (stood in for here); one that is no model fails in one line.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const panelModule = require('../../src/host/comparePanel') as typeof import('../../src/host/comparePanel');
+    const open = panelModule.modelViews.open;
+    panelModule.modelViews.open = async (_c, arg) => { throw new Error(`${arg}: not a model file (no Keras, tfjs or ONNX signature)`); };
+    try {
+      const p = vs.window.createWebviewPanel('netlens.compare', '', 1, {});
+      await serializer.deserializeWebviewPanel(p, { request: { title: 'x', models: ['resnet50', '/etc/passwd'] } });
+      assert.equal(f.panels[f.panels.length - 1].disposed, true);
+      assert.match(f.errors[0], /\/etc\/passwd: not a model file/);
+    } finally {
+      panelModule.modelViews.open = open;
+    }
+  });
+
+  it('"Choose models..." takes the user\'s own files (read by the model process) beside zoo models; the batch asks again', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const panelModule = require('../../src/host/comparePanel') as typeof import('../../src/host/comparePanel');
+    const open = panelModule.modelViews.open;
+    const asked: [string, number][] = [];
+    panelModule.modelViews.open = async (_c, arg, batch) => {
+      asked.push([arg, batch]);
+      const spec = buildZooModel('mobilenetv2');
+      return buildViewGraph({ ...spec, name: 'my_mobilenet' }, analyzeModel(spec.model, { batch }));
+    };
+    try {
+      const choose = (items: { label: string }[]): unknown => items[items.length - 1];
+      f.quickPicks.push(choose, (items) => {
+        assert.match(items[0].label, /Model files/);
+        return [items[0], items.find((i) => i.description === 'efficientnetb0')];
+      });
+      f.openDialog = async () => [{ fsPath: '/models/my_mobilenet.onnx', path: '/models/my_mobilenet.onnx' }];
+      await run();
+      assert.deepEqual(f.errors, []);
+      assert.equal(f.panels.length, 1);
+      assert.equal(f.panels[0].title, 'Compare: EfficientNet-B0 vs my_mobilenet.onnx');
+      assert.deepEqual(asked, [['/models/my_mobilenet.onnx', 1]]);
+      // Aligned by resolution: five rows, each with both models (no row of one model against "-").
+      const stages = [...f.panels[0].html.matchAll(/<g class="stage" data-stage="([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(stages.slice(0, 5), ['1/2', '1/4', '1/8', '1/16', '1/32']);
+      await f.panels[0].send({ type: 'batch', batch: 4 });
+      assert.deepEqual(asked[1], ['/models/my_mobilenet.onnx', 4]);
+    } finally {
+      panelModule.modelViews.open = open;
+      f.openDialog = undefined;
+    }
   });
 
   it('"Choose models..." asks for two or more', async () => {

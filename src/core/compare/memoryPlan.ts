@@ -2,7 +2,7 @@
 // that fits a budget. Activations scale linearly with the batch and weights (with gradients and
 // optimizer state) do not, so the curve is exactly W + b x A; tests check it against the analyser
 // run at each batch.
-import { analyzeModel, Optimizer, OPTIMIZER_SLOTS } from '../analysis/analyze';
+import { analyzeModel, Optimizer, OPTIMIZER_SLOTS, Totals } from '../analysis/analyze';
 import { KerasModel, NetLensError } from '../ir/types';
 import { modelName, ModelGraph } from '../ir/graph';
 
@@ -31,11 +31,17 @@ export interface MemoryPlan {
 /** Batch sizes plotted: powers of two from 1 to 512. */
 export const PLAN_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
-export function planMemory(model: KerasModel | ModelGraph, options: { optimizer?: Optimizer; budgetBytes?: number; batches?: number[] } = {}): MemoryPlan {
+export type PlanOptions = { optimizer?: Optimizer; budgetBytes?: number; batches?: number[] };
+
+export function planMemory(model: KerasModel | ModelGraph, options: PlanOptions = {}): MemoryPlan {
+  return planMemoryFromTotals(modelName(model), analyzeModel(model, { batch: 1, optimizer: options.optimizer ?? 'adam' }).totals, options);
+}
+
+/** The plan from a model's totals at batch 1 (a model file in the editor: the view graph's totals). */
+export function planMemoryFromTotals(model: string, t: Pick<Totals, 'weightBytes' | 'trainableParams' | 'peakInferenceBytes' | 'activationBytes'>, options: PlanOptions = {}): MemoryPlan {
   const optimizer = options.optimizer ?? 'adam';
   const budget = options.budgetBytes ?? null;
   if (budget !== null && !(budget > 0)) throw new NetLensError(`the memory budget must be positive, got ${budget}`);
-  const t = analyzeModel(model, { batch: 1, optimizer }).totals;
   const fixedInference = t.weightBytes;
   const fixedTraining = t.weightBytes + t.trainableParams * 4 * (1 + OPTIMIZER_SLOTS[optimizer]);
   const perInference = t.peakInferenceBytes - t.weightBytes;
@@ -43,7 +49,7 @@ export function planMemory(model: KerasModel | ModelGraph, options: { optimizer?
   const fit = (fixed: number, per: number): number | null =>
     budget === null ? null : budget < fixed + per ? 0 : Math.floor((budget - fixed) / per);
   return {
-    model: modelName(model),
+    model,
     optimizer,
     fixedInferenceBytes: fixedInference,
     fixedTrainingBytes: fixedTraining,

@@ -5,7 +5,8 @@
 // src/protocol/compare.ts. Numbers shown come straight from compareModels / planMemory; each cell
 // and bar carries the raw figure in data-v.
 import type { Optimizer } from '../analysis/analyze';
-import type { Comparison } from '../compare/compare';
+import { rowStageLabels, rowValue } from '../compare/compare';
+import type { Comparison, CompareRow } from '../compare/compare';
 import type { MemoryPlan } from '../compare/memoryPlan';
 import { PLAN_BATCHES } from '../compare/memoryPlan';
 import { bytes, grouped, si } from './format';
@@ -33,34 +34,37 @@ export interface CompareView {
 
 export type StageMetric = 'macs' | 'params';
 
-/** Grouped horizontal bars, one group per stage (stageOrder), one bar per model. Clicking a group reveals the stage. */
+/**
+ * Grouped horizontal bars, one group per aligned row (c.rows: a shared stage, or a resolution
+ * holding each model's stages at it), one bar per model. Clicking a group reveals the stage.
+ */
 export function stageBars(c: Comparison, metric: StageMetric): string {
   const labelW = 110;
   const chartW = 400;
   const barH = 12;
   const n = c.models.length;
   const groupH = n * barH + 10;
-  const value = (mi: number, stage: string): number => c.models[mi].stages.find((s) => s.stage === stage)?.[metric] ?? 0;
+  const value = (mi: number, row: CompareRow): number => rowValue(c, mi, row, metric);
   // A reduce, not Math.max(...values): one argument per value overflows the stack on huge inputs.
-  const max = c.stageOrder.flatMap((st) => c.models.map((_, i) => value(i, st))).reduce((a, v) => Math.max(a, v), 1);
+  const max = c.rows.flatMap((row) => c.models.map((_, i) => value(i, row))).reduce((a, v) => Math.max(a, v), 1);
   const fmt = (v: number): string => si(v, 1);
-  const groups = c.stageOrder.map((st, gi) => {
+  const groups = c.rows.map((row, gi) => {
     const y0 = gi * groupH + 4;
     const bars = c.models.map((m, i) => {
-      const v = value(i, st);
+      const v = value(i, row);
       const y = y0 + i * barH;
       const w = v > 0 ? Math.max(1, (v / max) * chartW) : 0;
+      const stages = rowStageLabels(c, i, row);
       return `<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH - 2}" class="s${i % SERIES.length}" data-model="${esc(m.spec.name)}" data-v="${v}">` +
-        `<title>${esc(m.spec.name)} · ${esc(st)}: ${grouped(v)} ${metric === 'macs' ? 'MACs' : 'params'}</title></rect>` +
-        `<text x="${(labelW + w + 4).toFixed(1)}" y="${y + barH - 3}" class="val">${v > 0 ? fmt(v) : '-'}</text>`;
+        `<title>${esc(m.spec.name)} · ${esc(stages || 'no stage at this resolution')}: ${grouped(v)} ${metric === 'macs' ? 'MACs' : 'params'}</title></rect>` +
+        `<text x="${(labelW + w + 4).toFixed(1)}" y="${y + barH - 3}" class="val">${v > 0 ? `${fmt(v)}${stages && stages !== row.label ? ` · ${esc(short(stages, 28))}` : ''}` : '-'}</text>`;
     }).join('');
-    const label = c.models.map((m) => m.stages.find((s) => s.stage === st)?.label).find((l) => l) ?? st;
-    return `<g class="stage" data-stage="${esc(st)}" tabindex="0" role="button" aria-label="reveal ${esc(st)} in the graphs">` +
-      `<rect x="0" y="${y0 - 3}" width="${labelW + chartW + 110}" height="${groupH - 4}" class="hit"/>` +
-      `<text x="${labelW - 8}" y="${y0 + (n * barH) / 2 + 3}" text-anchor="end" class="lbl">${esc(short(label, 16))}</text>${bars}</g>`;
+    return `<g class="stage" data-stage="${esc(row.id)}" tabindex="0" role="button" aria-label="reveal ${esc(row.label)} in the graphs">` +
+      `<title>${esc(row.label)}</title><rect x="0" y="${y0 - 3}" width="${labelW + chartW + 110}" height="${groupH - 4}" class="hit"/>` +
+      `<text x="${labelW - 8}" y="${y0 + (n * barH) / 2 + 3}" text-anchor="end" class="lbl">${esc(short(row.label, 16))}</text>${bars}</g>`;
   }).join('');
   const w = labelW + chartW + 110;
-  const h = c.stageOrder.length * groupH + 4;
+  const h = c.rows.length * groupH + 4;
   return `<svg class="chart bars" data-metric="${metric}" role="img" aria-label="${metric} per stage" width="100%" viewBox="0 0 ${w} ${h}">${groups}</svg>`;
 }
 
