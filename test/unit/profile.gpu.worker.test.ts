@@ -77,8 +77,11 @@ describe('profile: WebGPU in the profiler process (software Vulkan)', function (
       if (l.className === 'Flatten') assert.equal(l.ms.median, 0, 'Flatten runs no GPU program');
       else if (l.className !== 'InputLayer') assert.ok(l.ms.median > 0, `${l.name} has GPU time`);
     }
-    // GPU time of the layers lies within the runs' wall time (each run waits for its read-back).
-    assert.ok((r.sumLayerMinMs ?? Infinity) <= r.endToEndMs.max, `${r.sumLayerMinMs} ms of GPU work within runs of up to ${r.endToEndMs.max} ms`);
+    // GPU time of the layers lies within the profiled runs' wall time (each run waits for its read-back);
+    // end to end itself comes from a second session with profiling and timestamps off (issue 20).
+    assert.equal(r.endToEndSource, 'plain session');
+    const profiled = r.endToEndProfiledMs!;
+    assert.ok((r.sumLayerMinMs ?? Infinity) <= profiled.max, `${r.sumLayerMinMs} ms of GPU work within profiled runs of up to ${profiled.max} ms`);
     assert.ok(r.overhead > 0);
     // No arena figures on WebGPU: the peak is the analyser's, said so.
     assert.equal(r.peakMeasured, false);
