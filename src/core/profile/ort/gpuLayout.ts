@@ -182,6 +182,7 @@ async function runOnce(ort: OrtModule, model: Uint8Array | string, providers: un
   try {
     const o = { executionProviders: providers as never, graphOptimizationLevel: opts.optimization as never, intraOpNumThreads: opts.threads, logSeverityLevel: 4 as const };
     s = typeof model === 'string' ? await ort.InferenceSession.create(model, o) : await ort.InferenceSession.create(model, o);
+    if (s.inputNames.length !== 1) throw new Error(`the check feeds one input, and the model has ${s.inputNames.length}`);
     const out = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', input, dims) });
     const r = s.outputNames.map((n) => out[n]).filter((t) => t && t.type === 'float32').map((t) => Float32Array.from(t.data as Float32Array));
     for (const v of Object.values(out)) v.dispose?.();
