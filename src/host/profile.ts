@@ -21,6 +21,7 @@ import { ProfilePanel } from './profilePanel';
 import { activeGraph } from './activeGraph';
 import { pickPreprocessing, preprocessingForRequest } from './preprocessingChoice';
 import { sharedModelService } from './sharedModelService';
+import { isImageInput } from '../core/profile/inputKind';
 import { SelfRescaling, viewGraphRescaling } from '../core/profile/selfRescaling';
 
 export const PROFILE_COMMAND = 'netlens.profileModel';
@@ -53,9 +54,13 @@ async function pickModel(): Promise<string | undefined> {
   return uri?.[0]?.fsPath;
 }
 
+/** The image picker's choice that feeds seeded random data instead of an image. */
+const RANDOM_PICK = '\u0000random';
+
 async function pickImage(context: vscode.ExtensionContext): Promise<string | undefined> {
   const items: (vscode.QuickPickItem & { value?: string })[] = [
     ...SAMPLES.map((s) => ({ label: s.label, description: s.file, detail: `bundled sample, ${s.detail}`, value: context.asAbsolutePath(`media/samples/${s.file}`) })),
+    { label: '$(symbol-numeric) Random input', description: 'seeded', detail: 'random data for every model input (video clips, token ids, several inputs)', value: RANDOM_PICK },
     { label: '$(file-media) Image file...', description: '.png, .jpg' },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'Profile against which image?' });
@@ -97,6 +102,20 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
     }
   };
 
+  // Whether the model takes one image, from its view graph (read in the model process). When that
+  // cannot be told, the picker asks (it offers random input too).
+  const takesImage = async (model: string): Promise<boolean> => {
+    if (ZOO.some((z) => z.name === model)) return true;
+    try {
+      const graph = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `NetLens: reading ${basename(model)}` },
+        () => sharedModelService(context).open(model));
+      return isImageInput(graph.input) && graph.nodes.filter((n) => n.className === 'Input' || n.className === 'InputLayer').length <= 1;
+    } catch (e) {
+      output.appendLine(`${basename(model)}: could not read its input (${(e as Error)?.message ?? e}); asking for an image`);
+      return true;
+    }
+  };
+
   context.subscriptions.push(vscode.commands.registerCommand(CHANGE_PREPROCESSING_COMMAND, async (model: unknown, image: unknown) => {
     if (typeof model !== 'string' || !model) return;
     if (await pickPreprocessing(context.workspaceState, model)) await vscode.commands.executeCommand(PROFILE_COMMAND, model, image);
@@ -118,11 +137,14 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       else if (typeof arg === 'string' && arg) model = arg;
       model ??= await pickModel();
       if (!model) return;
+      // A model whose input is not an image (a video clip, token ids, several inputs) is fed random data without asking.
+      if (!image && !(await takesImage(model))) image = RANDOM_PICK;
       image ??= await pickImage(context);
       if (!image) return;
+      const feed = image === RANDOM_PICK ? 'random' as const : 'image' as const;
       // A model file does not say how it sees images: asked once, remembered per file, unless it
-      // rescales its own input (preprocessingChoice.ts).
-      const preprocessing = await preprocessingForRequest(context.workspaceState, model, rescaling);
+      // rescales its own input (preprocessingChoice.ts). Random data needs no preprocessing.
+      const preprocessing = feed === 'random' ? undefined : await preprocessingForRequest(context.workspaceState, model, rescaling);
       if (preprocessing === null) return;
 
       const cfg = vscode.workspace.getConfiguration('netlens');
@@ -132,12 +154,12 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       const optimization = cfg.get<ProfileOptimization>('profile.optimization', 'all');
       const gpuLayout = cfg.get<string>('profile.gpuLayout', 'auto');
       const batch = Math.max(1, Math.floor(cfg.get<number>('profile.batch', 1)));
-      const title = `Profiling ${basename(model)} against ${basename(image)}`;
+      const title = `Profiling ${basename(model)} ${feed === 'random' ? 'on seeded random input' : `against ${basename(image)}`}`;
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
-        return getClient().profile({ model: model!, image: image!, backend, runs, warmup, optimization, gpuLayout, batch, ...(preprocessing ? { preprocessing } : {}) }, {
+        return getClient().profile({ model: model!, image: feed === 'random' ? '' : image!, feed, backend, runs, warmup, optimization, gpuLayout, batch, ...(preprocessing ? { preprocessing } : {}) }, {
           signal: abort.signal,
           onProgress: (stage, message, fraction) => {
             const pct = Math.round(fraction * 100);

@@ -26,6 +26,8 @@ export interface ProfileRequest {
   gpuLayout?: string;
   /** Samples per run, every backend. Default 1. */
   batch?: number;
+  /** 'random': seeded random data for every model input instead of `image` (src/core/profile/modelFeeds.ts). */
+  feed?: 'image' | 'random';
 }
 
 

@@ -35,6 +35,7 @@ async function run(job: Extract<HostToWorker, { type: 'profile' }>): Promise<voi
       backend: parseBackendRequest(request.backend), runs: request.runs, warmup: request.warmup, signal: abort.signal,
       optimization: parseOptimization(request.optimization), threads: request.threads,
       gpuLayout: parseGpuLayout(request.gpuLayout, 'gpuLayout'), batch: request.batch,
+      feed: request.feed === 'random' ? 'random' : 'image',
       wasmDir: process.env.NETLENS_WASM_DIR || undefined,
       onProgress: (stage, message, fraction) => send({ type: 'progress', id: job.id, stage, message, fraction }),
     });

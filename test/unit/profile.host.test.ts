@@ -4,7 +4,7 @@
 // overlay command, exports, cancels, and shows bad input as one error line. Also: the extension
 // host bundle never loads tfjs.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stubVscode } from './helpers/vscodeStub';
 import type { ProfileResult } from '../../src/core/profile/result';
@@ -12,6 +12,7 @@ import { SAMPLES } from './profileFixtures';
 import { removeDir, tempDir, writeKerasArchive } from '../fixtures/writers';
 import { ProfilerClient } from '../../src/worker/client';
 import type { ProfileRequest } from '../../src/protocol/worker';
+import { floatInit, modelBytes, node, valueInfo } from '../fixtures/onnx/files';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -35,6 +36,8 @@ interface Fake {
   cancelledAt?: number;
   saved: { path: string; text: string }[];
   saveTo?: string;
+  /** Settings over the defaults above. */
+  config?: Record<string, unknown>;
 }
 
 function fakeVscode(f: Fake): unknown {
@@ -81,7 +84,7 @@ function fakeVscode(f: Fake): unknown {
       },
     },
     workspace: {
-      getConfiguration: () => ({ get: <T>(key: string, d?: T) => ({ backend: 'wasm', 'profile.runs': 2, 'profile.warmup': 1, nodePath: '' } as Record<string, unknown>)[key] as T ?? d }),
+      getConfiguration: () => ({ get: <T>(key: string, d?: T) => ({ backend: 'wasm', 'profile.runs': 2, 'profile.warmup': 1, nodePath: '', ...f.config } as Record<string, unknown>)[key] as T ?? d }),
       workspaceFolders: undefined,
       isTrusted: true,
       onDidChangeConfiguration: () => ({ dispose() {} }),
@@ -97,7 +100,7 @@ describe('profile: the VS Code command (stand-in vscode module)', function () {
   const subscriptions: { dispose(): void }[] = [];
   const reset = (): void => {
     f.executed = []; f.infos = []; f.errors = []; f.progress = []; f.panels.length = 0; f.quickPicks = []; f.pickTitles = [];
-    f.cancelWhen = undefined; f.cancelledAt = undefined; f.saved = [];
+    f.cancelWhen = undefined; f.cancelledAt = undefined; f.saved = []; f.config = undefined;
   };
   const run = (...args: unknown[]): Promise<unknown> => f.commands.get('netlens.profileModel')!(...args) as Promise<unknown>;
 
@@ -251,6 +254,45 @@ describe('profile: the VS Code command (stand-in vscode module)', function () {
       ProfilerClient.prototype.profile = profile;
       removeDir(dir);
     }
+  });
+
+  it('a model whose input is not an image (int64 token ids and a second input) is profiled on seeded random input without asking for an image', async () => {
+    const dir = tempDir('netlens-host-random-');
+    const requests: ProfileRequest[] = [];
+    const profile = ProfilerClient.prototype.profile;
+    ProfilerClient.prototype.profile = function (this: ProfilerClient, req: ProfileRequest, ...rest: unknown[]) {
+      requests.push(req);
+      return (profile as (...a: unknown[]) => ReturnType<typeof profile>).call(this, req, ...rest);
+    };
+    try {
+      const file = join(dir, 'tokens.onnx');
+      writeFileSync(file, modelBytes({
+        nodes: [node('Gather', ['table', 'ids'], ['e'], '/embed/Gather'), node('Add', ['e', 'bias'], ['y'], '/Add')],
+        inputs: [valueInfo('ids', [1, 6], 7), valueInfo('bias', [1, 6, 4])],
+        outputs: [valueInfo('y', [1, 6, 4])],
+        initializers: [floatInit('table', [100, 4])],
+      }));
+      f.config = { backend: 'onnxruntime' };
+      await run(Uri.file(file));
+      assert.deepEqual(f.errors, []);
+      assert.deepEqual(f.pickTitles, [], 'no image or preprocessing asked');
+      assert.equal(requests[0].feed, 'random');
+      const result = f.executed.find((e) => e.id === 'netlens.internal.showProfile')?.args[1] as ProfileResult;
+      assert.equal(result.feed, 'random');
+      assert.equal(result.image, 'random input (seeded)');
+      assert.match(f.panels[0].html, /random input \(seeded\)/);
+    } finally {
+      ProfilerClient.prototype.profile = profile;
+      removeDir(dir);
+    }
+  });
+
+  it('the image picker offers random input beside the samples and a file', async () => {
+    let offered: { label: string; value?: string }[] = [];
+    f.quickPicks.push((items) => { offered = items; return undefined; });
+    await run('lenet5');
+    assert.ok(offered.some((i) => /Random input/.test(i.label)));
+    assert.match(offered[offered.length - 1].label, /Image file/);
   });
 
   it('the extension host bundle does not load tfjs', () => {

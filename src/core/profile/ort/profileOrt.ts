@@ -19,6 +19,7 @@ import { loadOrt } from './runtime';
 import { OptimizationLevel, runProfiled } from './session';
 import { onnxSourceFor } from './source';
 import { imageInput, randomInput } from './feeds';
+import { RANDOM_INPUT_LABEL } from '../inputKind';
 import { summarizeOutputs } from '../outputSummary';
 import { finishGpuProfile, GpuRouteError, gpuRouteError, isGpuBackend } from './gpuProfile';
 import { decideGpuLayout, GpuLayoutDecision, GpuLayoutRequest, LayoutDeviceError, layoutRefusal, layoutText, webGpuProviderFor } from './gpuLayout';
@@ -114,7 +115,7 @@ export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img
   return {
     model: spec.name,
     backend: choice.backend,
-    image: imagePath,
+    image: opts.feed === 'random' ? RANDOM_INPUT_LABEL : imagePath,
     weights: loaded ? 'loaded' : 'random',
     runs: opts.runs,
     warmup: opts.warmup,
