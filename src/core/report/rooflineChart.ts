@@ -3,7 +3,8 @@
 // compute ceiling, peak GFLOP/s, after it), one dot per timed entry, its area proportional to its
 // time, coloured by its bound. Each dot names its layer on hover (<title>) and carries
 // data-layer for the page's click-to-select. Pure string building; the geometry is exported for
-// the tests. Text is 11 px or more; the viewBox is 480 wide so the chart fits a 500 px panel.
+// the tests. Text is 12.5 px in a 480-wide viewBox: 11 px or more on screen down to a 420 px wide
+// chart, so it stays legible in a 500 px panel.
 import type { MachinePeaks, ProfileLayer, ProfileResult } from '../profile/result';
 import { ridgePoint } from '../profile/roofline';
 import { esc } from './htmlPage';
@@ -51,7 +52,7 @@ export function rooflineGeometry(m: Pick<MachinePeaks, 'peakGflops' | 'bandwidth
   const width = size.width ?? 480;
   const height = size.height ?? 300;
   const left = 52;
-  const right = width - 12;
+  const right = width - 20;
   const top = 12;
   const bottom = height - 40;
   const ridge = ridgePoint(m);
@@ -123,7 +124,7 @@ export function rooflineChart(r: ProfileResult): string {
 }
 
 /** The chart's styles (theme colours, text >= 11 px). */
-export const ROOFLINE_CSS = `.roofline{max-width:640px;height:auto}.roofline text{fill:var(--vscode-foreground,#222);font-size:11px}
+export const ROOFLINE_CSS = `.roofline{max-width:640px;height:auto}.roofline text{fill:var(--vscode-foreground,#222);font-size:12.5px}
 .roofline .rl-grid{stroke:var(--vscode-panel-border,#ddd);stroke-width:.5}.roofline .rl-axis{stroke:var(--vscode-foreground,#222);stroke-width:1}
 .roofline .rl-tick,.roofline .rl-note{opacity:.8}.roofline .rl-roof{fill:none;stroke:var(--vscode-foreground,#222);stroke-width:2}
 .roofline .rl-ridge{stroke:var(--vscode-foreground,#222);stroke-dasharray:3 3;opacity:.5}
