@@ -34,7 +34,7 @@ import { profileModel } from '../../src/core/profile/profile';
 import { parseTrace } from '../../src/core/profile/ort/trace';
 import { SAMPLES } from './profileFixtures';
 import { floatInit, ints, modelBytes, node, valueInfo } from '../fixtures/onnx/files';
-import { jpegSkeleton, kerasFlatChain, kerasNestedSameNames, onnxDeepScopes, onnxEmptyNodes, onnxSameNames, pngHeaderOnly } from '../fixtures/hostile';
+import { jpegSkeleton, kerasDanglingSinks, kerasFlatChain, kerasNestedSameNames, onnxDeepScopes, onnxEmptyNodes, onnxSameNames, pngHeaderOnly } from '../fixtures/hostile';
 import { decodeImage, jpegBlocks, jpegDecodeBytes, jpegHeader, MAX_DECODE_BYTES, MAX_JPEG_SCANS, pngDecodeBytes } from '../../src/core/profile/image';
 import * as jpeg from 'jpeg-js';
 
@@ -226,6 +226,11 @@ describe('hardening, second pass (issue 24)', function () {
       assert.equal(profileText(p, 0).split('\n').length > n, true);
       assert.equal(profileMarkdown(p).split('\n').length > n, true);
       assert.equal(profileCsv(p).split('\n').length, n + 2);
+    });
+
+    it('a config with 150,000 sinks and no output_layers loads (its sinks become the outputs without a spread)', () => {
+      const spec = parseModelJson(kerasDanglingSinks(150_000), 'sinks');
+      assert.equal((spec.model as KerasModel).config.layers.length, 150_001);
     });
 
     it('a 12,000-layer flat Sequential opens as runs of 100 and lays out; fully expanded it lays out without elkjs', async () => {

@@ -99,7 +99,7 @@ function chunkedList(h5: Hdf5File, node: Parameters<Hdf5File['attr']>[0], name: 
   for (let i = 0; i < 10_000; i++) {
     const part = h5.stringListAttr(node, `${name}${i}`);
     if (part === undefined) return i === 0 ? undefined : out;
-    out.push(...part);
+    for (const s of part) out.push(s); // not push(...part): a huge chunk would overflow the stack
   }
   return out;
 }

@@ -99,7 +99,8 @@ function outputNames(cfg: KerasModel['config'], byName: Map<string, KerasLayer>,
   });
   if (outputs.length === 0) {
     // Keras requires outputs; fall back to the sinks so a hand-written config still analyses.
-    outputs.push(...order.filter((l) => consumers.get(l.name)!.length === 0).map((l) => l.name));
+    // A loop, not push(...sinks): one argument per sink overflows the stack past ~100k (issue 24).
+    for (const l of order) if (consumers.get(l.name)!.length === 0) outputs.push(l.name);
   }
   return outputs;
 }
