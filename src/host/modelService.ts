@@ -101,7 +101,7 @@ export class ModelService {
     if (countBoxes(elk) > MAX_ELK_ELEMENTS) return Promise.resolve(stackedLayout(key, elk, edges));
     const p = this.request({ type: 'layout', elk }, `the ${graph.model} graph`).then((m) => {
       if (m.type !== 'layout') throw new Error('the model service answered a layout request with something else');
-      const layout = fromElk(key, m.out as ElkOutputNode, edges);
+      const layout = fromElk(key, m.out as ElkOutputNode, edges, graph);
       // The process laid out a graph built from a file: its answer is checked like a page's.
       if (!validLayout(layout)) throw new Error(`the model service sent a malformed layout for ${graph.model}`);
       return layout;

@@ -4,9 +4,10 @@
 // worker build in a web worker in an exported standalone page.
 import { ViewGraph, ViewGroup, groupIndex } from './viewGraph';
 import { compactNumber } from './text';
+import { clearHeaderText } from './headerClearance';
 
 /** Bump when sizes or options change so cached layouts are not reused. */
-export const LAYOUT_VERSION = 4;
+export const LAYOUT_VERSION = 5;
 
 export const NODE_H = 40;
 export const GROUP_NODE_H = 46;
@@ -211,8 +212,12 @@ export function toElkGraph(graph: ViewGraph, collapsed: ReadonlySet<string>): { 
   return { elk: root, edges };
 }
 
-/** Reads ELK's answer back into boxes and polylines (coordinates are absolute: shapeCoords ROOT). */
-export function fromElk(key: string, out: ElkOutputNode, edges: LayoutEdge[]): GraphLayout {
+/**
+ * Reads ELK's answer back into boxes and polylines (coordinates are absolute: shapeCoords ROOT);
+ * with the graph, edges that ELK ran through block-header text are moved to a gap in the header
+ * (headerClearance.ts: no ELK option keeps them off it).
+ */
+export function fromElk(key: string, out: ElkOutputNode, edges: LayoutEdge[], graph?: ViewGraph): GraphLayout {
   const boxes: Record<string, Box> = {};
   const nodes: string[] = [];
   const frames: string[] = [];
@@ -247,7 +252,8 @@ export function fromElk(key: string, out: ElkOutputNode, edges: LayoutEdge[]): G
   // Model order for nodes, outermost-first for frames (drawn beneath their children).
   const order = (id: string): number => Number(id.slice(1)) + (id[0] === 'g' ? 1e9 : 0);
   nodes.sort((a, b) => order(a) - order(b));
-  return { key, width: Math.ceil(out.width ?? 0), height: Math.ceil(out.height ?? 0), boxes, edges: laid, nodes, frames };
+  const placed = { key, width: Math.ceil(out.width ?? 0), height: Math.ceil(out.height ?? 0), boxes, edges: laid, nodes, frames };
+  return graph ? { ...placed, edges: clearHeaderText(graph, placed, laid) } : placed;
 }
 
 /** Anything with elkjs' `layout` method: an ELK instance from elk.bundled, or elk-api with a worker. */
@@ -267,7 +273,7 @@ export async function layoutGraph(elk: ElkLike, graph: ViewGraph, collapsed: Rea
   const key = layoutKey(graph, collapsed);
   if (countBoxes(input) > MAX_ELK_ELEMENTS) return stackedLayout(key, input, edges);
   const out = await elk.layout(input);
-  return fromElk(key, out, edges);
+  return fromElk(key, out, edges, graph);
 }
 
 /** Boxes in an ELK input graph (nodes and frames), by a loop. */
