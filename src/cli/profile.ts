@@ -77,7 +77,7 @@ export async function profileCommand(argv: string[]): Promise<void> {
     : (_stage: string, message: string, fraction: number): void => { process.stderr.write(`\r\x1b[K${Math.round(fraction * 100)}% ${printable(message)}`); };
   const profiled = await profileModel(spec, image, { backend, runs, warmup, optimization, threads, gpuLayout, batch, feed, dims, onProgress: progress });
   // The machine's roofs (cached per machine, backend and threads; measured once) and each layer under them.
-  const result = await addRoofline(spec, profiled, { onProgress: progress ? (msg, f) => progress('report', msg, f) : undefined });
+  const result = await addRoofline(spec, profiled, { dims, onProgress: progress ? (msg, f) => progress('report', msg, f) : undefined });
   if (progress) process.stderr.write('\r\x1b[K');
   const diff: RunDiff | undefined = earlier ? diffRuns(earlier, result) : undefined;
   if (out && outFormat) writeFileSync(out, renderProfile(result, outFormat));

@@ -97,6 +97,9 @@ describe('roofline: arithmetic', () => {
     assert.equal(input.roofline, undefined);
     assert.match(input.rooflineSkipped!, /no time of its own \(no ONNX node\)/);
     assert.match(other.rooflineSkipped!, /no time measured/);
+    // A layer whose sizes depend on data: not counted, so no roofline, and the reason says so.
+    const u = withRoofline(result([layer('conv', 0.05, 0)]), STATS.map((x) => (x.name === 'conv' ? { ...x, flops: 0, unknown: 'NonZero "conv": size known at run time' } : x)), M);
+    assert.match(u.layers[0].rooflineSkipped!, /depend on data.*NonZero/);
     const sinks = timeSinks(r);
     assert.deepEqual(sinks.map((s) => s.layer.name), ['conv', 'flat']);
     assert.equal(totalSavedMs(r), conv.roofline.savedMs);

@@ -20,6 +20,8 @@ export interface RooflineLayerStats {
   flops: number;
   weightBytes: number;
   activationBytes: number;
+  /** Set when the layer's sizes depend on data (its FLOPs and bytes are not counted). */
+  unknown?: string;
 }
 
 /** FLOP/byte where both roofs meet: left of it a layer is memory-bound. */
@@ -34,11 +36,13 @@ export function attainable(m: Pick<MachinePeaks, 'peakGflops' | 'bandwidthGBs'>,
 
 /** FLOPs and bytes moved by an entry and its fused layers (batch scales activations and FLOPs, not weights). */
 export function entryTraffic(entry: Pick<ProfileLayer, 'name' | 'fusedWith' | 'bytes' | 'measured'>, stats: Map<string, RooflineLayerStats>,
-  consumers: Map<string, string[]>, opts: { batch?: number; measuredOutputs?: boolean } = {}): { flops: number; bytes: number; bytesMeasured: boolean } | undefined {
+  consumers: Map<string, string[]>, opts: { batch?: number; measuredOutputs?: boolean } = {}): { flops: number; bytes: number; bytesMeasured: boolean; unknown?: string } | undefined {
   const batch = opts.batch ?? 1;
   const group = [entry.name, ...(entry.fusedWith ?? [])];
   const members = new Set(group);
   if (!group.every((n) => stats.has(n))) return undefined;
+  const unknown = group.map((n) => stats.get(n)!.unknown).find((u) => u);
+  if (unknown) return { flops: NaN, bytes: NaN, bytesMeasured: false, unknown };
   let flops = 0;
   let weights = 0;
   let outputs = 0;
@@ -77,10 +81,11 @@ export function layerRoofline(flops: number, bytes: number, medianMs: number, m:
 }
 
 /** Why an entry gets no roofline, or undefined when it gets one. */
-export function rooflineSkipReason(l: ProfileLayer, traffic: { flops: number; bytes: number } | undefined): string | undefined {
+export function rooflineSkipReason(l: ProfileLayer, traffic: { flops: number; bytes: number; unknown?: string } | undefined): string | undefined {
   if (l.untimed) return `no time of its own (${l.untimed})`;
   if (!(l.ms.median > 0)) return 'no time measured';
   if (!traffic) return 'no analyser figures for this layer';
+  if (traffic.unknown) return `its sizes depend on data, so its FLOPs and bytes are not counted (${traffic.unknown})`;
   if (!(traffic.flops > 0)) return 'no FLOPs (moves or reshapes data only)';
   if (!(traffic.bytes > 0)) return 'no bytes moved';
   return undefined;

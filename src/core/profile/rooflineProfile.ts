@@ -18,6 +18,8 @@ export interface RooflineOptions {
   onProgress?: (message: string, fraction: number) => void;
   /** Measure the peaks again even when cached. */
   refresh?: boolean;
+  /** Sizes of the ONNX input's named dimensions, as the profile was given them (--dim). */
+  dims?: Record<string, number>;
   /** Tests: the cache directory, and a stand-in for the measurement. */
   dir?: string;
   measure?: CachedPeakOptions['measure'];
@@ -25,7 +27,12 @@ export interface RooflineOptions {
 
 export async function addRoofline(spec: ModelSpec, r: ProfileResult, o: RooflineOptions = {}): Promise<ProfileResult> {
   const batch = (r as { batch?: number }).batch ?? 1;
-  const layers = analyzeModel(spec.model, { batch: 1 }).layers;
+  let layers: ReturnType<typeof analyzeModel>['layers'];
+  try {
+    layers = analyzeModel(spec.model, { batch: 1, dims: o.dims }).layers;
+  } catch (e) {
+    return withRoofline(r, [], undefined, `the analyser could not count the model: ${String((e as Error)?.message ?? e).split('\n')[0]}`, batch);
+  }
   const blocked = peaksMeasurable(r);
   if (blocked) return withRoofline(r, layers, undefined, blocked, batch);
   let machine: MachinePeaks;

@@ -94,12 +94,13 @@ export function rooflineText(r: ProfileResult, top = 10): string {
   const sinks = timeSinks(r, top);
   const rows = sinks.map(({ layer: l, share, savedMs }) => [l.name + (l.fusedWith?.length ? ` +${l.fusedWith.length}` : ''), l.roofline?.bound ?? 'n/a',
     msText(l.ms.median), `${(100 * share).toFixed(1)}%`, l.roofline ? l.roofline.intensity.toFixed(1) : '', l.roofline ? l.roofline.achievedGflops.toFixed(1) : '',
-    l.roofline ? pct(l.roofline.efficiency) : '', l.roofline ? msText(savedMs) : (l.rooflineSkipped ?? '')]);
+    l.roofline ? pct(l.roofline.efficiency) : '', l.roofline ? msText(savedMs) : '']);
+  const reasons = sinks.map(({ layer: l }) => (l.roofline ? '' : `  (${l.rooflineSkipped ?? r.rooflineNote ?? 'no roofline'})`));
   const head = ['layer', 'bound', 'ms', 'share', 'FLOP/B', 'GFLOP/s', 'of roof', 'saved ms'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
   const fmt = (row: string[]): string => `  ${row.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ')}`;
   const saved = totalSavedMs(r);
-  return [...lines, fmt(head), ...rows.map(fmt), `  at their roofs the layers would take ${msText(Math.max(0, r.sumLayerMs - saved))} ms instead of ${msText(r.sumLayerMs)} ms`].join('\n');
+  return [...lines, fmt(head), ...rows.map((row, i) => fmt(row) + reasons[i]), `  at their roofs the layers would take ${msText(Math.max(0, r.sumLayerMs - saved))} ms instead of ${msText(r.sumLayerMs)} ms`].join('\n');
 }
 
 export function diffText(d: RunDiff, top = 25): string {
