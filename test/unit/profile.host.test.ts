@@ -295,6 +295,32 @@ describe('profile: the VS Code command (stand-in vscode module)', function () {
     assert.match(offered[offered.length - 1].label, /Image file/);
   });
 
+  it('roofline (issue 21): the page keeps the session\'s runs, compares two (deltas, diff on the graph), and a chart dot reveals its layer', async () => {
+    // A model no other test here profiles, so its page is created in this test.
+    f.quickPicks.push((items) => items[0]);
+    await run('mobilenetv3small');
+    f.config = { backend: 'onnxruntime' };
+    f.quickPicks.push((items) => items[0]);
+    await run('mobilenetv3small');
+    assert.deepEqual(f.errors, []);
+    assert.equal(f.panels.length, 1, 'one page per model, the second run added to it');
+    const page = f.panels[0];
+    assert.match(page.html, /<h2>Runs this session<\/h2>/);
+    assert.match(page.html, /data-cmd="compareRun" data-run="0"/);
+    // The ONNX Runtime run has its roofline chart; the wasm one says why it has none.
+    assert.match(page.html, /<svg class="roofline"/);
+    f.executed = [];
+    await page.post({ type: 'compareRun', run: 0 });
+    assert.match(page.html, /Compared with an earlier run/);
+    const shown = f.executed.find((e) => e.id === 'netlens.internal.showProfile')!.args[1] as ProfileResult;
+    assert.ok(shown.comparedTo && shown.comparedTo.rows.length > 0, 'the graph gets the deltas');
+    assert.equal(shown.comparedTo.before.backend, 'wasm');
+    await page.post({ type: 'showRun', run: 0 });
+    assert.match(page.html, /No roofline: machine peaks are measured on ONNX Runtime; this profile ran on wasm/);
+    await page.post({ type: 'select', layer: 'conv2d' });
+    assert.deepEqual(f.executed.filter((e) => e.id === 'netlens.revealLayer').map((e) => e.args), [['mobilenetv3small', 'conv2d']]);
+  });
+
   it('the extension host bundle does not load tfjs', () => {
     const bundle = readFileSync(join(ROOT, 'dist', 'extension.js'), 'utf8');
     assert.ok(!/require\("@tensorflow\//.test(bundle), 'dist/extension.js requires a tfjs package');
