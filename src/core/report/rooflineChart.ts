@@ -118,7 +118,7 @@ export function rooflineChart(r: ProfileResult): string {
     `<text x="${(g.left + g.right) / 2}" y="${g.height - 8}" text-anchor="middle" class="rl-label">arithmetic intensity (FLOP/byte, log)</text>` +
     `<text transform="translate(12,${(g.top + g.bottom) / 2}) rotate(-90)" text-anchor="middle" class="rl-label">GFLOP/s (log)</text>`;
   const legend = `<p class="rl-legend"><span class="rl-key rl-memory"></span> memory-bound <span class="rl-key rl-compute"></span> compute-bound; ` +
-    `dot area: median time. Roofs measured ${esc(m.measuredAt.slice(0, 10))} on ${esc(m.backend)}, ${m.threads} thread${m.threads === 1 ? '' : 's'}` +
+    `dot area: median time. Roofs measured <span class="nw">${esc(m.measuredAt.slice(0, 10))}</span> on ${esc(m.backend)}, ${m.threads} thread${m.threads === 1 ? '' : 's'}` +
     `${m.cpu ? ` (${esc(m.cpu)})` : ''}.</p>`;
   return `<svg class="roofline" id="roofline" role="img" aria-label="roofline chart" width="100%" viewBox="0 0 ${g.width} ${g.height}">${parts.join('')}${axes}${dots}</svg>${legend}`;
 }
@@ -132,6 +132,6 @@ export const ROOFLINE_CSS = `.roofline{max-width:640px;height:auto}.roofline tex
 .rl-memory{fill:var(--vscode-charts-orange,#d97706);background:var(--vscode-charts-orange,#d97706)}.rl-compute{fill:var(--vscode-charts-blue,#3b82f6);background:var(--vscode-charts-blue,#3b82f6)}
 .rl-key{display:inline-block;width:10px;height:10px;border-radius:5px;vertical-align:middle}.rl-legend{font-size:max(11px,.9em);opacity:.85;margin:2px 0 8px}
 table.sinks{border-collapse:collapse}table.sinks td,table.sinks th{padding:2px 8px;text-align:right;border-bottom:1px solid var(--vscode-panel-border,#ddd)}
-table.sinks td:first-child,table.sinks th:first-child,table.sinks td:nth-child(2),table.sinks th:nth-child(2){text-align:left}
+table.sinks td:first-child,table.sinks th:first-child,table.sinks td:nth-child(2),table.sinks th:nth-child(2){text-align:left}table.sinks td:nth-child(2){white-space:nowrap}.nw{white-space:nowrap}
 table.runs td,table.runs th,table.diff td,table.diff th{padding:2px 8px;text-align:right;border-bottom:1px solid var(--vscode-panel-border,#ddd)}table.runs,table.diff{border-collapse:collapse}
 table.runs td:nth-child(2),table.diff td:first-child,table.diff th:first-child{text-align:left}.faster{color:var(--vscode-charts-green,#16a34a)}.slower{color:var(--vscode-charts-red,#dc2626)}`;
