@@ -135,7 +135,9 @@ describe('graph webview (Chromium)', function () {
     assert.equal(sel?.name, 'conv5_block3_out');
     // A class search: next and previous walk the matches.
     await field.fill('Add');
-    const adds = analysis.layers.filter((l) => l.className.toLowerCase().includes('add') || l.name.toLowerCase().includes('add')).length;
+    // Whole words or prefixes: the 16 Add layers, not the two ZeroPadding2D ("P-add-ing").
+    const adds = analysis.layers.filter((l) => l.className === 'Add').length;
+    assert.equal(adds, 16);
     assert.equal((await page.locator('#nl-search-count').textContent())?.trim(), `${adds} found`);
     await page.locator('#nl-search-next').click();
     await page.locator('#nl-search-next').click();
@@ -338,6 +340,26 @@ describe('graph webview (Chromium)', function () {
     assert.ok((await page.locator('#nl-legend').textContent())?.includes('Collapsed block'));
     await page.locator('#nl-expand-all').click();
     await page.waitForFunction(() => document.querySelectorAll('#nl-viewport .nl-node.nl-block').length === 0);
+  });
+
+  it('at 500 px nothing floats over the nodes but a one-line legend, and the model name is not cut', async () => {
+    await page.setViewportSize({ width: 500, height: 800 });
+    await page.waitForTimeout(150);
+    const m = await page.evaluate(() => {
+      const legend = document.querySelector('.nl-legend') as HTMLElement;
+      const minimap = document.querySelector('.nl-minimap') as HTMLElement;
+      const name = document.querySelector('.nl-model') as HTMLElement;
+      const item = legend.querySelector('.nl-legend-item') as HTMLElement | null;
+      return {
+        minimap: minimap.offsetWidth, legendH: legend.offsetHeight, itemH: item?.offsetHeight ?? 0,
+        nameCut: name.scrollWidth > name.clientWidth + 1,
+      };
+    });
+    assert.equal(m.minimap, 0, 'no minimap over the nodes');
+    assert.ok(m.legendH <= m.itemH + 10, `legend on one line (${m.legendH} px for ${m.itemH} px items)`);
+    assert.equal(m.nameCut, false, 'model name in full');
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.waitForTimeout(150);
   });
 
   it('a narrow panel keeps the toolbar and the header on one row (More actions; the backend chip cut, in full in its tooltip)', async () => {

@@ -62,15 +62,20 @@ describe('profile page in Chromium', function () {
     assert.equal(parseProfilePageMessage({ type: 'runCommand' }), null);
   });
 
-  it('in a narrow panel the wide table scrolls inside its box; the page does not scroll sideways', async () => {
-    await page.setViewportSize({ width: 420, height: 700 });
+  it('in a narrow panel (500 px) the table fits without sideways scrolling: min, max, GFLOP/s and tensors give way, names wrap', async () => {
+    await page.setViewportSize({ width: 500, height: 700 });
     const m = await page.evaluate(() => {
-      const box = document.getElementById('layers')!.parentElement!;
-      return { inner: box.scrollWidth, box: box.clientWidth, page: document.documentElement.scrollWidth, view: window.innerWidth };
+      const table = document.getElementById('layers')!;
+      const box = table.parentElement!;
+      const visible = Array.from(table.querySelectorAll('thead th')).filter((th) => (th as HTMLElement).offsetWidth > 0).map((th) => th.textContent);
+      return { inner: box.scrollWidth, box: box.clientWidth, page: document.documentElement.scrollWidth, view: window.innerWidth, visible };
     });
-    assert.ok(m.inner > m.box, `the table (${m.inner} px) is wider than its box (${m.box} px)`);
+    assert.ok(m.inner <= m.box + 1, `the table (${m.inner} px) fits its box (${m.box} px)`);
     assert.ok(m.page <= m.view, `the page (${m.page} px) fits the view (${m.view} px)`);
+    assert.deepEqual(m.visible, ['#', 'layer', 'class', 'median ms', 'share', 'allocated']);
     await page.setViewportSize({ width: 700, height: 900 });
+    const wide = await page.evaluate(() => Array.from(document.querySelectorAll('#layers thead th')).filter((th) => (th as HTMLElement).offsetWidth > 0).length);
+    assert.equal(wide, 10, 'every column in a wide panel');
   });
 
   it('says what the layer-sum ratio means (not "overhead" below 1) and labels the chart axis with its unit', async () => {

@@ -97,6 +97,10 @@ ul.chain{list-style:none;padding:0;margin:0}ul.chain li.no{opacity:.7}
 table.layers{border-collapse:collapse;margin-top:6px}table.layers th,table.layers td{padding:2px 8px;text-align:right;border-bottom:1px solid var(--vscode-panel-border,#ddd)}
 table.layers th{cursor:pointer;user-select:none;position:sticky;top:0;background:var(--vscode-editor-background,#fff)}
 table.layers td:nth-child(2),table.layers td:nth-child(3),table.layers th:nth-child(2),table.layers th:nth-child(3){text-align:left}
+/* A narrow panel (beside the graph): the table fits instead of scrolling sideways: min, max, GFLOP/s
+   and tensors give way (in the exports and the wide page), names wrap. */
+table.layers td:nth-child(2){overflow-wrap:anywhere;min-width:8em}
+@media (max-width:640px){table.layers{width:100%}table.layers th:nth-child(5),table.layers td:nth-child(5),table.layers th:nth-child(6),table.layers td:nth-child(6),table.layers th:nth-child(8),table.layers td:nth-child(8),table.layers th:nth-child(10),table.layers td:nth-child(10){display:none}table.layers th,table.layers td{padding:2px 4px}}
 .buttons{margin:10px 0}.buttons button{margin-right:6px;color:var(--vscode-button-foreground);background:var(--vscode-button-background);border:none;padding:4px 10px;cursor:pointer}
 ${ROOFLINE_CSS}
 </style></head><body>
