@@ -167,7 +167,7 @@ describe('profile: CUDA provider detection', function () {
     assert.equal(d.ok, false);
     assert.deepEqual(d.missing, [...CUDA_PROVIDER_FILES, ...CUDA_LIBRARIES.map((l) => l.soname)]);
     // A CUDA-13-only machine is told that onnxruntime-node 1.30 needs CUDA 12.
-    assert.equal(d.detail, 'CUDA provider not ready: missing the provider libraries (libonnxruntime_providers_cuda.so, libonnxruntime_providers_shared.so), ' +
+    assert.equal(d.detail, 'CUDA provider not ready: missing the provider\'s own libraries, ' +
       'the NVIDIA driver (libcuda.so.1), CUDA 12 (this machine has CUDA 13 only; onnxruntime-node 1.30\'s CUDA provider needs CUDA 12), cuDNN 9');
     assert.ok(d.hint?.startsWith('add the provider libraries with `ONNXRUNTIME_NODE_INSTALL=cuda12 node /ext/node_modules/onnxruntime-node/script/install.js` (downloads them from NuGet); then install the NVIDIA driver, CUDA 12'), d.hint);
     assert.ok(d.hint?.includes('nvidia-cudnn-cu12'), 'a way to add CUDA 12 beside CUDA 13 without root');
@@ -203,7 +203,7 @@ describe('profile: CUDA provider detection', function () {
     const ctx = { cudaHost: absentHost } as CudaContext;
     const auto = await selectBackend('auto', ctx);
     assert.equal(auto.backend, 'onnxruntime');
-    assert.equal(auto.steps[0].detail, 'CUDA provider not ready: missing the provider libraries (libonnxruntime_providers_cuda.so, libonnxruntime_providers_shared.so), ' +
+    assert.equal(auto.steps[0].detail, 'CUDA provider not ready: missing the provider\'s own libraries, ' +
       'the NVIDIA driver (libcuda.so.1), CUDA 12, cuDNN 9');
     assert.match(auto.steps[0].hint ?? '', /^add the provider libraries with `npm install /, 'the install steps travel as the hint');
     // One line per backend tried, none of them with commands (those are the hints: output channel and docs).

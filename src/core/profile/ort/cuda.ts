@@ -137,7 +137,8 @@ export function detectCuda(host: CudaHost): CudaDetection {
   const absentFiles = bin ? CUDA_PROVIDER_FILES.filter((f) => !host.exists(join(bin, f))) : CUDA_PROVIDER_FILES;
   if (absentFiles.length) {
     missing.push(...absentFiles);
-    parts.push(`the provider libraries (${absentFiles.join(', ')})`);
+    // The file names are in `missing` and the hint's command; the line stays short.
+    parts.push(absentFiles.length === CUDA_PROVIDER_FILES.length ? 'the provider\'s own libraries' : absentFiles.join(', '));
     hints.push(`add the provider libraries with \`${cudaInstallCommand(bin, host.exists)}\` (downloads them from NuGet)`);
   }
   const libs = host.libraries();
