@@ -7,6 +7,7 @@ import type { GraphLayout } from '../core/graph/layout';
 import type { ViewGraph } from '../core/graph/viewGraph';
 import type { ColorBy } from '../core/graph/nodeStyles';
 import { validViewGraph } from './modelService';
+import { validProfileResult } from './worker';
 
 export interface GraphSettings {
   collapseThreshold: number;
@@ -138,7 +139,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | null {
   }
 }
 
-const graphOk = (g: unknown): boolean => isObj(g) && typeof g.model === 'string' && Array.isArray(g.nodes) && Array.isArray(g.groups) && Array.isArray(g.edges) && isObj(g.totals) && validBatch(g.batch);
+/** The same check the host makes on the model process's graph (typed, bounded, finite), at a batch the page accepts. */
+const graphOk = (g: unknown): boolean => validViewGraph(g) && validBatch(g.batch);
 const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((c) => typeof c === 'string');
 
 /** A shipped first view read back from dist/zoo/ (ours, but a damaged install must not break the host): null when malformed. */
@@ -156,17 +158,18 @@ export function parseHostMessage(raw: unknown): HostMessage | null {
     case 'model':
       return typeof raw.modelArg === 'string' && graphOk(raw.graph) && stringList(raw.collapsed)
         && isObj(raw.settings) && Array.isArray(raw.layouts) && raw.layouts.every(validLayout) && typeof raw.canProfile === 'boolean'
+        && (raw.profile === null || raw.profile === undefined || validProfileResult(raw.profile))
         ? raw as unknown as HostMessage : null;
     case 'graph':
       return graphOk(raw.graph) ? raw as unknown as HostMessage : null;
     case 'layout':
       return validLayout(raw.layout) ? raw as unknown as HostMessage : null;
     case 'layoutError':
-      return typeof raw.key === 'string' && typeof raw.message === 'string' ? raw as unknown as HostMessage : null;
+      return typeof raw.key === 'string' && raw.key.length <= 200 && typeof raw.message === 'string' && raw.message.length <= 10_000 ? raw as unknown as HostMessage : null;
     case 'select':
-      return typeof raw.name === 'string' ? raw as unknown as HostMessage : null;
+      return typeof raw.name === 'string' && raw.name.length <= MAX_NAME ? raw as unknown as HostMessage : null;
     case 'profile':
-      return isObj(raw.result) && Array.isArray(raw.result.layers) ? raw as unknown as HostMessage : null;
+      return validProfileResult(raw.result) ? raw as unknown as HostMessage : null;
     default:
       return null;
   }

@@ -24,7 +24,7 @@ import { csvCell, mdText, xmlText } from '../../src/core/report/escape';
 import { profileCsv, profileMarkdown, profileText } from '../../src/core/report/profileReport';
 import { summaryTable } from '../../src/core/report/summaryTable';
 import type { ProfileResult } from '../../src/core/profile/result';
-import { validLayout } from '../../src/protocol/graph';
+import { parseHostMessage, validLayout } from '../../src/protocol/graph';
 import { parseServiceMessage, validViewGraph } from '../../src/protocol/modelService';
 import { parseWorkerMessage } from '../../src/protocol/worker';
 import { ModelService } from '../../src/host/modelService';
@@ -308,6 +308,18 @@ describe('hardening, second pass (issue 24)', function () {
         assert.equal(validViewGraph(c), false, f.toString());
         assert.equal(parseServiceMessage({ type: 'graph', id: 1, graph: c }), null);
       }
+    });
+
+    it('the page checks what the host posts as the host checks the model process: typed graphs and profile results', () => {
+      const spec = parseModelJson(kerasFlatChain(4), 'small');
+      const g = buildViewGraph(spec, analyzeModel(spec.model));
+      const model = { type: 'model', modelArg: 'small', graph: g, collapsed: [], settings: {}, layouts: [], canProfile: false, profile: null };
+      assert.ok(parseHostMessage(model));
+      assert.equal(parseHostMessage({ ...model, graph: { ...g, totals: { ...g.totals, macs: '<img>' } } }), null);
+      assert.equal(parseHostMessage({ ...model, profile: 'a string' }), null);
+      assert.equal(parseHostMessage({ type: 'profile', result: { layers: [] } }), null);
+      assert.ok(parseHostMessage({ type: 'profile', result: profileOf(['conv']) }));
+      assert.equal(parseHostMessage({ type: 'layout', layout: { ...layout(), nodes: ['toString'] } }), null);
     });
 
     it('profiler messages: a string is no profile result; figures are numbers; unknown types are dropped', () => {
