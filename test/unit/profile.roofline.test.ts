@@ -18,6 +18,7 @@ import { asProfileResult, diffByLayer, diffRuns } from '../../src/core/profile/r
 import { rooflineChart, rooflineGeometry } from '../../src/core/report/rooflineChart';
 import { diffText, rooflineSectionsHtml, rooflineText } from '../../src/core/report/rooflineReport';
 import { profileHtml } from '../../src/core/report/profileHtml';
+import { profileMarkdown } from '../../src/core/report/profileReport';
 import { buildViewGraph } from '../../src/core/graph/viewGraph';
 import { BOUND_COLOURS, diffColour, efficiencyColour, rooflineShade } from '../../src/core/graph/rooflineColours';
 import { layerCard } from '../../src/core/graph/cards';
@@ -231,6 +232,11 @@ describe('run diff', () => {
     assert.match(text, /only in the earlier run \(1\): gone/);
     assert.match(text, /only in this run \(1\): new_head/);
     assert.match(rooflineSectionsHtml(after, { diff: d }), /Only in the earlier run \(1\): gone/);
+    const md = profileMarkdown({ ...withRoofline(after, STATS, M), comparedTo: d });
+    assert.match(md, /## Roofline\n\nPeak 100\.0 GFLOP\/s, bandwidth 20\.0 GB\/s, ridge 5\.00 FLOP\/byte/);
+    assert.match(md, /## Compared with an earlier run[\s\S]*Only in the earlier run: gone/);
+    assert.ok(md.indexOf('## Roofline') < md.indexOf('## Predictions'));
+    assert.match(profileMarkdown(before), /## Roofline\n\nNone: machine peaks were not measured\./);
   });
 
   it('refuses a file that is not a profile, in one line', () => {

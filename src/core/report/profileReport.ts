@@ -6,6 +6,7 @@ import type { ProfileLayer, ProfileResult } from '../profile/result';
 import { bytes, dims, maxLength, msText, si } from './format';
 import { csvCell, mdText } from './escape';
 import { fusionHeadline } from '../profile/fusedGroups';
+import { rooflineMarkdown } from './rooflineReport';
 
 const basename = (p: string): string => p.replace(/^.*[/\\]/, '');
 
@@ -124,7 +125,7 @@ export function profileMarkdown(r: ProfileResult): string {
   // One push per row: push(...rows) passes every row as an argument (a stack overflow past ~150k).
   sorted.forEach((l, i) => lines.push(`| ${i + 1} | ${mdCell(l.name)} | ${mdCell((l.fusedWith ?? []).join(', '))} | ${mdCell(l.className)} | ${ms(l.ms.median)} | ${ms(l.ms.min)} | ${ms(l.ms.max)} | ` +
       `${(r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0).toFixed(1)}% | ${l.gflops.toFixed(2)} | ${bytes(l.bytes)} | ${l.tensors} | ${mdCell(measured(l))} |`));
-  lines.push('', '## Predictions', '');
+  lines.push('', ...rooflineMarkdown(r), '## Predictions', '');
   if (r.predictions) {
     lines.push('| # | class | probability |', '| ---: | --- | ---: |',
       ...r.predictions.map((p, i) => `| ${i + 1} | ${mdCell(p.label)} | ${(p.probability * 100).toFixed(2)}% |`));

@@ -6,6 +6,7 @@ import type { ProfileResult } from '../profile/result';
 import { ridgePoint, timeSinks, totalSavedMs } from '../profile/roofline';
 import { biggestChanges, DiffRow, RunDiff } from '../profile/runDiff';
 import { msText } from './format';
+import { mdText } from './escape';
 import { esc } from './htmlPage';
 import { rooflineChart } from './rooflineChart';
 
@@ -116,4 +117,30 @@ export function diffText(d: RunDiff, top = 25): string {
     fmt(head), ...rows.map(fmt),
     ...list('only in the earlier run', d.onlyBefore), ...list('only in this run', d.onlyAfter),
   ].join('\n');
+}
+
+/** The Markdown export's roofline section: the roofs, where the time goes, the deltas when compared. */
+export function rooflineMarkdown(r: ProfileResult, top = 10): string[] {
+  const m = r.machine;
+  const lines = ['## Roofline', ''];
+  if (!m) return [...lines, `None: ${mdText(r.rooflineNote ?? 'machine peaks were not measured')}.`, ''];
+  lines.push(`Peak ${m.peakGflops.toFixed(1)} GFLOP/s, bandwidth ${m.bandwidthGBs.toFixed(1)} GB/s, ridge ${ridgePoint(m).toFixed(2)} FLOP/byte ` +
+    `(${mdText(m.backend)}, ${m.threads} threads, measured ${m.measuredAt.slice(0, 10)}${m.cpu ? `, ${mdText(m.cpu)}` : ''}).`, '',
+  '| layer | bound | ms | share | FLOP/byte | GFLOP/s | of roof | saved at roof, ms |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const { layer: l, share, savedMs } of timeSinks(r, top)) {
+    const x = l.roofline;
+    lines.push(`| ${mdText(l.name)}${l.fusedWith?.length ? ` +${l.fusedWith.length}` : ''} | ${x ? x.bound : `none (${mdText(l.rooflineSkipped ?? '')})`} | ${msText(l.ms.median)} | ` +
+      `${(100 * share).toFixed(1)}% | ${x ? x.intensity.toFixed(2) : ''} | ${x ? x.achievedGflops.toFixed(1) : ''} | ${x ? pct(x.efficiency) : ''} | ${x ? msText(savedMs) : ''} |`);
+  }
+  const saved = totalSavedMs(r);
+  lines.push('', `At their roofs the layers would take ${msText(Math.max(0, r.sumLayerMs - saved))} ms instead of ${msText(r.sumLayerMs)} ms.`, '');
+  if (r.comparedTo) {
+    const d = r.comparedTo;
+    lines.push('## Compared with an earlier run', '', `${mdText(d.before.model)} on ${mdText(d.before.backendLabel ?? d.before.backend)}: end to end ${msText(d.before.endToEndMs)} -> ${msText(d.after.endToEndMs)} ms.`, '',
+      '| layer | before ms | after ms | delta ms | after/before |', '| --- | ---: | ---: | ---: | ---: |',
+      ...biggestChanges(d, 25).map((x) => `| ${mdText(x.name)} | ${msText(x.beforeMs)} | ${msText(x.afterMs)} | ${x.deltaMs > 0 ? '+' : ''}${msText(x.deltaMs)} | ${x.ratio === undefined ? '' : `${x.ratio.toFixed(2)}x`} |`), '');
+    if (d.onlyBefore.length) lines.push(`Only in the earlier run: ${mdText(d.onlyBefore.join(', '))}`, '');
+    if (d.onlyAfter.length) lines.push(`Only in this run: ${mdText(d.onlyAfter.join(', '))}`, '');
+  }
+  return lines;
 }
