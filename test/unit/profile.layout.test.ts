@@ -361,6 +361,24 @@ describe('profile: WebGPU layout, batch and end to end in the profiler process (
     assert.equal(r.gpuLayout, undefined);
   });
 
+  it('neither layout agrees (Pow of negative inputs): --backend webgpu profiles on the CPU, saying why', async () => {
+    // x ** 3.3 for x < 0: the CPU provider's and WebGPU's outputs disagree on non-finite values in both layouts (measured here).
+    const m = onnx.ModelProto.decode(convNet('pow', [[3, 4, 3]]));
+    const g = m.graph!;
+    g.initializer!.push({ name: 'e', dims: [], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(Float32Array.from([3.3]).buffer) });
+    g.node!.unshift({ name: 'pow', opType: 'Pow', input: ['x', 'e'], output: ['xp'] });
+    g.node![1].input![0] = 'xp';
+    const file = join(dir, 'pow.onnx');
+    writeFileSync(file, onnx.ModelProto.encode(m).finish());
+    const r = await client!.profile(req(file));
+    assert.equal(r.backend, 'onnxruntime');
+    assert.equal(r.gpuLayout, undefined);
+    const web = r.backendSteps?.find((s) => s.backend === 'webgpu');
+    assert.ok(web && !web.ok);
+    assert.equal(web.detail, 'outputs differ from the CPU provider\'s in both layouts (NHWC non-finite outputs, NCHW non-finite outputs; tolerance 1e-4), so this model is profiled on the CPU');
+    assert.deepEqual(r.backendSteps?.map((s) => [s.backend, s.ok]), [['webgpu', false], ['onnxruntime', true]]);
+  });
+
   it('a fixed batch in the file refuses another batch in one line', async () => {
     const fixed = join(dir, 'fixed.onnx');
     const m = onnx.ModelProto.decode(convNet('fixed', [[3, 4, 3]]));
