@@ -47,6 +47,13 @@ export function timeSinksHtml(r: ProfileResult, top = 10): string {
 /** Whether both runs ran the row's layers as the same entries (else the row joins differently fused runs). */
 const sameEntries = (r: DiffRow): boolean => r.beforeEntries.length === r.afterEntries.length && r.beforeEntries.every((e, i) => e === r.afterEntries[i]);
 
+/** When the runs differ in batch: times are per run, for the whole batch. */
+function batchNote(d: RunDiff): string {
+  const b0 = d.before.batch ?? 1;
+  const b1 = d.after.batch ?? 1;
+  return b0 === b1 ? '' : `batch ${b0} -> ${b1}: times are per run, for the whole batch (per image: divide by the batch)`;
+}
+
 function deltaCell(d: number, ratio?: number): string {
   const cls = d < 0 ? 'faster' : d > 0 ? 'slower' : '';
   return `<td class="${cls}">${d > 0 ? '+' : ''}${msText(d)}</td><td class="${cls}">${ratio === undefined ? '' : `${ratio.toFixed(2)}×`}</td>`;
@@ -60,7 +67,7 @@ export function runDiffHtml(d: RunDiff, top = 25): string {
   const e = d.after.endToEndMs - d.before.endToEndMs;
   const head = `<p>Earlier: <b>${esc(d.before.model)}</b> on ${esc(d.before.backendLabel ?? d.before.backend)} (${esc(basename(d.before.image))}), ` +
     `end to end ${msText(d.before.endToEndMs)} ms; now ${msText(d.after.endToEndMs)} ms (<span class="${e < 0 ? 'faster' : e > 0 ? 'slower' : ''}">${e > 0 ? '+' : ''}${msText(e)} ms</span>). ` +
-    `${d.rows.length} rows matched by layer name.</p>`;
+    `${d.rows.length} rows matched by layer name.${batchNote(d) ? ` ${esc(batchNote(d).replace('->', '→'))}.` : ''}</p>`;
   const only = (what: string, xs: string[]): string => (xs.length ? `<p class="dim">${what} (${xs.length}): ${esc(xs.slice(0, 40).join(', '))}${xs.length > 40 ? ', …' : ''}</p>` : '');
   return `${head}<div class="scroll"><table class="diff"><thead><tr><th>layer (largest changes first)</th><th>before ms</th><th>after ms</th><th>Δ ms</th><th>after/before</th></tr></thead>` +
     `<tbody>${rows}</tbody></table></div>${only('Only in the earlier run', d.onlyBefore)}${only('Only in this run', d.onlyAfter)}`;
@@ -113,7 +120,7 @@ export function diffText(d: RunDiff, top = 25): string {
   const list = (what: string, xs: string[]): string[] => (xs.length ? [`${what} (${xs.length}): ${xs.slice(0, 40).join(', ')}${xs.length > 40 ? ', ...' : ''}`] : []);
   return [
     `compared with ${d.before.model} on ${d.before.backendLabel ?? d.before.backend}: end to end ${msText(d.before.endToEndMs)} -> ${msText(d.after.endToEndMs)} ms; ` +
-      `${d.rows.length} rows matched by layer name; largest changes:`,
+      `${d.rows.length} rows matched by layer name${batchNote(d) ? ` (${batchNote(d)})` : ''}; largest changes:`,
     fmt(head), ...rows.map(fmt),
     ...list('only in the earlier run', d.onlyBefore), ...list('only in this run', d.onlyAfter),
   ].join('\n');
