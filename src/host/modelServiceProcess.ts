@@ -8,6 +8,7 @@ import { buildViewGraph, ViewGraph } from '../core/graph/viewGraph';
 import { nodeElk } from '../core/graph/node/elkNode';
 import { NetLensError } from '../core/ir/types';
 import type { ModelSpec } from '../core/ir/types';
+import { parseHostRequest } from '../protocol/modelService';
 import type { HostToService, ServiceToHost } from '../protocol/modelService';
 
 type GraphSource = Pick<ModelSpec, 'name' | 'model' | 'groups' | 'layerGroup'>;
@@ -52,6 +53,11 @@ async function handle(m: HostToService): Promise<void> {
   }
 }
 
-process.on('message', (m: HostToService) => { void handle(m); });
+process.on('message', (raw: unknown) => {
+  // Parsed on receipt like every message; a malformed one is one line on stderr and dropped.
+  const m = parseHostRequest(raw);
+  if (m) void handle(m);
+  else process.stderr.write(`netlens model service: dropped a malformed request\n`);
+});
 // The host going away (window closed, extension host ended) ends this process too.
 process.on('disconnect', () => process.exit(0));

@@ -63,3 +63,18 @@ export function parseServiceMessage(raw: unknown): ServiceToHost | null {
     default: return null;
   }
 }
+
+/** The service's check of a host request (the host is ours; a malformed request is dropped all the same). */
+export function parseHostRequest(raw: unknown): HostToService | null {
+  if (!isObj(raw) || !finite(raw.id)) return null;
+  const batchOk = (b: unknown): boolean => typeof b === 'number' && Number.isInteger(b) && b >= 1 && b <= 65536;
+  switch (raw.type) {
+    case 'open':
+    case 'analyse':
+      return str(raw.arg) && raw.arg.length <= 4096 && batchOk(raw.batch) ? raw as HostToService : null;
+    case 'layout':
+      return isObj(raw.elk) ? raw as HostToService : null;
+    default:
+      return null;
+  }
+}

@@ -25,7 +25,7 @@ import { profileCsv, profileMarkdown, profileText } from '../../src/core/report/
 import { summaryTable } from '../../src/core/report/summaryTable';
 import type { ProfileResult } from '../../src/core/profile/result';
 import { parseHostMessage, validLayout } from '../../src/protocol/graph';
-import { parseServiceMessage, validViewGraph } from '../../src/protocol/modelService';
+import { parseHostRequest, parseServiceMessage, validViewGraph } from '../../src/protocol/modelService';
 import { parseWorkerMessage } from '../../src/protocol/worker';
 import { ModelService } from '../../src/host/modelService';
 import { parseModelJson } from './helpers/modelJson';
@@ -320,6 +320,14 @@ describe('hardening, second pass (issue 24)', function () {
       assert.equal(parseHostMessage({ type: 'profile', result: { layers: [] } }), null);
       assert.ok(parseHostMessage({ type: 'profile', result: profileOf(['conv']) }));
       assert.equal(parseHostMessage({ type: 'layout', layout: { ...layout(), nodes: ['toString'] } }), null);
+    });
+
+    it('the model process checks requests too', () => {
+      assert.ok(parseHostRequest({ type: 'open', id: 1, arg: 'lenet5', batch: 1 }));
+      assert.equal(parseHostRequest({ type: 'open', id: 1, arg: { toString: 'x' }, batch: 1 }), null);
+      assert.equal(parseHostRequest({ type: 'analyse', id: 1, arg: 'x', batch: Number.NaN }), null);
+      assert.equal(parseHostRequest({ type: 'layout', id: 'one', elk: {} }), null);
+      assert.equal(parseHostRequest({ type: 'exec', id: 1 }), null);
     });
 
     it('profiler messages: a string is no profile result; figures are numbers; unknown types are dropped', () => {
