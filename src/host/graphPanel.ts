@@ -10,7 +10,7 @@ import { safeFileStem } from '../core/report/fileName';
 import { homedir } from 'node:os';
 import type { ProfileResult } from '../core/profile/result';
 import { zooEntry } from '../core/zoo';
-import type { ViewGraph } from '../core/graph/viewGraph';
+import { missingWeightsNote, type ViewGraph } from '../core/graph/viewGraph';
 import { GraphLayout, layoutKey, structureHash } from '../core/graph/layout';
 import { DEFAULT_COLLAPSE_THRESHOLD, initialCollapsed } from '../core/graph/collapse';
 import { PageAssets, webviewHtml } from '../core/graph/html';
@@ -74,6 +74,9 @@ export class GraphPanel {
       return existing;
     }
     const opening = GraphPanel.read(ctx, store, modelArg).then(({ graph, shipped }) => {
+      // A model file drawn without its weight files (ONNX external data): say so once, briefly.
+      const note = missingWeightsNote(graph, modelArg.replace(/^.*[/\\]/, ''));
+      if (note) void vscode.window.showWarningMessage(`NetLens: ${note}`);
       // The active column unless told (Compare opens graphs side by side in columns One, Two, ...).
       const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `${graph.model} graph`, column ?? vscode.ViewColumn.Active, GraphPanel.options(ctx));
       return new GraphPanel(ctx, store, events, panel, modelArg, graph, shipped);

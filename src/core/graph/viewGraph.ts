@@ -75,6 +75,8 @@ export interface ViewGraph {
   unsupported: { name: string; className: string }[];
   /** Layers whose sizes depend on data, with why (absent when there are none). */
   unknown?: { name: string; className: string; reason: string }[];
+  /** Weight files the model names that are not beside it: it draws and counts, but cannot run (absent when none). */
+  missingWeights?: string[];
   nodes: ViewNode[];
   groups: ViewGroup[];
   edges: ViewEdge[];
@@ -108,7 +110,7 @@ function addStats(s: GroupSums, l: LayerStats): void {
   s.activationBytes += l.activationBytes;
 }
 
-export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups' | 'layerGroup'>, analysis: ModelAnalysis): ViewGraph {
+export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups' | 'layerGroup' | 'missingWeights'>, analysis: ModelAnalysis): ViewGraph {
   const configs = nodeAttributes(spec.model);
   const onnxNodes = isModelGraph(spec.model) && spec.model.format === 'onnx' ? new Map(spec.model.nodes.map((n) => [n.name, n] as const)) : null;
   const known = new Map(spec.groups.map((g) => [g.id, g] as const));
@@ -186,6 +188,7 @@ export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups'
     totals: analysis.totals,
     unsupported: analysis.unsupported,
     ...(analysis.unknown.length ? { unknown: analysis.unknown } : {}),
+    ...(missingWeightsOf(spec).length ? { missingWeights: missingWeightsOf(spec) } : {}),
     nodes,
     groups: live,
     edges,
@@ -212,4 +215,19 @@ export function groupIndex(graph: ViewGraph): Map<string, ViewGroup> {
     indexCache.set(graph, m);
   }
   return m;
+}
+
+const missingWeightsOf = (spec: Pick<ModelSpec, 'model' | 'missingWeights'>): string[] =>
+  spec.missingWeights ?? (isModelGraph(spec.model) ? spec.model.missingWeights ?? [] : []);
+
+/**
+ * The editor's one-line note for a model drawn without its weight files: short enough for a
+ * notification (VS Code cuts long ones), the file names clipped, what works and what does not.
+ */
+export function missingWeightsNote(graph: Pick<ViewGraph, 'model' | 'missingWeights'>, fileName: string): string | undefined {
+  const missing = graph.missingWeights ?? [];
+  if (!missing.length) return undefined;
+  const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 39)}…` : s);
+  const files = missing.length === 1 ? `"${clip(missing[0])}" is` : `${missing.length} weight files ("${clip(missing[0])}", ...) are`;
+  return `${clip(fileName)} is drawn without its weights: ${files} not beside it. The graph and its counts are complete; profiling needs the file${missing.length === 1 ? '' : 's'}.`;
 }
