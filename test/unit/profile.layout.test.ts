@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import {
   decideGpuLayout, fileLayoutCache, formatRelError, LayoutCache, LayoutDeviceError, layoutRefusal, layoutText, maxRelError, NON_FINITE_ERROR,
-  parseGpuLayout, seededInput,
+  parseGpuLayout, seededInput, GPU_LAYOUT_REQUESTS,
 } from '../../src/core/profile/ort/gpuLayout';
 import { memoryOf, repeat } from '../../src/core/profile/ort/profileOrt';
 import type { OrtModule } from '../../src/core/profile/ort/runtime';
@@ -27,7 +27,7 @@ import { profileHtml } from '../../src/core/report/profileHtml';
 import { profileText } from '../../src/core/report/profileReport';
 import { chainWithHints } from '../../src/core/profile/chainText';
 import { SAMPLES } from './profileFixtures';
-import { profileModel } from '../../src/core/profile/profile';
+import { MAX_BATCH, profileModel } from '../../src/core/profile/profile';
 import { buildZooModel } from '../../src/core/zoo';
 import { requireSwiftShader } from './helpers/swiftshader';
 
@@ -156,6 +156,14 @@ describe('profile: WebGPU layout rule (simulated ONNX Runtime)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('package.json offers the layouts and the batch the profiler accepts', () => {
+    const props = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default: unknown; enum?: string[]; minimum?: number; maximum?: number }> } } }).contributes.configuration.properties;
+    assert.deepEqual(props['netlens.profile.gpuLayout'].enum, [...GPU_LAYOUT_REQUESTS]);
+    assert.equal(props['netlens.profile.gpuLayout'].default, 'auto');
+    assert.deepEqual([props['netlens.profile.batch'].default, props['netlens.profile.batch'].minimum, props['netlens.profile.batch'].maximum], [1, 1, MAX_BATCH]);
   });
 
   it('option parsing and number formatting', () => {
