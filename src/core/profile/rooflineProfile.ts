@@ -26,7 +26,7 @@ export interface RooflineOptions {
 }
 
 export async function addRoofline(spec: ModelSpec, r: ProfileResult, o: RooflineOptions = {}): Promise<ProfileResult> {
-  const batch = (r as { batch?: number }).batch ?? 1;
+  const batch = r.batch ?? 1;
   let layers: ReturnType<typeof analyzeModel>['layers'];
   try {
     layers = analyzeModel(spec.model, { batch: 1, dims: o.dims }).layers;

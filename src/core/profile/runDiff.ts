@@ -47,7 +47,7 @@ export interface RunDiff {
 function side(r: ProfileResult): RunSide {
   return {
     model: r.model, backend: r.backend, backendLabel: r.backendLabel, optimization: r.optimization, threads: r.threads,
-    batch: (r as { batch?: number }).batch, endToEndMs: r.endToEndMs.median, sumLayerMs: r.sumLayerMs, image: r.image,
+    batch: r.batch, endToEndMs: r.endToEndMs.median, sumLayerMs: r.sumLayerMs, image: r.image,
   };
 }
 

@@ -21,7 +21,7 @@ export interface SessionRun {
 }
 
 export function runLabel(r: ProfileResult): string {
-  const batch = (r as { batch?: number }).batch;
+  const batch = r.batch;
   return `${r.backend}${r.threads ? `, ${r.threads} thr` : ''}${r.optimization && r.optimization !== 'none' ? `, ${r.optimization}` : ''}${batch && batch > 1 ? `, batch ${batch}` : ''}`;
 }
 
