@@ -89,7 +89,7 @@ export function profileHtml(r: ProfileResult, o: ProfileHtmlOptions = {}): strin
 body{font-family:var(--vscode-font-family,system-ui,sans-serif);font-size:var(--vscode-font-size,13px);color:var(--vscode-foreground,#222);background:var(--vscode-editor-background,#fff);padding:0 16px 24px}
 h1{font-size:1.4em;margin:14px 0 6px}h2{font-size:1.1em;margin:18px 0 6px}
 .dim{opacity:.7}.summary td{padding:1px 12px 1px 0}.summary td:first-child{opacity:.7}
-ul.chain{list-style:none;padding:0;margin:0}ul.chain li.no{opacity:.7}
+ul.chain{list-style:none;padding:0;margin:0}ul.chain li{overflow-wrap:anywhere}ul.chain li.no{opacity:.7}
 .chart{max-width:760px;height:auto}.chart .bar{fill:var(--vscode-charts-blue,#3b82f6)}.chart .whisker{stroke:var(--vscode-foreground,#222);stroke-width:1.5}
 .chart text{fill:var(--vscode-foreground,#222);font-size:11px}.chart .val{opacity:.75}
 /* A wide table scrolls inside its box in a narrow panel (a profile opened beside the graph). */
