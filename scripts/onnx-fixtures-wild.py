@@ -113,6 +113,64 @@ def nested_functions():
     print('nested-functions', len(model.SerializeToString()), 'bytes')
 
 
+def control_flow():
+    """If with a condition that folds (then: 3x3 conv 4->8; else: 1x1 conv 4->2), a Loop of 3
+    iterations (x @ W per iteration), a Scan over 5 steps (state + slice @ W), and an If whose
+    condition depends on data. MACs by hand in the test."""
+    rng = np.random.default_rng(1)
+    f32 = lambda shape: rng.standard_normal(shape).astype(np.float32)
+    init = lambda name, arr: numpy_helper.from_array(arr, name)
+    i64 = lambda name, v: numpy_helper.from_array(np.array(v, dtype=np.int64), name)
+    then_g = helper.make_graph([helper.make_node('Conv', ['s', 'wt'], ['t_out'], name='conv', pads=[1, 1, 1, 1])], 'then', [],
+                               [helper.make_tensor_value_info('t_out', TensorProto.FLOAT, None)], [init('wt', f32((8, 4, 3, 3)))])
+    else_g = helper.make_graph([helper.make_node('Conv', ['s', 'we'], ['e_out'], name='conv')], 'else', [],
+                               [helper.make_tensor_value_info('e_out', TensorProto.FLOAT, None)], [init('we', f32((2, 4, 1, 1)))])
+    body = helper.make_graph(
+        [helper.make_node('Identity', ['cond_in'], ['cond_out'], name='keep'),
+         helper.make_node('MatMul', ['v', 'wl'], ['m'], name='matmul'),
+         helper.make_node('Relu', ['m'], ['v_out'], name='relu')],
+        'loop_body', [helper.make_tensor_value_info('i', TensorProto.INT64, []), helper.make_tensor_value_info('cond_in', TensorProto.BOOL, []),
+                      helper.make_tensor_value_info('v', TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info('cond_out', TensorProto.BOOL, []), helper.make_tensor_value_info('v_out', TensorProto.FLOAT, [1, 4])],
+        [init('wl', f32((4, 4)))])
+    scan_body = helper.make_graph(
+        [helper.make_node('MatMul', ['x_t', 'ws'], ['p'], name='matmul'), helper.make_node('Add', ['state', 'p'], ['state_out'], name='add'),
+         helper.make_node('Identity', ['state_out'], ['y_t'], name='emit')],
+        'scan_body', [helper.make_tensor_value_info('state', TensorProto.FLOAT, [4]), helper.make_tensor_value_info('x_t', TensorProto.FLOAT, [4])],
+        [helper.make_tensor_value_info('state_out', TensorProto.FLOAT, [4]), helper.make_tensor_value_info('y_t', TensorProto.FLOAT, [4])],
+        [init('ws', f32((4, 4)))])
+    dd_then = helper.make_graph([helper.make_node('Relu', ['s'], ['dt'], name='relu')], 'dd_then', [], [helper.make_tensor_value_info('dt', TensorProto.FLOAT, None)])
+    dd_else = helper.make_graph([helper.make_node('Neg', ['s'], ['de'], name='neg')], 'dd_else', [], [helper.make_tensor_value_info('de', TensorProto.FLOAT, None)])
+    nodes = [
+        helper.make_node('Conv', ['input', 'w0'], ['s'], name='/stem/Conv', pads=[1, 1, 1, 1]),
+        helper.make_node('Shape', ['s'], ['shape'], name='/Shape'),
+        helper.make_node('Gather', ['shape', 'one'], ['channels'], name='/Gather', axis=0),
+        helper.make_node('Equal', ['channels', 'four'], ['is4'], name='/Equal'),
+        helper.make_node('If', ['is4'], ['branch_out'], name='/choose/If', then_branch=then_g, else_branch=else_g),
+        helper.make_node('ReduceMean', ['branch_out'], ['pooled'], name='/pool/ReduceMean', axes=[2, 3], keepdims=0),
+        helper.make_node('Slice', ['pooled', 'zero1', 'four1', 'one1'], ['v0'], name='/Slice'),
+        helper.make_node('Loop', ['trips', 'true', 'v0'], ['v_final'], name='/repeat/Loop', body=body),
+        helper.make_node('Reshape', ['v_final', 'seq_shape'], ['v_row'], name='/Reshape'),
+        helper.make_node('Expand', ['v_row', 'seq_dims'], ['seq'], name='/Expand'),
+        helper.make_node('Scan', ['state0', 'seq'], ['state_final', 'ys'], name='/walk/Scan', body=scan_body, num_scan_inputs=1),
+        helper.make_node('ReduceSum', ['input'], ['total'], name='/ReduceSum', keepdims=0),
+        helper.make_node('Greater', ['total', 'zero_f'], ['positive'], name='/Greater'),
+        helper.make_node('If', ['positive'], ['dd_out'], name='/data/If', then_branch=dd_then, else_branch=dd_else),
+    ]
+    graph = helper.make_graph(
+        nodes, 'control-flow', [helper.make_tensor_value_info('input', TensorProto.FLOAT, [1, 3, 8, 8])],
+        [helper.make_tensor_value_info('ys', TensorProto.FLOAT, [5, 4]), helper.make_tensor_value_info('state_final', TensorProto.FLOAT, [4]),
+         helper.make_tensor_value_info('dd_out', TensorProto.FLOAT, [1, 4, 8, 8])],
+        [init('w0', f32((4, 3, 3, 3))), i64('one', 1), i64('four', 4), i64('trips', 3), numpy_helper.from_array(np.array(True), 'true'),
+         i64('zero1', [0]), i64('four1', [4]), i64('one1', [1]), i64('seq_shape', [1, 4]), i64('seq_dims', [5, 4]),
+         numpy_helper.from_array(np.zeros(4, dtype=np.float32), 'state0'), numpy_helper.from_array(np.array(0, dtype=np.float32), 'zero_f')])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save_model(model, os.path.join(OUT, 'control-flow.onnx'))
+    print('control-flow', len(model.SerializeToString()), 'bytes')
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     # torchvision's published multiply-adds (its model tables' GFLOPS) at these input sizes.
@@ -130,6 +188,7 @@ def main():
     export(SwinTransformer(patch_size=[4, 4], embed_dim=8, depths=[2, 2], num_heads=[2, 2], window_size=[4, 4], num_classes=10),
            'swin-tiny', (1, 3, 40, 40), graph_only=False)
     nested_functions()
+    control_flow()
 
 
 if __name__ == '__main__':

@@ -161,6 +161,39 @@ describe('ONNX exports beyond the plain classifiers (ViT, Swin, detection, segme
     });
   }
 
+  it('control flow: an If whose condition folds counts its taken branch only; a Loop counts its body per iteration; a Scan per step; an If on data is marked', async () => {
+    const spec = await loadModel(join(WILD, 'control-flow.onnx'));
+    const a = analyzeModel(spec.model);
+    const layer = (n: string) => a.layers.find((l) => l.name === n)!;
+    // stem 3->4 3x3 at 8x8; then-branch 4->8 3x3 at 8x8 (taken: channels == 4); else 4->2 1x1 (not run);
+    // Loop: 3 iterations of [1,4] @ [4,4]; Scan: 5 steps of [4] @ [4,4].
+    assert.equal(layer('choose.then.conv').macs, 64 * 8 * 36);
+    assert.equal(layer('choose.else.conv').macs, 0);
+    assert.match(layer('choose.else.conv').note!, /not run: the else branch of If "choose"/);
+    assert.equal(layer('repeat.body.matmul').macs, 3 * 16);
+    assert.equal(layer('walk.body.matmul').macs, 5 * 16);
+    assert.equal(a.totals.macs, 64 * 4 * 27 + 64 * 8 * 36 + 3 * 16 + 5 * 16);
+    assert.deepEqual(layer('choose').outputShape, [1, 8, 8, 8]);
+    // The If on data: both branches drawn, marked, not counted; the rest is exact.
+    assert.deepEqual(a.unknown.map((u) => u.name).sort(), ['data.else.neg', 'data.then.relu']);
+    // Blocks: each body nests where its node is drawn.
+    assert.deepEqual(spec.groups.map((g) => g.label).sort(), ['choose.else (else)', 'choose.then (then)', 'data.else (else)', 'data.then (then)', 'repeat.body (loop body)', 'walk.body (scan body)']);
+    // The graph outputs are sized as ONNX Runtime sizes them.
+    const g = spec.model as ModelGraph;
+    const session = await ort.InferenceSession.create(join(WILD, 'control-flow.onnx'));
+    try {
+      const out = await session.run({ input: new ort.Tensor('float32', new Float32Array(3 * 64).fill(0.5), [1, 3, 8, 8]) });
+      const scan = a.layers.find((l) => l.name === 'walk')!;
+      assert.deepEqual(scan.outputShape, out.state_final.dims.map(Number));
+      const walk = g.nodes.find((n) => n.name === 'walk')!;
+      assert.deepEqual(walk.outputs, ['state_final', 'ys']);
+      assert.deepEqual(out.ys.dims.map(Number), [5, 4]);
+      assert.deepEqual(layer('data').outputShape, out.dd_out.dims.map(Number));
+    } finally {
+      await session.release();
+    }
+  });
+
   describe('bad input', () => {
     const call = (fn: string, name: string) => ({ ...node(fn, ['x'], ['y'], name), domain: 'local' });
     const withFunctions = (functions: onnx.IFunctionProto[], nodes: onnx.INodeProto[]): Uint8Array => onnx.ModelProto.encode({
@@ -192,6 +225,19 @@ describe('ONNX exports beyond the plain classifiers (ViT, Swin, detection, segme
         ? [{ ...node(`G${i + 1}`, ['x'], ['m'], 'a'), domain: 'local' }, { ...node(`G${i + 1}`, ['m'], ['y'], 'b'), domain: 'local' }]
         : [node('Relu', ['x'], ['y'], 'r')]));
       await refused(withFunctions(fns, [call('G0', 'start')]), /makes more nodes than NetLens reads/);
+    });
+
+    it('control flow nested past 64 levels is refused in one line', async () => {
+      let inner: onnx.IGraphProto = { name: 'leaf', node: [node('Relu', ['x'], ['y0'], 'r')], output: [valueInfo('y0', [1, 4])] };
+      for (let i = 0; i < 70; i++) {
+        const leaf: onnx.IGraphProto = { name: `e${i}`, node: [node('Relu', ['x'], [`e${i}`], 'r')], output: [valueInfo(`e${i}`, [1, 4])] };
+        inner = { name: `g${i}`, node: [{ ...node('If', ['c'], [`y${i + 1}`], `if${i}`), attribute: [{ name: 'then_branch', type: 5, g: inner }, { name: 'else_branch', type: 5, g: leaf }] }], output: [valueInfo(`y${i + 1}`, [1, 4])] };
+      }
+      const bytes = onnx.ModelProto.encode({
+        irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
+        graph: { name: 'deep', node: [node('Greater', ['x', 'x'], ['c'], 'gt'), ...(inner.node ?? [])], input: [valueInfo('x', [1, 4])], output: [valueInfo('y70', [1, 4])] },
+      }).finish();
+      await refused(bytes, /nests (graphs or types )?more than 64 (levels )?deep/);
     });
 
     it('a free input dimension other than the batch leaves the sizes open until --dim gives it', async () => {

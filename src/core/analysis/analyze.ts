@@ -2,7 +2,7 @@
 // the table of the graph's format: Keras classes or ONNX ops), then memory (liveness) and totals.
 // Purely analytic: nothing is allocated but numbers. Keras configs are lowered to the graph first.
 import { KerasModel, NetLensError, Shape } from '../ir/types';
-import { isModelGraph, kerasToGraph, ModelGraph } from '../ir/graph';
+import { isModelGraph, kerasToGraph, ModelGraph, RunScope } from '../ir/graph';
 import { validateGraph, validateModel } from '../ir/validate';
 import { Category, Window } from './rules';
 import { elements, formatShape } from './config';
@@ -118,6 +118,26 @@ function checkDeclared(graph: ModelGraph, layer: string, tensor: string | undefi
   }
 }
 
+/** How often a layer inside control flow runs: a factor, a branch not taken, or unknown (with why). */
+function runState(scopes: RunScope[], tensors: Map<string, TensorInfo>): { factor: number; skip?: string; unknown?: string } {
+  let factor = 1;
+  let skip: string | undefined;
+  let unknown: string | undefined;
+  for (const s of scopes) {
+    if (s.kind === 'if') {
+      const v = tensors.get(s.cond)?.value?.[0];
+      if (v === undefined || v === null) unknown ??= `runs only when the condition of If "${s.owner}" is ${s.when}, known at run time`;
+      else if (Boolean(v) !== s.when) skip ??= `not run: the ${s.when ? 'then' : 'else'} branch of If "${s.owner}", whose condition folds to ${Boolean(v)}`;
+    } else {
+      const v = tensors.get(s.trips)?.value?.[0];
+      if (v === undefined || v === null || !Number.isSafeInteger(v) || v < 0) unknown ??= `runs as many times as "${s.owner}" iterates, known at run time`;
+      else factor *= v;
+    }
+  }
+  if (!Number.isSafeInteger(factor)) unknown ??= 'the nested loops\' trip counts overflow';
+  return { factor: Number.isSafeInteger(factor) ? factor : 1, skip, unknown };
+}
+
 /** An open shape filled in from what the file declares (ONNX value_info; the exporter's own inference). */
 function withDeclared(graph: ModelGraph, tensor: string | undefined, shape: Shape): Shape {
   const want = tensor && graph.declared && Object.hasOwn(graph.declared, tensor) ? graph.declared[tensor] : undefined;
@@ -196,16 +216,22 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
     }
     const rule = table(node.op);
     // Why this layer's sizes are known only at run time: inherited from an input, or its own.
-    let unknown = inputs.find((t) => t?.unknown)?.unknown;
+    // (An If with its branches read both branches' outputs and passes on the taken one's: its rule decides.)
+    let unknown = node.op === 'If' && node.attrs.thenOutputs !== undefined ? undefined : inputs.find((t) => t?.unknown)?.unknown;
+    // Inside an If branch or a loop body: how often it runs (io/onnxControlFlow.ts).
+    const runs = node.runs ? runState(node.runs, tensors) : undefined;
     let cost: NodeCost;
     if (rule) {
       try {
         cost = rule.evaluate({ node, graph, inputs, claim });
       } catch (e) {
         // A value known only at run time, or a rule that cannot size what an unknown input gives
-        // it: the layer is still drawn, with the shapes the file declares, and marked.
-        if (!(e instanceof RuntimeValueError) && !(unknown !== undefined && e instanceof NetLensError)) throw e;
-        unknown ??= `${node.op} "${node.name}": ${e instanceof RuntimeValueError ? e.reason : e.message}`;
+        // it: the layer is still drawn, with the shapes the file declares, and marked. A branch
+        // that does not run (or may not) need not make sense for these shapes: never refused.
+        const conditional = runs !== undefined && (runs.skip !== undefined || runs.unknown !== undefined);
+        if (!(e instanceof RuntimeValueError) && !((unknown !== undefined || conditional) && e instanceof NetLensError)) throw e;
+        const why = `${node.op} "${node.name}": ${e instanceof RuntimeValueError ? e.reason : e.message}`;
+        unknown ??= why;
         cost = unsizedCost({ node, graph, inputs, claim }, unknown);
       }
     } else {
@@ -254,6 +280,14 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
     const rf = widen(mergeFields(inFields), cost.window, inShape, channelsFirst);
     fields.set(node.name, rf);
 
+    // A branch not taken counts nothing (and is not listed: it does not run); a loop body counts once per iteration.
+    const factor = runs?.skip !== undefined ? 0 : runs?.factor ?? 1;
+    if (runs?.skip !== undefined) unknown = undefined;
+    else if (runs?.unknown !== undefined) unknown ??= runs.unknown;
+    if (factor !== 1) {
+      cost = { ...cost, macs: cost.macs * factor, ops: cost.ops * factor, formula: cost.formula && factor > 1 ? `${cost.formula} x ${factor} iterations` : cost.formula };
+      if (factor === 0) outBytes = 0;
+    }
     const p = cost.params;
     const stats: LayerStats = {
       name: node.name,
@@ -273,6 +307,8 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
     };
     if (node.sourceName !== undefined) stats.sourceName = node.sourceName;
     if (cost.note !== undefined) stats.note = cost.note;
+    if (runs?.skip !== undefined) stats.note = runs.skip;
+    else if (factor > 1) stats.note = `runs ${factor} times (the loop's trip count); MACs and FLOPs are for all of them`;
     if (unknown !== undefined) {
       stats.unknown = unknown;
       unknownLayers.push({ name: node.name, className: node.op, reason: unknown });

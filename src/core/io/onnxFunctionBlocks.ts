@@ -1,6 +1,7 @@
-// Names and blocks for the layers inlined from ONNX function calls: each call is a block with the
-// call's readable name, labelled with the function (PyTorch's module class), inside the block the
-// call node sat in; a body node is named "<block>.<its name in the function>", unique in the model.
+// Names and blocks for the layers NetLens adds inside a node: the layers inlined from ONNX function
+// calls (each call a block with the call's readable name, labelled with the function, PyTorch's
+// module class, inside the block the call node sat in) and the bodies of If/Loop/Scan
+// (onnxControlFlow.ts). A layer is named "<block>.<its name in the body>", unique in the model.
 import type { onnx } from 'onnx-proto';
 import type { LayerGroup } from '../ir/types';
 import { clip } from './limits';
@@ -38,6 +39,25 @@ export class FunctionBlocks {
     const name = `${base}_${k}`;
     taken.add(name);
     return name;
+  }
+
+  /** A new block (a control-flow body), inside `parent`, with a unique id from `base`. */
+  addBlock(base: string, label: string, parent: string | null): string {
+    const id = this.unique(base, this.groupIds);
+    this.groups.push({ id, label: `${id} (${label})`, parent });
+    return id;
+  }
+
+  /** A unique layer name from `base`, drawn inside `block`. */
+  addLayer(base: string, block: string): string {
+    const name = this.unique(base, this.used);
+    this.layerGroup[name] = block;
+    return name;
+  }
+
+  /** The block a layer of the main graph was put in by its name (PyTorch scopes), or null. */
+  groupOf(layer: string): string | null {
+    return Object.hasOwn(this.layerGroup, layer) ? this.layerGroup[layer] : Object.hasOwn(this.naming.layerGroup, layer) ? this.naming.layerGroup[layer] : null;
   }
 
   /** Inlines one call of the main graph named `callName`; returns its body's layers in order. */

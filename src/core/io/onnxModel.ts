@@ -10,6 +10,7 @@ import { clip, MAX_NAME_CHARS } from './limits';
 import { pytorchNaming } from './onnxNames';
 import { calledFunction, functionTable } from './onnxFunctions';
 import { FunctionBlocks } from './onnxFunctionBlocks';
+import { ControlFlowContext, expandControlFlow, hasBodies } from './onnxControlFlow';
 import { scanOnnx } from './onnxScan';
 import { dtypeName, int64, Int64, MAX_VALUE_ELEMENTS, readTensor, TensorMeta } from './onnxTensor';
 
@@ -216,10 +217,30 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
       ...(source && source !== name ? { sourceName: source } : {}),
     };
   };
-  const inlined = functions.size ? new FunctionBlocks(naming, inputNodes.map((n) => n.name)) : undefined;
+  const inlined = new FunctionBlocks(naming, inputNodes.map((n) => n.name));
+  let bodyNodes = 0;
+  const flow: ControlFlowContext = {
+    toNode,
+    keepTensor: (name, t) => keep(name, readTensor(t, `initializer ${clip(name)} of a control-flow body`, dir), true),
+    keepConstant: (output, n) => {
+      if (!output) throw new NetLensError('a Constant in a control-flow body needs one output');
+      const m = constantValue(n, dir);
+      keep(output, m, !m.values);
+    },
+    blocks: inlined,
+    spend: () => {
+      if (++bodyNodes + pending.length > MAX_ONNX_NODES) throw new NetLensError('the control-flow bodies make more nodes than NetLens reads');
+    },
+  };
   for (const [i, p] of pending.entries()) {
     const name = naming.names[i];
-    if (inlined && calledFunction(functions, p.n)) {
+    if (hasBodies(p.n)) {
+      // If/Loop/Scan: the bodies' layers drawn as blocks beside the node, counted as often as they run.
+      if (p.source) nodeLayer[p.source] = name;
+      nodes.push(...expandControlFlow(flow, p.n, name, inlined.groupOf(name)));
+      continue;
+    }
+    if (calledFunction(functions, p.n)) {
       // A call of a local function: its body, inlined, drawn as a block named after the function.
       const budget = MAX_ONNX_NODES - nodes.length - pending.length;
       for (const b of inlined.inline(functions, p.n, name, budget)) {
@@ -237,8 +258,8 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
     if (p.source) nodeLayer[p.source] = name;
     nodes.push(toNode(p.n, p.op, p.source, name));
   }
-  const groups = inlined ? [...naming.groups, ...inlined.groups] : naming.groups;
-  const layerGroup = inlined ? Object.assign(Object.create(null), naming.layerGroup, inlined.layerGroup) : naming.layerGroup;
+  const groups = inlined.groups.length ? [...naming.groups, ...inlined.groups] : naming.groups;
+  const layerGroup = inlined.groups.length ? Object.assign(Object.create(null), naming.layerGroup, inlined.layerGroup) : naming.layerGroup;
 
   const declared: Record<string, Shape> = Object.create(null);
   for (const v of [...(g.valueInfo ?? []), ...(g.output ?? [])]) {

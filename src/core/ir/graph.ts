@@ -34,7 +34,17 @@ export interface GraphNode {
   outputs: string[];
   /** The name in the file, when the readable name differs from it. */
   sourceName?: string;
+  /**
+   * Inside If/Loop/Scan bodies (io/onnxControlFlow.ts), outermost first: how often the layer runs.
+   * An If branch runs when its condition tensor folds to `when`; a loop body runs as many times as
+   * its trip tensor says. Unknown at analysis time: the layer's figures depend on data.
+   */
+  runs?: RunScope[];
 }
+
+export type RunScope =
+  | { kind: 'if'; cond: string; when: boolean; owner: string }
+  | { kind: 'loop'; trips: string; owner: string };
 
 export interface ModelGraph {
   /** Tells a ModelGraph from a KerasModel (which has class_name). */

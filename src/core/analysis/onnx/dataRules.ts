@@ -1,8 +1,9 @@
 // Rules for the ops of detection, segmentation and transformer exports beyond the classic CNN
 // set: ops whose output size depends on data (NonZero, NonMaxSuppression, TopK with a computed k)
 // keep an open dimension and say so; gathers and scatters; RoiAlign; Einsum (counted as MACs);
-// the other normalizations; control flow (If, Loop, Scan) drawn as one node whose body is not
-// counted. "Depends on data" is never counted as zero: the analyser lists those layers.
+// the other normalizations; control flow (If picks its taken branch's outputs; Loop and Scan give
+// their bodies' inputs and trip counts). "Depends on data" is never counted as zero: the analyser
+// lists those layers.
 import type { Shape } from '../../ir/types';
 import { elements, formatShape } from '../config';
 import type { TensorInfo } from '../opRule';
@@ -191,14 +192,125 @@ const einsum: OnnxRule = {
 };
 
 /**
- * If / Loop / Scan: drawn as one node. Their outputs are sized as the file declares them (the
- * analyser's fallback), and their bodies are not counted: the node says so.
+ * Loop / Scan: their outputs are sized as the file declares them (the analyser's fallback); their
+ * bodies are layers of their own (io/onnxControlFlow.ts), counted per iteration. Without a body
+ * (an If or Loop NetLens could not expand), the node says its body is not counted.
  */
 const controlFlow: OnnxRule = {
   category: 'merge',
   infer: (n) => {
-    throw new RuntimeValueError(`its ${n.op === 'If' ? 'branches' : 'body'} run${n.op === 'If' ? '' : 's'} as a subgraph NetLens does not count`);
+    throw new RuntimeValueError(`its outputs are made by its ${n.op === 'If' ? 'branches' : 'body'}, sized at run time`);
   },
+};
+
+/**
+ * Loop / Scan with their bodies expanded: read [their inputs..., trip count, body outputs...].
+ * A Loop gives the final loop-carried values (the body's carried outputs) and its scan outputs
+ * stacked over the iterations; a Scan gives the final states and its outputs stacked over the
+ * sequence (scan_output_axes, default 0).
+ */
+const loopRule: OnnxRule = {
+  category: 'merge',
+  infer: (n) => {
+    const k = n.attrs.bodyOutputs;
+    if (typeof k !== 'number') return controlFlow.infer(n);
+    const body = n.inputs.slice(n.inputs.length - k);
+    const trips = n.inputs[n.inputs.length - k - 1]?.value?.[0] ?? null;
+    const own = n.inputs.slice(0, n.inputs.length - k - 1);
+    // Loop: body outputs are [cond, carried..., scan outputs...]; Scan: [states..., scan outputs...].
+    const carried = n.op === 'Loop' ? own.length - 2 : own.length - attrInt(n, 'num_scan_inputs');
+    const first = n.op === 'Loop' ? 1 : 0;
+    const finals = body.slice(first, first + carried);
+    const stacked = body.slice(first + carried);
+    if (finals.length + stacked.length !== n.outputCount || body.some((t) => !t)) {
+      throw new RuntimeValueError(`its body gives ${body.length} outputs for ${n.outputCount}`);
+    }
+    const axes = (n.attrs.scan_output_axes as number[] | undefined) ?? stacked.map(() => 0);
+    const open = trips === null ? `${n.op} "${n.name}": its number of iterations is known at run time` : undefined;
+    return [
+      ...finals.map((t) => ({ shape: t!.shape, dtype: t!.dtype, ...(t!.unknown ? { unknown: t!.unknown } : {}) })),
+      ...stacked.map((t, i) => {
+        const ax = Math.min(Math.max(0, axes[i] ?? 0), t!.shape.length);
+        const shape = [...t!.shape.slice(0, ax), trips, ...t!.shape.slice(ax)];
+        const unknown = t!.unknown ?? open;
+        return { shape, dtype: t!.dtype, ...(unknown ? { unknown } : {}) };
+      }),
+    ];
+  },
+  window: identityWindow,
+};
+
+/**
+ * If, with its branches expanded: reads [cond, then outputs..., else outputs...] and gives the
+ * taken branch's outputs when the condition folds; when it does not, the outputs both branches
+ * agree on, else sizes known only at run time.
+ */
+const ifRule: OnnxRule = {
+  category: 'merge',
+  infer: (n) => {
+    const k = n.attrs.thenOutputs;
+    if (typeof k !== 'number') return controlFlow.infer(n);
+    const cond = n.inputs[0]?.value?.[0];
+    const then = n.inputs.slice(1, 1 + k);
+    const other = n.inputs.slice(1 + k);
+    const pass = (t: TensorInfo): TensorInfo => ({ shape: t.shape, dtype: t.dtype, ...(t.value ? { value: t.value } : {}), ...(t.unknown ? { unknown: t.unknown } : {}) });
+    if (cond !== undefined && cond !== null) {
+      const taken = cond ? then : other;
+      if (taken.length === n.outputCount && taken.every((t): t is TensorInfo => t !== undefined)) return taken.map(pass);
+    }
+    const same = then.length === n.outputCount && other.length === then.length && then.every((t, i) => t && other[i]
+      && t.shape.length === other[i]!.shape.length && t.shape.every((d, j) => d === other[i]!.shape[j]));
+    if (same) return then.map((t) => ({ shape: t!.shape, dtype: t!.dtype, ...(t!.unknown ? { unknown: t!.unknown } : {}) }));
+    throw new RuntimeValueError('its branches give different shapes, and which one runs is known at run time');
+  },
+  window: identityWindow,
+};
+
+/** The inputs of a Loop body: iteration number, condition, the loop-carried values, and the trip count. */
+const loopBody: OnnxRule = {
+  category: 'reshape',
+  infer: (n) => {
+    const carried = n.inputs.slice(2);
+    const formals = n.outputCount - 1;
+    if (formals !== 2 + carried.length) fail(n, `its body takes ${formals} inputs for ${carried.length} loop-carried values`);
+    const m = n.inputs[0]?.value?.[0];
+    const cond = n.inputs[1];
+    const condTrue = cond === undefined || (cond.value !== undefined && cond.value[0] !== null && Boolean(cond.value[0]));
+    // Exactly M iterations: M folds, the loop starts true, and the body cannot stop early.
+    const trips = m !== undefined && m !== null && condTrue && n.attrs.bodyCond === 1 ? m : null;
+    return [
+      { shape: [], dtype: 'int64' },
+      { shape: [], dtype: 'bool' },
+      ...carried.map((t) => (t ? { shape: t.shape, dtype: t.dtype } : { shape: [null], dtype: 'float32' })),
+      { shape: [], dtype: 'int64', value: [trips] },
+    ];
+  },
+  window: identityWindow,
+};
+
+/** The inputs of a Scan body (opset 9+): the states, one slice of each scan input, and the sequence length. */
+const scanBody: OnnxRule = {
+  category: 'reshape',
+  infer: (n) => {
+    if (n.opset < 9) throw new RuntimeValueError('a Scan of opset 8 (with sequence_lens) is not expanded');
+    const k = attrInt(n, 'num_scan_inputs');
+    const ins = n.inputs;
+    const states = ins.slice(0, ins.length - k);
+    const scans = ins.slice(ins.length - k);
+    const axes = (n.attrs.scan_input_axes as number[] | undefined) ?? scans.map(() => 0);
+    const slices = scans.map((t, i) => {
+      if (!t) fail(n, `needs scan input #${i}`);
+      const ax = axis(n, axes[i] ?? 0, t.shape.length, 'scan_input_axes');
+      return { t, ax, shape: t.shape.filter((_, j) => j !== ax) };
+    });
+    const len = slices[0] ? slices[0].t.shape[slices[0].ax] : null;
+    return [
+      ...states.map((t) => (t ? { shape: t.shape, dtype: t.dtype } : { shape: [null], dtype: 'float32' })),
+      ...slices.map((s) => ({ shape: s.shape, dtype: s.t.dtype })),
+      { shape: [], dtype: 'int64', value: [len ?? null] },
+    ];
+  },
+  window: identityWindow,
 };
 
 export const DATA_RULES: Record<string, OnnxRule> = {
@@ -218,7 +330,9 @@ export const DATA_RULES: Record<string, OnnxRule> = {
   InstanceNormalization: norm,
   GroupNormalization: norm,
   Einsum: einsum,
-  If: controlFlow,
-  Loop: controlFlow,
-  Scan: controlFlow,
+  If: ifRule,
+  Loop: loopRule,
+  Scan: loopRule,
+  'netlens.LoopBody': loopBody,
+  'netlens.ScanBody': scanBody,
 };
