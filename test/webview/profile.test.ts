@@ -73,6 +73,13 @@ describe('profile page in Chromium', function () {
     assert.ok(m.inner <= m.box + 1, `the table (${m.inner} px) fits its box (${m.box} px)`);
     assert.ok(m.page <= m.view, `the page (${m.page} px) fits the view (${m.view} px)`);
     assert.deepEqual(m.visible, ['#', 'layer', 'class', 'median ms', 'share', 'allocated']);
+    // The slowest-layers chart: its 11 px text stays at least 11 px on screen (the wide chart scaled to 7).
+    const px = async () => page.evaluate(() => Array.from(document.querySelectorAll('svg.chart[aria-label="slowest layers"]'))
+      .filter((svg) => (svg as SVGSVGElement).getBoundingClientRect().width > 0)
+      .map((svg) => (11 * (svg as SVGSVGElement).getBoundingClientRect().width) / (svg as SVGSVGElement).viewBox.baseVal.width));
+    const narrow = await px();
+    assert.equal(narrow.length, 1, 'one chart shown');
+    assert.ok(narrow[0] >= 10.9, `chart text ${narrow[0].toFixed(1)} px at 500 px`);
     await page.setViewportSize({ width: 700, height: 900 });
     const wide = await page.evaluate(() => Array.from(document.querySelectorAll('#layers thead th')).filter((th) => (th as HTMLElement).offsetWidth > 0).length);
     assert.equal(wide, 10, 'every column in a wide panel');

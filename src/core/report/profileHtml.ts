@@ -14,12 +14,17 @@ import type { RunDiff } from '../profile/runDiff';
 
 const ms = msText;
 
-/** SVG bar chart of the `top` slowest layers: bar = median, whisker = min..max. */
-export function profileBarChart(r: ProfileResult, top = 15): string {
+/**
+ * SVG bar chart of the `top` slowest layers: bar = median, whisker = min..max. `compact`: the
+ * variant a narrow panel shows (a viewBox about as wide as a 500 px panel, so its 11 px text
+ * stays 11 px on screen instead of scaling down to 7; shorter labels).
+ */
+export function profileBarChart(r: ProfileResult, top = 15, compact = false): string {
   const rows = byTime(r.layers).slice(0, top);
   if (rows.length === 0) return '<p>No layers were timed.</p>';
-  const labelW = 210;
-  const chartW = 420;
+  const labelW = compact ? 140 : 210;
+  const chartW = compact ? 190 : 420;
+  const maxLabel = compact ? 20 : 30;
   const rowH = 20;
   const max = Math.max(...rows.map((l) => l.ms.max), 1e-9);
   const x = (v: number): number => labelW + (v / max) * chartW;
@@ -29,17 +34,17 @@ export function profileBarChart(r: ProfileResult, top = 15): string {
     const share = r.sumLayerMs > 0 ? (100 * l.ms.median) / r.sumLayerMs : 0;
     const label = l.fusedWith?.length ? `${l.name} +${l.fusedWith.length}` : l.name;
     return `<g><title>${esc(fusedLabel(l))} (${esc(l.className)}): median ${ms(l.ms.median)} ms, min ${ms(l.ms.min)}, max ${ms(l.ms.max)}; ${share.toFixed(1)}% of the layer sum</title>` +
-      `<text x="${labelW - 6}" y="${y + 13}" text-anchor="end" class="lbl">${esc(label.length > 30 ? `${label.slice(0, 29)}…` : label)}</text>` +
+      `<text x="${labelW - 6}" y="${y + 13}" text-anchor="end" class="lbl">${esc(label.length > maxLabel ? `${label.slice(0, maxLabel - 1)}…` : label)}</text>` +
       `<rect x="${labelW}" y="${y + 2}" width="${Math.max(1, x(l.ms.median) - labelW).toFixed(1)}" height="${rowH - 6}" class="bar"/>` +
       `<line x1="${x(l.ms.min).toFixed(1)}" x2="${x(l.ms.max).toFixed(1)}" y1="${y + rowH / 2 - 1}" y2="${y + rowH / 2 - 1}" class="whisker"/>` +
       `<text x="${(x(l.ms.max) + 4).toFixed(1)}" y="${y + 13}" class="val">${ms(l.ms.median)} ms · ${share.toFixed(1)}%</text></g>`;
   }).join('');
   const axis = `<text x="${labelW}" y="${h - 4}" class="val">0 ms</text>` +
-    `<text x="${labelW + chartW / 2}" y="${h - 4}" text-anchor="middle" class="val">median time per layer (ms), whisker min to max</text>` +
+    `<text x="${labelW + chartW / 2}" y="${h - 4}" text-anchor="middle" class="val">${compact ? 'median ms, whisker min-max' : 'median time per layer (ms), whisker min to max'}</text>` +
     `<text x="${labelW + chartW}" y="${h - 4}" text-anchor="end" class="val">${ms(max)} ms</text>`;
   // Scales down with a narrow panel (a profile opened beside the graph) instead of being clipped.
-  const w = labelW + chartW + 130;
-  return `<svg class="chart" role="img" aria-label="slowest layers" width="100%" viewBox="0 0 ${w} ${h}">${bars}${axis}</svg>`;
+  const w = labelW + chartW + (compact ? 110 : 130);
+  return `<svg class="chart${compact ? ' compact' : ' wide'}" role="img" aria-label="slowest layers" width="100%" viewBox="0 0 ${w} ${h}">${bars}${axis}</svg>`;
 }
 
 /** What the ratio of the per-layer sum to a whole run says: above 1 it is the cost of timing layer by layer. */
@@ -90,7 +95,7 @@ body{font-family:var(--vscode-font-family,system-ui,sans-serif);font-size:var(--
 h1{font-size:1.4em;margin:14px 0 6px}h2{font-size:1.1em;margin:18px 0 6px}
 .dim{opacity:.7}.summary td{padding:1px 12px 1px 0}.summary td:first-child{opacity:.7}
 ul.chain{list-style:none;padding:0;margin:0}ul.chain li{overflow-wrap:anywhere}ul.chain li.no{opacity:.7}
-.chart{max-width:760px;height:auto}.chart .bar{fill:var(--vscode-charts-blue,#3b82f6)}.chart .whisker{stroke:var(--vscode-foreground,#222);stroke-width:1.5}
+.chart{max-width:760px;height:auto}.chart.compact{display:none;max-width:560px}@media (max-width:640px){.chart.wide{display:none}.chart.compact{display:block}}.chart .bar{fill:var(--vscode-charts-blue,#3b82f6)}.chart .whisker{stroke:var(--vscode-foreground,#222);stroke-width:1.5}
 .chart text{fill:var(--vscode-foreground,#222);font-size:11px}.chart .val{opacity:.75}
 /* A wide table scrolls inside its box in a narrow panel (a profile opened beside the graph). */
 .scroll{overflow:auto;max-height:75vh;max-width:100%}
@@ -117,7 +122,7 @@ ${buttons}
 </table>
 ${chain ? `<h2>Backend chain</h2><ul class="chain">${chain}</ul>` : ''}
 <h2>Slowest layers</h2>
-${profileBarChart(r)}
+${profileBarChart(r)}${r.layers.length ? profileBarChart(r, 15, true) : ''}
 ${rooflineSectionsHtml(r, { diff: o.diff, runs: o.runs, current: o.currentRun })}
 <h2 id="layers-title">${esc(fusionHeadline(r))}</h2>
 <div class="scroll"><table class="layers" id="layers"><thead><tr><th>#</th><th>layer</th><th>class</th><th>median ms</th><th>min</th><th>max</th><th>share</th><th>GFLOP/s</th><th>allocated</th><th>tensors</th></tr></thead>
