@@ -157,6 +157,20 @@ describe('profiles beyond the one-image classifier', function () {
       await assert.rejects(profileModel(await loadModel(file), image, { backend: 'onnxruntime', runs: 1, warmup: 0 }), /with an image|2 inputs/);
     });
 
+    it('every other fixture profiles, each output read without an error: ViT and Swin (small), ResNet-18 as functions, control flow, nested functions', async () => {
+      const cases: [string, string | undefined][] = [['vit-tiny', 'classes'], ['swin-tiny', 'classes'], ['resnet18-functions', 'classes'], ['control-flow', undefined], ['nested-functions', undefined]];
+      for (const [name, kind] of cases) {
+        const ref = (() => { try { return JSON.parse(readFileSync(join(WILD, `${name}.reference.json`), 'utf8')) as { externalDataBytes?: number }; } catch { return {}; } })();
+        const file = placeFixture(name, dir, ref.externalDataBytes, WILD);
+        const spec = await loadModel(file);
+        const r = await profileModel(spec, image, { backend: 'onnxruntime', runs: 1, warmup: 0 });
+        assert.ok(r.layers.length > 0, name);
+        assert.ok(r.outputKind, `${name}: an output kind`);
+        if (kind) assert.equal(r.outputKind, kind, name);
+        if (kind === 'classes') assert.equal(r.predictions!.length, 5, name);
+      }
+    });
+
     it('a model whose weights file is not beside it draws, and its profile names the missing file', async () => {
       const ref = JSON.parse(readFileSync(join(WILD, 'lraspp.reference.json'), 'utf8')) as { params: number };
       const sub = mkdtempSync(join(dir, 'noweights-'));
