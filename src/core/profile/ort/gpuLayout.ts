@@ -172,8 +172,16 @@ export interface LayoutCheckOptions {
   signal?: AbortSignal;
 }
 
-/** Thrown when a GPU session fails because of the device (lost, no adapter, out of memory): the route's failure, not the check's. */
-export class LayoutDeviceError extends Error {}
+/**
+ * Thrown when a GPU session fails because of the device (lost, no adapter, out of memory): the
+ * route's failure, not the check's. `cause` is ONNX Runtime's error, for gpuRouteError (which also
+ * forgets the probe and marks a lost device, so the profiler process is replaced).
+ */
+export class LayoutDeviceError extends Error {
+  constructor(message: string, readonly original: unknown) {
+    super(message);
+  }
+}
 
 type Session = Awaited<ReturnType<OrtModule['InferenceSession']['create']>>;
 
@@ -220,7 +228,7 @@ export async function decideGpuLayout(ort: OrtModule, model: Uint8Array | string
       check[layout] = maxRelError(await runOnce(ort, model, [webGpuProviderFor(layout)], opts, input, dims), ref);
     } catch (e) {
       const f = webGpuFailure(String((e as Error)?.message ?? e));
-      if (f.kind === 'device-lost' || f.kind === 'no-adapter' || f.kind === 'no-device' || f.kind === 'out-of-memory') throw new LayoutDeviceError(f.line);
+      if (f.kind === 'device-lost' || f.kind === 'no-adapter' || f.kind === 'no-device' || f.kind === 'out-of-memory') throw new LayoutDeviceError(f.line, e);
       why[layout] = `${layout}: ${oneLine(e)}`;
     }
   };

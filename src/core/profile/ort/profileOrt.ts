@@ -72,7 +72,8 @@ export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img
         request: opts.gpuLayout ?? 'auto', dims, optimization: opts.optimization, threads, adapter: choice.label, ortVersion: ortVersion(ort.ort), signal: opts.signal,
       });
     } catch (e) {
-      throw e instanceof LayoutDeviceError ? new GpuRouteError('webgpu', e.message) : e;
+      // A lost device or no adapter: the route's one line, with the probe forgotten and a lost device marked (gpuProfile.ts).
+      throw e instanceof LayoutDeviceError ? gpuRouteError('webgpu', e.original) : e;
     }
     if (opts.signal?.aborted) throw new ProfileCancelledError();
     if (!layout.agrees && layout.request === 'auto') throw new GpuRouteError('webgpu', layoutRefusal(layout), true);
