@@ -1,6 +1,7 @@
 // The per-layer table: every layer with its figures, sortable by any column, on the same
 // selection as the graph (click a row to select and reveal the layer).
-import type { ProfileResult } from '../src/core/profile/result';
+import type { LayerRoofline, ProfileResult } from '../src/core/profile/result';
+import { entryByLayer } from '../src/core/profile/fusedGroups';
 import type { ViewGraph } from '../src/core/graph/viewGraph';
 import type { ColorBy } from '../src/core/graph/nodeStyles';
 import { columnForColor, LAYER_COLUMNS, sortLayers, TableData, visibleColumns } from '../src/core/graph/columns';
@@ -35,7 +36,9 @@ export class LayerTable {
   }
 
   setData(graph: ViewGraph, profile: ProfileResult | null): void {
-    this.data = { graph, ms: new Map((profile?.layers ?? []).map((l) => [l.name, l.ms.median] as const)) };
+    const roofline = new Map<string, LayerRoofline>();
+    for (const [name, entry] of entryByLayer(profile)) if (entry.roofline) roofline.set(name, entry.roofline);
+    this.data = { graph, ms: new Map((profile?.layers ?? []).map((l) => [l.name, l.ms.median] as const)), roofline };
     this.dirty = true;
     if (this.el.isConnected && !this.el.closest('[hidden]')) this.render();
   }

@@ -24,6 +24,8 @@ import { BOUND_COLOURS, diffColour, efficiencyColour, rooflineShade } from '../.
 import { layerCard } from '../../src/core/graph/cards';
 import { elementMetric } from '../../src/core/graph/metrics';
 import { parseProfilePageMessage } from '../../src/protocol/profile';
+import { columnForColor, LAYER_COLUMNS, sortLayers, visibleColumns } from '../../src/core/graph/columns';
+import { entryByLayer } from '../../src/core/profile/fusedGroups';
 
 const M: MachinePeaks = { peakGflops: 100, bandwidthGBs: 20, backend: 'onnxruntime', threads: 2, measuredAt: '2026-12-04T12:00:00.000Z' };
 
@@ -291,6 +293,22 @@ describe('roofline: graph colour modes and hover card', () => {
     assert.ok(card.rows.some((row) => row.label === 'Roofline' && row.detail === 'machine peak measurement cancelled'));
     const card2 = layerCard(graph.nodes.find((n) => n.name === next.name)!, graph.totals, r);
     assert.ok(card2.rows.some((row) => row.label === 'Roofline' && /-bound, \d+% of its roof/.test(row.value)), 'the fused layer shows its kernel\'s roofline');
+  });
+
+  it('the layer table gets "Of roof" and "Bound" columns with a roofline, sorted by the efficiency and bound colour modes', () => {
+    const rl = new Map<string, NonNullable<ProfileLayer['roofline']>>();
+    for (const [name, entry] of entryByLayer(r)) if (entry.roofline) rl.set(name, entry.roofline);
+    assert.ok(!visibleColumns({ graph, ms: new Map() }).some((c) => c.id === 'efficiency' || c.id === 'bound'));
+    const data = { graph, ms: new Map(r.layers.map((l) => [l.name, l.ms.median] as const)), roofline: rl };
+    assert.ok(visibleColumns(data).some((c) => c.id === 'efficiency') && visibleColumns(data).some((c) => c.id === 'bound'));
+    assert.equal(columnForColor('efficiency'), 'efficiency');
+    assert.equal(columnForColor('bound'), 'bound');
+    assert.equal(columnForColor('diff'), 'time');
+    const eff = LAYER_COLUMNS.find((c) => c.id === 'efficiency')!;
+    const node = graph.nodes.find((n) => n.name === next.name)!;
+    assert.equal(eff.text(node, data), `${(100 * r.layers[0].roofline!.efficiency).toFixed(0)}%`, 'a fused layer shows its kernel\'s');
+    const sorted = sortLayers(data, 'efficiency', -1);
+    assert.ok(rl.has(sorted[0].name) && !rl.has(sorted[sorted.length - 1].name), 'layers without a roofline sort last');
   });
 
   it('diff colours by after/before against the compared run: slower red, faster green', () => {

@@ -3,11 +3,14 @@
 import { bytes, grouped } from './text';
 import type { ColorBy } from './nodeStyles';
 import type { ViewGraph, ViewNode } from './viewGraph';
+import type { LayerRoofline } from '../profile/result';
 
 /** A graph with the measured median time per layer name (empty before a profile). */
 export interface TableData {
   graph: ViewGraph;
   ms: Map<string, number>;
+  /** Per layer name, its kernel's roofline (a fused layer: its kernel's), once a profile with measured peaks is in. */
+  roofline?: Map<string, LayerRoofline>;
 }
 
 export interface LayerColumn {
@@ -30,16 +33,22 @@ export const LAYER_COLUMNS: readonly LayerColumn[] = [
   { id: 'memory', label: 'Activations', numeric: true, value: (n) => n.stats.activationBytes, text: (n) => bytes(n.stats.activationBytes) },
   // Unmeasured layers sort below every measured one.
   { id: 'time', label: 'Time (ms)', numeric: true, value: (n, t) => t.ms.get(n.name) ?? -1, text: (n, t) => (t.ms.has(n.name) ? t.ms.get(n.name)!.toFixed(3) : '') },
+  // Roofline (issue 21): the kernel's share of its roof and its bound; layers without one sort last.
+  { id: 'efficiency', label: 'Of roof', numeric: true, value: (n, t) => t.roofline?.get(n.name)?.efficiency ?? -1,
+    text: (n, t) => { const r = t.roofline?.get(n.name); return r ? `${(100 * r.efficiency).toFixed(0)}%` : ''; } },
+  { id: 'bound', label: 'Bound', numeric: false, value: (n, t) => t.roofline?.get(n.name)?.bound ?? '', text: (n, t) => t.roofline?.get(n.name)?.bound ?? '' },
 ];
+
+const ROOFLINE_COLUMNS = new Set(['efficiency', 'bound']);
 
 /** The columns shown: the time column only once there are measurements. */
 export function visibleColumns(t: TableData): LayerColumn[] {
-  return LAYER_COLUMNS.filter((c) => c.id !== 'time' || t.ms.size > 0);
+  return LAYER_COLUMNS.filter((c) => (c.id !== 'time' || t.ms.size > 0) && (!ROOFLINE_COLUMNS.has(c.id) || (t.roofline?.size ?? 0) > 0));
 }
 
 /** The column a colour mode sorts the table by (none for category colouring). */
 export function columnForColor(c: ColorBy): string | null {
-  if (c === 'efficiency' || c === 'bound' || c === 'diff') return 'time'; // roofline modes: the slowest first
+  if (c === 'diff') return 'time'; // the run's slowest first
   return c === 'category' ? null : c;
 }
 
