@@ -6,6 +6,7 @@
 // position, so a profile is repeatable. No file is read.
 import { onnx } from 'onnx-proto';
 import { NetLensError } from '../ir/types';
+import { mulberry32 } from '../numbers';
 
 /** One graph input as the profiler feeds it. */
 export interface InputSpec {
@@ -58,18 +59,6 @@ export function inputSpecs(bytes: Uint8Array, source: string): InputSpec[] {
   });
 }
 
-/** mulberry32: a small seeded generator (repeatable feeds, no dependence on Math.random). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Concrete dimensions: a free leading one is the batch, other free ones come from `dims` by name, else 1. */
 export function concreteDims(spec: InputSpec, batch: number, dims: Record<string, number> = {}): number[] {
   return spec.dims.map((d, i) => {
@@ -86,7 +75,7 @@ export function randomFeed(spec: InputSpec, dims: number[], seed: number): Model
   if (!Number.isSafeInteger(n) || n > MAX_FEED_ELEMENTS) {
     throw new NetLensError(`input "${spec.name}" would be ${n} elements at [${dims.join(', ')}]; the profiler feeds at most ${MAX_FEED_ELEMENTS}`);
   }
-  const rnd = generator(seed + 1);
+  const rnd = mulberry32(seed + 1);
   const ints = (make: (k: number) => number) => Array.from({ length: n }, (_, k) => make(k));
   switch (spec.type) {
     case 'float32': return { name: spec.name, type: spec.type, dims, data: Float32Array.from(ints(() => rnd() * 2 - 1)) };
