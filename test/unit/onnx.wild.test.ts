@@ -240,6 +240,56 @@ describe('ONNX exports beyond the plain classifiers (ViT, Swin, detection, segme
       await refused(bytes, /nests (graphs or types )?more than 64 (levels )?deep/);
     });
 
+    it('100,000 concatenations of a folded int64[1024] are bounded before anything is copied (it grew past 2 GiB)', async () => {
+      const n = 100_000;
+      const g = {
+        nodes: [
+          node('Concat', Array.from({ length: n }, () => 'big'), ['joined'], '/Concat', [{ name: 'axis', type: 2, i: 0 }]),
+          node('Shape', ['joined'], ['s'], '/Shape'),
+          node('Relu', ['x'], ['y'], '/Relu'),
+        ],
+        inputs: [valueInfo('x', [1, 4])],
+        outputs: [valueInfo('y', [1, 4])],
+        initializers: [{ name: 'big', dims: [1024], dataType: 7, int64Data: new Array(1024).fill(1) }],
+      };
+      const { writeFileSync } = await import('node:fs');
+      const f = join(dir, 'concat-bomb.onnx');
+      writeFileSync(f, modelBytes(g));
+      const before = process.memoryUsage().rss;
+      const a = analyzeModel((await loadModel(f)).model);
+      assert.ok(process.memoryUsage().rss - before < 512 * 2 ** 20, 'under 512 MiB more');
+      assert.deepEqual(a.layers.find((l) => l.className === 'Concat')!.outputShape, [n * 1024]);
+    });
+
+    it('an unsupported op with a declared output shape (com.microsoft.FusedConv) is counted as unsupported (exit 3), its declared shape used', async () => {
+      const g = {
+        nodes: [{ ...node('FusedConv', ['x', 'w'], ['c'], '/conv/FusedConv'), domain: 'com.microsoft' }, node('Relu', ['c'], ['y'], '/relu/Relu')],
+        inputs: [valueInfo('x', [1, 3, 8, 8])],
+        outputs: [valueInfo('y', [1, 4, 8, 8])],
+        initializers: [floatInit('w', [4, 3, 3, 3])],
+      };
+      const { writeFileSync } = await import('node:fs');
+      const f = join(dir, 'fusedconv.onnx');
+      writeFileSync(f, onnx.ModelProto.encode({
+        irVersion: 8, opsetImport: [{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }],
+        graph: { name: 'f', node: g.nodes, input: g.inputs, output: g.outputs, initializer: g.initializers, valueInfo: [valueInfo('c', [1, 4, 8, 8])] },
+      }).finish());
+      const a = analyzeModel((await loadModel(f)).model);
+      assert.deepEqual(a.unsupported, [{ name: 'conv', className: 'com.microsoft.FusedConv' }]);
+      assert.deepEqual(a.layers.find((l) => l.name === 'conv')!.outputShape, [1, 4, 8, 8]);
+      assert.equal(a.layers.find((l) => l.name === 'conv')!.params, 108, 'its weight is counted');
+    });
+
+    it('a tensor declared twice with different shapes is refused, naming both', async () => {
+      const { writeFileSync } = await import('node:fs');
+      const f = join(dir, 'twice.onnx');
+      writeFileSync(f, onnx.ModelProto.encode({
+        irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
+        graph: { name: 'd', node: [node('Relu', ['x'], ['y'], '/Relu')], input: [valueInfo('x', [1, 4])], output: [valueInfo('y', [1, 4])], valueInfo: [valueInfo('y', [1, 5])] },
+      }).finish());
+      await refused(readFileSync(f), /declares tensor y twice, as \[1, 5\] and \[1, 4\]/);
+    });
+
     it('a free input dimension other than the batch leaves the sizes open until --dim gives it', async () => {
       const g = {
         nodes: [node('Conv', ['x', 'w'], ['y'], '/conv/Conv', [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }])],

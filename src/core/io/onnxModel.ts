@@ -265,7 +265,13 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
   for (const v of [...(g.valueInfo ?? []), ...(g.output ?? [])]) {
     const name = text(v.name, 'a value_info name');
     const t = name ? valueShape(v, `value_info ${clip(name)}`) : undefined;
-    if (t && !Object.hasOwn(weights, name)) declared[name] = t.shape;
+    if (!t || Object.hasOwn(weights, name)) continue;
+    // A tensor declared twice must be declared alike (a graph output also listed in value_info is).
+    const before = Object.hasOwn(declared, name) ? declared[name] : undefined;
+    if (before && (before.length !== t.shape.length || before.some((d, i) => d !== null && t.shape[i] !== null && d !== t.shape[i]))) {
+      throw new NetLensError(`the file declares tensor ${clip(name)} twice, as [${before.join(', ')}] and [${t.shape.join(', ')}]`);
+    }
+    declared[name] = t.shape;
   }
   const outputs = (g.output ?? []).map((o, i) => real(text(o.name, `graph output #${i}'s name`)));
 

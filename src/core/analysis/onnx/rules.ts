@@ -466,8 +466,12 @@ const concat: OnnxRule = {
       }
       shape[ax] = shape[ax] === null || t.shape[ax] === null ? null : (shape[ax] as number) + (t.shape[ax] as number);
     }
-    const value = r === 1 && ins.every((t) => t.value) ? ins.flatMap((t) => t.value!) : undefined;
-    return [{ shape, dtype: ins[0].dtype, ...(value && value.length <= MAX_FOLD ? { value } : {}) }];
+    // Folded vectors join only while the result stays small: counted before anything is copied
+    // (100,000 copies of a folded int64[1024] would otherwise be flattened first).
+    let total = 0;
+    for (const t of ins) total += t.value ? t.value.length : Infinity;
+    const value = r === 1 && total <= MAX_FOLD ? ins.flatMap((t) => t.value!) : undefined;
+    return [{ shape, dtype: ins[0].dtype, ...(value ? { value } : {}) }];
   },
   window: identityWindow,
 };
