@@ -51,7 +51,17 @@ async function centre(page: Page, id: string): Promise<void> {
     const b = app.layout.boxes[i];
     app.centerOn(b.x + b.w / 2, b.y + b.h / 2);
   }, id);
-  await page.waitForTimeout(50);
+  // Until the node is drawn inside the canvas (a loaded machine paints the new view late).
+  await page.waitForFunction((i) => {
+    const el = document.querySelector(`#nl-viewport [data-id="${i}"]`);
+    const canvas = document.querySelector('#nl-canvas');
+    if (!el || !canvas) return false;
+    const r = el.getBoundingClientRect();
+    const c = canvas.getBoundingClientRect();
+    const x = r.x + r.width / 2;
+    const y = r.y + r.height / 2;
+    return x > c.left && x < c.right && y > c.top && y < c.bottom;
+  }, id, { timeout: 10_000 });
 }
 
 describe('graph webview (Chromium)', function () {
