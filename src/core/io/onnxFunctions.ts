@@ -35,7 +35,7 @@ export function calledFunction(table: FunctionTable, n: onnx.INodeProto): onnx.I
 /** One node of an inlined body, its tensors renamed and its attribute references resolved. */
 export interface InlinedNode {
   node: onnx.INodeProto;
-  /** The call blocks it sits in, outermost first (index into `calls`). */
+  /** The innermost call it came from (an index into `calls`; each call names its parent). */
   call: number;
 }
 

@@ -63,8 +63,8 @@ const topK: OnnxRule = {
   // A partial sort: about one compare per input element per log2(K) (a documented estimate).
   ops: (n, out) => {
     const x = input(n, 0).shape;
-    const k = out[0].shape.find((_, i) => out[0].shape[i] !== x[i]) ?? 1;
-    return numel(n, x) * Math.max(1, Math.ceil(Math.log2((k ?? 1) + 1)));
+    const k = out[0].shape[axis(n, attrInt(n, 'axis', -1), x.length)] ?? 1;
+    return numel(n, x) * Math.max(1, Math.ceil(Math.log2(k + 1)));
   },
   window: identityWindow,
 };
