@@ -53,6 +53,8 @@ describe('NetLens in a real VS Code (code-server)', function () {
     mkdirSync(workspace, { recursive: true });
     copyFileSync(join(ROOT, 'media', 'samples', 'chelsea.png'), join(workspace, 'chelsea.png'));
     writeFileSync(join(workspace, 'broken-model.json'), '{"class_name": "Model", "config": {"layers": [');
+    // A PyTorch ONNX export stored without its external data file (as the fixtures are).
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'onnx', 'resnet18-op13.onnx'), join(workspace, 'resnet18.onnx'));
     installVsix(cs, VSIX, extensionsDir, userDataDir);
     mkdirSync(ARTIFACTS, { recursive: true });
     editor = await startCodeServer(cs, {
@@ -170,6 +172,22 @@ describe('NetLens in a real VS Code (code-server)', function () {
     await pickQuickItem(page, 'LeNet-5');
     await waitForGraph(page, 9);
     await shot(page, '04b-lenet5-after-hostile');
+  });
+
+  it('a double-click on a .onnx file opens its graph (NetLens is the default editor), with one short note on the missing weights file', async () => {
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'View: Show Explorer');
+    const explorer = page.locator('.explorer-folders-view');
+    const file = explorer.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^resnet18\.onnx$/ }) }).first();
+    await file.waitFor({ timeout: 30_000 });
+    await file.dblclick();
+    await waitForGraph(page, 50);
+    const texts = await waitForNotification(page, /drawn without its weights/, 60_000);
+    assert.ok(texts.some((t) => /resnet18\.onnx is drawn without its weights: "resnet18-op13\.onnx\.data" is not beside it/.test(t)), texts.join(' | '));
+    // No text editor on the binary file: the graph is the only tab.
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: /^resnet18\.onnx$/ }).count(), 0, 'no binary text tab');
+    await shot(page, '04c-onnx-double-click');
   });
 
   it('the NetLens view lists the zoo and, for the open graph, its layers grouped by block', async () => {
