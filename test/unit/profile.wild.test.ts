@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../../src/core/io/loadModel';
 import { NetLensError } from '../../src/core/ir/types';
+import { analyzeModel } from '../../src/core/analysis/analyze';
 import { concreteDims, inputSpecs, randomFeed, randomFeeds } from '../../src/core/profile/modelFeeds';
 import { segmentationShares, summarizeOutputs, topK } from '../../src/core/profile/outputSummary';
 import { profileModel } from '../../src/core/profile/profile';
@@ -16,6 +17,9 @@ import { SAMPLES } from './profileFixtures';
 
 const WILD = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'onnx-wild');
 const image = join(SAMPLES, 'chelsea.png');
+/** The Conv layers of a model, by name. */
+const analyzeConvs = (spec: Awaited<ReturnType<typeof loadModel>>): string[] =>
+  analyzeModel(spec.model).layers.filter((l) => l.className === 'Conv').map((l) => l.name);
 const out = (name: string, dims: number[], values: number[]) => ({ name, dims, data: Float32Array.from(values) });
 
 describe('profiles beyond the one-image classifier', function () {
@@ -171,12 +175,27 @@ describe('profiles beyond the one-image classifier', function () {
       }
     });
 
+    it('functions: ONNX Runtime\'s kernels for inlined bodies are attributed to the body\'s layers (fused at "all", one each when unoptimised, nested calls too)', async () => {
+      const ref = JSON.parse(readFileSync(join(WILD, 'resnet18-functions.reference.json'), 'utf8')) as { externalDataBytes: number };
+      const spec = await loadModel(placeFixture('resnet18-functions', dir, ref.externalDataBytes, WILD));
+      const all = await profileModel(spec, image, { backend: 'onnxruntime', runs: 1, warmup: 0 });
+      assert.ok(all.layers.every((l) => !/_inlfunc_/.test(l.name)), 'no kernel left under ONNX Runtime\'s own name');
+      const convs = analyzeConvs(spec);
+      const covered = new Set(all.layers.flatMap((l) => [l.name, ...(l.fusedWith ?? [])]));
+      assert.deepEqual(convs.filter((c) => !covered.has(c)), [], 'every Conv of the bodies ran in a kernel of its own or fused');
+      const nested = await loadModel(join(WILD, 'nested-functions.onnx'));
+      const plain = await profileModel(nested, image, { backend: 'onnxruntime', runs: 1, warmup: 0, optimization: 'disabled' });
+      const kernels = Object.fromEntries(plain.layers.map((l) => [l.name, l.kernels]));
+      assert.deepEqual(kernels['block1.second.act'], ['LeakyRelu _inlfunc_Inner_token_1_act']);
+      assert.deepEqual(kernels['block2.add'], ['Add _inlfunc_Outer_token_0_add']);
+      assert.equal(plain.layers.length, 12);
+    });
+
     it('a model whose weights file is not beside it draws, and its profile names the missing file', async () => {
       const ref = JSON.parse(readFileSync(join(WILD, 'lraspp.reference.json'), 'utf8')) as { params: number };
       const sub = mkdtempSync(join(dir, 'noweights-'));
       const file = placeFixture('lraspp', sub, undefined, WILD);
       const spec = await loadModel(file);
-      const { analyzeModel } = await import('../../src/core/analysis/analyze');
       assert.equal(analyzeModel(spec.model).totals.params, ref.params);
       await assert.rejects(profileModel(spec, image, { backend: 'onnxruntime', runs: 1, warmup: 0 }),
         (e: Error) => e instanceof NetLensError && /lraspp cannot run without its weights: "lraspp\.onnx\.data" is not beside the model/.test(e.message));

@@ -5,11 +5,12 @@
 import type { onnx } from 'onnx-proto';
 import type { LayerGroup } from '../ir/types';
 import { clip } from './limits';
-import { CallBlock, FunctionTable, inlineCall } from './onnxFunctions';
+import { CallBlock, FunctionTable, inlineCall, InlinedNode, OrtInlineNames } from './onnxFunctions';
 import type { Naming } from './onnxNames';
 
 export interface InlinedLayer {
-  node: onnx.INodeProto;
+  /** The body node as inlined (its own tensors named once `ort.finish()` has run: `ort.resolved`). */
+  inlined: InlinedNode;
   op: string;
   /** Readable unique layer name. */
   name: string;
@@ -23,7 +24,8 @@ export class FunctionBlocks {
   private readonly used: Set<string>;
   private readonly next = new Map<string, number>();
   private readonly groupIds = new Set<string>();
-  private uid = 0;
+  /** ONNX Runtime's names for what is inlined: finish() once every call is inlined. */
+  readonly ort = new OrtInlineNames();
 
   constructor(private readonly naming: Naming, reserved: string[]) {
     this.used = new Set([...reserved, ...naming.names]);
@@ -63,7 +65,7 @@ export class FunctionBlocks {
   /** Inlines one call of the main graph named `callName`; returns its body's layers in order. */
   inline(table: FunctionTable, call: onnx.INodeProto, callName: string, budget: number): InlinedLayer[] {
     const calls: CallBlock[] = [];
-    const body = inlineCall(table, call, Math.max(0, budget), calls, () => this.uid++);
+    const body = inlineCall(table, call, Math.max(0, budget), calls, this.ort);
     // The call's name is free once the call node is gone: its block takes it.
     this.used.delete(callName);
     const blockIds: string[] = [];
@@ -74,13 +76,14 @@ export class FunctionBlocks {
       const parent = c.parent < 0 ? (Object.hasOwn(this.naming.layerGroup, callName) ? this.naming.layerGroup[callName] : null) : blockIds[c.parent];
       this.groups.push({ id, label: `${id} (${clip(c.fn, 200)})`, parent });
     }
-    return body.map(({ node, call: c }) => {
+    return body.map((inlined) => {
+      const { node, call: c } = inlined;
       const domain = node.domain ?? '';
       const opType = node.opType ?? '';
       const op = !domain || domain === 'ai.onnx' ? opType : `${domain}.${opType}`;
       const name = this.unique(`${blockIds[c]}.${clip(node.name || opType, 200)}`, this.used);
       this.layerGroup[name] = blockIds[c];
-      return { node, op, name, fn: calls[c].fn };
+      return { inlined, op, name, fn: calls[c].fn };
     });
   }
 }

@@ -34,9 +34,13 @@ export function calledFunction(table: FunctionTable, n: onnx.INodeProto): onnx.I
 
 /** One node of an inlined body, its tensors renamed and its attribute references resolved. */
 export interface InlinedNode {
+  /** Its tensors named with OrtInlineNames.local placeholders until OrtInlineNames.finish(). */
   node: onnx.INodeProto;
   /** The innermost call it came from (an index into `calls`; each call names its parent). */
   call: number;
+  /** Its call's id in OrtInlineNames and its own name in the function body. */
+  ortCall: number;
+  bodyName: string;
 }
 
 export interface CallBlock {
@@ -49,11 +53,60 @@ export interface CallBlock {
 }
 
 /**
+ * The names ONNX Runtime (1.30) gives what it inlines, read off its profiles (ResNet-18 with
+ * BasicBlock functions, and functions calling functions): it inlines every call of the main graph
+ * in order, then the calls those bodies hold, level by level; a call's nodes and tensors are named
+ * "_inlfunc_<function>_<name in the body>" for the function's first call and
+ * "_inlfunc_<function>_token_<k>_<name>" after, k one counter over all later calls. Calls are
+ * registered while inlining (depth first) and named at finish(), in ONNX Runtime's order.
+ */
+export class OrtInlineNames {
+  private readonly calls: { fn: string; depth: number }[] = [];
+  private prefixes: string[] = [];
+
+  add(fn: string, depth: number): number {
+    this.calls.push({ fn, depth });
+    return this.calls.length - 1;
+  }
+
+  finish(): void {
+    const order = this.calls.map((c, i) => ({ ...c, i })).sort((a, b) => a.depth - b.depth || a.i - b.i);
+    const seen = new Set<string>();
+    let token = 0;
+    this.prefixes = new Array(this.calls.length);
+    for (const c of order) {
+      this.prefixes[c.i] = seen.has(c.fn) ? `_inlfunc_${c.fn}_token_${token++}` : `_inlfunc_${c.fn}`;
+      seen.add(c.fn);
+    }
+  }
+
+  /** A body's own tensor, before finish(): a placeholder no file name holds (it starts with U+0001). */
+  static local(call: number, tensor: string): string {
+    return `\u0001${call}\u0001${tensor}`;
+  }
+
+  /** A name after finish(): placeholders become ONNX Runtime's names, others stay. */
+  resolve(name: string): string {
+    const m = /^\u0001(\d+)\u0001([\s\S]*)$/.exec(name);
+    return m ? `${this.prefixes[Number(m[1])]}_${m[2]}` : name;
+  }
+
+  nodeName(n: InlinedNode): string {
+    return `${this.prefixes[n.ortCall]}_${n.bodyName}`;
+  }
+
+  /** The node with its tensors under their final names. */
+  resolved(n: InlinedNode): onnx.INodeProto {
+    return { ...n.node, input: (n.node.input ?? []).map((t) => this.resolve(t)), output: (n.node.output ?? []).map((t) => this.resolve(t)) };
+  }
+}
+
+/**
  * Inlines one call node of the main graph (and the calls in its body, recursively). `budget` is
  * the number of nodes still allowed; the result never exceeds it.
  */
 export function inlineCall(
-  table: FunctionTable, callNode: onnx.INodeProto, budget: number, calls: CallBlock[], uid: () => number,
+  table: FunctionTable, callNode: onnx.INodeProto, budget: number, calls: CallBlock[], ort: OrtInlineNames,
 ): InlinedNode[] {
   const out: InlinedNode[] = [];
   const stack: string[] = [];
@@ -74,8 +127,8 @@ export function inlineCall(
     const bound = new Map<string, string>();
     (fn.input ?? []).forEach((f, i) => bound.set(f, call.input?.[i] ?? ''));
     (fn.output ?? []).forEach((f, i) => bound.set(f, call.output?.[i] ?? ''));
-    const prefix = `${call.name || fn.name}#${uid()}/`;
-    const rename = (t: string): string => (t === '' ? '' : bound.get(t) ?? `${prefix}${t}`);
+    const ortCall = ort.add(fn.name ?? '', stack.length - 1);
+    const rename = (t: string): string => (t === '' ? '' : bound.get(t) ?? OrtInlineNames.local(ortCall, t));
     for (const b of fn.node ?? []) {
       const node: onnx.INodeProto = {
         ...b,
@@ -94,7 +147,7 @@ export function inlineCall(
         continue;
       }
       if (out.length >= budget) throw new NetLensError('inlining the model\'s functions makes more nodes than NetLens reads');
-      out.push({ node, call: id });
+      out.push({ node, call: id, ortCall, bodyName: b.name ?? '' });
     }
     stack.pop();
   };

@@ -232,6 +232,17 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
       if (++bodyNodes + pending.length > MAX_ONNX_NODES) throw new NetLensError('the control-flow bodies make more nodes than NetLens reads');
     },
   };
+  // Local function calls first, all of them: ONNX Runtime names what it inlines in an order over
+  // the whole model (onnxFunctions.ts), and the profile finds the body's kernels by those names.
+  const calls = new Map<number, ReturnType<FunctionBlocks['inline']>>();
+  let inlinedCount = 0;
+  for (const [i, p] of pending.entries()) {
+    if (!calledFunction(functions, p.n)) continue;
+    const body = inlined.inline(functions, p.n, naming.names[i], MAX_ONNX_NODES - pending.length - inlinedCount);
+    inlinedCount += body.length;
+    calls.set(i, body);
+  }
+  inlined.ort.finish();
   for (const [i, p] of pending.entries()) {
     const name = naming.names[i];
     if (hasBodies(p.n)) {
@@ -240,18 +251,21 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
       nodes.push(...expandControlFlow(flow, p.n, name, inlined.groupOf(name)));
       continue;
     }
-    if (calledFunction(functions, p.n)) {
+    const body = calls.get(i);
+    if (body) {
       // A call of a local function: its body, inlined, drawn as a block named after the function.
-      const budget = MAX_ONNX_NODES - nodes.length - pending.length;
-      for (const b of inlined.inline(functions, p.n, name, budget)) {
+      for (const b of body) {
+        const node = inlined.ort.resolved(b.inlined);
         if (b.op === 'Constant') {
-          const outs = b.node.output ?? [];
+          const outs = node.output ?? [];
           if (outs.length !== 1 || !outs[0]) throw new NetLensError(`a Constant in function ${clip(b.fn)} needs one output`);
-          const m = constantValue(b.node, dir);
+          const m = constantValue(node, dir);
           keep(outs[0], m, !m.values);
           continue;
         }
-        nodes.push(toNode(b.node, b.op, '', b.name));
+        nodes.push(toNode(node, b.op, '', b.name));
+        // ONNX Runtime profiles the inlined node under its own name: map it to this layer.
+        nodeLayer[inlined.ort.nodeName(b.inlined)] = b.name;
       }
       continue;
     }

@@ -4,6 +4,8 @@
 // 100 MB model decodes in milliseconds.
 import { onnx } from 'onnx-proto';
 import { NetLensError } from '../../ir/types';
+import { calledFunction, functionTable, inlineCall, OrtInlineNames } from '../../io/onnxFunctions';
+import { MAX_ONNX_NODES } from '../../io/onnxModel';
 
 export interface OnnxNodeInfo {
   name: string;
@@ -60,12 +62,17 @@ export function readOnnxGraph(bytes: Uint8Array, source: string): OnnxGraphInfo 
   if (!g) throw new NetLensError(`${source}: the ONNX model has no graph`);
   const initializers = new Set((g.initializer ?? []).map((t) => t.name ?? ''));
   // ONNX allows nameless nodes; ONNX Runtime then names them itself, so give them a stable name here.
-  const nodes = (g.node ?? []).map((n, i) => ({
-    name: n.name || `${n.opType ?? 'node'}_${i}`,
-    opType: n.opType ?? '',
-    inputs: (n.input ?? []).filter(Boolean),
-    outputs: (n.output ?? []).filter(Boolean),
-  }));
+  // A call of a local function is the function's body under the names ONNX Runtime gives it when
+  // it inlines the call (io/onnxFunctions.ts), so its kernels attribute to the body's layers.
+  const functions = functionTable(model);
+  const ort = new OrtInlineNames();
+  const info = (name: string, n: onnx.INodeProto): OnnxNodeInfo =>
+    ({ name, opType: n.opType ?? '', inputs: (n.input ?? []).filter(Boolean), outputs: (n.output ?? []).filter(Boolean) });
+  const expanded = (g.node ?? []).map((n, i) => (calledFunction(functions, n)
+    ? inlineCall(functions, n, MAX_ONNX_NODES, [], ort)
+    : info(n.name || `${n.opType ?? 'node'}_${i}`, n)));
+  ort.finish();
+  const nodes = expanded.flatMap((e) => (Array.isArray(e) ? e.map((b) => info(ort.nodeName(b), ort.resolved(b))) : [e]));
   return {
     nodes,
     initializers,
