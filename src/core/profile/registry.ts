@@ -1,7 +1,7 @@
 // The one backend registry: every backend the profiler can run on is one row of BACKENDS, with its
 // engine, availability probe, initialisation, sync semantics and install hint. Everything users
 // see about backends derives from this table: the `netlens.backend` setting's enum (package.json,
-// checked by test/unit/profile.registry.test.ts), the CLI usage, and the chain reported with every
+// checked by test/unit/profile.ort.registry.test.ts), the CLI usage, and the chain reported with every
 // profile (`backendSteps`).
 //
 // Adding a backend (e.g. `webgpu`, `cuda` for ONNX Runtime's GPU execution providers) is one row
