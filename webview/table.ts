@@ -70,7 +70,8 @@ export class LayerTable {
     this.rows.clear();
     for (const n of nodes) {
       const tr = h('tr', { 'data-i': String(n.index) });
-      for (const c of cols) tr.append(h('td', c.numeric ? { class: 'nl-num' } : {}, c.text(n, d)));
+      // The name cell has its full text in a tooltip: a narrow panel cuts it (media/graph.css).
+      for (const c of cols) tr.append(h('td', c.numeric ? { class: 'nl-num' } : c.id === 'name' ? { title: n.name } : {}, c.text(n, d)));
       if (n.name === this.selected) tr.classList.add('nl-row-selected');
       this.rows.set(n.name, tr);
       body.append(tr);

@@ -368,6 +368,20 @@ describe('graph webview (Chromium)', function () {
     assert.equal(m.minimap, 0, 'no minimap over the nodes');
     assert.ok(m.legendH <= m.itemH + 10, `legend on one line (${m.legendH} px for ${m.itemH} px items)`);
     assert.equal(m.nameCut, false, 'model name in full');
+    // The layer table keeps its columns by priority and fits the panel (the toggle may sit in More actions here).
+    const toggle = (): Promise<void> => page.evaluate(() => (document.getElementById('nl-table-toggle') as HTMLElement).click());
+    await toggle();
+    await page.locator('#nl-layer-table tbody tr').first().waitFor();
+    const t = await page.evaluate(() => {
+      const pane = document.getElementById('nl-table')!;
+      const cols = Array.from(document.querySelectorAll('#nl-layer-table thead th')).filter((th) => (th as HTMLElement).offsetWidth > 0).map((th) => th.getAttribute('data-col'));
+      const name = document.querySelector('#nl-layer-table tbody tr td:nth-child(2)') as HTMLElement;
+      return { cols, fits: pane.scrollWidth <= pane.clientWidth + 1, tip: name.title === name.textContent, w: [pane.scrollWidth, pane.clientWidth] };
+    });
+    await toggle();
+    assert.deepEqual(t.cols.slice(0, 4), ['index', 'name', 'params', 'macs']);
+    assert.ok(t.fits, `no sideways scroll in the table: ${JSON.stringify(t)}`);
+    assert.ok(t.tip, 'the name cell has its full name as a tooltip');
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.waitForTimeout(150);
   });
