@@ -101,21 +101,34 @@ export function clearHeaderText(graph: ViewGraph, layout: Pick<GraphLayout, 'fra
       const down = yb > ya;
       const y0 = Math.min(ya, yb);
       const y1 = Math.max(ya, yb);
-      const crossed = x === x2 ? headers.filter((h) => inBand(h, y0, y1) && inFrame(h, x)) : [];
+      const crossed = x === x2 ? headers.filter((h) => inBand(h, y0, y1) && inFrame(h, x)).sort((a, b) => a.box.y - b.box.y) : [];
       if (!crossed.some((h) => onText(h, x))) { out.push(x2, yb); continue; }
-      const top = Math.min(...crossed.map((h) => h.box.y));
-      const bottom = Math.max(...crossed.map((h) => h.box.y + band()));
-      // Jog above the topmost header and below the lowest; both must lie on this run.
-      const above = top - 6;
-      const below = bottom + 4;
-      const ranges = crossed.map(freeRanges).reduce(intersect);
-      const key = crossed.map((h) => h.frame).join(',');
-      const xf = y0 < above && y1 > below ? nearestFree(ranges, x, taken.get(key) ?? []) : undefined;
-      if (xf === undefined) { out.push(x2, yb); continue; }
-      taken.set(key, [...(taken.get(key) ?? []), xf]);
-      const [first, second] = down ? [above, below] : [below, above];
-      out.push(x, r1(first), r1(xf), r1(first), r1(xf), r1(second), x, r1(second), x2, yb);
-      changed = true;
+      // Headers stacked together (a block's first child is a block) are crossed in one jog; a long
+      // run (a shortcut) jogs at each stack it meets, so it never runs sideways past the nodes between.
+      const stacks: HeaderText[][] = [];
+      for (const h of crossed) {
+        const last = stacks[stacks.length - 1];
+        if (last && h.box.y - Math.max(...last.map((g) => g.box.y + band())) < GROUP_HEADER) last.push(h);
+        else stacks.push([h]);
+      }
+      const jogs: number[][] = [];
+      for (const stack of stacks) {
+        if (!stack.some((h) => onText(h, x))) continue;
+        // Jog just above the stack's top header and just below its lowest; both on this run.
+        const above = Math.min(...stack.map((h) => h.box.y)) - 6;
+        const below = Math.max(...stack.map((h) => h.box.y + band())) + 4;
+        if (!(y0 < above && y1 > below)) continue;
+        const key = stack.map((h) => h.frame).join(',');
+        const xf = nearestFree(stack.map(freeRanges).reduce(intersect), x, taken.get(key) ?? []);
+        if (xf === undefined) continue;
+        taken.set(key, [...(taken.get(key) ?? []), xf]);
+        const [first, second] = down ? [above, below] : [below, above];
+        jogs.push([x, r1(first), r1(xf), r1(first), r1(xf), r1(second), x, r1(second)]);
+      }
+      if (!down) jogs.reverse();
+      for (const j of jogs) out.push(...j);
+      if (jogs.length) changed = true;
+      out.push(x2, yb);
     }
     return changed ? { ...e, points: out } : e;
   });
