@@ -7,11 +7,11 @@
 // block to a gap in its header (between the name and the totals), crosses there, and jogs back
 // below the header, where the top padding leaves room before the first child.
 import type { Box, GraphLayout, LayoutEdge } from './layout';
-import { CHAR_W_SUB, GROUP_HEADER } from './layout';
+import { CHAR_W_SUB, GROUP_HEADER } from './geometry';
 import { compactNumber } from './text';
 import type { ViewGraph } from './viewGraph';
 
-/** Height of the drawn header band (svg.ts draws it GROUP_HEADER - 4 high); read when called (layout.ts imports this module). */
+/** Height of the drawn header band (svg.ts draws it GROUP_HEADER - 4 high). */
 const band = (): number => GROUP_HEADER - 4;
 /** Width per character of the totals text (10 px font), as svg.ts measures it. */
 const CHAR_W_SUM = 6.1;

@@ -5,18 +5,13 @@
 import { ViewGraph, ViewGroup, groupIndex } from './viewGraph';
 import { compactNumber } from './text';
 import { clearHeaderText } from './headerClearance';
+import { CHAR_W_NAME, CHAR_W_SUB, GROUP_HEADER, GROUP_NODE_H, MAX_W, NODE_H } from './geometry';
 
 /** Bump when sizes or options change so cached layouts are not reused. */
 export const LAYOUT_VERSION = 5;
 
-export const NODE_H = 40;
-export const GROUP_NODE_H = 46;
-export const GROUP_HEADER = 28;
+export { NODE_H, GROUP_NODE_H, GROUP_HEADER, MAX_W, CHAR_W_NAME, CHAR_W_SUB } from './geometry';
 const MIN_W = 128;
-export const MAX_W = 340;
-/** Monospace advance per character at the node font sizes (0.6em), so sizes need no DOM. */
-export const CHAR_W_NAME = 7.3;
-export const CHAR_W_SUB = 6.7;
 const PAD_X = 26;
 
 export const ELK_ROOT_OPTIONS: Record<string, string> = {
