@@ -19,7 +19,7 @@ Run: /usr/bin/python3 scripts/onnx-fixtures-wild.py
 """
 import json, os
 import numpy as np
-import torch, torch.nn as nn
+import torch, torch.nn as nn, torch.nn.functional as F
 import torchvision
 from torchvision.models.vision_transformer import VisionTransformer
 from torchvision.models.swin_transformer import SwinTransformer
@@ -33,6 +33,32 @@ M = torchvision.models
 
 def dims(t):
     return list(t.shape)
+
+
+SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'media', 'samples', 'chelsea.png')
+
+
+def image_top5(model, size):
+    """PyTorch's top-5 classes for the bundled cat photo, preprocessed as NetLens's `torch` mode does:
+    bilinear resize without corner alignment (tfjs resizeBilinear with half-pixel centres), /255,
+    ImageNet mean and std."""
+    from PIL import Image
+    rgb = torch.tensor(np.asarray(Image.open(SAMPLE).convert('RGB')), dtype=torch.float32).permute(2, 0, 1)[None]
+    x = F.interpolate(rgb, size=(size, size), mode='bilinear', align_corners=False)
+    mean = torch.tensor([0.485, 0.456, 0.406])[None, :, None, None]
+    std = torch.tensor([0.229, 0.224, 0.225])[None, :, None, None]
+    with torch.no_grad():
+        logits = model.eval()((x / 255 - mean) / std)[0]
+    return [int(i) for i in torch.topk(logits, 5).indices]
+
+
+def randomized(model, seed=7):
+    """Every parameter drawn from N(0, 0.2), seeded: distinct class scores, repeatable."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(torch.randn(p.shape, generator=g) * 0.2)
+    return model
 
 
 def export(model, name, shape, published=None, graph_only=True, opset=17, **kw):
@@ -63,6 +89,8 @@ def export(model, name, shape, published=None, graph_only=True, opset=17, **kw):
     }
     if published is not None:
         ref['publishedGmacs'] = published
+    if not graph_only and len(shape) == 4:
+        ref['imageTop5'] = image_top5(model, shape[2])
     if graph_only:
         onnx.save_model(m, path, save_as_external_data=True, all_tensors_to_one_file=True, location=f'{name}.onnx.data', size_threshold=1024)
         data = os.path.join(OUT, f'{name}.onnx.data')
@@ -181,11 +209,13 @@ def main():
     export(M.video.r3d_18(), 'r3d_18', (1, 3, 16, 112, 112), 40.70)
     export(M.resnet18(), 'resnet18-functions', (1, 3, 224, 224), 1.81,
            export_modules_as_functions={torchvision.models.resnet.BasicBlock})
-    # Small transformers with their weights: ONNX Runtime runs them in the tests to size every tensor.
-    export(VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=16, mlp_dim=32, num_classes=10),
+    # Small transformers with their weights: ONNX Runtime runs them in the tests to size every tensor,
+    # and their top-5 on the cat photo is checked against PyTorch's (every weight drawn at random:
+    # torchvision zero-initialises the heads, which would make all classes tie).
+    export(randomized(VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=16, mlp_dim=32, num_classes=10)),
            'vit-tiny', (1, 3, 32, 32), graph_only=False)
     # 40x40 with 4x4 patches and 4x4 windows: 10 tokens a side, padded to 12 (Swin's computed Pad).
-    export(SwinTransformer(patch_size=[4, 4], embed_dim=8, depths=[2, 2], num_heads=[2, 2], window_size=[4, 4], num_classes=10),
+    export(randomized(SwinTransformer(patch_size=[4, 4], embed_dim=8, depths=[2, 2], num_heads=[2, 2], window_size=[4, 4], num_classes=10)),
            'swin-tiny', (1, 3, 40, 40), graph_only=False)
     nested_functions()
     control_flow()

@@ -175,6 +175,15 @@ describe('profiles beyond the one-image classifier', function () {
       }
     });
 
+    it('ViT and Swin (small, with their weights): the top-5 classes on the cat photo equal PyTorch\'s, in order', async () => {
+      for (const name of ['vit-tiny', 'swin-tiny']) {
+        const ref = JSON.parse(readFileSync(join(WILD, `${name}.reference.json`), 'utf8')) as { imageTop5: number[] };
+        const r = await profileModel(await loadModel(join(WILD, `${name}.onnx`)), image, { backend: 'onnxruntime', runs: 1, warmup: 0 });
+        assert.equal(r.preprocessing, 'torch');
+        assert.deepEqual(r.predictions!.map((p) => p.index), ref.imageTop5, name);
+      }
+    });
+
     it('functions: ONNX Runtime\'s kernels for inlined bodies are attributed to the body\'s layers (fused at "all", one each when unoptimised, nested calls too)', async () => {
       const ref = JSON.parse(readFileSync(join(WILD, 'resnet18-functions.reference.json'), 'utf8')) as { externalDataBytes: number };
       const spec = await loadModel(placeFixture('resnet18-functions', dir, ref.externalDataBytes, WILD));
