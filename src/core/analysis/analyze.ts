@@ -165,14 +165,25 @@ function withInputShape(model: KerasModel, shape: number[]): KerasModel {
 
 const tableOf: Record<ModelGraph['format'], (op: string) => NodeRule | undefined> = { keras: kerasRule, onnx: onnxRule };
 
+/** Analyses of imported graphs by their options (kept as long as the graph is). */
+const analysed = new WeakMap<ModelGraph, Map<string, ModelAnalysis>>();
+
 /** Analyses a Keras config or a graph (an imported ONNX model). */
 export function analyzeModel(source: KerasModel | ModelGraph, options: AnalyzeOptions = {}): ModelAnalysis {
   const batch = checkBatch(options.batch ?? 1);
   const optimizer = options.optimizer ?? 'adam';
   if (isModelGraph(source)) {
+    // A file's graph is analysed once per set of options: loading it (which refuses what cannot be
+    // sized) and the command after it ask the same question. Results are read, never changed.
+    const key = JSON.stringify([batch, optimizer, options.inputShape ?? null, options.dims ?? null]);
+    const known = analysed.get(source)?.get(key);
+    if (known) return known;
     const sized = options.dims ? withOnnxDims(source, options.dims) : source;
     const graph = options.inputShape ? withOnnxInputShape(sized, options.inputShape) : sized;
-    return analyzeGraph(graph, validateGraph(graph).order, batch, optimizer);
+    const result = analyzeGraph(graph, validateGraph(graph).order, batch, optimizer);
+    if (!analysed.has(source)) analysed.set(source, new Map());
+    analysed.get(source)!.set(key, result);
+    return result;
   }
   const model = options.inputShape ? withInputShape(source, options.inputShape) : source;
   const v = validateModel(model);
