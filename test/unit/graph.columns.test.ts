@@ -52,4 +52,14 @@ describe('layer table columns', () => {
       assert.ok(LAYER_COLUMNS.some((col) => col.id === c), c);
     }
   });
+  it('a layer whose sizes depend on data shows ? for MACs, FLOPs and activations, never 0, and sorts below the counted ones', () => {
+    const marked = graph.nodes.map((n, i) => (i === 3 ? { ...n, stats: { ...n.stats, macs: 0, flops: 0, activationBytes: 0, unknown: 'NonZero "x": depends on data' } } : n));
+    const t: TableData = { graph: { ...graph, nodes: marked }, ms: new Map() };
+    for (const id of ['macs', 'flops', 'memory']) {
+      const col = LAYER_COLUMNS.find((c) => c.id === id)!;
+      assert.equal(col.text(marked[3], t), '?', id);
+      const asc = sortLayers(t, id, 1);
+      assert.equal(asc[0].index, 3, `${id}: first ascending, below every counted layer`);
+    }
+  });
 });

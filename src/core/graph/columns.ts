@@ -21,6 +21,10 @@ export interface LayerColumn {
   text(n: ViewNode, t: TableData): string;
 }
 
+/** What a figure that depends on data shows in the table. */
+const UNKNOWN = '?';
+const counted = (n: ViewNode, v: number): number => (n.stats.unknown !== undefined ? -1 : v);
+
 export const LAYER_COLUMNS: readonly LayerColumn[] = [
   { id: 'index', label: '#', numeric: true, value: (n) => n.index, text: (n) => String(n.index + 1) },
   { id: 'name', label: 'Layer', numeric: false, value: (n) => n.name, text: (n) => n.name },
@@ -28,9 +32,11 @@ export const LAYER_COLUMNS: readonly LayerColumn[] = [
   { id: 'block', label: 'Block', numeric: false, value: (n) => n.group ?? '', text: (n) => n.group ?? '' },
   { id: 'shape', label: 'Output', numeric: false, value: (n) => n.shape, text: (n) => n.shape },
   { id: 'params', label: 'Params', numeric: true, value: (n) => n.stats.params, text: (n) => grouped(n.stats.params) },
-  { id: 'macs', label: 'MACs', numeric: true, value: (n) => n.stats.macs, text: (n) => grouped(n.stats.macs) },
-  { id: 'flops', label: 'FLOPs', numeric: true, value: (n) => n.stats.flops, text: (n) => grouped(n.stats.flops) },
-  { id: 'memory', label: 'Activations', numeric: true, value: (n) => n.stats.activationBytes, text: (n) => bytes(n.stats.activationBytes) },
+  // A layer whose sizes depend on data shows '?' (never 0) and sorts below every counted one.
+  { id: 'macs', label: 'MACs', numeric: true, value: (n) => counted(n, n.stats.macs), text: (n) => (n.stats.unknown !== undefined ? UNKNOWN : grouped(n.stats.macs)) },
+  { id: 'flops', label: 'FLOPs', numeric: true, value: (n) => counted(n, n.stats.flops), text: (n) => (n.stats.unknown !== undefined ? UNKNOWN : grouped(n.stats.flops)) },
+  { id: 'memory', label: 'Activations', numeric: true, value: (n) => counted(n, n.stats.activationBytes),
+    text: (n) => (n.stats.unknown !== undefined ? UNKNOWN : bytes(n.stats.activationBytes)) },
   // Unmeasured layers sort below every measured one.
   { id: 'time', label: 'Time (ms)', numeric: true, value: (n, t) => t.ms.get(n.name) ?? -1, text: (n, t) => (t.ms.has(n.name) ? t.ms.get(n.name)!.toFixed(3) : '') },
   // Roofline (issue 21): the kernel's share of its roof and its bound; layers without one sort last.
