@@ -6,7 +6,7 @@
 // So after the layout each vertical run that would cross header text jogs sideways just above the
 // block to a gap in its header (between the name and the totals), crosses there, and jogs back
 // below the header, where the top padding leaves room before the first child.
-import type { Box, GraphLayout, LayoutEdge } from './layout';
+import type { Box, GraphLayout, LayoutEdge } from './layoutTypes';
 import { CHAR_W_SUB, GROUP_HEADER } from './geometry';
 import { compactNumber } from './text';
 import type { ViewGraph } from './viewGraph';

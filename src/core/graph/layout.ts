@@ -6,6 +6,7 @@ import { ViewGraph, ViewGroup, groupIndex } from './viewGraph';
 import { compactNumber } from './text';
 import { clearHeaderText } from './headerClearance';
 import { CHAR_W_NAME, CHAR_W_SUB, GROUP_HEADER, GROUP_NODE_H, MAX_W, NODE_H } from './geometry';
+import type { Box, GraphLayout, LayoutEdge } from './layoutTypes';
 
 /** Bump when sizes or options change so cached layouts are not reused. */
 export const LAYOUT_VERSION = 5;
@@ -59,30 +60,7 @@ export interface ElkOutputNode {
 }
 interface Pt { x: number; y: number }
 
-export interface Box { x: number; y: number; w: number; h: number }
-
-export interface LayoutEdge {
-  /** Element ids: `n<layer index>` or `g<group index>`. */
-  source: string;
-  target: string;
-  /** Flat x,y list. */
-  points: number[];
-  /** Tensor shape carried (the first of the merged tensors when a block is collapsed). */
-  shape: string;
-}
-
-export interface GraphLayout {
-  key: string;
-  width: number;
-  height: number;
-  /** Boxes by element id; expanded groups included (their frames). */
-  boxes: Record<string, Box>;
-  edges: LayoutEdge[];
-  /** Element ids drawn as nodes, in model order (layers and collapsed groups). */
-  nodes: string[];
-  /** Expanded groups drawn as frames, outermost first. */
-  frames: string[];
-}
+export type { Box, LayoutEdge, GraphLayout } from './layoutTypes';
 
 export const layerId = (i: number): string => `n${i}`;
 export const groupId = (i: number): string => `g${i}`;

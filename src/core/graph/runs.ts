@@ -5,7 +5,7 @@
 // groups, collapsible and expandable like any block ("ReLU ×100" when all alike, else
 // "first … last"). When even the runs are too many, they are gathered again, so a 200,000-layer
 // chain is 20 runs of 100 runs of 100 layers. Every step is a loop over the elements.
-import type { GroupSums, ViewGraph, ViewGroup } from './viewGraph';
+import type { GroupSums, ViewGraph, ViewGroup } from './viewTypes';
 import type { LayerStats } from '../analysis/analyze';
 
 /** Containers with more elements than this are gathered into runs (the collapse threshold's 300). */

@@ -3,7 +3,7 @@
 // and so do ONNX graphs (one node per ONNX node, graph inputs as Input nodes). The analyser runs
 // over this graph with one rule per op, looked up in the table of the graph's format. Plain data,
 // JSON-safe (the webview receives it): weights are described (shape, dtype), never carried.
-import type { KerasModel, Shape } from './types';
+import type { KerasModel, Shape } from './keras';
 
 /** Which rule table the ops belong to. */
 export type GraphFormat = 'keras' | 'onnx';

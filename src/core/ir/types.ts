@@ -1,36 +1,11 @@
-// The IR is the Keras functional-model config, as written by `model.toJSON()` in tfjs and
-// `model.to_json()` in Keras 2. Only the fields NetLens reads are typed; the rest passes through.
+// A model as NetLens carries it (ModelSpec): the Keras functional-model config (ir/keras.ts,
+// re-exported here) or the node graph of an imported file (ir/graph.ts), with its groups, weights
+// and labels; and the errors a user can act on.
 
-/** A dimension is a positive integer, or null for the batch (or an unknown) dimension. */
+import type { KerasModel } from './keras';
 import type { ModelGraph } from './graph';
 
-export type Dim = number | null;
-export type Shape = Dim[];
-
-/** One inbound tensor reference: [layerName, nodeIndex, tensorIndex, kwargs]. */
-export type InboundRef = [string, number, number, Record<string, unknown>?];
-
-export interface KerasLayer {
-  class_name: string;
-  name: string;
-  config: Record<string, unknown> & { name?: string };
-  /** One entry per call of the layer; NetLens supports layers called once. */
-  inbound_nodes: InboundRef[][];
-}
-
-export interface KerasModelConfig {
-  name: string;
-  layers: KerasLayer[];
-  input_layers: [string, number, number][];
-  output_layers: [string, number, number][];
-}
-
-export interface KerasModel {
-  class_name: string; // "Model" (tfjs), "Functional" (Keras 2.4+)
-  config: KerasModelConfig;
-  keras_version?: string;
-  backend?: string;
-}
+export type { Dim, Shape, InboundRef, KerasLayer, KerasModelConfig, KerasModel } from './keras';
 
 /** A block of layers drawn as one collapsible group (a residual block, an inception module, a stage). */
 export interface LayerGroup {

@@ -1,6 +1,5 @@
 // The profile result: what the profiler produces and `profile --json` prints (docs/contracts.md).
-// Plain data only (structured-clone / JSON safe); no imports of runtime modules.
-import type { RunDiff } from './runDiff';
+// Plain data only (structured-clone / JSON safe); imports nothing.
 
 /** A measured spread over runs, in milliseconds. */
 export interface Spread {
@@ -177,3 +176,42 @@ export interface BackendStep {
 
 /** Stages of a profile job, reported with progress. */
 export type ProfileStage = 'backend' | 'model' | 'image' | 'warmup' | 'layers' | 'predict' | 'report';
+
+// Per-layer deltas between two runs (`comparedTo`), computed by src/core/profile/runDiff.ts.
+
+export interface DiffRow {
+  /** The row's name: the heaviest entry of the later run (else the earlier one). */
+  name: string;
+  /** Every layer the row covers, in the later run's order. */
+  layers: string[];
+  /** Median ms of the entries on each side (summed when several). */
+  beforeMs: number;
+  afterMs: number;
+  deltaMs: number;
+  /** after / before (undefined when before is 0). */
+  ratio?: number;
+  /** Entries on each side ("conv1_conv +3"), when they differ from `name`. */
+  beforeEntries: string[];
+  afterEntries: string[];
+}
+
+export interface RunSide {
+  model: string;
+  backend: string;
+  backendLabel?: string;
+  optimization?: string;
+  threads?: number;
+  batch?: number;
+  endToEndMs: number;
+  sumLayerMs: number;
+  image: string;
+}
+
+export interface RunDiff {
+  before: RunSide;
+  after: RunSide;
+  rows: DiffRow[];
+  /** Layers (as entries name them) that only one run has. */
+  onlyBefore: string[];
+  onlyAfter: string[];
+}

@@ -5,44 +5,9 @@
 // (+bn, +relu) in a fused run against conv1_conv, conv1_bn and conv1_relu of an unfused one is one
 // row. Layers only one run has are listed, never matched by position. Pure: plain data in and out.
 import { NetLensError } from '../ir/types';
-import type { ProfileLayer, ProfileResult } from './result';
+import type { DiffRow, ProfileLayer, ProfileResult, RunDiff, RunSide } from './result';
 
-export interface DiffRow {
-  /** The row's name: the heaviest entry of the later run (else the earlier one). */
-  name: string;
-  /** Every layer the row covers, in the later run's order. */
-  layers: string[];
-  /** Median ms of the entries on each side (summed when several). */
-  beforeMs: number;
-  afterMs: number;
-  deltaMs: number;
-  /** after / before (undefined when before is 0). */
-  ratio?: number;
-  /** Entries on each side ("conv1_conv +3"), when they differ from `name`. */
-  beforeEntries: string[];
-  afterEntries: string[];
-}
-
-export interface RunSide {
-  model: string;
-  backend: string;
-  backendLabel?: string;
-  optimization?: string;
-  threads?: number;
-  batch?: number;
-  endToEndMs: number;
-  sumLayerMs: number;
-  image: string;
-}
-
-export interface RunDiff {
-  before: RunSide;
-  after: RunSide;
-  rows: DiffRow[];
-  /** Layers (as entries name them) that only one run has. */
-  onlyBefore: string[];
-  onlyAfter: string[];
-}
+export type { DiffRow, RunSide, RunDiff } from './result';
 
 function side(r: ProfileResult): RunSide {
   return {

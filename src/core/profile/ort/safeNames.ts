@@ -7,7 +7,7 @@
 // pass through untouched (no copy).
 import { onnx } from 'onnx-proto';
 import { NetLensError } from '../../ir/types';
-import type { OnnxModelSource } from './source';
+import type { OnnxModelSource } from './sourceTypes';
 
 /** Characters JSON cannot hold raw in a string, plus DEL. */
 const UNSAFE = /[\u0000-\u001f"\\\u007f]/;

@@ -6,17 +6,9 @@ import { readFileSync } from 'node:fs';
 import { ModelSpec, NetLensError } from '../../ir/types';
 import { lowerToOnnx, onnxUnsupported, randomWeights } from '../../onnx';
 import { safeNodeNames } from './safeNames';
+import type { OnnxModelSource } from './sourceTypes';
 
-export interface OnnxModelSource {
-  bytes: Uint8Array;
-  /** An ONNX file: the session opens the path, so external data files beside it resolve. */
-  path?: string;
-  /** For messages: the file path, or "<model> lowered to ONNX". */
-  source: string;
-  /** ONNX node name -> the layer it belongs to (undefined for a node no layer claims). */
-  nodeLayer: (node: string) => string | undefined;
-  lowered: boolean;
-}
+export type { OnnxModelSource } from './sourceTypes';
 
 /** The seed of zoo models' random weights (same weights every profile). */
 export const RANDOM_WEIGHT_SEED = 1;
