@@ -5,14 +5,9 @@
 // files, any format NetLens opens), a preset id string, or an array of two or more zoo names or
 // model file paths.
 import * as vscode from 'vscode';
+import type { CompareRequest } from '../core/compare/presets';
 
 export const COMPARE_COMMAND = 'netlens.compareModels';
-
-export interface CompareRequest {
-  title: string;
-  story?: string;
-  models: string[];
-}
 
 async function pick(): Promise<CompareRequest | undefined> {
   const { COMPARE_PRESETS } = await import('../core/compare/presets');

@@ -12,11 +12,11 @@ import { analysedFromView } from '../core/compare/fromView';
 import type { ViewGraph } from '../core/graph/viewGraph';
 import { MemoryPlan, parseBytes, planMemory, planMemoryFromTotals } from '../core/compare/memoryPlan';
 import { outermostGroup, StageSpec } from '../core/compare/stages';
+import type { CompareRequest } from '../core/compare/presets';
 import type { ModelSpec } from '../core/ir/types';
 import { buildZooModel, zooEntry } from '../core/zoo';
 import { CompareView, compareHtml, memoryResults, totalsTable } from '../core/report/compareHtml';
 import { CompareState, CompareUpdate, validateCompareMessage } from '../protocol/compare';
-import type { CompareRequest } from './compare';
 import { sharedModelService } from './sharedModelService';
 
 export const COMPARE_VIEW_TYPE = 'netlens.compare';

@@ -2,6 +2,7 @@
 // (src/host/comparePanel.ts). The host trusts nothing the page posts: each message is validated
 // field by field and anything else is dropped; the page checks the host's updates the same way.
 import type { Optimizer } from '../core/analysis/analyze';
+import type { CompareState } from '../core/compare/presets';
 
 /** The page's messages to the host. */
 export type CompareMessage =
@@ -54,13 +55,9 @@ export function parseCompareUpdate(raw: unknown): CompareUpdate | null {
   return opt(m.totals) && opt(m.memory) && opt(m.budgetError) ? { type: 'update', totals: m.totals, memory: m.memory, budgetError: m.budgetError } : null;
 }
 
-/**
- * What the Compare page keeps in its webview state (vscode.setState), so VS Code can restore the
- * panel after a window reload: the comparison asked for. The host re-checks it on restore.
- */
-export interface CompareState {
-  request: { title: string; story?: string; models: string[] };
-}
+// The page's webview state (the comparison asked for) is CompareState in src/core/compare/presets.ts;
+// the host re-checks it on restore.
+export type { CompareState } from '../core/compare/presets';
 
 const MAX_MODELS = 16;
 

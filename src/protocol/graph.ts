@@ -5,50 +5,11 @@
 import type { ProfileResult } from '../core/profile/result';
 import type { GraphLayout } from '../core/graph/layout';
 import type { ViewGraph } from '../core/graph/viewGraph';
-import type { ColorBy } from '../core/graph/nodeStyles';
+import type { ModelMessage, ShippedView } from '../core/graph/pageData';
 import { validViewGraph } from './modelService';
 import { validProfileResult } from './worker';
 
-export interface GraphSettings {
-  collapseThreshold: number;
-  colorBy: ColorBy;
-  showShapes: boolean;
-}
-
-/** The first message: the view graph (at graph.batch), the blocks to draw collapsed, cached layouts. */
-export interface ModelMessage {
-  type: 'model';
-  modelArg: string;
-  graph: ViewGraph;
-  /** Group ids collapsed in the first view (collapsed-first for big models). */
-  collapsed: string[];
-  settings: GraphSettings;
-  /** Layouts the host has for this model (the first view's among them when it is ready in time). */
-  layouts: GraphLayout[];
-  canProfile: boolean;
-  profile: ProfileResult | null;
-}
-
-/**
- * What an exported standalone page carries (no host to ask): the view graph at the exported batch
- * size, its first view and that view's layout; other collapse states are laid out in the page.
- */
-export interface StandaloneData {
-  graph: ViewGraph;
-  collapsed: string[];
-  layouts: GraphLayout[];
-  settings: GraphSettings;
-}
-
-/**
- * A zoo model's first view as shipped in dist/zoo/<name>.json (built by core/graph/node/zooViews):
- * the view graph at batch 1, the blocks collapsed at the default threshold and that view's layout.
- */
-export interface ShippedView {
-  graph: ViewGraph;
-  collapsed: string[];
-  layout: GraphLayout;
-}
+export type { GraphSettings, ModelMessage, StandaloneData, ShippedView } from '../core/graph/pageData';
 
 export type HostMessage =
   /** The webview asks for layouts (layoutRequest) and the host answers (layout / layoutError). */

@@ -1,9 +1,23 @@
 // The comparisons the ResNet and Xception papers tell, as ready-made presets.
-export interface ComparePreset {
-  id: string;
+
+/** A comparison asked for: a preset, or two or more zoo names or model file paths the user chose. */
+export interface CompareRequest {
   title: string;
-  models: string[];
   /** What to look at. */
+  story?: string;
+  models: string[];
+}
+
+/**
+ * What the Compare page keeps in its webview state (vscode.setState), so VS Code can restore the
+ * panel after a window reload: the comparison asked for (checked on restore by src/protocol/compare.ts).
+ */
+export interface CompareState {
+  request: CompareRequest;
+}
+
+export interface ComparePreset extends CompareRequest {
+  id: string;
   story: string;
 }
 

@@ -2,7 +2,7 @@
 // with no server. Both inline the renderer and stylesheets under a strict CSP (a nonce per page;
 // no eval, no script without the nonce) and may carry their first data as a JSON data block: the
 // webview its model message when the first layout is at hand, the file its view graph and layout.
-import type { ModelMessage, StandaloneData } from '../../protocol/graph';
+import type { ModelMessage, StandaloneData } from './pageData';
 import { escapeXml } from './text';
 import { pageCsp } from '../csp';
 

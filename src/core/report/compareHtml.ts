@@ -8,10 +8,10 @@ import type { Optimizer } from '../analysis/analyze';
 import { rowStageLabels, rowValue } from '../compare/compare';
 import type { Comparison, CompareRow } from '../compare/compare';
 import type { MemoryPlan } from '../compare/memoryPlan';
+import type { CompareState } from '../compare/presets';
 import { PLAN_BATCHES } from '../compare/memoryPlan';
 import { bytes, grouped, si } from './format';
 import { esc, nonceParts, pageScript, PageScript } from './htmlPage';
-import type { CompareState } from '../../protocol/compare';
 
 const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { standaloneHtml } from '../html';
 import { DEFAULT_COLLAPSE_THRESHOLD } from '../collapse';
-import type { GraphSettings, StandaloneData } from '../../../protocol/graph';
+import type { GraphSettings, StandaloneData } from '../pageData';
 import { AssetDirs, codiconFontDataUrl, readPageAssets } from './pageAssets';
 
 export type { AssetDirs } from './pageAssets';

@@ -10,7 +10,7 @@ import { ZOO } from '../../zoo';
 import { initialCollapsed, DEFAULT_COLLAPSE_THRESHOLD } from '../collapse';
 import { layoutGraph, layoutKey } from '../layout';
 import { buildViewGraph } from '../viewGraph';
-import type { ShippedView } from '../../../protocol/graph';
+import type { ShippedView } from '../pageData';
 import { nodeElk } from './elkNode';
 
 /** The view graph and first view of a zoo model at batch 1, without laying it out. */
