@@ -120,6 +120,7 @@ describe('ONNX exports beyond the plain classifiers (ViT, Swin, detection, segme
         const card = layerCard(nz, view.totals);
         assert.equal(card.rows[0].label, 'Depends on data');
         assert.equal(card.rows.find((r) => r.label === 'MACs')!.value, 'depends on data');
+        assert.equal(card.rows.find((r) => r.label === 'Output shape')!.value, '(1, ?)', 'rank 1 in, [1, count] out: the count is open');
         assert.ok(validViewGraph(JSON.parse(JSON.stringify(view))), 'the host accepts the view graph');
       } else {
         assert.equal(view.unknown, undefined);

@@ -49,7 +49,8 @@ function measuredRows(p: ProfileLayer | undefined, sumMs: number): CardRow[] {
 export function layerCard(n: ViewNode, totals: Totals, profile?: ProfileResult | null, batch = 1): Card {
   const s = n.stats;
   const rows: CardRow[] = [
-    { label: 'Output shape', value: `(${s.outputShape.map((d) => (d === null ? 'None' : d)).join(', ')})` },
+    // None is the batch (Keras' convention); a size known only at run time is '?'.
+    { label: 'Output shape', value: `(${s.outputShape.map((d) => (d === null ? (s.unknown !== undefined ? '?' : 'None') : d)).join(', ')})` },
     { label: 'Params', value: paramsText(s.params, s.trainableParams, s.nonTrainableParams), detail: `${share(s.params, totals.params)} of the model` },
     { label: 'MACs', value: grouped(s.macs), detail: s.macsFormula ? `${formulaText(s.macsFormula)} = ${grouped(s.macs)} · ${share(s.macs, totals.macs)}` : `${share(s.macs, totals.macs)} of the model` },
     { label: 'FLOPs', value: grouped(s.flops), detail: `${si(s.flops)}FLOP · ${share(s.flops, totals.flops)}` },
