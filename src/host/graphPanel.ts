@@ -203,7 +203,8 @@ export class GraphPanel {
     const hit = this.layoutAtHand(collapsed) ?? (await this.services.store.get(structure)).find((l) => l.key === key);
     if (hit) return hit;
     const l = await this.services.models.layout(this.graph, collapsed);
-    await this.services.store.put(structure, l);
+    // Kept for next time (memory, then disk) while the page draws it: the page does not wait for the disk.
+    void this.services.store.put(structure, l).catch(() => undefined);
     return l;
   }
 
@@ -232,7 +233,9 @@ export class GraphPanel {
         for (const q of this.queue.splice(0)) void this.panel.webview.postMessage(q);
         // The next request (a batch size, a block opened) needs the model process: start it once
         // the page has drawn, not while it competes with the page for the CPU.
-        setTimeout(() => this.services.models.warm(), WARM_AFTER_READY_MS);
+        // With this graph: a few layouts of it warm elkjs, so the first block collapsed is not
+        // laid out by cold code (2.5 s in the editor before; ModelService.warm).
+        setTimeout(() => this.services.models.warm(this.graph, this.initial), WARM_AFTER_READY_MS);
         break;
       }
       case 'selected':

@@ -114,6 +114,34 @@ describe('graph view: model service process', function () {
     }
   });
 
+  it('warming with a graph lays it out a few times unseen, so elkjs is fast by the first collapse; a request waits behind one at most', async () => {
+    const spec = buildZooModel('resnet50');
+    const g = buildViewGraph(spec, analyzeModel(spec.model));
+    const s = new ModelService({ script: SCRIPT });
+    try {
+      s.warm(g, new Set());
+      s.warm(g, new Set());
+      const block = g.groups.find((x) => x.id === 'conv3_block1')!;
+      const l = await s.layout(g, new Set([block.id]));
+      assert.equal(s.layoutsRun, 2, 'one warm-up layout, then the request');
+      assert.equal(l.nodes.length, g.nodes.length - block.sums.layers + 1, 'the collapsed block is one node');
+    } finally {
+      s.dispose();
+    }
+    const quiet = new ModelService({ script: SCRIPT });
+    try {
+      quiet.warm(g, new Set());
+      for (let i = 0; i < 400 && quiet.layoutsRun < 5; i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(quiet.layoutsRun, 5, 'five warm-up layouts, then it stops');
+      quiet.warm(g, new Set());
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(quiet.layoutsRun, 5, 'a warm process is not warmed again');
+    } finally {
+      quiet.dispose();
+    }
+  });
+
   it('checks what the process sends before the host uses it', () => {
     const spec = buildZooModel('lenet5');
     const g = buildViewGraph(spec, analyzeModel(spec.model));
