@@ -333,6 +333,10 @@ describe('graph webview (Chromium)', function () {
     const img = PNG.sync.read(Buffer.from(png.slice('data:image/png;base64,'.length), 'base64'));
     const l = await page.evaluate(() => (window as unknown as { __netlens: { app: { layout: { width: number; height: number } } } }).__netlens.app.layout);
     assert.ok(Math.abs(img.width / img.height - l.width / l.height) < 0.01, 'the whole graph, in proportion');
+    // At the screen's device scale (1 here; 2 on HiDPI), inside Chromium's canvas limits: the drawn graph, not a new layout.
+    const dpr = await page.evaluate(() => window.devicePixelRatio);
+    const k = Math.min(Math.min(2, Math.max(1, dpr)), 16384 / l.width, 16384 / l.height);
+    assert.deepEqual([img.width, img.height], [Math.floor(l.width * k), Math.floor(l.height * k)]);
     const colours = new Set<number>();
     for (let i = 0; i < img.data.length; i += 4 * 997) colours.add(img.data.readUInt32BE(i));
     assert.ok(colours.size > 10, `${colours.size} colours: the PNG has content`);
