@@ -14,7 +14,7 @@ import { machineCommand } from './cli/machine';
 import { backendUsage } from './core/profile/registry';
 import { OPTIMIZATION_LEVELS } from './core/profile/ort/session';
 import { writeErr, writeOut } from './cli/output';
-import { printable } from './core/report/format';
+import { printable } from './core/text/format';
 import { adoptParentTty, runQuietChild, wantsQuietChild } from './cli/quietNative';
 
 const USAGE = `usage:

@@ -2,7 +2,7 @@ import { compareModels, Comparison, rowStageLabels, rowValue } from '../core/com
 import { COMPARE_PRESETS } from '../core/compare/presets';
 import { NetLensError } from '../core/ir/types';
 import { loadModel } from '../core/io/loadModel';
-import { bytes, grouped, printable, si } from '../core/report/format';
+import { bytes, grouped, printable, si } from '../core/text/format';
 import { summaryJson } from '../core/report/summaryJson';
 import { parse, positiveIntOption } from './common';
 import { writeJson, writeOut } from './output';

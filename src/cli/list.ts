@@ -1,6 +1,6 @@
 import { ZOO } from '../core/zoo';
 import { analyzeModel } from '../core/analysis/analyze';
-import { grouped, si } from '../core/report/format';
+import { grouped, si } from '../core/text/format';
 import { writeJson, writeOut } from './output';
 
 export function listCommand(argv: string[]): void {

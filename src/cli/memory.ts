@@ -2,7 +2,7 @@ import { Optimizer, OPTIMIZER_SLOTS } from '../core/analysis/analyze';
 import { parseBytes, planMemory } from '../core/compare/memoryPlan';
 import { NetLensError } from '../core/ir/types';
 import { loadModel } from '../core/io/loadModel';
-import { bytes } from '../core/report/format';
+import { bytes } from '../core/text/format';
 import { parse, requireModelArg } from './common';
 import { writeJson, writeOut } from './output';
 import { hasOwn } from '../core/safeLookup';

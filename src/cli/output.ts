@@ -1,7 +1,7 @@
 // Every CLI output goes through here: names from model files reach the terminal, and a name
 // holding ESC or BEL sequences would otherwise retitle the window, clear the screen or hide text.
 // Text keeps its line breaks; every other control character is shown as a visible escape.
-import { printableJson, printableText } from '../core/report/format';
+import { printableJson, printableText } from '../core/text/format';
 
 /** Writes text to stdout, control characters escaped. */
 export function writeOut(text: string): void {

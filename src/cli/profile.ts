@@ -17,7 +17,7 @@ import { DEFAULT_RUNS, DEFAULT_WARMUP, profileModel } from '../core/profile/prof
 import { formatFromPath, profileJson, profileText, renderProfile } from '../core/report/profileReport';
 import { dimOptions, parse, positiveIntOption, requireModelArg } from './common';
 import { writeJsonText, writeOut } from './output';
-import { printable } from '../core/report/format';
+import { printable } from '../core/text/format';
 import { addRoofline } from '../core/profile/rooflineProfile';
 import { asProfileResult, diffRuns, RunDiff } from '../core/profile/runDiff';
 import { profileHtml } from '../core/report/profileHtml';

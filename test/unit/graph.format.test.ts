@@ -1,7 +1,7 @@
-// The one shape formatter module (src/core/report/format.ts) and its users: the graph's output
+// The one shape formatter module (src/core/text/format.ts) and its users: the graph's output
 // shapes, Keras' summary notation (model.summary() prints "(None, 112, 112, 64)") and the error text.
 import { strict as assert } from 'node:assert';
-import { dims, msText, shape, shapeList } from '../../src/core/report/format';
+import { dims, msText, shape, shapeList } from '../../src/core/text/format';
 import { milliseconds } from '../../src/core/graph/text';
 import { formatDims } from '../../src/core/graph/viewGraph';
 import { formatShape } from '../../src/core/analysis/config';

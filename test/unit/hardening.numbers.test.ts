@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { parseModelJson } from './helpers/modelJson';
-import { grouped, si } from '../../src/core/report/format';
+import { grouped, si } from '../../src/core/text/format';
 import { summaryTable } from '../../src/core/report/summaryTable';
 
 describe('hardening: totals above 2^53 (issue 13, finding 9)', () => {

@@ -20,7 +20,7 @@ import { initialCollapsed } from '../../src/core/graph/collapse';
 import { RUN_LIMIT, RUN_SIZE } from '../../src/core/graph/runs';
 import { nodeElk } from '../../src/core/graph/node/elkNode';
 import { renderGraphSvg } from '../../src/core/graph/svg';
-import { csvCell, mdText, xmlText } from '../../src/core/report/escape';
+import { csvCell, mdText, xmlText } from '../../src/core/text/escape';
 import { profileCsv, profileMarkdown, profileText } from '../../src/core/report/profileReport';
 import { summaryTable } from '../../src/core/report/summaryTable';
 import type { ProfileResult } from '../../src/core/profile/result';

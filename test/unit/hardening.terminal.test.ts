@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliInProcess } from './helpers/cliInProcess';
-import { printable, printableJson, printableText } from '../../src/core/report/format';
+import { printable, printableJson, printableText } from '../../src/core/text/format';
 import { removeDir, tempDir } from '../fixtures/writers';
 
 /** Any character a terminal would act on, line breaks excepted. */

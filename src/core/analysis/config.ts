@@ -1,7 +1,7 @@
 // Readers for Keras layer config values. Configs come from untrusted files, so every value is
 // checked here once and a bad one becomes one clear NetLensError naming the layer and the field.
 import { NetLensError, Shape } from '../ir/types';
-import { shapeList } from '../report/format';
+import { shapeList } from '../text/format';
 
 export type Cfg = Record<string, unknown>;
 

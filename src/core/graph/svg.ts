@@ -5,7 +5,7 @@ import { GraphLayout, groupSub, layerSub, MAX_W, CHAR_W_NAME, CHAR_W_SUB, GROUP_
 import { BLOCK_STYLE, CATEGORY_TABLE, NodeCategory } from './nodeStyles';
 import { ViewGraph } from './viewGraph';
 import { compactNumber, fit } from './text';
-import { xmlText } from '../report/escape';
+import { xmlText } from '../text/escape';
 
 /** Resolves a CSS custom property for exports outside the editor; the default keeps var() with its fallback. */
 export type ColorResolver = (cssVar: string, fallback: string) => string;

@@ -1,5 +1,5 @@
 // Small text helpers for the graph: escaping for HTML/SVG and compact numbers for node labels.
-import { bytes, grouped, msText, si } from '../report/format';
+import { bytes, grouped, msText, si } from '../text/format';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

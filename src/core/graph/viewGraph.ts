@@ -6,7 +6,7 @@ import type { ModelSpec, Shape } from '../ir/types';
 import { isModelGraph, nodeAttributes } from '../ir/graph';
 import { TRAINING_ONLY } from '../analysis/trainingOnly';
 import { CATEGORY_TABLE } from './nodeStyles';
-import { dims } from '../report/format';
+import { dims } from '../text/format';
 import { addRuns } from './runs';
 import type { GroupSums, ViewEdge, ViewGraph, ViewGroup, ViewNode } from './viewTypes';
 

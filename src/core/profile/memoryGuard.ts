@@ -4,7 +4,7 @@
 // the worst case is shared with the editor). Node only (reads the free memory).
 import { freemem } from 'node:os';
 import { NetLensError } from '../ir/types';
-import { bytes } from '../report/format';
+import { bytes } from '../text/format';
 
 /** A run may use at most this fraction of the memory free when it starts. */
 export const MEMORY_FRACTION = 0.5;

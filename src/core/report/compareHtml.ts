@@ -10,7 +10,7 @@ import type { Comparison, CompareRow } from '../compare/compare';
 import type { MemoryPlan } from '../compare/memoryPlan';
 import type { CompareState } from '../compare/presets';
 import { PLAN_BATCHES } from '../compare/memoryPlan';
-import { bytes, grouped, si } from './format';
+import { bytes, grouped, si } from '../text/format';
 import { esc, nonceParts, pageScript, PageScript } from './htmlPage';
 
 const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

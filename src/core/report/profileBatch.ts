@@ -2,7 +2,7 @@
 // to end comes from, and its memory measured beside the memory planner's estimate (issue 20).
 // Pure string building.
 import type { ProfileResult } from '../profile/result';
-import { bytes, msText } from './format';
+import { bytes, msText } from '../text/format';
 
 /** "4 images per run, 120.3 images/s; end to end on a session with profiling off (profiled runs: 35.1 ms)". */
 export function batchText(r: ProfileResult): string {

@@ -3,7 +3,7 @@
 // Pure string building; the page's script (webview/pages/profilePage.ts) sorts the table and posts
 // export requests to the host (messages in src/protocol/profile.ts).
 import type { ProfileResult } from '../profile/result';
-import { bytes, dims, msText, si } from './format';
+import { bytes, dims, msText, si } from '../text/format';
 import { byTime, layerSumNote } from './profileReport';
 import { fusedLabel, fusionHeadline } from '../profile/fusedGroups';
 import { esc, nonceParts, pageScript, PageScript } from './htmlPage';

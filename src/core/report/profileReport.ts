@@ -3,8 +3,8 @@
 // ProfileResult; no vscode, no tfjs.
 import { batchText, memoryText } from './profileBatch';
 import type { ProfileLayer, ProfileResult } from '../profile/result';
-import { bytes, dims, maxLength, msText, si } from './format';
-import { csvCell, mdText } from './escape';
+import { bytes, dims, maxLength, msText, si } from '../text/format';
+import { csvCell, mdText } from '../text/escape';
 import { fusionHeadline } from '../profile/fusedGroups';
 import { rooflineMarkdown } from './rooflineReport';
 
@@ -97,7 +97,7 @@ export function profileText(r: ProfileResult, top = 25): string {
   ].join('\n');
 }
 
-/** A name from a file in a Markdown table: HTML-escaped, Markdown's own characters escaped (escape.ts). */
+/** A name from a file in a Markdown table: HTML-escaped, Markdown's own characters escaped (core/text/escape.ts). */
 const mdCell = mdText;
 
 export function profileMarkdown(r: ProfileResult): string {

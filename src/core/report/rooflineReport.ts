@@ -5,8 +5,8 @@
 import type { ProfileResult } from '../profile/result';
 import { ridgePoint, timeSinks, totalSavedMs } from '../profile/roofline';
 import { biggestChanges, DiffRow, RunDiff } from '../profile/runDiff';
-import { msText } from './format';
-import { mdText } from './escape';
+import { msText } from '../text/format';
+import { mdText } from '../text/escape';
 import { esc } from './htmlPage';
 import { rooflineChart } from './rooflineChart';
 

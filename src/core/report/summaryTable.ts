@@ -1,6 +1,6 @@
 // A Keras-style summary table: one row per layer, then the totals.
 import { ModelAnalysis } from '../analysis/analyze';
-import { bytes, grouped, maxLength, printable, shape, si } from './format';
+import { bytes, grouped, maxLength, printable, shape, si } from '../text/format';
 
 interface Column { title: string; width: number; right?: boolean }
 

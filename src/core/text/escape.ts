@@ -1,6 +1,6 @@
 // Escaping for the exports a user opens in other programs, where a name taken from a model file
 // must stay text: a spreadsheet (CSV formula injection), a Markdown renderer (raw HTML, links) and
-// an XML parser (SVG: a C0 control character makes the whole file invalid).
+// an XML parser (SVG: a C0 control character makes the whole file invalid). Imports nothing.
 
 /**
  * XML 1.0 allows tab, LF, CR and everything from U+0020 except U+FFFE, U+FFFF and unpaired

@@ -1,4 +1,5 @@
-// Number formatting shared by the CLI tables, hover cards and reports.
+// Numbers, shapes and names as text, shared by every layer: the analyser's errors, the graph's
+// labels and cards, the profiler's messages, the CLI tables and the reports. Imports nothing.
 
 /**
  * 25636712 -> "25,636,712". Above 2^53 a double no longer holds every integer, so the digits
