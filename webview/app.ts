@@ -1,9 +1,9 @@
 // The graph view's coordinator: it holds the state (model, batch, collapsed blocks, colour mode,
 // selection, layout) and wires the parts that each own one concern: toolbar, header, viewport
 // (pan/zoom/fit), pointer (drag, hover, click), keyboard, search, colouring and legend, details
-// panel, minimap, layer table and export. Numbers come from the view graph the host sends
-// (analysed there; a new batch size is a 'batch' request answered by a 'graph' message); names
-// reach the DOM only through textContent or escapeXml.
+// panel, minimap, layer table and export. The parts see it through appApi.ts, never this file.
+// Numbers come from the view graph the host sends (analysed there; a new batch size is a 'batch'
+// request answered by a 'graph' message); names reach the DOM only through textContent or escapeXml.
 import type { ProfileResult } from '../src/core/profile/result';
 import { ViewGraph, ViewNode, groupIndex } from '../src/core/graph/viewGraph';
 import { GraphLayout, groupId } from '../src/core/graph/layout';
@@ -25,12 +25,13 @@ import { onGraphKey } from './keyboard';
 import { Search } from './search';
 import { adoptGraphStyles, Colouring } from './colouring';
 import { Details } from './details';
-import { Selection, SelectOptions } from './selection';
+import { Selection } from './selection';
 import { firstView, stateOf, type Host, type Probe, type SavedState } from './host';
+import type { AppApi, SelectOptions } from './appApi';
 
 export type { Host, Probe } from './host';
 
-export class App {
+export class App implements AppApi {
   graph!: ViewGraph;
   modelArg = '';
   batch = 1;

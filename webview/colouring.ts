@@ -6,7 +6,7 @@ import { fusedRunOf } from '../src/core/profile/fusedGroups';
 import { graphCss } from '../src/core/graph/svg';
 import { BLOCK_STYLE, CATEGORY_TABLE, COLOR_BY, heatColor, NodeCategory } from '../src/core/graph/nodeStyles';
 import { bytes, compactNumber, milliseconds } from '../src/core/graph/text';
-import type { App } from './app';
+import type { AppApi } from './appApi';
 import { clear, h } from './dom';
 import type { Minimap } from './minimap';
 import { BOUND_COLOURS, diffColour, efficiencyColour, isRooflineMode, rooflineShade } from '../src/core/graph/rooflineColours';
@@ -26,7 +26,7 @@ export class Colouring {
   private colors = new Map<string, string | null>();
   private legendMax = 0;
 
-  constructor(private readonly app: App, private readonly legend: HTMLElement, private readonly minimap: Minimap, private readonly canvas: HTMLElement) {}
+  constructor(private readonly app: AppApi, private readonly legend: HTMLElement, private readonly minimap: Minimap, private readonly canvas: HTMLElement) {}
 
   apply(): void {
     const app = this.app;

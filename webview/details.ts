@@ -3,15 +3,15 @@
 import { Card, groupCard, layerCard, layersIn } from '../src/core/graph/cards';
 import { groupId } from '../src/core/graph/layout';
 import { groupIndex } from '../src/core/graph/viewGraph';
-import type { App } from './app';
+import type { AppApi, DetailsApi } from './appApi';
 import { clear, h, icon } from './dom';
 import { button } from './ui';
 
 /** Link lists stop here; the rest is counted. */
 const MAX_LINKS = 200;
 
-export class Details {
-  constructor(private readonly app: App, readonly el: HTMLElement, private readonly canvas: HTMLElement) {}
+export class Details implements DetailsApi {
+  constructor(private readonly app: AppApi, readonly el: HTMLElement, private readonly canvas: HTMLElement) {}
 
   get open(): boolean { return !this.el.hidden; }
 

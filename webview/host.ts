@@ -3,7 +3,7 @@
 import { COLOR_BY, ColorBy } from '../src/core/graph/nodeStyles';
 import type { ModelMessage, WebviewMessage } from '../src/protocol/graph';
 import { validBatch } from '../src/protocol/graph';
-import type { App } from './app';
+import type { AppApi } from './appApi';
 
 export interface Host {
   mode: 'vscode' | 'standalone';
@@ -51,7 +51,7 @@ export function firstView(o: ModelMessage, saved: SavedState | undefined): First
 }
 
 /** What the panel keeps of the page's view. */
-export function stateOf(app: App): SavedState {
+export function stateOf(app: AppApi): SavedState {
   return {
     model: app.modelArg, collapsed: [...app.collapsed], colorBy: app.colorBy, batch: app.batch,
     selected: app.selection.current?.kind === 'layer' ? app.selection.current.id : null, showShapes: app.showShapes,
@@ -61,7 +61,7 @@ export function stateOf(app: App): SavedState {
 
 /** Timings the benchmarks and tests read (window.__netlens). */
 export interface Probe {
-  app?: App;
+  app?: AppApi;
   firstPaintMs?: number;
   lastHoverMs?: number;
   layouts: number;

@@ -2,13 +2,13 @@
 // zoom and fit, Enter opens details or expands a block, Backspace/c collapses the block around the
 // selection, Escape clears it, / and Ctrl+F search, n/N/F3 step through the matches.
 import { ARROW_DIRECTIONS, neighbour } from '../src/core/graph/navigation';
-import type { App } from './app';
+import type { AppApi } from './appApi';
 
 /** Pixels one Shift+arrow pans. */
 const PAN_STEP = 60;
 const ZOOM_STEP = 1.25;
 
-export function onGraphKey(app: App, e: KeyboardEvent): void {
+export function onGraphKey(app: AppApi, e: KeyboardEvent): void {
   const sel = app.selection.drawn();
   const dir = ARROW_DIRECTIONS[e.key];
   if (dir) {

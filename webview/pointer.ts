@@ -1,14 +1,14 @@
 // The canvas under the pointer: drag to pan, wheel to zoom or pan, hover cards with the element's
 // edges highlighted, click to select a layer or to collapse/expand a block.
 import { groupCard, layerCard } from '../src/core/graph/cards';
-import type { App } from './app';
+import type { AppApi } from './appApi';
 import { fillCard } from './details';
 
 export class Pointer {
   private hoverId: string | null = null;
   private hot: Element[] = [];
 
-  constructor(private readonly app: App, private readonly canvas: HTMLElement, private readonly hover: HTMLElement, private readonly vp: SVGGElement) {
+  constructor(private readonly app: AppApi, private readonly canvas: HTMLElement, private readonly hover: HTMLElement, private readonly vp: SVGGElement) {
     this.wire();
   }
 

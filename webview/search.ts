@@ -1,14 +1,14 @@
 // Layer search: the matches of the toolbar's search text (name or class), marked on the graph, and
 // stepping through them (Enter, n/N, F3), revealing and centring each.
 import { searchMatches } from '../src/core/graph/navigation';
-import type { App } from './app';
+import type { AppApi, SearchApi } from './appApi';
 import type { TextFieldHandle } from './ui';
 
-export class Search {
+export class Search implements SearchApi {
   private matches: string[] = [];
   private at = -1;
 
-  constructor(private readonly app: App, private readonly field: TextFieldHandle, private readonly count: HTMLElement, private readonly vp: SVGGElement) {}
+  constructor(private readonly app: AppApi, private readonly field: TextFieldHandle, private readonly count: HTMLElement, private readonly vp: SVGGElement) {}
 
   /** The text in the search field (saved with the panel state). */
   text(): string { return this.field.value(); }

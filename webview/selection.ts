@@ -5,15 +5,13 @@ import { groupsHiding } from '../src/core/graph/collapse';
 import { groupId, layerId } from '../src/core/graph/layout';
 import { grouped } from '../src/core/graph/text';
 import { groupIndex } from '../src/core/graph/viewGraph';
-import type { App } from './app';
+import type { AppApi, SelectionApi, SelectOptions } from './appApi';
 
-export interface SelectOptions { reveal: boolean; center: boolean; details: boolean; notify?: boolean }
-
-export class Selection {
+export class Selection implements SelectionApi {
   /** A layer name or a block id, and which. */
   current: { kind: 'layer' | 'group'; id: string } | null = null;
 
-  constructor(private readonly app: App, private readonly vp: SVGGElement, private readonly announcer: HTMLElement) {}
+  constructor(private readonly app: AppApi, private readonly vp: SVGGElement, private readonly announcer: HTMLElement) {}
 
   /** Selects a layer; `reveal` opens the blocks that hide it, else the block is selected. */
   async layer(name: string, o: SelectOptions): Promise<void> {

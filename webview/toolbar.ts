@@ -3,7 +3,7 @@
 // tools move into a "More actions" menu so the bar stays one row.
 import { COLOR_BY, ColorBy } from '../src/core/graph/nodeStyles';
 import type { ExportFormat } from '../src/protocol/graph';
-import type { App } from './app';
+import type { AppApi } from './appApi';
 import { h, icon } from './dom';
 import { ToolbarOverflow } from './toolbarOverflow';
 import { button, divider, select, SelectHandle, setPressed, textField, TextFieldHandle } from './ui';
@@ -22,7 +22,7 @@ export class Toolbar {
   private readonly profileButton: HTMLElement;
   private readonly exportMenu: HTMLElement;
 
-  constructor(private readonly app: App, standalone: boolean) {
+  constructor(private readonly app: AppApi, standalone: boolean) {
     const toolbar = this.el = h('div', { class: 'nl-toolbar', role: 'toolbar', 'aria-label': 'Graph tools' });
     this.colorSelect = select({
       title: 'Colour nodes by', id: 'nl-color-by', value: 'category',
