@@ -25,6 +25,12 @@ import type { ModelService } from './modelService';
 export const GRAPH_VIEW_TYPE = 'netlens.graph';
 /** A page draws within about this long of its 'ready' on a 2-CPU machine. */
 const WARM_AFTER_READY_MS = 1500;
+/**
+ * A page served with its model message has already put the graph in the DOM when it says 'ready'
+ * (only the browser's paint is left, about 0.1 s): the model process may start sooner, so that a
+ * block collapsed in the first seconds finds elkjs warm.
+ */
+const WARM_AFTER_EMBEDDED_READY_MS = 500;
 
 /** What every panel shares: the layout cache and the model service process. */
 export interface PanelServices {
@@ -235,7 +241,7 @@ export class GraphPanel {
         // the page has drawn, not while it competes with the page for the CPU.
         // With this graph: a few layouts of it warm elkjs, so the first block collapsed is not
         // laid out by cold code (2.5 s in the editor before; ModelService.warm).
-        setTimeout(() => this.services.models.warm(this.graph, this.initial), WARM_AFTER_READY_MS);
+        setTimeout(() => this.services.models.warm(this.graph, this.initial), m.embedded ? WARM_AFTER_EMBEDDED_READY_MS : WARM_AFTER_READY_MS);
         break;
       }
       case 'selected':
