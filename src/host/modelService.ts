@@ -126,10 +126,12 @@ export class ModelService {
   /**
    * Starts the process ahead of the first request (it exits after the idle time like any other).
    * Given a graph, it also lays that graph out a few times and drops the results: elkjs' compiled
-   * code is slow until V8 has optimised it (ResNet-50: 450 ms for the first layout in a process,
-   * 230 ms for the second, 80-150 ms from the fifth), so the user's first collapse would pay for
-   * it. Each warm-up layout is sent only when nothing else is queued or running, so a request
-   * waits behind one at most.
+   * code is slow until V8 has optimised it (ResNet-50: 380-450 ms for the first layout in a
+   * process, 180-230 ms for the second, 90-150 ms from the sixth), so the user's first collapse
+   * would pay for it. The first warm-up layout is the graph with every block collapsed (about
+   * 60 ms, elkjs loaded), so a block collapsed at once does not wait behind a cold full layout;
+   * then the view as shown. Each is sent only when nothing else is queued or running, so a
+   * request waits behind one at most.
    */
   warm(graph?: ViewGraph, collapsed: ReadonlySet<string> = new Set()): void {
     if (!this.lanes.some((l) => l.child)) {
@@ -147,7 +149,8 @@ export class ModelService {
 
   private warmUp(graph: ViewGraph, collapsed: ReadonlySet<string>): void {
     if (this.warmLeft <= 0 || this.queue.length || this.lanes.some((l) => l.current) || !this.lanes.some((l) => l.child)) { this.warmLeft = 0; return; }
-    const { elk } = toElkGraph(graph, collapsed);
+    const all = this.layoutsRun === 0 && graph.groups.length > 0;
+    const { elk } = toElkGraph(graph, all ? new Set(graph.groups.map((g) => g.id)) : collapsed);
     if (countBoxes(elk) > MAX_ELK_ELEMENTS) { this.warmLeft = 0; return; }
     this.warmLeft--;
     this.request({ type: 'layout', elk }, `warming up the layout of ${graph.model}`).then(
