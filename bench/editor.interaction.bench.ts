@@ -13,8 +13,8 @@ import { launchBrowser, openWorkbench, runCommand, webviewFrame } from '../tools
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const ROUNDS = Number(process.env.NETLENS_ROUNDS ?? 2);
-/** How long the user looks at the graph before collapsing a block: at once (1 s), or after a while (6 s). */
-const LOOKS = [1000, 6000];
+/** How long the user looks at the graph before collapsing a block: at once (0.3 s, 1 s), or after a while (6 s). */
+const LOOKS = (process.env.NETLENS_LOOKS ?? '300,1000,6000').split(',').map(Number);
 
 /** toggleGroup as a click on the block's header does, to the next frame after it is drawn. */
 async function toggle(f: Frame, id: string): Promise<number> {
