@@ -26,6 +26,8 @@ function start(): void {
     layouts.onComputed = () => { probe.layouts++; };
     const app = new App(root, host, layouts, probe);
     app.load({ type: 'model', modelArg: data.graph.model, graph: data.graph, collapsed: data.collapsed, settings: data.settings, layouts: data.layouts, canProfile: false, profile: null })
+      // Drawn: warm elkjs in the worker for the first collapse.
+      .then(() => setTimeout(() => layouts.warm(data.graph, new Set(data.collapsed)), 500))
       .catch((e) => app.showError(String((e as Error).message ?? e)));
     return;
   }

@@ -566,6 +566,17 @@ describe('graph webview: standalone HTML', function () {
       const data = JSON.parse(await page.locator('#netlens-data').textContent() ?? '{}');
       assert.ok(data.graph?.nodes?.length === 517 && !('spec' in data) && data.layouts.length === 1);
       assert.equal(await page.locator('#nl-batch').getAttribute('disabled'), '');
+      // The worker warms elkjs after the first paint (results dropped); a block opened after that
+      // is laid out once and drawn with its layers.
+      await page.waitForTimeout(1500);
+      const opened = await page.evaluate(async () => {
+        const p = (window as unknown as { __netlens: { layouts: number; app: { collapsed: Set<string>; toggleGroup(id: string): Promise<void> } } }).__netlens;
+        const id = [...p.app.collapsed][0];
+        await p.app.toggleGroup(id);
+        return { id, open: !p.app.collapsed.has(id), layouts: p.layouts, nodes: document.querySelectorAll('#nl-viewport .nl-node').length };
+      });
+      assert.ok(opened.open && opened.nodes > n, JSON.stringify(opened));
+      assert.equal(opened.layouts, 1, 'one layout for the view; the warm-up layouts are not counted or drawn');
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
