@@ -3,10 +3,11 @@
 // (dist/zoo/resnet50.json) inside, so nothing has been laid out in this session and the model
 // process is cold; the host starts it 1.5 s after the page is ready (graphPanel.ts), and the user
 // collapses a block a little later. Before and after are measured side by side in one run.
+// The standalone HTML export's first collapse too (NETLENS_BEFORE_STANDALONE: a page from before).
 // `node bench/run.mjs webview.interaction`
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { execFileSync, execSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT, pageHtml, startHarness, Harness } from '../test/webview/harness';
@@ -111,6 +112,19 @@ async function exportPngBefore(page: Page): Promise<{ total: number; bytes: numb
   });
 }
 
+/** A standalone HTML export (elkjs in a worker on the page): first collapse `look` ms after the first paint. */
+async function standaloneCollapse(h: Harness, file: string, look: number): Promise<number> {
+  const page = await h.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    await page.goto(`file://${file}`);
+    await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
+    await sleep(look);
+    return (await collapse(page, 'conv3_block1')).total;
+  } finally {
+    await page.close();
+  }
+}
+
 const PAGES = 3;
 const AFTER_PAINT_MS = Number(process.env.NETLENS_LOOK_MS ?? 4000);
 
@@ -122,6 +136,7 @@ async function main(): Promise<void> {
   const ids = shipped.graph.groups.map((g) => g.id);
   const first = ids.find((g) => g === 'conv3_block1') ?? ids[0];
   const second = ids.find((g) => g === 'conv4_block2') ?? ids[1];
+  const standalone: [number, number[], number[]][] = [];
   const r: Record<'before' | 'after', { c1: number[]; c2: number[]; back: number[]; render: number[]; png: number[]; bytes: number }> = {
     before: { c1: [], c2: [], back: [], render: [], png: [], bytes: 0 },
     after: { c1: [], c2: [], back: [], render: [], png: [], bytes: 0 },
@@ -153,6 +168,21 @@ async function main(): Promise<void> {
         service.dispose();
       }
     }
+    // Standalone export: the page before the change from NETLENS_BEFORE_STANDALONE (a ResNet-50
+    // .html written by the earlier build), the page now written by this build's CLI.
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-bench-'));
+    const now = join(dir, 'resnet50.graph.html');
+    execFileSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'graph', 'resnet50', '--out', now], { stdio: 'ignore' });
+    const was = process.env.NETLENS_BEFORE_STANDALONE;
+    for (const look of [1000, 4000]) {
+      const sb: number[] = [];
+      const sa: number[] = [];
+      for (let i = 0; i < PAGES; i++) {
+        if (was && existsSync(was)) sb.push(await standaloneCollapse(h, was, look));
+        sa.push(await standaloneCollapse(h, now, look));
+      }
+      standalone.push([look, sb, sa]);
+    }
   } finally {
     await h.close();
   }
@@ -164,6 +194,9 @@ async function main(): Promise<void> {
   row('collapse of another block (conv4_block2), the process laid out one already', list(b.c2), list(a.c2));
   row('page part of the first collapse (render to rendered mark), median', ms(median(b.render)), ms(median(a.render)));
   row(`PNG export, toolbar call to the 'export' message, median of ${b.png.length}`, list(b.png), list(a.png));
+  for (const [look, sb, sa] of standalone) {
+    row(`standalone HTML export: first collapse (conv3_block1) ${look / 1000} s after the first paint, median of ${PAGES}`, sb.length ? list(sb) : 'not measured', list(sa));
+  }
   row('PNG: pixels and data URL size', `${Math.floor(shipped.layout.width * Math.min(2, 16384 / shipped.layout.height))} x 16384 (scale 1.43), ${(b.bytes / 1e6).toFixed(2)} MB`, `${shipped.layout.width} x ${shipped.layout.height} (device scale 1), ${(a.bytes / 1e6).toFixed(2)} MB`);
   const cpu = (() => { try { return execSync('lscpu').toString().match(/Model name:\s*(.+)/)?.[1]?.trim(); } catch { return undefined; } })() ?? cpus()[0]?.model ?? '?';
   process.stdout.write(`\`node bench/run.mjs webview.interaction\` (bench/webview.interaction.bench.ts), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpu}, ${cpus().length} vCPU, Chromium headless --disable-gpu; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (\`uptime\` before: ${uptimeBefore}). ResNet-50 served with its shipped first view (nothing laid out in the session, model process cold), the host starting the process (before: 1.5 s after 'ready'; after: 0.5 s, warming elkjs with the graph) and the user collapsing ${AFTER_PAINT_MS / 1000} s after the first paint; before and after alternate, one new model process per page:\n\n| measure | before | after |\n| --- | --- | --- |\n`);
