@@ -5,8 +5,8 @@
 // groups, collapsible and expandable like any block ("ReLU ×100" when all alike, else
 // "first … last"). When even the runs are too many, they are gathered again, so a 200,000-layer
 // chain is 20 runs of 100 runs of 100 layers. Every step is a loop over the elements.
-import type { GroupSums, ViewGraph, ViewGroup } from './viewTypes';
-import type { LayerStats } from '../analysis/analyze';
+import type { ViewGraph, ViewGroup } from './viewTypes';
+import { addStats, emptySums } from './groupSums';
 
 /** Containers with more elements than this are gathered into runs (the collapse threshold's 300). */
 export const RUN_LIMIT = 300;
@@ -15,18 +15,7 @@ export const RUN_SIZE = 100;
 
 type Element = { kind: 'layer'; index: number } | { kind: 'group'; id: string };
 
-const emptySums = (): GroupSums => ({ layers: 0, params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0, flops: 0, weightBytes: 0, activationBytes: 0 });
 
-function addStats(s: GroupSums, l: LayerStats): void {
-  s.layers += 1;
-  s.params += l.params;
-  s.trainableParams += l.trainableParams;
-  s.nonTrainableParams += l.nonTrainableParams;
-  s.macs += l.macs;
-  s.flops += l.flops;
-  s.weightBytes += l.weightBytes;
-  s.activationBytes += l.activationBytes;
-}
 
 /** Adds run groups to containers with more than `limit` elements; returns the graph (changed in place). */
 export function addRuns(graph: ViewGraph, limit = RUN_LIMIT, size = RUN_SIZE): ViewGraph {

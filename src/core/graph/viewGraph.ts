@@ -1,14 +1,15 @@
 // IR + analyser stats -> the view graph: one node per layer, the block tree (compound groups with
 // their sums), and one edge per tensor with its shape. Plain data (JSON-safe), built the same way
 // in the extension host, the CLI and the webview, so every number drawn comes from analyzeModel.
-import type { LayerStats, ModelAnalysis } from '../analysis/analyze';
+import type { ModelAnalysis } from '../analysis/analyze';
 import type { ModelSpec, Shape } from '../ir/types';
 import { isModelGraph, nodeAttributes } from '../ir/graph';
 import { TRAINING_ONLY } from '../analysis/trainingOnly';
 import { CATEGORY_TABLE } from './nodeStyles';
 import { dims } from '../text/format';
 import { addRuns } from './runs';
-import type { GroupSums, ViewEdge, ViewGraph, ViewGroup, ViewNode } from './viewTypes';
+import { addStats, emptySums } from './groupSums';
+import type { ViewEdge, ViewGraph, ViewGroup, ViewNode } from './viewTypes';
 
 export type { ViewNode, GroupSums, ViewGroup, ViewEdge, ViewGraph } from './viewTypes';
 
@@ -25,20 +26,7 @@ function attrText(v: unknown): string {
   return s.length > MAX_ATTR ? `${s.slice(0, MAX_ATTR - 1)}…` : s;
 }
 
-export function emptySums(): GroupSums {
-  return { layers: 0, params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0, flops: 0, weightBytes: 0, activationBytes: 0 };
-}
 
-function addStats(s: GroupSums, l: LayerStats): void {
-  s.layers += 1;
-  s.params += l.params;
-  s.trainableParams += l.trainableParams;
-  s.nonTrainableParams += l.nonTrainableParams;
-  s.macs += l.macs;
-  s.flops += l.flops;
-  s.weightBytes += l.weightBytes;
-  s.activationBytes += l.activationBytes;
-}
 
 export function buildViewGraph(spec: Pick<ModelSpec, 'name' | 'model' | 'groups' | 'layerGroup' | 'missingWeights'>, analysis: ModelAnalysis): ViewGraph {
   const configs = nodeAttributes(spec.model);
