@@ -22,6 +22,7 @@ import { activeGraph } from './activeGraph';
 import { pickPreprocessing, preprocessingForRequest } from './preprocessingChoice';
 import { sharedModelService } from './sharedModelService';
 import { isImageInput } from '../core/profile/inputKind';
+import type { ViewGraph } from '../core/graph/viewTypes';
 import { SelfRescaling, viewGraphRescaling } from '../core/profile/selfRescaling';
 
 export const PROFILE_COMMAND = 'netlens.profileModel';
@@ -87,15 +88,20 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
   };
   context.subscriptions.push(output, { dispose: () => client?.dispose() });
 
-  // Whether a model file rescales itself, from the view graph the model process answers (the file
-  // is read there, never here). An .onnx file is not asked about: the rule is for Keras layers.
-  // A failure is logged and the question is asked; the profile then reports a bad file itself.
-  const rescaling = async (model: string): Promise<SelfRescaling> => {
+  // The model's view graph, read in the model process (the file is read there, never here), at
+  // most once per command: whether it takes an image and whether it rescales itself both ask it.
+  const graphReader = (model: string): (() => Promise<ViewGraph>) => {
+    let read: Promise<ViewGraph> | undefined;
+    return () => (read ??= Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `NetLens: reading ${basename(model)}` },
+      () => sharedModelService(context).open(model))));
+  };
+
+  // Whether a model file rescales itself. An .onnx file is not asked about: the rule is for Keras
+  // layers. A failure is logged and the question is asked; the profile then reports a bad file itself.
+  const rescaling = async (model: string, read: () => Promise<ViewGraph>): Promise<SelfRescaling> => {
     if (extname(model).toLowerCase() === '.onnx') return 'unknown';
     try {
-      const graph = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `NetLens: reading ${basename(model)}` },
-        () => sharedModelService(context).open(model));
-      return viewGraphRescaling(graph);
+      return viewGraphRescaling(await read());
     } catch (e) {
       output.appendLine(`${basename(model)}: could not tell whether it rescales its own input (${(e as Error)?.message ?? e}); asking`);
       return 'unknown';
@@ -104,11 +110,10 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
 
   // Whether the model takes one image, from its view graph (read in the model process). When that
   // cannot be told, the picker asks (it offers random input too).
-  const takesImage = async (model: string): Promise<boolean> => {
+  const takesImage = async (model: string, read: () => Promise<ViewGraph>): Promise<boolean> => {
     if (ZOO.some((z) => z.name === model)) return true;
     try {
-      const graph = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `NetLens: reading ${basename(model)}` },
-        () => sharedModelService(context).open(model));
+      const graph = await read();
       return isImageInput(graph.input) && graph.nodes.filter((n) => n.className === 'Input' || n.className === 'InputLayer').length <= 1;
     } catch (e) {
       output.appendLine(`${basename(model)}: could not read its input (${(e as Error)?.message ?? e}); asking for an image`);
@@ -138,13 +143,14 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       model ??= await pickModel();
       if (!model) return;
       // A model whose input is not an image (a video clip, token ids, several inputs) is fed random data without asking.
-      if (!image && !(await takesImage(model))) image = RANDOM_PICK;
+      const read = graphReader(model);
+      if (!image && !(await takesImage(model, read))) image = RANDOM_PICK;
       image ??= await pickImage(context);
       if (!image) return;
       const feed = image === RANDOM_PICK ? 'random' as const : 'image' as const;
       // A model file does not say how it sees images: asked once, remembered per file, unless it
       // rescales its own input (preprocessingChoice.ts). Random data needs no preprocessing.
-      const preprocessing = feed === 'random' ? undefined : await preprocessingForRequest(context.workspaceState, model, rescaling);
+      const preprocessing = feed === 'random' ? undefined : await preprocessingForRequest(context.workspaceState, model, (m) => rescaling(m, read));
       if (preprocessing === null) return;
 
       const cfg = vscode.workspace.getConfiguration('netlens');

@@ -16,7 +16,8 @@ import {
   decideGpuLayout, fileLayoutCache, formatRelError, LayoutCache, LayoutDeviceError, layoutRefusal, layoutText, maxRelError, NON_FINITE_ERROR,
   parseGpuLayout, seededInput, GPU_LAYOUT_REQUESTS,
 } from '../../src/core/profile/ort/gpuLayout';
-import { memoryOf, repeat } from '../../src/core/profile/ort/profileOrt';
+import { memoryOf } from '../../src/core/profile/ort/profileOrt';
+import { repeat } from '../../src/core/profile/ort/feeds';
 import type { OrtModule } from '../../src/core/profile/ort/runtime';
 import { swiftShaderEnv } from '../../src/core/profile/ort/webgpu';
 import { ProfilerClient } from '../../src/worker/client';

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { loadModel } from '../../src/core/io/loadModel';
 import { NetLensError } from '../../src/core/ir/types';
 import { analyzeModel } from '../../src/core/analysis/analyze';
-import { concreteDims, inputSpecs, randomFeed, randomFeeds } from '../../src/core/profile/modelFeeds';
+import { concreteDims, randomFeed, randomFeeds } from '../../src/core/profile/modelFeeds';
+import { readOnnxGraph } from '../../src/core/profile/ort/graph';
 import { segmentationShares, summarizeOutputs, topK } from '../../src/core/profile/outputSummary';
 import { profileModel } from '../../src/core/profile/profile';
 import { floatInit, modelBytes, node, placeFixture, valueInfo } from '../fixtures/onnx/files';
@@ -104,7 +105,7 @@ describe('profiles beyond the one-image classifier', function () {
 
     it('reads every graph input of a model, with its dtype', () => {
       const bytes = modelBytes(tokenModel());
-      const specs = inputSpecs(bytes, 'tokens');
+      const specs = readOnnxGraph(bytes, 'tokens').inputSpecs();
       assert.deepEqual(specs.map((s) => [s.name, s.type, s.dims]), [['ids', 'int64', [1, 6]], ['bias', 'float32', [1, 6, 4]]]);
       assert.equal(randomFeeds(specs, 1).length, 2);
     });

@@ -23,7 +23,7 @@ export interface ControlFlowContext {
   toNode(n: onnx.INodeProto, op: string, source: string, name: string): GraphNode;
   /** Keeps a body's initializer or Constant (weights and folded values) under its new name. */
   keepTensor(name: string, t: onnx.ITensorProto): void;
-  keepConstant(output: string, n: onnx.INodeProto): void;
+  keepConstant(n: onnx.INodeProto): void;
   blocks: FunctionBlocks;
   /** Counts one more node against the model's node cap; throws past it. */
   spend: () => void;
@@ -68,7 +68,7 @@ export function expandControlFlow(ctx: ControlFlowContext, n: onnx.INodeProto, n
       const bop = opOf(b);
       const renamed: onnx.INodeProto = { ...b, input: (b.input ?? []).map(rename), output: (b.output ?? []).map(rename) };
       if (bop === 'Constant') {
-        ctx.keepConstant(renamed.output![0] ?? '', renamed);
+        ctx.keepConstant(renamed);
         continue;
       }
       const layer = ctx.blocks.addLayer(`${block}.${clip(b.name || bop, 200)}`, block);

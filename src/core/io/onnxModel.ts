@@ -9,6 +9,7 @@ import { LayerGroup, NetLensError, Shape } from '../ir/types';
 import { clip, MAX_NAME_CHARS } from './limits';
 import { pytorchNaming } from './onnxNames';
 import { calledFunction, functionTable } from './onnxFunctions';
+import { decodeModelProto } from './onnxProto';
 import { FunctionBlocks } from './onnxFunctionBlocks';
 import { ControlFlowContext, expandControlFlow, hasBodies } from './onnxControlFlow';
 import { scanOnnx } from './onnxScan';
@@ -39,9 +40,7 @@ function decode(bytes: Uint8Array): onnx.ModelProto {
   // Counted before protobufjs builds every message: the node cap and a heap estimate (onnxScan.ts).
   scanOnnx(bytes, MAX_ONNX_NODES);
   try {
-    // A plain Uint8Array view: protobufjs then slices bytes fields without copying, and never calls
-    // the deprecated Buffer constructor (its BufferReader does for empty fields).
-    return onnx.ModelProto.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return decodeModelProto(bytes);
   } catch (e) {
     throw new NetLensError(`not a valid ONNX protobuf (${clip((e as Error).message, 100)})`);
   }
@@ -143,6 +142,13 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
     if (asWeight) weights[name] = { shape: m.shape, dtype: m.dtype };
     if (m.values) constants[name] = { shape: m.shape, dtype: m.dtype, values: m.values };
   };
+  /** A Constant node's one output: a large float one is a weight the exporter inlined; small ones are values. */
+  const keepConstant = (n: onnx.INodeProto, what: string): void => {
+    const outs = n.output ?? [];
+    if (outs.length !== 1 || !outs[0]) throw new NetLensError(`${what} needs one output`);
+    const m = constantValue(n, dir);
+    keep(outs[0], m, !m.values);
+  };
   for (const [i, t] of inits.entries()) {
     const name = text(t.name, `initializer #${i}'s name`);
     if (!name) throw new NetLensError(`initializer #${i} has no name`);
@@ -160,10 +166,7 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
     const op = !domain || domain === 'ai.onnx' ? opType : `${domain}.${opType}`;
     const outputs = (n.output ?? []).map((o) => text(o, `node #${i}'s output name`));
     if (op === 'Constant') {
-      if (outputs.length !== 1 || !outputs[0]) throw new NetLensError(`Constant node #${i} needs one output`);
-      const m = constantValue(n, dir);
-      // A large float Constant is a weight the exporter inlined; small ones are values.
-      keep(outputs[0], m, !m.values);
+      keepConstant({ ...n, output: outputs }, `Constant node #${i}`);
       continue;
     }
     pending.push({ n, op, source: text(n.name, `node #${i}'s name`) });
@@ -222,11 +225,7 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
   const flow: ControlFlowContext = {
     toNode,
     keepTensor: (name, t) => keep(name, readTensor(t, `initializer ${clip(name)} of a control-flow body`, dir), true),
-    keepConstant: (output, n) => {
-      if (!output) throw new NetLensError('a Constant in a control-flow body needs one output');
-      const m = constantValue(n, dir);
-      keep(output, m, !m.values);
-    },
+    keepConstant: (n) => keepConstant(n, 'a Constant in a control-flow body'),
     blocks: inlined,
     spend: () => {
       if (++bodyNodes + pending.length > MAX_ONNX_NODES) throw new NetLensError('the control-flow bodies make more nodes than NetLens reads');
@@ -257,10 +256,7 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
       for (const b of body) {
         const node = inlined.ort.resolved(b.inlined);
         if (b.op === 'Constant') {
-          const outs = node.output ?? [];
-          if (outs.length !== 1 || !outs[0]) throw new NetLensError(`a Constant in function ${clip(b.fn)} needs one output`);
-          const m = constantValue(node, dir);
-          keep(outs[0], m, !m.values);
+          keepConstant(node, `a Constant in function ${clip(b.fn)}`);
           continue;
         }
         nodes.push(toNode(node, b.op, '', b.name));

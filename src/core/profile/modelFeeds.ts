@@ -4,7 +4,7 @@
 // docs/profiler.md: floats uniform in [-1, 1) (a normalised image's range), integers uniform in
 // [0, 100) (token ids valid in any vocabulary of 100 or more), bools 0 or 1; the seed is the input's
 // position, so a profile is repeatable. No file is read.
-import { onnx } from 'onnx-proto';
+import type { onnx } from 'onnx-proto';
 import { NetLensError } from '../ir/types';
 import { mulberry32 } from '../numbers';
 
@@ -35,15 +35,8 @@ export const MAX_FEED_ELEMENTS = 256 * 1024 * 1024;
 const toNumber = (v: unknown): number =>
   (v && typeof v === 'object' && typeof (v as { toNumber?: () => number }).toNumber === 'function' ? (v as { toNumber: () => number }).toNumber() : Number(v ?? 0));
 
-/** The graph inputs a run feeds (not initializers), with their declared shapes and types. */
-export function inputSpecs(bytes: Uint8Array, source: string): InputSpec[] {
-  let g: onnx.IGraphProto | null | undefined;
-  try {
-    // A plain Uint8Array view: protobufjs then never calls the deprecated Buffer constructor.
-    g = onnx.ModelProto.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)).graph;
-  } catch (e) {
-    throw new NetLensError(`${source}: not an ONNX model (${String((e as Error)?.message ?? e).split('\n')[0]})`);
-  }
+/** The inputs a run of graph `g` feeds (not initializers), with their declared shapes and types. */
+export function inputSpecsOf(g: onnx.IGraphProto | null | undefined, source: string): InputSpec[] {
   const inits = new Set((g?.initializer ?? []).map((t) => t.name));
   return (g?.input ?? []).filter((v) => v.name && !inits.has(v.name)).map((v) => {
     const tt = v.type?.tensorType;

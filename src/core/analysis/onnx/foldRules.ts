@@ -11,14 +11,14 @@ import { broadcast, foldElementwise, identityWindow, MAX_FOLD, numel, OnnxRule, 
 const present = (n: OnnxNode): TensorInfo[] => n.inputs.filter((t): t is TensorInfo => t !== undefined);
 
 /** An element-wise op of `arity` operands with a result dtype, folding its values where known. */
-function elementwise(arity: number, dtype: (ins: TensorInfo[]) => string, f: (ins: TensorInfo[]) => (...v: number[]) => number, flops = 1): OnnxRule {
+function elementwise(arity: number, dtype: (ins: TensorInfo[]) => string, f: (ins: TensorInfo[], n: OnnxNode) => (...v: number[]) => number, flops = 1): OnnxRule {
   return {
     category: 'merge',
     infer: (n) => {
       const ins = present(n);
       if (ins.length !== arity) fail(n, `expects ${arity} input${arity > 1 ? 's' : ''}, got ${ins.length}`);
       const shape = broadcast(n, ins.map((t) => t.shape));
-      const value = foldElementwise(ins, shape, f(ins));
+      const value = foldElementwise(ins, shape, f(ins, n));
       return [{ shape, dtype: dtype(ins), ...(value ? { value } : {}) }];
     },
     ops: (n, out) => flops * numel(n, out[0].shape),
@@ -36,10 +36,7 @@ const modOf = (fmod: boolean) => (a: number, b: number): number => {
   const r = a % b;
   return fmod || r === 0 || Math.sign(r) === Math.sign(b) ? r : r + b;
 };
-const mod: OnnxRule = {
-  ...elementwise(2, first, () => modOf(false)),
-  infer: (n) => elementwise(2, first, () => modOf(attrInt(n, 'fmod', 0) === 1)).infer(n),
-};
+const mod = elementwise(2, first, (_, n) => modOf(attrInt(n, 'fmod', 0) === 1));
 
 /** Where(condition, X, Y): X where the condition holds, else Y, broadcast over all three. */
 const where = elementwise(3, (ins) => ins[1].dtype, () => (c, x, y) => (c ? x : y));

@@ -5,10 +5,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { ModelSpec, NetLensError, Preprocessing, Shape } from '../../ir/types';
 import type { DecodedImage } from '../image';
-import { inputSpecs, ModelFeed, randomFeeds } from '../modelFeeds';
+import { InputSpec, ModelFeed, randomFeeds } from '../modelFeeds';
 import { imageToInput, preprocessingFor } from '../preprocess';
+import { imageLayout } from '../inputKind';
 import type { ProfileStage } from '../result';
-import type { OnnxModelSource } from './source';
 
 /** What the runs feed, and how the result describes it. */
 export interface FedInput {
@@ -23,15 +23,6 @@ export interface FedInput {
 }
 
 type Say = (stage: ProfileStage, message: string, fraction: number) => void;
-
-/** The input layout of a rank-4 image input: channels second (an ONNX file from PyTorch) or last (lowered Keras). */
-export function imageLayout(dims: (number | null)[]): { layout: 'NHWC' | 'NCHW'; h: number; w: number; c: number } | undefined {
-  if (dims.length !== 4) return undefined;
-  const [, a, b, c] = dims;
-  if (c !== null && (c === 1 || c === 3) && a !== null && b !== null) return { layout: 'NHWC', h: a, w: b, c };
-  if (a !== null && (a === 1 || a === 3) && b !== null && c !== null) return { layout: 'NCHW', h: b, w: c, c: a };
-  return undefined;
-}
 
 export function repeat(one: Float32Array, n: number): Float32Array {
   const out = new Float32Array(one.length * n);
@@ -65,9 +56,8 @@ export async function imageInput(spec: ModelSpec, inputDims: (number | null)[], 
   };
 }
 
-export function randomInput(src: OnnxModelSource, batch: number, dims: Record<string, number> | undefined, say: Say): FedInput {
-  const specs = inputSpecs(src.bytes, src.source);
-  if (specs.length === 0) throw new NetLensError(`${src.source}: the model has no inputs to feed`);
+export function randomInput(specs: InputSpec[], source: string, batch: number, dims: Record<string, number> | undefined, say: Say): FedInput {
+  if (specs.length === 0) throw new NetLensError(`${source}: the model has no inputs to feed`);
   const feeds = randomFeeds(specs, batch, dims);
   say('image', `seeded random data for ${feeds.map((f) => `${f.name} ${f.type}[${f.dims.join(', ')}]`).join(', ')}`, 0.08);
   const first = feeds[0];

@@ -6,6 +6,8 @@ import { onnx } from 'onnx-proto';
 import { NetLensError } from '../../ir/types';
 import { calledFunction, functionTable, inlineCall, OrtInlineNames } from '../../io/onnxFunctions';
 import { MAX_ONNX_NODES } from '../../io/onnxModel';
+import { decodeModelProto } from '../../io/onnxProto';
+import { InputSpec, inputSpecsOf } from '../modelFeeds';
 
 export interface OnnxNodeInfo {
   name: string;
@@ -25,6 +27,8 @@ export interface OnnxGraphInfo {
   outputs: string[];
   /** Bytes of all initializers (the weights ONNX Runtime holds outside its activation arena). */
   initializerBytes: number;
+  /** Every input with its declared shape and type, for random feeds (read when asked: it refuses types it cannot feed). */
+  inputSpecs: () => InputSpec[];
 }
 
 /** Element sizes of ONNX TensorProto data types (float, uint8, int8, uint16, int16, int32, int64, -, bool, float16, double). */
@@ -54,7 +58,7 @@ function inputDims(g: onnx.IGraphProto): (number | null)[] {
 export function readOnnxGraph(bytes: Uint8Array, source: string): OnnxGraphInfo {
   let model: onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = decodeModelProto(bytes);
   } catch (e) {
     throw new NetLensError(`${source}: not an ONNX model (${String((e as Error)?.message ?? e).split('\n')[0]})`);
   }
@@ -80,5 +84,6 @@ export function readOnnxGraph(bytes: Uint8Array, source: string): OnnxGraphInfo 
     outputs: (g.output ?? []).map((v) => v.name ?? '').filter(Boolean),
     inputDims: inputDims(g),
     initializerBytes: (g.initializer ?? []).reduce((a, t) => a + tensorBytes(t), 0),
+    inputSpecs: () => inputSpecsOf(g, source),
   };
 }

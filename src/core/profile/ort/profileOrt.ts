@@ -3,13 +3,10 @@
 // layers (layers.ts), then the ProfileResult. Per-layer times are ONNX Runtime's own per-kernel
 // durations; end to end is session.run with the output read back, so the overhead ratio says how
 // much of a run the kernels account for.
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import type { ModelAnalysis } from '../../analysis/analyze';
 import { ModelSpec, NetLensError } from '../../ir/types';
 import { ProfileCancelledError } from '../errors';
 import type { DecodedImage } from '../image';
-import { imageToInput, preprocessingFor } from '../preprocess';
 import type { BackendChoice } from '../registry';
 import type { ProfileResult, ProfileStage } from '../result';
 import { attributeKernels, nodeForKernel } from './attribute';
@@ -43,8 +40,6 @@ export interface OrtProfileOptions {
   dims?: Record<string, number>;
 }
 
-export { imageLayout, repeat } from './feeds';
-
 export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img: DecodedImage | undefined, imagePath: string, choice: BackendChoice,
   opts: OrtProfileOptions): Promise<ProfileResult> {
   const ort = loadOrt();
@@ -55,7 +50,7 @@ export async function profileOnOrt(spec: ModelSpec, analysis: ModelAnalysis, img
   const batch = opts.batch ?? 1;
   // What the runs feed: the image as the model input, or seeded random data for every input.
   const fed = opts.feed === 'random'
-    ? randomInput(src, batch, opts.dims, opts.say)
+    ? randomInput(graph.inputSpecs(), src.source, batch, opts.dims, opts.say)
     : await imageInput(spec, graph.inputDims, img, batch, opts.say);
   const { data, dims } = fed;
   if (opts.signal?.aborted) throw new ProfileCancelledError();

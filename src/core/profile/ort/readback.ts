@@ -8,6 +8,7 @@
 // compiled once per process (the WebGPU context is shared), so the extra sessions are cheap after
 // the first.
 import { onnx } from 'onnx-proto';
+import { decodeModelProto } from '../../io/onnxProto';
 import type { OrtModule } from './runtime';
 
 export interface ReadbackOptions {
@@ -81,7 +82,7 @@ export function layerBoundaries(model: onnx.IModelProto, layerOf: (node: string)
  */
 export async function readbackLayerTimes(ort: OrtModule, bytes: Uint8Array, feed: { name: string; data: Float32Array; dims: number[] },
   layerOf: (node: string) => string | undefined, opts: ReadbackOptions): Promise<Map<string, number[]>> {
-  const model = onnx.ModelProto.decode(bytes);
+  const model = decodeModelProto(bytes);
   const bounds = layerBoundaries(model, layerOf);
   const cache = new Map<string, number[]>();
   const timeTo = async (outputs: string[]): Promise<number[]> => {

@@ -6,6 +6,7 @@
 // with it: layers keep their own (original) names for display. Models whose names are all plain
 // pass through untouched (no copy).
 import { onnx } from 'onnx-proto';
+import { decodeModelProto } from '../../io/onnxProto';
 import { NetLensError } from '../../ir/types';
 import type { OnnxModelSource } from './sourceTypes';
 
@@ -35,7 +36,7 @@ const external = (model: onnx.IModelProto): boolean =>
 export function safeNodeNames(src: OnnxModelSource): OnnxModelSource {
   let model: onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(src.bytes);
+    model = decodeModelProto(src.bytes);
   } catch {
     return src; // readOnnxGraph reports a model that does not decode
   }
