@@ -13,7 +13,6 @@ import { elementOf, GraphElement } from '../src/core/graph/metrics';
 import { COLOR_BY, ColorBy } from '../src/core/graph/nodeStyles';
 import { validBatch, type ExportFormat, type ModelMessage } from '../src/protocol/graph';
 import { LayoutClient } from './layoutClient';
-import { registerUi } from './ui';
 import { h } from './dom';
 import { LayerTable } from './table';
 import { exportGraph, ExportSource, graphSvg } from './exporter';
@@ -63,7 +62,6 @@ export class App implements AppApi {
   constructor(root: HTMLElement, private readonly host: Host, private readonly layouts: LayoutClient, readonly probe: Probe) {
     probe.app = this;
     probe.painted = new Promise((r) => { this.paintResolve = r; });
-    registerUi();
     adoptGraphStyles();
     this.toolbar = new Toolbar(this, host.mode === 'standalone');
     this.viewport = new Viewport(() => this.layout);

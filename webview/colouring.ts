@@ -25,6 +25,7 @@ export class Colouring {
   /** Heat colour per drawn element (null: no value); empty under category colouring. */
   private colors = new Map<string, string | null>();
   private legendMax = 0;
+  private minimapQueued = false;
 
   constructor(private readonly app: AppApi, private readonly legend: HTMLElement, private readonly minimap: Minimap, private readonly canvas: HTMLElement) {}
 
@@ -117,7 +118,20 @@ export class Colouring {
     this.legend.append(h('span', { class: 'nl-legend-item' }, what), h('span', { class: 'nl-gradient' }), h('span', { class: 'nl-legend-item' }, `0 … ${unit(this.legendMax)} (log)`));
   }
 
+  /**
+   * Redraws the minimap after the next frame is painted: it is an overview, so the graph itself
+   * (the first paint above all) never waits for it or for the canvas size it reads.
+   */
   updateMinimap(): void {
+    if (this.minimapQueued) return;
+    this.minimapQueued = true;
+    requestAnimationFrame(() => setTimeout(() => {
+      this.minimapQueued = false;
+      this.drawMinimap();
+    }, 0));
+  }
+
+  private drawMinimap(): void {
     const app = this.app;
     if (!app.layout) return;
     const colorOf = (id: string): string => {

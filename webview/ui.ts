@@ -1,15 +1,8 @@
-// The one module that knows about the UI component library. @vscode/webview-ui-toolkit is
-// archived; swapping it (e.g. for @vscode-elements/elements) means rewriting this file only.
-import {
-  provideVSCodeDesignSystem, vsCodeButton, vsCodeDivider, vsCodeDropdown, vsCodeOption, vsCodeTextField,
-} from '@vscode/webview-ui-toolkit';
-
-let registered = false;
-export function registerUi(): void {
-  if (registered) return;
-  registered = true;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTextField(), vsCodeDivider());
-}
+// The graph page's controls: native <button>, <select> and <input> elements styled with VS Code's
+// theme variables (media/graph.css, "Controls"), looking like VS Code's own editor toolbars. No
+// component library: @vscode/webview-ui-toolkit's web components cost the page about 110 KB of
+// script, their creation and a restyle of the whole page when their design tokens land, all before
+// the first paint (BENCHMARKS.md "Editor (real VS Code)"). Callers see only these functions.
 
 export interface ButtonOptions {
   /** Codicon name; an icon-only button when there is no label. */
@@ -20,18 +13,22 @@ export interface ButtonOptions {
   onClick: () => void;
 }
 
+const codicon = (name: string): HTMLElement => {
+  const i = document.createElement('span');
+  i.className = `codicon codicon-${name}`;
+  i.setAttribute('aria-hidden', 'true');
+  return i;
+};
+
+/** An icon button (22 px, as in VS Code's editor toolbars) or, with a label, a secondary button. */
 export function button(o: ButtonOptions): HTMLElement {
-  const b = document.createElement('vscode-button');
-  b.setAttribute('appearance', o.label ? 'secondary' : 'icon');
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = o.label ? 'nl-button nl-button-secondary' : 'nl-button nl-button-icon';
   b.setAttribute('aria-label', o.title);
   b.title = o.title;
   if (o.id) b.id = o.id;
-  if (o.icon) {
-    const i = document.createElement('span');
-    i.className = `codicon codicon-${o.icon}`;
-    if (o.label) i.setAttribute('slot', 'start');
-    b.append(i);
-  }
+  if (o.icon) b.append(codicon(o.icon));
   if (o.label) b.append(document.createTextNode(o.label));
   b.addEventListener('click', () => o.onClick());
   return b;
@@ -51,17 +48,15 @@ export interface SelectHandle {
 }
 
 export function select(o: { title: string; id?: string; options: { value: string; label: string; disabled?: boolean }[]; value: string; onChange: (v: string) => void }): SelectHandle {
-  const d = document.createElement('vscode-dropdown') as HTMLElement & { value: string };
+  const d = document.createElement('select');
+  d.className = 'nl-select';
   d.title = o.title;
   d.setAttribute('aria-label', o.title);
   if (o.id) d.id = o.id;
-  const opts = new Map<string, HTMLElement>();
+  const opts = new Map<string, HTMLOptionElement>();
   for (const opt of o.options) {
-    const e = document.createElement('vscode-option');
-    e.setAttribute('value', opt.value);
-    e.textContent = opt.label;
-    if (opt.disabled) e.setAttribute('disabled', '');
-    if (opt.value === o.value) e.setAttribute('selected', '');
+    const e = new Option(opt.label, opt.value, false, opt.value === o.value);
+    e.disabled = !!opt.disabled;
     opts.set(opt.value, e);
     d.append(e);
   }
@@ -70,7 +65,7 @@ export function select(o: { title: string; id?: string; options: { value: string
     el: d,
     value: () => d.value,
     setValue: (v) => { d.value = v; },
-    setDisabled: (v, disabled) => { opts.get(v)?.toggleAttribute('disabled', disabled); },
+    setDisabled: (v, disabled) => { const e = opts.get(v); if (e) e.disabled = disabled; },
   };
 }
 
@@ -83,36 +78,45 @@ export interface TextFieldHandle {
   setDisabled(disabled: boolean, title?: string): void;
 }
 
+/**
+ * A text input; `el` is the input itself, or with an icon a box holding the icon and the input
+ * (the id, label, title and states are always on the input).
+ */
 export function textField(o: { placeholder: string; title: string; id?: string; value?: string; icon?: string; size?: number; onInput?: (v: string) => void; onChange?: (v: string) => void; onKey?: (e: KeyboardEvent) => void }): TextFieldHandle {
-  const t = document.createElement('vscode-text-field') as HTMLElement & { value: string };
-  t.setAttribute('placeholder', o.placeholder);
+  const t = document.createElement('input');
+  t.type = 'text';
+  t.className = 'nl-input';
+  t.placeholder = o.placeholder;
   t.setAttribute('aria-label', o.title);
   t.title = o.title;
+  t.spellcheck = false;
+  t.autocomplete = 'off';
   if (o.id) t.id = o.id;
-  if (o.size) t.setAttribute('size', String(o.size));
-  if (o.value !== undefined) t.setAttribute('value', o.value);
+  if (o.size) t.size = o.size;
+  if (o.value !== undefined) t.value = o.value;
+  let el: HTMLElement = t;
   if (o.icon) {
-    const i = document.createElement('span');
-    i.className = `codicon codicon-${o.icon}`;
-    i.setAttribute('slot', 'start');
-    t.append(i);
+    el = document.createElement('span');
+    el.className = 'nl-input-box';
+    el.append(codicon(o.icon), t);
   }
   if (o.onInput) t.addEventListener('input', () => o.onInput!(t.value));
   if (o.onChange) t.addEventListener('change', () => o.onChange!(t.value));
-  if (o.onKey) t.addEventListener('keydown', (e) => o.onKey!(e as KeyboardEvent));
+  if (o.onKey) t.addEventListener('keydown', (e) => o.onKey!(e));
   return {
-    el: t,
-    value: () => t.value ?? '',
+    el,
+    value: () => t.value,
     setValue: (v) => { t.value = v; },
     focus: () => t.focus(),
     setInvalid: (bad) => { t.classList.toggle('nl-invalid', bad); t.setAttribute('aria-invalid', String(bad)); },
-    setDisabled: (off, title) => { t.toggleAttribute('disabled', off); t.title = off && title ? title : o.title; },
+    setDisabled: (off, title) => { t.disabled = off; t.title = off && title ? title : o.title; },
   };
 }
 
 export function divider(): HTMLElement {
-  const d = document.createElement('vscode-divider');
+  const d = document.createElement('span');
+  d.className = 'nl-divider';
   d.setAttribute('role', 'separator');
-  d.setAttribute('orientation', 'vertical');
+  d.setAttribute('aria-orientation', 'vertical');
   return d;
 }

@@ -133,7 +133,7 @@ describe('graph webview (Chromium)', function () {
   it('search finds conv5_block3_out, also inside collapsed blocks, with next/previous', async () => {
     await page.locator('#nl-collapse-all').click();
     await page.waitForFunction(() => document.querySelectorAll('#nl-viewport .nl-node').length < 20);
-    const field = page.locator('#nl-search input');
+    const field = page.locator('#nl-search');
     await field.fill('conv5_block3_out');
     await field.press('Enter');
     await page.waitForFunction(() => document.querySelector('#nl-viewport .nl-node.nl-current .nl-name')?.textContent === 'conv5_block3_out');
@@ -252,7 +252,7 @@ describe('graph webview (Chromium)', function () {
   });
 
   it('recomputes memory for a new batch size', async () => {
-    const field = page.locator('#nl-batch input');
+    const field = page.locator('#nl-batch');
     await field.fill('8');
     await field.press('Enter');
     const peak8 = analyzeModel(spec.model, { batch: 8 }).totals.peakInferenceBytes;
@@ -440,7 +440,7 @@ describe('graph webview (Chromium)', function () {
   });
 
   it('keeps the search text when the panel is shown again (the page reloads)', async () => {
-    await page.locator('#nl-search input').fill('conv5_block3');
+    await page.locator('#nl-search').fill('conv5_block3');
     await page.waitForFunction(() => document.querySelector('#nl-search-count')?.textContent?.endsWith('found'));
     const count = await page.locator('#nl-search-count').textContent();
     await page.reload();
@@ -477,8 +477,8 @@ describe('graph webview: hostile names', function () {
     const text = await hover(page, await elementId(page, XSS));
     assert.ok(text.includes(XSS));
     assert.equal(await page.locator('#nl-hover img').count(), 0);
-    await page.locator('#nl-search input').fill('<img');
-    await page.locator('#nl-search input').press('Enter');
+    await page.locator('#nl-search').fill('<img');
+    await page.locator('#nl-search').press('Enter');
     await page.locator('#nl-viewport .nl-node.nl-current').waitFor();
     await page.keyboard.press('Enter');
     assert.equal(await page.locator('img').count(), 0);
@@ -526,9 +526,9 @@ describe('graph webview: model message served inside the page', function () {
       const id = app.graph.groups[3].id;
       return app.toggleGroup(id).then(() => id);
     });
-    await page.locator('#nl-batch input').fill('4');
-    await page.locator('#nl-batch input').press('Enter');
-    await page.locator('#nl-search input').fill('conv5_block3');
+    await page.locator('#nl-batch').fill('4');
+    await page.locator('#nl-batch').press('Enter');
+    await page.locator('#nl-search').fill('conv5_block3');
     await page.waitForFunction(() => document.querySelector('#nl-search-count')?.textContent?.endsWith('found'));
     await page.reload();
     await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
