@@ -3,7 +3,7 @@
 // complaints: one NetLensError naming the layer.
 import { strict as assert } from 'node:assert';
 import { analyzeModel, LayerStats } from '../../src/core/analysis/analyze';
-import { ACTIVATION_OPS, TRAINING_ONLY } from '../../src/core/analysis/rules';
+import { ACTIVATION_OPS, TRAINING_ONLY } from '../../src/core/layers';
 import { NetLensError } from '../../src/core/ir/types';
 import { layerCard } from '../../src/core/graph/cards';
 import { buildViewGraph } from '../../src/core/graph/viewGraph';

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { analyzeModel } from '../../src/core/analysis/analyze';
-import { ACTIVATION_OPS, RULES, TRAINING_ONLY } from '../../src/core/analysis/rules';
+import { ACTIVATION_OPS, KERAS_ALIASES, LAYER_KINDS, TRAINING_ONLY } from '../../src/core/layers';
 import { ModelBuilder } from '../../src/core/ir/builder';
 import { KerasModel, ModelSpec, NamedWeight, NetLensError } from '../../src/core/ir/types';
 import { loadModel } from '../../src/core/io/loadModel';
-import { lowerToOnnx, onnxUnsupported, randomWeights, ONNX_RULES } from '../../src/core/onnx';
+import { lowerToOnnx, onnxUnsupported, randomWeights, KERAS_LOWERINGS } from '../../src/core/onnx';
 import { ACTIVATIONS } from '../../src/core/onnx/activations';
 import { initWasm } from '../../src/core/profile/backends';
 import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
@@ -24,7 +24,6 @@ import { ZOO } from '../../src/core/zoo';
 import { SHAPES, SIZE, shapesDataset, trainShapesCnn } from '../fixtures/shapes';
 import { removeDir, saveKeras3, saveKerasH5, saveTfjs, tempDir } from '../fixtures/writers';
 import { caseModel, LAYER_CASES, LayerCase } from './helpers/layerModels';
-import { KERAS_ALIASES } from '../../src/core/analysis/aliases';
 
 const TOLERANCE = 1e-4;
 const MERGES = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate'];
@@ -207,12 +206,12 @@ describe('ONNX lowering: ONNX Runtime equals tfjs (rel = max|onnx - tfjs| / max|
       }
     }
 
-    it('every class the ONNX rule table names is exercised by a zoo model or a case above', () => {
+    it('every class the lowering table names is exercised by a zoo model or a case above', () => {
       const seen = new Set<string>();
       for (const e of ZOO) for (const l of (e.build().model as KerasModel).config.layers) seen.add(l.class_name);
       for (const c of [...LAYER_CASES, ...CLASSIC_CASES]) for (const l of c.layers) seen.add(l.class_name);
       for (const c of [...MERGES, ...TRAINING_ONLY, 'Identity', 'BatchNormalization']) seen.add(c);
-      const missing = Object.keys(ONNX_RULES).filter((k) => !seen.has(k) && !seen.has(KERAS_ALIASES[k] ?? ''));
+      const missing = Object.keys(KERAS_LOWERINGS).filter((k) => !seen.has(k) && !seen.has(KERAS_ALIASES[k] ?? ''));
       assert.deepEqual(missing, []);
     });
 
@@ -333,8 +332,8 @@ describe('ONNX lowering: ONNX Runtime equals tfjs (rel = max|onnx - tfjs| / max|
   });
 
   describe('coverage and optimisation levels', () => {
-    it('every layer class and activation the analyser counts has an ONNX rule', () => {
-      assert.deepEqual(Object.keys(RULES).filter((k) => k !== 'InputLayer' && !Object.prototype.hasOwnProperty.call(ONNX_RULES, k)), []);
+    it('every layer class and activation the analyser counts has an ONNX lowering', () => {
+      assert.deepEqual(Object.keys(LAYER_KINDS).filter((k) => k !== 'InputLayer' && !Object.prototype.hasOwnProperty.call(KERAS_LOWERINGS, k)), []);
       assert.deepEqual(Object.keys(ACTIVATION_OPS).filter((k) => !Object.prototype.hasOwnProperty.call(ACTIVATIONS, k)), []);
     });
 

@@ -4,7 +4,7 @@
 import { KerasModel, NetLensError, Shape } from '../ir/types';
 import { isModelGraph, kerasToGraph, ModelGraph, RunScope } from '../ir/graph';
 import { validateGraph, validateModel } from '../ir/validate';
-import { Category, Window } from './rules';
+import type { Category, Window } from '../layers/kind';
 import { elements, formatShape } from './config';
 import { peakActivationBytes } from './memory';
 import { kerasRule, NodeCost, NodeRule, TensorInfo, tensorBytes } from './opRule';

@@ -1,11 +1,12 @@
 // What the analyser asks of every op, whichever table it comes from: given a node and what is known
-// of its input tensors, the output tensors and the node's cost. The Keras table (rules.ts, keyed by
-// Keras class) is adapted here; the ONNX table (onnx/) implements it directly.
+// of its input tensors, the output tensors and the node's cost. The Keras layer kinds (src/core/layers/,
+// keyed by Keras class) are adapted here; the ONNX op table (onnx/) implements it directly.
 import type { GraphNode, ModelGraph } from '../ir/graph';
 import type { Shape } from '../ir/types';
 import { elements } from './config';
 import { lookup } from '../safeLookup';
-import { ACTIVATION_OPS, Category, LayerRule, Params, RULES, Window } from './rules';
+import { ACTIVATION_OPS, LAYER_KINDS } from '../layers';
+import type { Category, LayerRule, Params, Window } from '../layers/kind';
 
 /** What is known of a tensor before running: its shape, dtype, and for small int tensors its values. */
 export interface TensorInfo {
@@ -85,12 +86,12 @@ function kerasNodeRule(rule: LayerRule): NodeRule {
 }
 
 const kerasCache = new Map<string, NodeRule>();
-/** The Keras table seen through NodeRule (undefined for an unknown class). */
+/** The Keras layer kinds seen through NodeRule (undefined for an unknown class). */
 export function kerasRule(className: string): NodeRule | undefined {
-  if (!Object.prototype.hasOwnProperty.call(RULES, className)) return undefined;
+  if (!Object.prototype.hasOwnProperty.call(LAYER_KINDS, className)) return undefined;
   let r = kerasCache.get(className);
   if (!r) {
-    r = kerasNodeRule(RULES[className]);
+    r = kerasNodeRule(LAYER_KINDS[className]);
     kerasCache.set(className, r);
   }
   return r;

@@ -1,7 +1,7 @@
 // Layer metadata as data: one row per analyser category says how the graph draws it (label,
 // theme colour with a fallback for exports outside VS Code, codicon) and which config attributes
 // the details panel lists. The renderer, the SVG export and the legend all read this table.
-import type { Category } from '../analysis/rules';
+import type { Category } from '../layers/kind';
 
 export type NodeCategory = Category | 'unsupported';
 

@@ -4,7 +4,7 @@
 import type { ModelAnalysis } from '../analysis/analyze';
 import type { ModelSpec, Shape } from '../ir/types';
 import { isModelGraph, nodeAttributes } from '../ir/graph';
-import { TRAINING_ONLY } from '../analysis/trainingOnly';
+import { TRAINING_ONLY } from '../layers/trainingOnly';
 import { CATEGORY_TABLE } from './nodeStyles';
 import { dims } from '../text/format';
 import { addRuns } from './runs';

@@ -1,7 +1,9 @@
 // Keras activation functions as ONNX nodes, one entry per name the analyser knows
-// (ACTIVATION_OPS in ../analysis/rules.ts). Constants match tfjs' own definitions
+// (ACTIVATION_OPS in ../layers/activationOps.ts). Constants match tfjs' own definitions
 // (tfjs-layers activations.ts), since tfjs is the reference the lowered model is checked against.
-import { attr, OnnxGraph, Value } from './graph';
+import { attr } from './attr';
+import type { OnnxGraph } from './graph';
+import type { Value } from './perm';
 import { lookup } from '../safeLookup';
 
 /**

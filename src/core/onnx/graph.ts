@@ -5,36 +5,8 @@
 // (once at the input for a plain CNN, once more before Flatten/Reshape/Dense of an image).
 import { onnx } from 'onnx-proto';
 import { NetLensError } from '../ir/types';
-
-/** ONNX axis i of a value holds Keras axis perm[i]; the identity is Keras' own order. */
-export type Perm = number[];
-
-export interface Value {
-  name: string;
-  perm: Perm;
-  /** The Keras layer that produced it (Transposes of it are attributed to that layer). */
-  layer: string;
-}
-
-export const identity = (rank: number): Perm => Array.from({ length: rank }, (_, i) => i);
-export const isIdentity = (p: Perm): boolean => p.every((a, i) => a === i);
-export const samePerm = (a: Perm, b: Perm): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
-
-/** Channels-last image (rank 4, channels at Keras axis 3) as ONNX NCHW. */
-export const NCHW: Perm = [0, 3, 1, 2];
-
-/** The order that puts Keras axis `axis` second (where ONNX keeps channels) and the rest after it in order. */
-export function channelsSecond(rank: number, axis: number): Perm {
-  return [0, axis, ...identity(rank).filter((a) => a !== 0 && a !== axis)];
-}
-
-/** Attribute builders: ONNX attributes are typed, JavaScript numbers are not. */
-export const attr = {
-  int: (name: string, i: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i }),
-  ints: (name: string, ints: number[]): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints }),
-  float: (name: string, f: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f }),
-  str: (name: string, s: string): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(s) }),
-};
+import { attr } from './attr';
+import { isIdentity, NCHW, Perm, samePerm, Value } from './perm';
 
 function rawFloats(data: Float32Array): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

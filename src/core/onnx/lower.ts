@@ -4,8 +4,10 @@
 import { onnx } from 'onnx-proto';
 import { analyzeModel } from '../analysis/analyze';
 import { KerasLayer, KerasModel, kerasModelOf, ModelSpec, NamedWeight, NetLensError } from '../ir/types';
-import { identity, OnnxGraph, tensorType, Value } from './graph';
-import { LowerInput, ONNX_RULES, OnnxRule, RuleInput } from './rules';
+import { OnnxGraph, tensorType } from './graph';
+import { identity, Value } from './perm';
+import { KERAS_LOWERINGS } from '../layers';
+import type { KerasLowering, LowerInput, LoweringInput } from '../layers/kind';
 import { lookup } from '../safeLookup';
 
 export const ONNX_OPSET = 17;
@@ -24,9 +26,9 @@ export interface LoweredOnnx {
 export interface PlannedLayer {
   layer: KerasLayer;
   inbound: string[];
-  input: RuleInput;
-  /** Undefined for InputLayer and for classes without an ONNX rule. */
-  rule: OnnxRule | undefined;
+  input: LoweringInput;
+  /** Undefined for InputLayer and for classes without an ONNX lowering. */
+  rule: KerasLowering | undefined;
 }
 
 /** Keras 3 wrote this config (its hard_sigmoid differs from Keras 2's and tfjs'). */
@@ -49,7 +51,7 @@ export function layerPlan(spec: ModelSpec): PlannedLayer[] {
         name: stats.name, cfg: layer.config, consumers: consumers.get(stats.name) ?? [],
         inShapes: stats.inbound.map((n) => shapes.get(n)!), outShape: stats.outputShape,
       },
-      rule: lookup(ONNX_RULES, stats.className),
+      rule: lookup(KERAS_LOWERINGS, stats.className),
     };
   });
 }

@@ -1,9 +1,9 @@
 // Random weights for running a model that has none (zoo models): the tfjs names and shapes every
-// layer's rule declares, drawn deterministically from a seed. Scales keep activations finite and
+// layer's kind declares (its lowering's weights), drawn deterministically from a seed. Scales keep activations finite and
 // of order one through deep stacks: kernels He-uniform (variance 2 / fan-in, which ReLU halves),
 // small biases, batch-norm statistics near the identity with a positive variance.
 import { NamedWeight, ModelSpec } from '../ir/types';
-import { Init, WeightSpec } from './rules';
+import type { Init, WeightSpec } from '../layers/kind';
 import { layerPlan } from './lower';
 import { mulberry32 } from '../numbers';
 

@@ -3,7 +3,7 @@
 // answers for a Keras config (the profiler, preprocess.ts) and for a view graph (the extension
 // host, which sees only what the model process sends). Pure: no tfjs, no vscode, no file reading.
 import type { ViewGraph } from '../graph/viewGraph';
-import { RANDOM_AUGMENTATIONS } from '../analysis/trainingOnly';
+import { RANDOM_AUGMENTATIONS } from '../layers/trainingOnly';
 
 /** A layer as the rule sees it: its name, Keras class and the layers feeding it (first call). */
 export interface RuleLayer {

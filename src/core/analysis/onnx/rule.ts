@@ -3,7 +3,7 @@
 import type { Shape } from '../../ir/types';
 import { elements, formatShape } from '../config';
 import type { TensorInfo } from '../opRule';
-import type { Category, Window } from '../rules';
+import type { Category, Window } from '../../layers/kind';
 import { fail, OnnxNode } from './attrs';
 
 /** One ONNX op's rule. */

@@ -5,7 +5,7 @@
 import type { Shape } from '../../ir/types';
 import { elements, formatShape } from '../config';
 import type { TensorInfo } from '../opRule';
-import type { Category, Window } from '../rules';
+import type { Category, Window } from '../../layers/kind';
 import {
   OnnxNode, attrFloat, attrInt, attrInts, attrString, axis, fail, input, inputValues, knownInts, present, rankAtLeast,
 } from './attrs';
@@ -728,7 +728,7 @@ const graphInput: OnnxRule = {
 };
 
 /** The table: ONNX op type -> rule. An op not here is reported as unsupported, never counted as zero. */
-export const ONNX_RULES: Record<string, OnnxRule> = {
+export const ONNX_OP_RULES: Record<string, OnnxRule> = {
   Input: graphInput,
   Conv: convRule(1, 2),
   ConvInteger: convRule(1, -1, [2, 3]),
@@ -782,4 +782,4 @@ export const ONNX_RULES: Record<string, OnnxRule> = {
   QuantizeLinear: quantize,
   DequantizeLinear: dequantize,
 };
-Object.assign(ONNX_RULES, FOLD_RULES, DATA_RULES);
+Object.assign(ONNX_OP_RULES, FOLD_RULES, DATA_RULES);

@@ -6,7 +6,7 @@ import type { ModelGraph } from '../../ir/graph';
 import { NetLensError, Shape } from '../../ir/types';
 import { elements } from '../config';
 import { DTYPE_BYTES, NodeCost, NodeInput, NodeRule, TensorInfo } from '../opRule';
-import { ONNX_RULES, OnnxRule } from './rules';
+import { ONNX_OP_RULES, OnnxRule } from './rules';
 import { lookup } from '../../safeLookup';
 import type { OnnxNode } from './attrs';
 
@@ -77,17 +77,17 @@ export function unsizedCost(input: NodeInput, unknown: string | undefined, like?
     const open = unknown !== undefined && (declared === undefined || declared.includes(null));
     return { shape, dtype: first.dtype, ...(open ? { unknown } : {}) };
   });
-  const rule = Object.hasOwn(ONNX_RULES, node.op) ? ONNX_RULES[node.op] : undefined;
+  const rule = Object.hasOwn(ONNX_OP_RULES, node.op) ? ONNX_OP_RULES[node.op] : undefined;
   const { trainable, frozen, weightBytes } = weightParams(input, rule);
   return { outputs, params: { trainable, nonTrainable: frozen }, weightBytes, macs: 0, formula: '', ops: 0, window: 'identity' };
 }
 
 const adapted = new Map<string, NodeRule>();
 export function onnxRule(op: string): NodeRule | undefined {
-  if (!Object.prototype.hasOwnProperty.call(ONNX_RULES, op)) return undefined;
+  if (!Object.prototype.hasOwnProperty.call(ONNX_OP_RULES, op)) return undefined;
   let r = adapted.get(op);
   if (!r) {
-    r = adapt(ONNX_RULES[op]);
+    r = adapt(ONNX_OP_RULES[op]);
     adapted.set(op, r);
   }
   return r;

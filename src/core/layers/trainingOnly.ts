@@ -1,5 +1,5 @@
-// The layer classes that act only while training (identity at inference), apart from the rule
-// table so the graph page can be told without bundling the analyser.
+// The layer classes that act only while training (identity at inference). A leaf apart from the
+// kinds (index.ts) so the graph page can be told without bundling the analyser and the lowering.
 /** Keras' random augmentation layers: each is the identity at inference (RandomCrop is not: it resizes). */
 export const RANDOM_AUGMENTATIONS = [
   'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness',
