@@ -13,9 +13,9 @@ const nodeExternal = ['vscode', 'onnxruntime-node', '@tensorflow/tfjs-node', '@t
 const entries = [
   ['src/extension.ts', 'dist/extension.js', 'node'],
   ['src/cli.ts', 'dist/cli.js', 'node'],
-  ['src/worker/profilerWorker.ts', 'dist/worker.js', 'node'],
+  ['src/process/profilerProcess.ts', 'dist/worker.js', 'node'],
   ['webview/main.ts', 'dist/webview.js', 'browser'],
-  ['src/host/modelServiceProcess.ts', 'dist/modelService.js', 'node'],
+  ['src/process/modelProcess.ts', 'dist/modelService.js', 'node'],
   ['webview/pages/comparePage.ts', 'dist/comparePage.js', 'browser'],
   ['webview/pages/profilePage.ts', 'dist/profilePage.js', 'browser'],
 ];

@@ -1,20 +1,19 @@
 // The Compare webview panel: builds the page with compareHtml, recomputes the totals (batch,
 // optimizer) and the memory plan (budget) in the host on validated messages from the page, opens
 // the models' graphs side by side and reveals a clicked stage's first layer in each of them.
-// Zoo models are built here from code; a model file is read by the model process (never in the
-// extension host), which answers its view graph: every layer's figures and the blocks, all that
-// Compare needs (core/compare/fromView.ts), asked again for another batch size.
+// Every model, zoo or file, is read and analysed by the model process (never in the extension
+// host), which answers its view graph: every layer's figures and the blocks, all that Compare needs
+// (core/compare/fromView.ts), asked again for another batch size.
 import * as vscode from 'vscode';
 import { newNonce } from '../core/nonce';
 import type { Optimizer } from '../core/analysis/analyze';
-import { AnalysedModel, analysedFromSpec, compareAnalysed, Comparison } from '../core/compare/compare';
+import { AnalysedModel, compareAnalysed, Comparison } from '../core/compare/compare';
 import { analysedFromView } from '../core/compare/fromView';
 import type { ViewGraph } from '../core/graph/viewGraph';
-import { MemoryPlan, parseBytes, planMemory, planMemoryFromTotals } from '../core/compare/memoryPlan';
+import { MemoryPlan, parseBytes, planMemoryFromTotals } from '../core/compare/memoryPlan';
 import { outermostGroup, StageSpec } from '../core/compare/stages';
 import type { CompareRequest } from '../core/compare/presets';
-import type { ModelSpec } from '../core/ir/types';
-import { buildZooModel, zooEntry } from '../core/zoo';
+import { parseModelRef } from '../protocol/modelRef';
 import { CompareView, compareHtml, memoryResults, totalsTable } from '../core/report/compareHtml';
 import { CompareState, CompareUpdate, validateCompareMessage } from '../protocol/compare';
 import { sharedModelService } from './sharedModelService';
@@ -38,7 +37,7 @@ export class ComparePanel {
   private static readonly panels = new Map<string, ComparePanel>();
 
   static async show(context: vscode.ExtensionContext, request: CompareRequest): Promise<ComparePanel> {
-    const names = request.models.map((m) => zooEntry(m)?.name ?? m);
+    const names = request.models.map((m) => parseModelRef(m).arg);
     const key = names.join('\n');
     const existing = ComparePanel.panels.get(key);
     if (existing) {
@@ -55,7 +54,7 @@ export class ComparePanel {
   /** Restores a page VS Code kept across a window reload (its state names the comparison). */
   static async revive(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, request: CompareRequest): Promise<void> {
     panel.webview.options = ComparePanel.options(context);
-    const names = request.models.map((m) => zooEntry(m)?.name ?? m);
+    const names = request.models.map((m) => parseModelRef(m).arg);
     const key = names.join('\n');
     const entries = await loadEntries(context, names);
     ComparePanel.panels.get(key)?.panel.dispose();
@@ -87,7 +86,7 @@ export class ComparePanel {
     private readonly entries: CompareEntry[],
     private readonly request: CompareRequest,
   ) {
-    this.comparison = compareAnalysed(entries.map((e) => (e.spec ? analysedFromSpec(e.spec) : analysedFromView(e.view!))));
+    this.comparison = compareAnalysed(entries.map((e) => analysedFromView(e.view)));
     this.plans = this.plan();
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'netlens.svg');
     const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'comparePage.js')).toString();
@@ -98,20 +97,16 @@ export class ComparePanel {
   }
 
   private async analyse(): Promise<Comparison> {
-    const options = { batch: this.batch, optimizer: this.optimizer };
     const list: AnalysedModel[] = [];
     for (const e of this.entries) {
-      if (e.spec) list.push(analysedFromSpec(e.spec, options));
-      else list.push(analysedFromView(this.batch === e.view!.batch ? e.view! : await modelViews.open(this.context, e.arg, this.batch), this.optimizer));
+      list.push(analysedFromView(this.batch === e.view.batch ? e.view : await modelViews.open(this.context, e.arg, this.batch), this.optimizer));
     }
     return compareAnalysed(list);
   }
 
   private plan(): MemoryPlan[] {
     const options = { optimizer: this.optimizer, budgetBytes: this.budgetBytes };
-    return this.entries.map((e) => (e.spec
-      ? { ...planMemory(e.spec.model, options), model: e.spec.name }
-      : planMemoryFromTotals(e.view!.model, e.view!.totals, options)));
+    return this.entries.map((e) => planMemoryFromTotals(e.view.model, e.view.totals, options));
   }
 
   view(budgetError?: string): CompareView {
@@ -188,25 +183,22 @@ export class ComparePanel {
   }
 }
 
-/** One model of a comparison: a zoo model built here, or a model file's view graph (batch 1) from the model process. */
+/** One model of a comparison: its view graph at batch 1 from the model process. */
 export interface CompareEntry {
+  /** The zoo model's canonical name or the file's path (protocol/modelRef.ts). */
   arg: string;
-  spec?: ModelSpec;
-  view?: ViewGraph;
+  view: ViewGraph;
 }
 
-/** Where a model file's view graph comes from: the shared model process (replaced by tests). */
+/** Where a model's view graph comes from: the shared model process (replaced by tests). */
 export const modelViews = {
   open: (context: vscode.ExtensionContext, arg: string, batch: number): Promise<ViewGraph> =>
     batch === 1 ? sharedModelService(context).open(arg, 1) : sharedModelService(context).analyse(arg, batch),
 };
 
-/** Zoo models from code; files (any format NetLens opens) through the model process, one line naming the file if it cannot be read. */
+/** Zoo models and files (any format NetLens opens) through the model process, one line naming the file if it cannot be read. */
 async function loadEntries(context: vscode.ExtensionContext, names: string[]): Promise<CompareEntry[]> {
   const out: CompareEntry[] = [];
-  for (const arg of names) {
-    if (zooEntry(arg)) out.push({ arg, spec: buildZooModel(arg) });
-    else out.push({ arg, view: await modelViews.open(context, arg, 1) });
-  }
+  for (const arg of names) out.push({ arg, view: await modelViews.open(context, arg, 1) });
   return out;
 }

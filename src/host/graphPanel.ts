@@ -1,17 +1,18 @@
 // One webview panel per model: serves the graph page (strict CSP, nonce'd script, resources only
 // from dist/ and media/), answers its messages after validating them, saves exports, and relays
 // selection to the Layers tree and profile results from the profiler. The model is read, analysed
-// and laid out in the model service process; a panel holds the view graph only (no weights). A zoo
-// model's first view ships with the extension (dist/zoo/), and when the first view's layout is at
-// hand the page is served with its model message inside, so it draws without a round trip.
+// and laid out in the model process; a panel holds the view graph only (no weights). A zoo model's
+// first view ships with the extension (dist/zoo/); a file's comes from the model process with its
+// graph in one answer (or from the layout cache), so the page is served with its model message
+// inside and draws without a round trip.
 import * as vscode from 'vscode';
 import { newNonce } from '../core/nonce';
 import { safeFileStem } from '../core/report/fileName';
 import { homedir } from 'node:os';
 import type { ProfileResult } from '../core/profile/result';
-import { zooEntry } from '../core/zoo';
 import { missingWeightsNote, type ViewGraph } from '../core/graph/viewGraph';
 import { GraphLayout, layoutKey, structureHash } from '../core/graph/layout';
+import type { ModelRef } from '../protocol/modelRef';
 import { DEFAULT_COLLAPSE_THRESHOLD, initialCollapsed } from '../core/graph/collapse';
 import { PageAssets, webviewHtml } from '../core/graph/html';
 import { readPageAssets } from '../core/graph/node/pageAssets';
@@ -70,22 +71,22 @@ export class GraphPanel {
   private profile: ProfileResult | null = null;
   private readonly disposables: vscode.Disposable[] = [];
 
-  /** Opens (or reveals) the graph for a zoo name or a model file path. */
-  static async show(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, arg: string, column?: vscode.ViewColumn): Promise<GraphPanel> {
-    // One panel per model: "ResNet-50" and "resnet50" are the same zoo model.
-    const modelArg = zooEntry(arg)?.name ?? arg;
+  /** Opens (or reveals) the graph of a zoo model or a model file. */
+  static async show(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, model: ModelRef, column?: vscode.ViewColumn): Promise<GraphPanel> {
+    // One panel per model: the ref's arg is the zoo model's canonical name or the path.
+    const modelArg = model.arg;
     const existing = GraphPanel.panels.get(modelArg) ?? await GraphPanel.opening.get(modelArg)?.catch(() => undefined);
     if (existing) {
       existing.panel.reveal(column);
       return existing;
     }
-    const opening = GraphPanel.read(ctx, store, modelArg).then(({ graph, shipped }) => {
+    const opening = GraphPanel.read(ctx, store, modelArg).then(({ graph, first }) => {
       // A model file drawn without its weight files (ONNX external data): say so once, briefly.
       const note = missingWeightsNote(graph, modelArg.replace(/^.*[/\\]/, ''));
       if (note) void vscode.window.showWarningMessage(`NetLens: ${note}`);
       // The active column unless told (Compare opens graphs side by side in columns One, Two, ...).
       const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `${graph.model} graph`, column ?? vscode.ViewColumn.Active, GraphPanel.options(ctx));
-      return new GraphPanel(ctx, store, events, panel, modelArg, graph, shipped);
+      return new GraphPanel(ctx, store, events, panel, modelArg, graph, first);
     });
     GraphPanel.opening.set(modelArg, opening);
     try {
@@ -96,25 +97,38 @@ export class GraphPanel {
   }
 
   /** Restores a panel VS Code kept across a reload (its state names the model). */
-  static async revive(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, panel: vscode.WebviewPanel, modelArg: string): Promise<void> {
+  static async revive(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, panel: vscode.WebviewPanel, model: ModelRef): Promise<void> {
     panel.webview.options = GraphPanel.options(ctx);
     try {
-      const { graph, shipped } = await GraphPanel.read(ctx, store, modelArg);
-      new GraphPanel(ctx, store, events, panel, modelArg, graph, shipped);
+      const { graph, first } = await GraphPanel.read(ctx, store, model.arg);
+      new GraphPanel(ctx, store, events, panel, model.arg, graph, first);
     } catch (e) {
       panel.dispose();
       void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
     }
   }
 
-  /** A zoo model's shipped first view (graph and layout), else the graph the model process reads. */
-  private static async read(ctx: vscode.ExtensionContext, store: PanelServices, modelArg: string): Promise<{ graph: ViewGraph; shipped?: GraphLayout }> {
+  /**
+   * A zoo model's shipped first view (graph and layout), else the model process's answer: the
+   * graph with its first view's layout in one message, unless the layout cache holds this
+   * structure's layouts (then the layout comes from the cache, not from a second layout).
+   */
+  private static async read(ctx: vscode.ExtensionContext, services: PanelServices, modelArg: string): Promise<{ graph: ViewGraph; first?: GraphLayout }> {
     const view = await shippedView(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath, modelArg);
-    return view ? { graph: view.graph, shipped: view.layout } : { graph: await store.models.open(modelArg) };
+    if (view) return { graph: view.graph, first: view.layout };
+    const opened = await services.models.openView(modelArg, { threshold: readSettings().collapseThreshold, known: await services.store.structures() });
+    const structure = structureHash(opened.graph);
+    if (opened.layout) {
+      // Kept for next time (memory, then disk) while the page draws it.
+      void services.store.put(structure, opened.layout).catch(() => undefined);
+      return { graph: opened.graph, first: opened.layout };
+    }
+    const key = layoutKey(opened.graph, new Set(opened.collapsed));
+    return { graph: opened.graph, first: (await services.store.get(structure)).find((l) => l.key === key) };
   }
 
-  static forModel(modelArg: string): GraphPanel | undefined {
-    return GraphPanel.panels.get(zooEntry(modelArg)?.name ?? modelArg);
+  static forModel(model: ModelRef): GraphPanel | undefined {
+    return GraphPanel.panels.get(model.arg);
   }
 
   private static options(ctx: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -132,8 +146,8 @@ export class GraphPanel {
     readonly panel: vscode.WebviewPanel,
     readonly modelArg: string,
     graph: ViewGraph,
-    /** The shipped first view's layout (zoo models at batch 1). */
-    private readonly shipped?: GraphLayout,
+    /** The first view's layout at hand when the panel opens: shipped (zoo models at batch 1), answered with the graph, or cached. */
+    private readonly firstLayout?: GraphLayout,
   ) {
     this.graph = graph;
     GraphPanel.panels.set(modelArg, this);
@@ -199,7 +213,7 @@ export class GraphPanel {
   /** The layout shipped or held in memory for these collapsed blocks, without waiting. */
   private layoutAtHand(collapsed: ReadonlySet<string>): GraphLayout | undefined {
     const key = layoutKey(this.graph, collapsed);
-    return this.shipped?.key === key ? this.shipped : this.cachedLayouts().find((l) => l.key === key);
+    return this.firstLayout?.key === key ? this.firstLayout : this.cachedLayouts().find((l) => l.key === key);
   }
 
   /** A layout shipped or from the disk cache, or computed in the model process (and then cached). */
@@ -230,7 +244,7 @@ export class GraphPanel {
       case 'ready': {
         if (!m.embedded) {
           const stored = await this.services.store.get(structureHash(this.graph));
-          void this.panel.webview.postMessage(this.modelMessage(this.shipped ? [this.shipped, ...stored] : stored));
+          void this.panel.webview.postMessage(this.modelMessage(this.firstLayout ? [this.firstLayout, ...stored.filter((l) => l.key !== this.firstLayout!.key)] : stored));
         } else if (this.profile && !this.queue.some((q) => q.type === 'profile')) {
           // The page drew from the model message it was served with, written before this profile.
           void this.panel.webview.postMessage({ type: 'profile', result: this.profile } satisfies HostMessage);

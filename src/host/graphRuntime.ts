@@ -3,12 +3,15 @@
 import * as vscode from 'vscode';
 import type { ProfileResult } from '../core/profile/result';
 import { ZOO } from '../core/zoo';
+import { fileRef, ModelRef, parseModelRef } from '../protocol/modelRef';
 import { grouped } from '../core/graph/text';
 import { GraphPanel, PanelEvents, PanelServices } from './graphPanel';
 import { sharedModelService } from './sharedModelService';
 import { LayoutStore } from './layoutStore';
 import { setActiveGraph } from './activeGraph';
-import { LayerItem, LayersProvider, zooFigures } from './modelTree';
+import { LayerItem, LayersProvider } from './modelTree';
+import type { ZooFigures } from './zooFigures';
+import { readSettings } from './graphPanel';
 
 export class GraphRuntime {
   private readonly services: PanelServices;
@@ -16,7 +19,7 @@ export class GraphRuntime {
   /** Set while the tree reveals a selection that came from the graph, so it is not echoed back. */
   private echo = false;
 
-  constructor(private readonly ctx: vscode.ExtensionContext, private readonly layers: LayersProvider, private readonly view: vscode.TreeView<LayerItem>) {
+  constructor(private readonly ctx: vscode.ExtensionContext, private readonly layers: LayersProvider, private readonly view: vscode.TreeView<LayerItem>, private readonly figures: ZooFigures) {
     // Shared with the profiler command (sharedModelService.ts): one capped process reads model files.
     const models = sharedModelService(ctx);
     this.services = { store: new LayoutStore(ctx.globalStorageUri), models };
@@ -36,22 +39,25 @@ export class GraphRuntime {
     };
   }
 
-  show(modelArg: string, column?: vscode.ViewColumn): Promise<GraphPanel> {
-    return GraphPanel.show(this.ctx, this.services, this.events, modelArg, column);
+  show(model: ModelRef, column?: vscode.ViewColumn): Promise<GraphPanel> {
+    return GraphPanel.show(this.ctx, this.services, this.events, model, column);
   }
 
-  revive(panel: vscode.WebviewPanel, modelArg: string): Promise<void> {
-    return GraphPanel.revive(this.ctx, this.services, this.events, panel, modelArg);
+  revive(panel: vscode.WebviewPanel, model: ModelRef): Promise<void> {
+    return GraphPanel.revive(this.ctx, this.services, this.events, panel, model);
   }
 
-  async pickAndShow(name?: string, column?: vscode.ViewColumn): Promise<void> {
-    if (name) { await this.show(name, column); return; }
+  async pickAndShow(model?: ModelRef, column?: vscode.ViewColumn): Promise<void> {
+    if (model) { await this.show(model, column); return; }
+    // Figures shipped with the extension; any missing are asked of the model process (the host analyses nothing).
+    await this.figures.loadAll().catch(() => undefined);
     const items = ZOO.map((e) => {
-      const f = zooFigures(e);
-      return { label: e.title, description: e.name, detail: `${grouped(f.params)} params · ${grouped(f.macs)} MACs — ${e.description}`, name: e.name };
+      const f = this.figures.get(e.name);
+      const figures = f ? `${grouped(f.params)} params · ${grouped(f.macs)} MACs — ` : '';
+      return { label: e.title, description: e.name, detail: `${figures}${e.description}`, name: e.name };
     });
     const pick = await vscode.window.showQuickPick(items, { title: 'NetLens: Show Model Graph', placeHolder: 'Pick a model from the zoo', matchOnDescription: true, matchOnDetail: true });
-    if (pick) await this.show(pick.name);
+    if (pick) await this.show(parseModelRef(pick.name));
   }
 
   async openFile(uri?: vscode.Uri): Promise<void> {
@@ -65,7 +71,7 @@ export class GraphRuntime {
     }
     if (!target) return;
     if (target.scheme !== 'file') throw new Error(`only local files can be opened, not ${target.scheme}: URIs`);
-    await this.show(target.fsPath);
+    await this.show(fileRef(target.fsPath));
   }
 
   private prewarmed = false;
@@ -77,16 +83,16 @@ export class GraphRuntime {
   async prewarm(): Promise<void> {
     if (this.prewarmed) return;
     this.prewarmed = true;
-    await this.services.models.layout(await this.services.models.open('resnet18'), new Set());
+    await this.services.models.openView('resnet18', { threshold: readSettings().collapseThreshold, known: [] });
   }
 
-  revealLayer(modelArg: string, name: string): void {
+  revealLayer(model: ModelRef, name: string): void {
     if (this.echo) return;
-    GraphPanel.forModel(modelArg)?.select(name);
+    GraphPanel.forModel(model)?.select(name);
   }
 
-  async showProfile(modelArg: string, result: ProfileResult): Promise<void> {
-    const panel = await this.show(modelArg);
+  async showProfile(model: ModelRef, result: ProfileResult): Promise<void> {
+    const panel = await this.show(model);
     panel.showProfile(result);
   }
 }

@@ -5,6 +5,9 @@ import * as vscode from 'vscode';
 import { SHOW_PROFILE_COMMAND } from '../protocol/commands';
 import type { ProfileResult } from '../core/profile/result';
 import { LayersProvider, LayerItem, ModelsProvider } from './modelTree';
+import { ZooFigures } from './zooFigures';
+import { sharedModelService } from './sharedModelService';
+import { modelRefOf } from '../protocol/modelRef';
 
 type RuntimeModule = typeof import('./graphRuntime');
 type Runtime = InstanceType<RuntimeModule['GraphRuntime']>;
@@ -13,7 +16,7 @@ export function registerGraphView(context: vscode.ExtensionContext): void {
   const layers = new LayersProvider();
   const layersView = vscode.window.createTreeView<LayerItem>('netlens.layers', { treeDataProvider: layers, showCollapseAll: true });
   let runtime: Promise<Runtime> | undefined;
-  const rt = (): Promise<Runtime> => (runtime ??= import('./graphRuntime').then((m) => new m.GraphRuntime(context, layers, layersView)));
+  const rt = (): Promise<Runtime> => (runtime ??= import('./graphRuntime').then((m) => new m.GraphRuntime(context, layers, layersView, figures)));
   const guarded = <A extends unknown[]>(f: (...a: A) => Promise<unknown>) => async (...a: A): Promise<void> => {
     try {
       await f(...a);
@@ -23,29 +26,35 @@ export function registerGraphView(context: vscode.ExtensionContext): void {
     }
   };
 
-  const modelsView = vscode.window.createTreeView('netlens.models', { treeDataProvider: new ModelsProvider() });
+  // Zoo figures for the tree and the quick pick: shipped with the extension, else from the model process.
+  const figures = new ZooFigures(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, () => sharedModelService(context));
+  const modelsView = vscode.window.createTreeView('netlens.models', { treeDataProvider: new ModelsProvider(figures) });
   context.subscriptions.push(
     layersView,
     modelsView,
     // Someone looking at the model list is about to open a graph: get the layout thread going.
     modelsView.onDidChangeVisibility((e) => { if (e.visible) void rt().then((r) => r.prewarm()).catch(() => undefined); }),
-    vscode.commands.registerCommand('netlens.showResNet50Graph', guarded(async () => (await rt()).show('resnet50'))),
-    // (name?, column?): Compare passes ViewColumn.One, Two, ... to open graphs side by side.
+    vscode.commands.registerCommand('netlens.showResNet50Graph', guarded(async () => (await rt()).show(modelRefOf('resnet50')!))),
+    // (name?, column?): Compare passes ViewColumn.One, Two, ... to open graphs side by side. Each
+    // command parses its model argument once into a ModelRef (protocol/modelRef.ts).
     vscode.commands.registerCommand('netlens.showModelGraph', guarded(async (name?: unknown, column?: unknown) => (await rt()).pickAndShow(
-      typeof name === 'string' ? name : undefined,
+      typeof name === 'string' ? modelRefOf(name) : undefined,
       typeof column === 'number' && Number.isInteger(column) && column >= 1 && column <= 9 ? column : undefined))),
     vscode.commands.registerCommand('netlens.openModelFile', guarded(async (uri?: unknown) => (await rt()).openFile(uri instanceof vscode.Uri ? uri : undefined))),
     vscode.commands.registerCommand('netlens.revealLayer', guarded(async (modelArg?: unknown, name?: unknown) => {
-      if (typeof modelArg === 'string' && typeof name === 'string') (await rt()).revealLayer(modelArg, name);
+      const model = typeof modelArg === 'string' ? modelRefOf(modelArg) : undefined;
+      if (model && typeof name === 'string') (await rt()).revealLayer(model, name);
     })),
     vscode.commands.registerCommand(SHOW_PROFILE_COMMAND, guarded(async (modelArg?: unknown, result?: unknown) => {
-      if (typeof modelArg !== 'string' || !isProfileResult(result)) throw new Error(`${SHOW_PROFILE_COMMAND} expects (modelArg: string, result: ProfileResult)`);
-      await (await rt()).showProfile(modelArg, result);
+      const model = typeof modelArg === 'string' ? modelRefOf(modelArg) : undefined;
+      if (!model || !isProfileResult(result)) throw new Error(`${SHOW_PROFILE_COMMAND} expects (modelArg: string, result: ProfileResult)`);
+      await (await rt()).showProfile(model, result);
     })),
     vscode.window.registerWebviewPanelSerializer('netlens.graph', {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        const model = state && typeof state === 'object' ? (state as { model?: unknown }).model : undefined;
-        if (typeof model !== 'string') { panel.dispose(); return; }
+        const saved = state && typeof state === 'object' ? (state as { model?: unknown }).model : undefined;
+        const model = typeof saved === 'string' ? modelRefOf(saved) : undefined;
+        if (!model) { panel.dispose(); return; }
         await (await rt()).revive(panel, model);
       },
     }),

@@ -10,6 +10,8 @@ const MAX_MODELS = 64;
 
 export class LayoutStore {
   private readonly memory = new Map<string, GraphLayout[]>();
+  /** Structures with a file on disk, listed once a session (later ones are in memory too). */
+  private onDisk: Promise<string[]> | undefined;
 
   constructor(private readonly dir: vscode.Uri | undefined) {}
 
@@ -20,6 +22,25 @@ export class LayoutStore {
   /** What this session already holds for the structure, without reading the disk. */
   peek(structure: string): GraphLayout[] {
     return this.memory.get(structure) ?? [];
+  }
+
+  /**
+   * The structures (core/graph/layout.ts structureHash) this cache holds layouts for, in memory or
+   * on disk: the model process makes no first layout for these when it opens a model.
+   */
+  async structures(): Promise<string[]> {
+    this.onDisk ??= this.listDisk();
+    return [...new Set([...this.memory.keys(), ...await this.onDisk])];
+  }
+
+  private async listDisk(): Promise<string[]> {
+    if (!this.dir) return [];
+    try {
+      const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(this.dir, 'layouts'));
+      return entries.map(([name]) => /^([0-9a-z]{1,64})\.json$/.exec(name)?.[1]).filter((s): s is string => !!s).slice(0, MAX_MODELS * 4);
+    } catch {
+      return [];
+    }
   }
 
   async get(structure: string): Promise<GraphLayout[]> {

@@ -1,4 +1,4 @@
-// The host side of the model service process (modelServiceProcess.ts): model files are read,
+// The host side of the model process (src/process/modelProcess.ts): model files are read,
 // analysed and laid out there, in a separate Node.js process with a heap cap, never in the
 // extension host. The host receives view graphs and layouts only, and checks both. Each process
 // serves one request at a time, so when a file takes a process down (a decompression or
@@ -7,16 +7,16 @@
 // others up: once a request has run for OVERFLOW_MS, the next ones go to a second process, and a
 // request past its time limit (netlens.modelService.timeoutSeconds) ends its process with one line.
 // The process stays warm between requests (elkjs' compiled code with it) and exits after a few
-// idle minutes. No vscode import: unit tests drive it directly.
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// idle minutes. Each process is driven through the one child-process client (process/childClient.ts:
+// ids, parse on receipt, time limit, exit text); here are the lanes, the queue and the idle exit.
+// No vscode import: unit tests drive it directly.
 import type { ElkOutputNode, GraphLayout } from '../core/graph/layout';
 import { countBoxes, fromElk, layoutKey, MAX_ELK_ELEMENTS, stackedLayout, toElkGraph } from '../core/graph/layout';
 import type { ViewGraph } from '../core/graph/viewGraph';
 import { NetLensError } from '../core/ir/types';
-import { HostToService, parseServiceMessage, ServiceToHost } from '../protocol/modelService';
+import { FirstViewAnswer, FirstViewRequest, HostToService, ModelFigures, parseServiceMessage, ServiceToHost } from '../protocol/modelService';
 import { validLayout } from '../protocol/graph';
-import { forkCapped } from '../worker/cappedProcess';
+import { CallEnd, ChildClient } from '../process/childClient';
 
 export const DEFAULT_SERVICE_HEAP_MB = 2048;
 /** Default per-request time limit (netlens.modelService.timeoutSeconds). */
@@ -30,8 +30,13 @@ const STDERR_TAIL = 4000;
 /** Layouts a warm-up runs in a new process before its code is fast (see warm). */
 const WARM_LAYOUTS = 5;
 
-type Request = { type: 'open' | 'analyse'; arg: string; batch: number } | { type: 'layout'; elk: unknown };
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Request = Distribute<HostToService>;
+
+/** A model opened for a page: its view graph and first view (the layout null when the host's cache holds it). */
+export interface OpenedView extends FirstViewAnswer {
+  graph: ViewGraph;
+}
 
 export interface ModelServiceOptions {
   /** The built service script (dist/modelService.js). */
@@ -55,13 +60,10 @@ interface Pending {
 
 /** One process and the request it is working on. */
 interface Lane {
-  child: ChildProcess | undefined;
+  client: ChildClient<HostToService, ServiceToHost>;
   current: Pending | undefined;
   /** When `current` was sent. */
   since: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  stderrTail: () => string;
-  heap: number;
 }
 
 /** What a view needs of a model, as the service sends it. */
@@ -84,17 +86,35 @@ export class ModelService {
 
   /** The first running process (tests compare it across requests). */
   get pid(): number | undefined {
-    return this.lanes.find((l) => l.child)?.child?.pid;
+    return this.lanes.find((l) => l.client.running)?.client.pid;
   }
 
   /** Reads the model (zoo name or file path) in the service and answers its view graph. */
   async open(arg: string, batch = 1): Promise<ViewGraph> {
-    return this.graphReply(await this.request({ type: 'open', arg, batch }, arg));
+    return this.graphReply(await this.request({ type: 'open', arg, batch }, arg)).graph;
+  }
+
+  /**
+   * Reads the model for a page: its view graph at batch 1 with the first view (the blocks drawn
+   * collapsed at this threshold and their layout) in one answer, so an uncached file draws after
+   * one round trip. No layout is made for a structure the host's cache already holds (first.known).
+   */
+  async openView(arg: string, first: FirstViewRequest): Promise<OpenedView> {
+    const m = this.graphReply(await this.request({ type: 'open', arg, batch: 1, first }, arg));
+    if (!m.first) throw new Error('the model process answered an open without its first view');
+    return { graph: m.graph, ...m.first };
+  }
+
+  /** Params and MACs of zoo models at batch 1, analysed in the process (the extension host analyses nothing). */
+  async figures(names: string[]): Promise<ModelFigures[]> {
+    const m = await this.request({ type: 'figures', names }, `the figures of ${names.length} zoo models`);
+    if (m.type !== 'figures') throw new Error('the model service answered a figures request with something else');
+    return m.figures;
   }
 
   /** The view graph of a model at another batch size (the service keeps recent models, weights dropped). */
   async analyse(arg: string, batch: number): Promise<ViewGraph> {
-    return this.graphReply(await this.request({ type: 'analyse', arg, batch }, arg));
+    return this.graphReply(await this.request({ type: 'analyse', arg, batch }, arg)).graph;
   }
 
   /** Lays the graph out with these blocks collapsed; concurrent requests for one layout share it. */
@@ -119,7 +139,7 @@ export class ModelService {
   /** A new heap limit applies from the next request: each process is replaced once it is free. */
   restart(): void {
     this.stale = true;
-    for (const lane of this.lanes) if (!lane.current) this.stop(lane);
+    for (const lane of this.lanes) if (!lane.current) lane.client.stop();
     if (this.lanes.every((l) => !l.current)) this.stale = false;
   }
 
@@ -134,10 +154,9 @@ export class ModelService {
    * request waits behind one at most.
    */
   warm(graph?: ViewGraph, collapsed: ReadonlySet<string> = new Set()): void {
-    if (!this.lanes.some((l) => l.child)) {
+    if (!this.lanes.some((l) => l.client.running)) {
       try {
-        const lane = this.lanes[0] ?? this.addLane();
-        this.hold(this.start(lane), false);
+        (this.lanes[0] ?? this.addLane()).client.start();
         this.scheduleIdle();
       } catch { return; /* reported by the first request */ }
     }
@@ -148,7 +167,7 @@ export class ModelService {
   }
 
   private warmUp(graph: ViewGraph, collapsed: ReadonlySet<string>): void {
-    if (this.warmLeft <= 0 || this.queue.length || this.lanes.some((l) => l.current) || !this.lanes.some((l) => l.child)) { this.warmLeft = 0; return; }
+    if (this.warmLeft <= 0 || this.queue.length || this.lanes.some((l) => l.current) || !this.lanes.some((l) => l.client.running)) { this.warmLeft = 0; return; }
     const all = this.layoutsRun === 0 && graph.groups.length > 0;
     const { elk } = toElkGraph(graph, all ? new Set(graph.groups.map((g) => g.id)) : collapsed);
     if (countBoxes(elk) > MAX_ELK_ELEMENTS) { this.warmLeft = 0; return; }
@@ -164,93 +183,51 @@ export class ModelService {
     clearTimeout(this.overflowCheck);
     const pending = [...this.lanes.flatMap((l) => (l.current ? [l.current] : [])), ...this.queue.splice(0)];
     for (const lane of this.lanes.splice(0)) {
-      clearTimeout(lane.timer);
       lane.current = undefined;
-      this.stop(lane);
+      lane.client.stop();
     }
     for (const p of pending) p.reject(new NetLensError(`${p.what}: NetLens closed its model process`));
   }
 
-  private graphReply(m: ServiceToHost): ViewGraph {
+  private graphReply(m: ServiceToHost): Extract<ServiceToHost, { type: 'graph' }> {
     if (m.type !== 'graph') throw new Error('the model service answered a model request with something else');
-    return m.graph;
+    return m;
   }
 
   private addLane(): Lane {
-    const lane: Lane = { child: undefined, current: undefined, since: 0, timer: undefined, stderrTail: () => '', heap: DEFAULT_SERVICE_HEAP_MB };
+    const lane: Lane = {
+      current: undefined, since: 0,
+      client: new ChildClient<HostToService, ServiceToHost>({
+        script: this.options.script, name: 'the model process', tailChars: STDERR_TAIL,
+        heapMb: () => this.options.heapMb?.() ?? DEFAULT_SERVICE_HEAP_MB,
+        parse: parseServiceMessage,
+        onStart: () => {
+          this.starts++;
+          // A new process is cold: the warm-up counts again.
+          if (lane === this.lanes[0]) this.layoutsRun = 0;
+        },
+      }),
+    };
     this.lanes.push(lane);
     return lane;
   }
 
-  private stop(lane: Lane): void {
-    const c = lane.child;
-    lane.child = undefined;
-    c?.kill();
-  }
-
-  private start(lane: Lane): ChildProcess {
-    if (lane.child) return lane.child;
-    if (!existsSync(this.options.script)) throw new NetLensError(`the model service is not built (${this.options.script}); run \`npm run build\``);
-    lane.heap = this.options.heapMb?.() ?? DEFAULT_SERVICE_HEAP_MB;
-    const { child, stderrTail } = forkCapped(this.options.script, { heapMb: lane.heap, tailChars: STDERR_TAIL });
-    this.starts++;
-    if (lane === this.lanes[0]) this.layoutsRun = 0;
-    lane.stderrTail = stderrTail;
-    child.on('message', (raw: unknown) => this.onMessage(lane, child, raw));
-    child.on('error', (e) => this.gone(lane, child, `could not start (${e.message})`));
-    child.on('exit', (code, signal) => this.gone(lane, child, this.describeExit(lane, code, signal)));
-    lane.child = child;
-    return child;
-  }
-
-  private describeExit(lane: Lane, code: number | null, signal: NodeJS.Signals | null): string {
-    if (/heap out of memory|Allocation failed|out of memory|Invalid array length|Array buffer allocation failed/i.test(lane.stderrTail())) {
-      return `ran out of memory (limit ${lane.heap} MiB)`;
+  /** A request's end without its answer, in one line naming its model. */
+  private ended(p: Pending, end: CallEnd, seconds: number): Error {
+    switch (end.kind) {
+      case 'exit': return new NetLensError(`${p.what}: ${end.why}; NetLens starts a new one for the next request`);
+      case 'silent': return new NetLensError(`${p.what}: took longer than ${seconds} s (netlens.modelService.timeoutSeconds); NetLens stopped its model process and starts a new one for the next request`);
+      case 'malformed': return new Error(`the model service sent a malformed answer for ${p.what}`);
+      case 'unsent': return new NetLensError(`${p.what}: the model process is not reachable (${end.why})`);
+      case 'cancelled': return new NetLensError(`${p.what}: cancelled`);
     }
-    if (signal) return `was killed by ${signal}`;
-    return `exited with code ${code}`;
   }
 
-  /** Ends a lane's request: its timer stops, and a spare process with nothing queued is let go. */
-  private finish(lane: Lane): Pending | undefined {
-    const p = lane.current;
-    lane.current = undefined;
-    clearTimeout(lane.timer);
-    return p;
-  }
-
-  /**
-   * The process ended: the request it was working on fails with one line naming its model (that
-   * model is what ended it); the queued ones go on in a new process.
-   */
-  private gone(lane: Lane, child: ChildProcess, why: string): void {
-    if (lane.child !== child) return;
-    lane.child = undefined;
-    const p = this.finish(lane);
-    p?.reject(new NetLensError(`${p.what}: the model process ${why}; NetLens starts a new one for the next request`));
-    this.pump();
-  }
-
-  /** A request past its time limit: its process is ended (the only way to stop a busy one). */
-  private timedOut(lane: Lane, p: Pending, seconds: number): void {
+  /** A lane's request ended (answered or not): the lane takes the next one. */
+  private settle(lane: Lane, p: Pending, outcome: () => void): void {
     if (lane.current !== p) return;
-    this.finish(lane);
-    this.stop(lane);
-    p.reject(new NetLensError(`${p.what}: took longer than ${seconds} s (netlens.modelService.timeoutSeconds); NetLens stopped its model process and starts a new one for the next request`));
-    this.pump();
-  }
-
-  private onMessage(lane: Lane, child: ChildProcess, raw: unknown): void {
-    const p = lane.current;
-    if (lane.child !== child || !p || (raw as { id?: unknown })?.id !== p.id) return;
-    this.finish(lane);
-    const m = parseServiceMessage(raw);
-    if (!m) p.reject(new Error(`the model service sent a malformed answer for ${p.what}`));
-    else if (m.type === 'error') p.reject(m.userError ? new NetLensError(m.message) : new Error(`model service: ${m.message}`));
-    else {
-      if (m.type === 'layout' && lane === this.lanes[0]) this.layoutsRun++;
-      p.resolve(m);
-    }
+    lane.current = undefined;
+    outcome();
     this.pump();
   }
 
@@ -263,7 +240,7 @@ export class ModelService {
 
   /** A free lane for the next request: an idle process, else a new one when the busy ones have run OVERFLOW_MS. */
   private freeLane(): Lane | undefined {
-    const free = this.lanes.find((l) => !l.current && l.child) ?? this.lanes.find((l) => !l.current);
+    const free = this.lanes.find((l) => !l.current && l.client.running) ?? this.lanes.find((l) => !l.current);
     if (free) return free;
     if (this.lanes.length >= MAX_LANES) return undefined;
     const overflow = this.options.overflowMs ?? OVERFLOW_MS;
@@ -280,13 +257,13 @@ export class ModelService {
   private pump(): void {
     if (this.stale && this.lanes.every((l) => !l.current)) {
       this.stale = false;
-      for (const lane of this.lanes) this.stop(lane);
+      for (const lane of this.lanes) lane.client.stop();
     }
     // Spare processes (all but one) with nothing to do are let go.
     if (this.queue.length === 0) {
       for (const lane of [...this.lanes]) {
         if (this.lanes.length > 1 && !lane.current) {
-          this.stop(lane);
+          lane.client.stop();
           this.lanes.splice(this.lanes.indexOf(lane), 1);
         }
       }
@@ -296,21 +273,30 @@ export class ModelService {
     clearTimeout(this.idle);
     for (let lane = this.freeLane(); lane && this.queue.length; lane = this.freeLane()) {
       const p = this.queue.shift()!;
-      let child: ChildProcess;
-      try { child = this.start(lane); } catch (e) { p.reject(e as Error); continue; }
+      const seconds = this.timeoutSeconds();
       lane.current = p;
       lane.since = Date.now();
-      const seconds = this.timeoutSeconds();
       const sent = lane;
-      sent.timer = setTimeout(() => this.timedOut(sent, p, seconds), seconds * 1000);
-      this.hold(child, true);
-      child.send({ ...p.request, id: p.id } as Distribute<HostToService> & { id: number }, (e) => {
-        if (e && sent.current === p) {
-          this.finish(sent);
-          p.reject(new NetLensError(`${p.what}: the model process is not reachable (${e.message})`));
-          this.pump();
-        }
-      });
+      try {
+        lane.client.call((id) => ({ ...p.request, id }) as HostToService, {
+          // One answer per request: silence is the request's whole time.
+          silenceMs: seconds * 1000,
+          failed: (end) => this.settle(sent, p, () => p.reject(this.ended(p, end, seconds))),
+          message: (m) => {
+            this.settle(sent, p, () => {
+              if (m.type === 'error') p.reject(m.userError ? new NetLensError(m.message) : new Error(`model service: ${m.message}`));
+              else {
+                if (m.type === 'layout' && sent === this.lanes[0]) this.layoutsRun++;
+                p.resolve(m);
+              }
+            });
+            return true;
+          },
+        });
+      } catch (e) {
+        lane.current = undefined;
+        p.reject(e as Error);
+      }
     }
   }
 
@@ -319,16 +305,9 @@ export class ModelService {
     return Number.isFinite(s) && s > 0 ? Math.min(s, 24 * 3600) : DEFAULT_SERVICE_TIMEOUT_S;
   }
 
-  /** Keeps the caller's event loop alive only while an answer is awaited (a CLI or test can exit when done). */
-  private hold(child: ChildProcess, on: boolean): void {
-    const channel = (child as unknown as { channel?: { ref(): void; unref(): void } }).channel;
-    if (on) { child.ref(); channel?.ref(); } else { child.unref(); channel?.unref(); }
-  }
-
   private scheduleIdle(): void {
     clearTimeout(this.idle);
     if (this.lanes.some((l) => l.current) || this.queue.length) return;
-    for (const lane of this.lanes) if (lane.child) this.hold(lane.child, false);
     this.idle = setTimeout(() => this.dispose(), this.options.idleMs ?? IDLE_MS);
     this.idle.unref?.();
   }

@@ -1,42 +1,39 @@
-// The NetLens activity-bar views: "Models" (the zoo, each with its params and MACs) and "Layers"
-// (the active graph's layers grouped by block, each with a native tooltip). Selecting a layer
-// selects it in the graph; selecting in the graph reveals it here.
+// The NetLens activity-bar views: "Models" (the zoo, each with its params and MACs, read from the
+// shipped first views or asked of the model process: zooFigures.ts) and "Layers" (the active
+// graph's layers grouped by block, each with a native tooltip). Selecting a layer selects it in
+// the graph; selecting in the graph reveals it here.
 import * as vscode from 'vscode';
 import { ZOO, ZooEntry } from '../core/zoo';
-import { analyzeModel } from '../core/analysis/analyze';
+import type { ZooFigures } from './zooFigures';
 import type { ViewGraph, ViewGroup, ViewNode } from '../core/graph/viewGraph';
 import { CATEGORY_TABLE } from '../core/graph/nodeStyles';
 import { compactNumber, grouped, bytes } from '../core/graph/text';
 import { macsText } from '../core/graph/cards';
 
-export interface ZooFigures { params: number; macs: number }
-
-const figures = new Map<string, ZooFigures>();
-/** Params and MACs of a zoo model (analysed once, on first need). */
-export function zooFigures(e: ZooEntry): ZooFigures {
-  let f = figures.get(e.name);
-  if (!f) {
-    const t = analyzeModel(e.build().model).totals;
-    f = { params: t.params, macs: t.macs };
-    figures.set(e.name, f);
-  }
-  return f;
-}
-
 export class ModelsProvider implements vscode.TreeDataProvider<ZooEntry> {
+  private readonly changed = new vscode.EventEmitter<ZooEntry | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly figures: ZooFigures) {}
+
   getTreeItem(e: ZooEntry): vscode.TreeItem {
-    const f = zooFigures(e);
+    const f = this.figures.get(e.name);
     const item = new vscode.TreeItem(e.title, vscode.TreeItemCollapsibleState.None);
-    item.description = `${compactNumber(f.params)} params · ${compactNumber(f.macs)} MACs`;
-    item.tooltip = new vscode.MarkdownString(`**${e.title}** (\`${e.name}\`)\n\n${e.description}\n\n- Params: ${grouped(f.params)}\n- MACs: ${grouped(f.macs)}`);
+    item.description = f ? `${compactNumber(f.params)} params · ${compactNumber(f.macs)} MACs` : '';
+    const figures = f ? `\n\n- Params: ${grouped(f.params)}\n- MACs: ${grouped(f.macs)}` : '';
+    item.tooltip = new vscode.MarkdownString(`**${e.title}** (\`${e.name}\`)\n\n${e.description}${figures}`);
     item.iconPath = new vscode.ThemeIcon('type-hierarchy');
     item.command = { command: 'netlens.showModelGraph', title: 'Show graph', arguments: [e.name] };
     item.contextValue = 'netlens.zooModel';
     return item;
   }
 
-  getChildren(e?: ZooEntry): ZooEntry[] {
-    return e ? [] : ZOO;
+  /** The zoo once the shipped figures are read (a few files, never the model process); figures not shipped follow when the process answers. */
+  async getChildren(e?: ZooEntry): Promise<ZooEntry[]> {
+    if (e) return [];
+    await this.figures.loadShipped();
+    if (this.figures.missing().length) void this.figures.loadAll().then(() => this.changed.fire(undefined), () => undefined);
+    return ZOO;
   }
 }
 

@@ -13,14 +13,14 @@ import { basename } from 'node:path';
 import type { Preprocessing } from '../core/ir/types';
 import type { SelfRescaling } from '../core/profile/selfRescaling';
 import { PREPROCESSING_LABELS, PREPROCESSINGS } from '../core/profile/preprocessModes';
-import { ZOO } from '../core/zoo';
+import type { ModelRef } from '../protocol/modelRef';
 
 /** 'auto': the model decides ('none' when it starts with Rescaling/Normalization, otherwise 'tf'). */
 export type PreprocessingChoice = Preprocessing | 'auto';
 
 const STATE_KEY = 'netlens.preprocessingByModel';
 
-const isZoo = (model: string): boolean => ZOO.some((z) => z.name === model);
+type FileRef = Extract<ModelRef, { kind: 'file' }>;
 
 function stored(state: vscode.Memento): Record<string, PreprocessingChoice> {
   const v = state.get<unknown>(STATE_KEY);
@@ -28,23 +28,23 @@ function stored(state: vscode.Memento): Record<string, PreprocessingChoice> {
 }
 
 /** The remembered choice for a model file, if any (own keys only: paths are user data). */
-export function rememberedPreprocessing(state: vscode.Memento, model: string): PreprocessingChoice | undefined {
+export function rememberedPreprocessing(state: vscode.Memento, model: FileRef): PreprocessingChoice | undefined {
   const all = stored(state);
-  if (!Object.prototype.hasOwnProperty.call(all, model)) return undefined;
-  const v = all[model];
+  if (!Object.prototype.hasOwnProperty.call(all, model.path)) return undefined;
+  const v = all[model.path];
   return v === 'auto' || (PREPROCESSINGS as string[]).includes(v) ? v : undefined;
 }
 
-async function remember(state: vscode.Memento, model: string, choice: PreprocessingChoice): Promise<void> {
-  await state.update(STATE_KEY, { ...stored(state), [model]: choice });
+async function remember(state: vscode.Memento, model: FileRef, choice: PreprocessingChoice): Promise<void> {
+  await state.update(STATE_KEY, { ...stored(state), [model.path]: choice });
 }
 
 /**
  * What the question highlights for a file never answered: `torch` for an ONNX file (almost always
  * a PyTorch export: torchvision's ImageNet mean/std), else 'auto' (the model decides).
  */
-export function defaultPreprocessing(model: string): PreprocessingChoice {
-  return /\.onnx$/i.test(model) ? 'torch' : 'auto';
+export function defaultPreprocessing(model: FileRef): PreprocessingChoice {
+  return model.format === 'onnx' ? 'torch' : 'auto';
 }
 
 /**
@@ -52,10 +52,10 @@ export function defaultPreprocessing(model: string): PreprocessingChoice {
  * item, which Enter picks, is the first one: the file's current answer, else its default
  * (defaultPreprocessing); the others follow in their usual order.
  */
-export async function pickPreprocessing(state: vscode.Memento, model: string): Promise<PreprocessingChoice | undefined> {
+export async function pickPreprocessing(state: vscode.Memento, model: FileRef): Promise<PreprocessingChoice | undefined> {
   const current = rememberedPreprocessing(state, model);
   const first = current ?? defaultPreprocessing(model);
-  const onnx = /\.onnx$/i.test(model);
+  const onnx = model.format === 'onnx';
   type Item = vscode.QuickPickItem & { value: PreprocessingChoice };
   const options: Item[] = [
     { label: 'auto', description: 'the model decides', detail: 'none if its first layers are Rescaling/Normalization, otherwise tf ([-1, 1])', value: 'auto' },
@@ -71,7 +71,7 @@ export async function pickPreprocessing(state: vscode.Memento, model: string): P
   });
   const ordered = [...items.filter((i) => i.value === first), ...items.filter((i) => i.value !== first)];
   const pick = await vscode.window.showQuickPick(ordered, {
-    title: `How was ${basename(model)} trained to see images?`,
+    title: `How was ${basename(model.path)} trained to see images?`,
     placeHolder: 'Preprocessing applied to the image before the model (remembered for this file; Enter takes the first)',
   });
   if (!pick) return undefined;
@@ -79,7 +79,7 @@ export async function pickPreprocessing(state: vscode.Memento, model: string): P
   return pick.value;
 }
 
-async function askModel(rescaling: (model: string) => Promise<SelfRescaling>, model: string): Promise<SelfRescaling> {
+async function askModel(rescaling: (model: FileRef) => Promise<SelfRescaling>, model: FileRef): Promise<SelfRescaling> {
   try {
     return await rescaling(model);
   } catch {
@@ -96,10 +96,10 @@ async function askModel(rescaling: (model: string) => Promise<SelfRescaling>, mo
  */
 export async function preprocessingForRequest(
   state: vscode.Memento,
-  model: string,
-  rescaling?: (model: string) => Promise<SelfRescaling>,
+  model: ModelRef,
+  rescaling?: (model: FileRef) => Promise<SelfRescaling>,
 ): Promise<Preprocessing | undefined | null> {
-  if (isZoo(model)) return undefined;
+  if (model.kind === 'zoo') return undefined;
   const remembered = rememberedPreprocessing(state, model);
   if (remembered !== undefined) return remembered === 'auto' ? undefined : remembered;
   if (rescaling && await askModel(rescaling, model) === 'yes') return undefined;

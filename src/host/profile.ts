@@ -1,6 +1,6 @@
 // "NetLens: Profile Model with Image..." (netlens.profileModel). Runs in the extension host but
 // does no profiling here: it picks a model and an image, hands the job to the profiler process
-// (src/worker/client.ts), shows stages in a cancellable progress notification, then opens the
+// (src/process/profilerClient.ts), shows stages in a cancellable progress notification, then opens the
 // results page and asks the graph view to draw the overlay (SHOW_PROFILE_COMMAND).
 //
 // Arguments: none (palette: pick both), a model (zoo name string, or the Uri of a model file, as the
@@ -14,9 +14,10 @@ import type { ProfileBackendRequest, ProfileOptimization } from '../protocol/wor
 import { chainWithHints } from '../core/profile/chainText';
 import { CHANGE_PREPROCESSING_COMMAND, SHOW_PROFILE_COMMAND } from '../protocol/commands';
 import { ZOO } from '../core/zoo';
+import { fileRef, ModelRef, modelRefOf, parseModelRef } from '../protocol/modelRef';
 import { NetLensError } from '../core/ir/types';
 import { ProfileCancelledError } from '../core/profile/errors';
-import { ProfilerClient, ProfilerCrashError } from '../worker/client';
+import { ProfilerClient, ProfilerCrashError } from '../process/profilerClient';
 import { ProfilePanel } from './profilePanel';
 import { activeGraph } from './activeGraph';
 import { pickPreprocessing, preprocessingForRequest } from './preprocessingChoice';
@@ -40,7 +41,7 @@ function asPath(arg: unknown): string | undefined {
   return undefined;
 }
 
-async function pickModel(): Promise<string | undefined> {
+async function pickModel(): Promise<ModelRef | undefined> {
   // The model whose graph is open comes first (the quick pick starts on it).
   const open = activeGraph();
   const items: (vscode.QuickPickItem & { value?: string })[] = [
@@ -50,9 +51,9 @@ async function pickModel(): Promise<string | undefined> {
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'Profile which model?', matchOnDescription: true, matchOnDetail: true });
   if (!pick) return undefined;
-  if (pick.value) return pick.value;
+  if (pick.value) return parseModelRef(pick.value);
   const uri = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Keras / tfjs / ONNX models': ['json', 'keras', 'h5', 'onnx'] }, title: 'Model to profile' });
-  return uri?.[0]?.fsPath;
+  return uri?.[0] ? fileRef(uri[0].fsPath) : undefined;
 }
 
 /** The image picker's choice that feeds seeded random data instead of an image. */
@@ -90,40 +91,41 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
 
   // The model's view graph, read in the model process (the file is read there, never here), at
   // most once per command: whether it takes an image and whether it rescales itself both ask it.
-  const graphReader = (model: string): (() => Promise<ViewGraph>) => {
+  const graphReader = (model: ModelRef): (() => Promise<ViewGraph>) => {
     let read: Promise<ViewGraph> | undefined;
-    return () => (read ??= Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `NetLens: reading ${basename(model)}` },
-      () => sharedModelService(context).open(model))));
+    return () => (read ??= Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `NetLens: reading ${basename(model.arg)}` },
+      () => sharedModelService(context).open(model.arg))));
   };
 
   // Whether a model file rescales itself. An .onnx file is not asked about: the rule is for Keras
   // layers. A failure is logged and the question is asked; the profile then reports a bad file itself.
-  const rescaling = async (model: string, read: () => Promise<ViewGraph>): Promise<SelfRescaling> => {
-    if (extname(model).toLowerCase() === '.onnx') return 'unknown';
+  const rescaling = async (model: ModelRef, read: () => Promise<ViewGraph>): Promise<SelfRescaling> => {
+    if (model.kind === 'file' && model.format === 'onnx') return 'unknown';
     try {
       return viewGraphRescaling(await read());
     } catch (e) {
-      output.appendLine(`${basename(model)}: could not tell whether it rescales its own input (${(e as Error)?.message ?? e}); asking`);
+      output.appendLine(`${basename(model.arg)}: could not tell whether it rescales its own input (${(e as Error)?.message ?? e}); asking`);
       return 'unknown';
     }
   };
 
   // Whether the model takes one image, from its view graph (read in the model process). When that
   // cannot be told, the picker asks (it offers random input too).
-  const takesImage = async (model: string, read: () => Promise<ViewGraph>): Promise<boolean> => {
-    if (ZOO.some((z) => z.name === model)) return true;
+  const takesImage = async (model: ModelRef, read: () => Promise<ViewGraph>): Promise<boolean> => {
+    if (model.kind === 'zoo') return true;
     try {
       const graph = await read();
       return isImageInput(graph.input) && graph.nodes.filter((n) => n.className === 'Input' || n.className === 'InputLayer').length <= 1;
     } catch (e) {
-      output.appendLine(`${basename(model)}: could not read its input (${(e as Error)?.message ?? e}); asking for an image`);
+      output.appendLine(`${basename(model.arg)}: could not read its input (${(e as Error)?.message ?? e}); asking for an image`);
       return true;
     }
   };
 
-  context.subscriptions.push(vscode.commands.registerCommand(CHANGE_PREPROCESSING_COMMAND, async (model: unknown, image: unknown) => {
-    if (typeof model !== 'string' || !model) return;
-    if (await pickPreprocessing(context.workspaceState, model)) await vscode.commands.executeCommand(PROFILE_COMMAND, model, image);
+  context.subscriptions.push(vscode.commands.registerCommand(CHANGE_PREPROCESSING_COMMAND, async (arg: unknown, image: unknown) => {
+    const model = typeof arg === 'string' ? modelRefOf(arg) : undefined;
+    if (model?.kind !== 'file') return;
+    if (await pickPreprocessing(context.workspaceState, model)) await vscode.commands.executeCommand(PROFILE_COMMAND, model.arg, image);
   }));
 
   // Second argument: the image (path or Uri), when re-profiling from the profile page.
@@ -134,12 +136,12 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       return;
     }
     try {
-      let model: string | undefined;
+      // The model is parsed once here (zoo name or file) and passed on as that one ModelRef.
+      let model: ModelRef | undefined;
       let image: string | undefined = asPath(imageArg) ?? (typeof imageArg === 'string' && imageArg ? imageArg : undefined);
       const path = asPath(arg);
       if (path && IMAGE_EXT.has(extname(path).toLowerCase())) image = path;
-      else if (path) model = path;
-      else if (typeof arg === 'string' && arg) model = arg;
+      else model = modelRefOf(arg);
       model ??= await pickModel();
       if (!model) return;
       // A model whose input is not an image (a video clip, token ids, several inputs) is fed random data without asking.
@@ -160,12 +162,12 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       const optimization = cfg.get<ProfileOptimization>('profile.optimization', 'all');
       const gpuLayout = cfg.get<string>('profile.gpuLayout', 'auto');
       const batch = Math.max(1, Math.floor(cfg.get<number>('profile.batch', 1)));
-      const title = `Profiling ${basename(model)} ${feed === 'random' ? 'on seeded random input' : `against ${basename(image)}`}`;
+      const title = `Profiling ${basename(model.arg)} ${feed === 'random' ? 'on seeded random input' : `against ${basename(image)}`}`;
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
-        return getClient().profile({ model: model!, image: feed === 'random' ? '' : image!, feed, backend, runs, warmup, optimization, gpuLayout, batch, ...(preprocessing ? { preprocessing } : {}) }, {
+        return getClient().profile({ model: model!.arg, image: feed === 'random' ? '' : image!, feed, backend, runs, warmup, optimization, gpuLayout, batch, ...(preprocessing ? { preprocessing } : {}) }, {
           signal: abort.signal,
           onProgress: (stage, message, fraction) => {
             const pct = Math.round(fraction * 100);
@@ -180,7 +182,7 @@ export function registerProfiler(context: vscode.ExtensionContext): void {
       for (const line of chainWithHints(result.backendSteps ?? [])) output.appendLine(line);
       // The overlay first, so the graph opens (or is revealed) where the user works and the results
       // page lands beside it rather than under a graph opened in its column.
-      await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, model, result);
+      await vscode.commands.executeCommand(SHOW_PROFILE_COMMAND, model.arg, result);
       ProfilePanel.show(context.extensionUri, model, result);
     } catch (e) {
       if (e instanceof ProfileCancelledError) {

@@ -5,7 +5,7 @@ import { newNonce } from '../core/nonce';
 import { safeFileStem } from '../core/report/fileName';
 import type { ProfileResult } from '../core/profile/result';
 import { CHANGE_PREPROCESSING_COMMAND, SHOW_PROFILE_COMMAND } from '../protocol/commands';
-import { ZOO } from '../core/zoo';
+import type { ModelRef } from '../protocol/modelRef';
 import { profileHtml } from '../core/report/profileHtml';
 import { ProfileFormat, renderProfile } from '../core/report/profileReport';
 import { parseProfilePageMessage } from '../protocol/profile';
@@ -36,11 +36,11 @@ export async function exportProfile(result: ProfileResult, format: ProfileFormat
 export class ProfilePanel {
   private static panels = new Map<string, ProfilePanel>();
 
-  static show(extensionUri: vscode.Uri, modelArg: string, result: ProfileResult): ProfilePanel {
-    const key = `${modelArg}`;
+  static show(extensionUri: vscode.Uri, model: ModelRef, result: ProfileResult): ProfilePanel {
+    const key = model.arg;
     let p = ProfilePanel.panels.get(key);
     if (!p) {
-      p = new ProfilePanel(vscode.Uri.joinPath(extensionUri, 'dist'), modelArg);
+      p = new ProfilePanel(vscode.Uri.joinPath(extensionUri, 'dist'), model);
       ProfilePanel.panels.set(key, p);
     }
     p.update(result);
@@ -57,7 +57,10 @@ export class ProfilePanel {
   /** The run the shown one is compared with, if any. */
   private against: number | undefined;
 
-  private constructor(private readonly dist: vscode.Uri, private readonly modelArg: string) {
+  private readonly modelArg: string;
+
+  private constructor(private readonly dist: vscode.Uri, private readonly model: ModelRef) {
+    this.modelArg = model.arg;
     this.panel = vscode.window.createWebviewPanel('netlens.profile', 'Profile', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true, localResourceRoots: [dist],
     });
@@ -97,6 +100,6 @@ export class ProfilePanel {
     this.panel.title = `Profile: ${shown.model}`;
     const script = this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.dist, 'profilePage.js')).toString();
     this.panel.webview.html = profileHtml(this.result, { nonce: newNonce(), hostButtons: true, script: { src: script },
-      preprocessingButton: !ZOO.some((z) => z.name === this.modelArg), runs: this.runs, currentRun: this.current, diff });
+      preprocessingButton: this.model.kind === 'file', runs: this.runs, currentRun: this.current, diff });
   }
 }

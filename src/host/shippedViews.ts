@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { zooEntry } from '../core/zoo';
 import { parseShippedView, ShippedView } from '../protocol/graph';
+import type { ModelFigures } from '../protocol/modelService';
 
 /** The views read this session (files that never change while the extension runs), last used last; a file that could not be read is not kept. */
 const recent = new Map<string, Promise<ShippedView | undefined>>();
@@ -31,4 +32,12 @@ async function readView(file: string): Promise<ShippedView | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** A zoo model's params and MACs at batch 1 from its shipped view (the Models tree, the quick pick); the view itself is not kept. */
+export async function shippedFigures(distDir: string, name: string): Promise<ModelFigures | undefined> {
+  const entry = zooEntry(name);
+  if (!entry) return undefined;
+  const view = await readView(join(distDir, 'zoo', `${entry.name}.json`));
+  return view && { name: entry.name, params: view.graph.totals.params, macs: view.graph.totals.macs };
 }

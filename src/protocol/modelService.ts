@@ -1,20 +1,46 @@
-// Messages between the extension host and the model service process (child_process IPC). The
-// service reads untrusted model files, analyses them and lays graphs out; the host receives only
-// the view graph (no weights, no model config) and ELK's answer, and checks both on receipt.
+// Messages between the extension host and the model process (child_process IPC), both ways parsed
+// on receipt. The process reads untrusted model files, analyses them and lays graphs out; the host
+// receives only view graphs (no weights, no model config), layouts and totals, and checks them.
 import type { ElkInputNode, ElkOutputNode } from '../core/graph/layout';
+import { layoutKey } from '../core/graph/layout';
+import type { GraphLayout } from '../core/graph/layoutTypes';
 import type { ViewGraph } from '../core/graph/viewGraph';
+import { validLayout } from './layoutCheck';
+
+/** What the page's first picture needs besides the graph: the collapse threshold, and which structures' layouts the host already keeps. */
+export interface FirstViewRequest {
+  threshold: number;
+  /** Structure hashes (core/graph/layout.ts structureHash) the host's layout cache holds: no layout is made for those. */
+  known: string[];
+}
+
+/** The first view answered with the graph: the blocks drawn collapsed and their layout (null when the host said it keeps it). */
+export interface FirstViewAnswer {
+  collapsed: string[];
+  layout: GraphLayout | null;
+}
+
+/** A zoo model's totals for the Models tree and the quick pick. */
+export interface ModelFigures {
+  name: string;
+  params: number;
+  macs: number;
+}
 
 export type HostToService =
-  /** Reads the model (zoo name or file path) afresh and answers its view graph at this batch size. */
-  | { type: 'open'; id: number; arg: string; batch: number }
+  /** Reads the model (zoo name or file path) afresh and answers its view graph at this batch size, with its first view when asked. */
+  | { type: 'open'; id: number; arg: string; batch: number; first?: FirstViewRequest }
   /** The view graph of a model opened before, at another batch size (re-read if the service restarted). */
   | { type: 'analyse'; id: number; arg: string; batch: number }
-  /** Lays out an ELK graph the host built from a view graph. */
-  | { type: 'layout'; id: number; elk: ElkInputNode };
+  /** Lays out an ELK graph the host built from a view graph (a relayout after a collapse or an expand). */
+  | { type: 'layout'; id: number; elk: ElkInputNode }
+  /** Params and MACs of zoo models at batch 1. */
+  | { type: 'figures'; id: number; names: string[] };
 
 export type ServiceToHost =
-  | { type: 'graph'; id: number; graph: ViewGraph }
+  | { type: 'graph'; id: number; graph: ViewGraph; first?: FirstViewAnswer }
   | { type: 'layout'; id: number; out: ElkOutputNode }
+  | { type: 'figures'; id: number; figures: ModelFigures[] }
   /** userError: a NetLensError (one line for people); otherwise a bug, with its first stack lines. */
   | { type: 'error'; id: number; message: string; userError: boolean };
 
@@ -53,12 +79,30 @@ export function validViewGraph(v: unknown): v is ViewGraph {
   return nodesOk && groupsOk && edgesOk && unknownOk && v.unsupported.every((u) => isObj(u) && str(u.name) && str(u.className));
 }
 
-/** Checks a service message's envelope; the payload is checked by the caller that expects it. */
+const strings = (v: unknown, max: number, each = 4096): v is string[] => Array.isArray(v) && v.length <= max && v.every((x) => str(x) && x.length <= each);
+
+/**
+ * A first view belongs to its graph: every collapsed id is one of its blocks, and the layout (when
+ * sent) is well formed and keyed by that graph and that collapsed set.
+ */
+function validFirstView(v: unknown, graph: ViewGraph): v is FirstViewAnswer {
+  if (!isObj(v) || !strings(v.collapsed, MAX_ELEMENTS)) return false;
+  const ids = new Set(graph.groups.map((g) => g.id));
+  if (!v.collapsed.every((c) => ids.has(c))) return false;
+  return v.layout === null || (validLayout(v.layout) && v.layout.key === layoutKey(graph, new Set(v.collapsed)));
+}
+
+const validFigures = (v: unknown): v is ModelFigures[] => Array.isArray(v) && v.length <= 10_000
+  && v.every((f) => isObj(f) && str(f.name) && f.name.length <= 200 && finite(f.params) && finite(f.macs));
+
+/** A model-process message with its fields typed, or null (dropped: the answer it stood for fails in one line). */
 export function parseServiceMessage(raw: unknown): ServiceToHost | null {
   if (!isObj(raw) || !finite(raw.id)) return null;
   switch (raw.type) {
-    case 'graph': return validViewGraph(raw.graph) ? raw as ServiceToHost : null;
+    case 'graph':
+      return validViewGraph(raw.graph) && (raw.first === undefined || validFirstView(raw.first, raw.graph)) ? raw as ServiceToHost : null;
     case 'layout': return isObj(raw.out) ? raw as ServiceToHost : null;
+    case 'figures': return validFigures(raw.figures) ? raw as ServiceToHost : null;
     case 'error': return str(raw.message) && typeof raw.userError === 'boolean' ? raw as ServiceToHost : null;
     default: return null;
   }
@@ -70,10 +114,14 @@ export function parseHostRequest(raw: unknown): HostToService | null {
   const batchOk = (b: unknown): boolean => typeof b === 'number' && Number.isInteger(b) && b >= 1 && b <= 65536;
   switch (raw.type) {
     case 'open':
+      if (raw.first !== undefined && !(isObj(raw.first) && finite(raw.first.threshold) && raw.first.threshold >= 0 && strings(raw.first.known, 10_000, 64))) return null;
+      return str(raw.arg) && raw.arg.length <= 4096 && batchOk(raw.batch) ? raw as HostToService : null;
     case 'analyse':
       return str(raw.arg) && raw.arg.length <= 4096 && batchOk(raw.batch) ? raw as HostToService : null;
     case 'layout':
       return isObj(raw.elk) ? raw as HostToService : null;
+    case 'figures':
+      return strings(raw.names, 10_000, 200) ? raw as HostToService : null;
     default:
       return null;
   }

@@ -1,4 +1,6 @@
-// Messages between the extension host and the profiler worker process (child_process IPC).
+// Messages between the extension host and the profiler process (child_process IPC), both ways
+// parsed on receipt: parseWorkerMessage in the host (process/profilerClient.ts), parseProfilerRequest
+// in the process (process/profilerProcess.ts).
 import type { ProfileResult, ProfileStage } from '../core/profile/result';
 import type { Preprocessing } from '../core/ir/types';
 export type { ProfileStage };
@@ -80,6 +82,38 @@ export function parseWorkerMessage(raw: unknown): WorkerToHost | null {
     case 'cancelled': return raw as WorkerToHost;
     case 'error':
       return text(raw.message) && typeof raw.userError === 'boolean' && (raw.stack === undefined || text(raw.stack)) ? raw as WorkerToHost : null;
+    default: return null;
+  }
+}
+
+const OPTIMIZATIONS = new Set(['all', 'extended', 'basic', 'disabled']);
+const optional = (v: unknown, ok: (x: unknown) => boolean): boolean => v === undefined || ok(v);
+
+/**
+ * The fields of a profile request have their types. Their ranges (runs, batch, threads) and the
+ * names the engine decides about (backend, preprocessing, GPU layout) are checked by the engine as
+ * it runs, with a line for people.
+ */
+export function validProfileRequest(r: unknown): r is ProfileRequest {
+  return isObj(r) && text(r.model, 4096) && text(r.image, 4096) && text(r.backend, 100)
+    && finite(r.runs) && finite(r.warmup)
+    && optional(r.optimization, (o) => typeof o === 'string' && OPTIMIZATIONS.has(o))
+    && optional(r.threads, finite)
+    && optional(r.preprocessing, (p) => text(p, 100))
+    && optional(r.gpuLayout, (g) => text(g, 100))
+    && optional(r.batch, finite)
+    && optional(r.feed, (f) => f === 'image' || f === 'random');
+}
+
+/**
+ * A host request with its fields typed, or null: the process answers a malformed request that
+ * carries an id with an error (so the host does not wait for it) and drops any other.
+ */
+export function parseProfilerRequest(raw: unknown): HostToWorker | null {
+  if (!isObj(raw) || !finite(raw.id)) return null;
+  switch (raw.type) {
+    case 'profile': return validProfileRequest(raw.request) ? { type: 'profile', id: raw.id, request: raw.request } : null;
+    case 'cancel': return { type: 'cancel', id: raw.id };
     default: return null;
   }
 }

@@ -11,10 +11,10 @@ import * as ts from 'typescript';
 const ROOT = join(__dirname, '..', '..', '..');
 
 /** The processes and the editor side: nothing below them imports them. */
-const HOST = ['src/host/', 'src/worker/', 'src/cli/', 'src/cli.ts', 'src/extension.ts'];
+const HOST = ['src/host/', 'src/process/', 'src/cli/', 'src/cli.ts', 'src/extension.ts'];
 
 /**
- * The layers, top to bottom: host/worker/cli and webview (side by side) -> protocol -> core; in
+ * The layers, top to bottom: host/process/cli and webview (side by side) -> protocol -> core; in
  * core, report/ above the rest and text/ under all. A file under a `from` prefix (and under no
  * `except` one) imports no module under a `forbid` prefix unless it is under an `allow` one
  * ('vscode' is the editor's module; other bare names are packages, not checked).

@@ -173,6 +173,11 @@ function fakeVscode(f: Fake): unknown {
   return {
     Uri,
     ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2, Three: 3 },
+    // The model process reads every model (zoo or file); its settings are read at defaults.
+    workspace: {
+      getConfiguration: () => ({ get: <T>(_key: string, fallback: T): T => fallback }),
+      onDidChangeConfiguration: () => ({ dispose() {} }),
+    },
     commands: {
       registerCommand: (id: string, cb: (...a: unknown[]) => unknown) => { f.commands.set(id, cb); return { dispose() {} }; },
       executeCommand: async (id: string, ...args: unknown[]) => { f.executed.push({ id, args }); },
@@ -331,7 +336,10 @@ describe('compare: the VS Code command (stand-in vscode module)', function () {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const panelModule = require('../../src/host/comparePanel') as typeof import('../../src/host/comparePanel');
     const open = panelModule.modelViews.open;
-    panelModule.modelViews.open = async (_c, arg) => { throw new Error(`${arg}: not a model file (no Keras, tfjs or ONNX signature)`); };
+    panelModule.modelViews.open = async (c, arg, batch) => {
+      if (!arg.startsWith('/')) return open(c, arg, batch);
+      throw new Error(`${arg}: not a model file (no Keras, tfjs or ONNX signature)`);
+    };
     try {
       const p = vs.window.createWebviewPanel('netlens.compare', '', 1, {});
       await serializer.deserializeWebviewPanel(p, { request: { title: 'x', models: ['resnet50', '/etc/passwd'] } });
@@ -347,7 +355,9 @@ describe('compare: the VS Code command (stand-in vscode module)', function () {
     const panelModule = require('../../src/host/comparePanel') as typeof import('../../src/host/comparePanel');
     const open = panelModule.modelViews.open;
     const asked: [string, number][] = [];
-    panelModule.modelViews.open = async (_c, arg, batch) => {
+    panelModule.modelViews.open = async (c, arg, batch) => {
+      // Zoo models go to the real model process; the file is stood in for.
+      if (!arg.startsWith('/')) return open(c, arg, batch);
       asked.push([arg, batch]);
       const spec = buildZooModel('mobilenetv2');
       return buildViewGraph({ ...spec, name: 'my_mobilenet' }, analyzeModel(spec.model, { batch }));

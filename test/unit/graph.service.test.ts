@@ -1,4 +1,4 @@
-// The model service process (src/host/modelService.ts + modelServiceProcess.ts): model files are
+// The model process (src/host/modelService.ts + src/process/modelProcess.ts): model files are
 // read, analysed and laid out in a separate Node.js process with a heap cap, so a file that takes
 // that process down costs one error line, and the next request runs in a fresh process.
 // Needs dist/modelService.js (`npm run build`).

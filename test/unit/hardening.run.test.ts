@@ -9,7 +9,7 @@ import { parseModelJson } from './helpers/modelJson';
 import { NetLensError } from '../../src/core/ir/types';
 import { checkMemoryFits, MEMORY_FRACTION, runBytes } from '../../src/core/profile/memoryGuard';
 import { profileModel } from '../../src/core/profile/profile';
-import { ProfilerClient, ProfilerCrashError } from '../../src/worker/client';
+import { ProfilerClient, ProfilerCrashError } from '../../src/process/profilerClient';
 import { removeDir, tempDir } from '../fixtures/writers';
 import { SAMPLES } from './profileFixtures';
 

@@ -4,6 +4,7 @@
 // A file the model process says rescales itself is not asked about.
 import { strict as assert } from 'node:assert';
 import { stubVscode } from './helpers/vscodeStub';
+import { fileRef, parseModelRef } from '../../src/protocol/modelRef';
 
 type Item = { label: string; value: string; picked?: boolean };
 
@@ -41,84 +42,84 @@ describe('editor: preprocessing asked once per model file', () => {
 
   it('asks for a file the first time, then remembers the answer for that file only', async () => {
     answers = ['torch'];
-    assert.equal(await host.preprocessingForRequest(memento as never, '/m/a.keras'), 'torch');
+    assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef('/m/a.keras')), 'torch');
     assert.equal(asked.length, 1);
     assert.deepEqual(asked[0].map((i) => i.value), ['auto', 'caffe', 'tf', 'torch', 'grayscale01', 'none']);
-    assert.equal(await host.preprocessingForRequest(memento as never, '/m/a.keras'), 'torch');
+    assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef('/m/a.keras')), 'torch');
     assert.equal(asked.length, 1, 'not asked again');
     answers = ['caffe'];
-    assert.equal(await host.preprocessingForRequest(memento as never, '/m/b.h5'), 'caffe');
+    assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef('/m/b.h5')), 'caffe');
     assert.equal(asked.length, 2);
   });
 
   it('highlights (lists first, so Enter takes it) torch for an ONNX file, auto for a Keras file, the current answer once there is one', async () => {
     answers = [undefined];
-    await host.pickPreprocessing(memento as never, '/m/net.ONNX');
+    await host.pickPreprocessing(memento as never, fileRef('/m/net.ONNX'));
     assert.deepEqual(asked[0].map((i) => i.value), ['torch', 'auto', 'caffe', 'tf', 'grayscale01', 'none']);
-    assert.equal(host.defaultPreprocessing('/m/net.onnx'), 'torch');
-    assert.equal(host.defaultPreprocessing('/m/net.keras'), 'auto');
+    assert.equal(host.defaultPreprocessing(fileRef('/m/net.onnx')), 'torch');
+    assert.equal(host.defaultPreprocessing(fileRef('/m/net.keras')), 'auto');
     // What Enter does in VS Code's quick pick: it takes the first (active) item.
     answers = ['torch'];
-    assert.equal(await host.preprocessingForRequest(memento as never, '/m/net2.onnx'), 'torch');
+    assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef('/m/net2.onnx')), 'torch');
     assert.equal(asked[1][0].value, 'torch');
     answers = [undefined];
-    await host.pickPreprocessing(memento as never, '/m/net.h5');
+    await host.pickPreprocessing(memento as never, fileRef('/m/net.h5'));
     assert.equal(asked[2][0].value, 'auto');
     answers = [undefined];
     state.set('netlens.preprocessingByModel', { '/m/net3.onnx': 'caffe' });
-    await host.pickPreprocessing(memento as never, '/m/net3.onnx');
+    await host.pickPreprocessing(memento as never, fileRef('/m/net3.onnx'));
     assert.deepEqual(asked[3].map((i) => i.value), ['caffe', 'auto', 'tf', 'torch', 'grayscale01', 'none']);
   });
 
   it("never asks for a zoo model (its family's mode stands)", async () => {
-    assert.equal(await host.preprocessingForRequest(memento as never, 'resnet50'), undefined);
+    assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef('resnet50')), undefined);
     assert.equal(asked.length, 0);
   });
 
   it("'auto' leaves the model's own default; dismissing cancels the profile and remembers nothing", async () => {
     answers = ['auto'];
-    assert.equal(await host.preprocessingForRequest(memento as never, '/m/c.keras'), undefined);
+    assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef('/m/c.keras')), undefined);
     answers = [undefined];
-    assert.equal(await host.preprocessingForRequest(memento as never, '/m/d.keras'), null);
-    assert.equal(host.rememberedPreprocessing(memento as never, '/m/d.keras'), undefined);
+    assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef('/m/d.keras')), null);
+    assert.equal(host.rememberedPreprocessing(memento as never, fileRef('/m/d.keras')), undefined);
   });
 
   it('changing it (the profile page) marks the current answer and replaces it', async () => {
     answers = ['tf'];
-    await host.preprocessingForRequest(memento as never, '/m/e.keras');
+    await host.preprocessingForRequest(memento as never, parseModelRef('/m/e.keras'));
     answers = ['none'];
-    assert.equal(await host.pickPreprocessing(memento as never, '/m/e.keras'), 'none');
+    assert.equal(await host.pickPreprocessing(memento as never, fileRef('/m/e.keras')), 'none');
     assert.equal(asked[1].find((i) => i.picked)?.value, 'tf');
-    assert.equal(await host.preprocessingForRequest(memento as never, '/m/e.keras'), 'none');
+    assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef('/m/e.keras')), 'none');
   });
 
   it("a file the model process says rescales itself is not asked about; a stored choice still wins; 'no', 'unknown' or a failure asks", async () => {
     const seen: string[] = [];
-    const says = (answer: 'yes' | 'no' | 'unknown' | Error) => async (model: string) => {
-      seen.push(model);
+    const says = (answer: 'yes' | 'no' | 'unknown' | Error) => async (model: { path: string }) => {
+      seen.push(model.path);
       if (answer instanceof Error) throw answer;
       return answer;
     };
-    assert.equal(await host.preprocessingForRequest(memento as never, '/m/g.keras', says('yes')), undefined);
+    assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef('/m/g.keras'), says('yes')), undefined);
     assert.deepEqual([asked.length, seen], [0, ['/m/g.keras']]);
-    assert.equal(host.rememberedPreprocessing(memento as never, '/m/g.keras'), undefined, 'not stored as the user\'s choice');
-    assert.equal(await host.preprocessingForRequest(memento as never, 'efficientnetb0', says('yes')), undefined);
+    assert.equal(host.rememberedPreprocessing(memento as never, fileRef('/m/g.keras')), undefined, 'not stored as the user\'s choice');
+    assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef('efficientnetb0'), says('yes')), undefined);
     assert.equal(seen.length, 1, 'zoo models are not read');
     answers = ['tf'];
-    assert.equal(await host.pickPreprocessing(memento as never, '/m/g.keras'), 'tf');
-    assert.equal(await host.preprocessingForRequest(memento as never, '/m/g.keras', says('yes')), 'tf');
+    assert.equal(await host.pickPreprocessing(memento as never, fileRef('/m/g.keras')), 'tf');
+    assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef('/m/g.keras'), says('yes')), 'tf');
     assert.equal(seen.length, 1, 'a stored choice needs no reading');
     for (const [file, answer] of [['/m/h.keras', 'no'], ['/m/i.onnx', 'unknown'], ['/m/j.h5', new Error('the model process ran out of memory')]] as const) {
       answers = ['caffe'];
       const before = asked.length;
-      assert.equal(await host.preprocessingForRequest(memento as never, file, says(answer)), 'caffe', file);
+      assert.equal(await host.preprocessingForRequest(memento as never, parseModelRef(file), says(answer)), 'caffe', file);
       assert.equal(asked.length, before + 1, file);
     }
   });
 
   it('ignores stored junk and prototype names as file keys', async () => {
     state.set('netlens.preprocessingByModel', { '/m/f.keras': 'imagenet' });
-    assert.equal(host.rememberedPreprocessing(memento as never, '/m/f.keras'), undefined);
-    assert.equal(host.rememberedPreprocessing(memento as never, 'constructor'), undefined);
+    assert.equal(host.rememberedPreprocessing(memento as never, fileRef('/m/f.keras')), undefined);
+    assert.equal(host.rememberedPreprocessing(memento as never, fileRef('constructor')), undefined);
   });
 });

@@ -16,7 +16,7 @@ import { analyzeModel } from '../../src/core/analysis/analyze';
 import { buildZooModel } from '../../src/core/zoo';
 import { ProfileCancelledError } from '../../src/core/profile/errors';
 import { swiftShaderEnv } from '../../src/core/profile/ort/webgpu';
-import { ProfilerClient } from '../../src/worker/client';
+import { ProfilerClient } from '../../src/process/profilerClient';
 import type { ProfileRequest } from '../../src/protocol/worker';
 import { drawShape, SHAPES, SIZE, trainShapesCnn } from '../fixtures/shapes';
 import { removeDir, saveTfjs, tempDir } from '../fixtures/writers';

@@ -10,7 +10,7 @@ import { stubVscode } from './helpers/vscodeStub';
 import type { ProfileResult } from '../../src/core/profile/result';
 import { SAMPLES } from './profileFixtures';
 import { removeDir, tempDir, writeKerasArchive } from '../fixtures/writers';
-import { ProfilerClient } from '../../src/worker/client';
+import { ProfilerClient } from '../../src/process/profilerClient';
 import type { ProfileRequest } from '../../src/protocol/worker';
 import { floatInit, modelBytes, node, valueInfo } from '../fixtures/onnx/files';
 

@@ -20,7 +20,7 @@ import { memoryOf } from '../../src/core/profile/ort/profileOrt';
 import { repeat } from '../../src/core/profile/ort/feeds';
 import type { OrtModule } from '../../src/core/profile/ort/runtime';
 import { swiftShaderEnv } from '../../src/core/profile/ort/webgpu';
-import { ProfilerClient } from '../../src/worker/client';
+import { ProfilerClient } from '../../src/process/profilerClient';
 import type { ProfileRequest } from '../../src/protocol/worker';
 import type { ProfileResult } from '../../src/core/profile/result';
 import { batchText, memoryText } from '../../src/core/report/profileBatch';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { ProfilerClient } from '../../src/worker/client';
+import { ProfilerClient } from '../../src/process/profilerClient';
 import { SAMPLES } from './profileFixtures';
 
 const VSIX = join(__dirname, '..', '..', '..', 'netlens.vsix');

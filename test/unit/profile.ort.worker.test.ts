@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { ProfilerClient, ProfilerCrashError } from '../../src/worker/client';
+import { ProfilerClient, ProfilerCrashError } from '../../src/process/profilerClient';
 import type { ProfileRequest } from '../../src/protocol/worker';
 import { SAMPLES } from './profileFixtures';
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetLensError } from '../../src/core/ir/types';
 import { ProfileCancelledError } from '../../src/core/profile/errors';
-import { ProfilerClient, ProfilerCrashError } from '../../src/worker/client';
+import { ProfilerClient, ProfilerCrashError } from '../../src/process/profilerClient';
 import type { ProfileRequest } from '../../src/protocol/worker';
 import type { ProfileStage } from '../../src/core/profile/result';
 import { SAMPLES } from './profileFixtures';
@@ -78,7 +78,7 @@ describe('profile: worker process', function () {
     const c = client({ maxOldSpaceMb: 12 });
     await assert.rejects(c.profile(req('resnet50')), (e: unknown) => {
       assert.ok(e instanceof ProfilerCrashError, String(e));
-      assert.match(e.message, /^the profiler process ran out of memory \(heap limit 12 MiB\) while profiling resnet50/);
+      assert.match(e.message, /^the profiler process ran out of memory \(limit 12 MiB\) while profiling resnet50/);
       return true;
     });
   });

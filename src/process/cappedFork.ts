@@ -1,4 +1,4 @@
-// A Node.js child process for heavy or untrusted work (the profiler, the model service): forked as
+// A Node.js child process for heavy or untrusted work (the profiler, the model process): forked as
 // plain Node.js even under Electron (the desktop extension host), with a V8 heap cap, stdout
 // ignored, and the tail of its stderr kept so that an exit can be explained to the user.
 import { ChildProcess, fork } from 'node:child_process';

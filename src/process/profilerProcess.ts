@@ -1,8 +1,9 @@
-// The profiler process: forked by the extension host (src/worker/client.ts), it loads the engines
+// The profiler process: forked by the extension host (src/process/profilerClient.ts, through childClient.ts), it loads the engines
 // (ONNX Runtime's native library, tfjs) that the extension host never does, runs one profile at a
 // time and answers over the IPC channel with the messages in src/protocol/worker.ts.
 // Keeping the engines here keeps the editor responsive, lets a crash or out-of-memory take down only this
 // process, and lets native backends run under a system Node.js (netlens.nodePath).
+import { parseProfilerRequest } from '../protocol/worker';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker';
 import { NetLensError } from '../core/ir/types';
 import { loadModel } from '../core/io/loadModel';
@@ -59,7 +60,15 @@ async function drain(): Promise<void> {
   if (!current && !queue.length && gpuDeviceLost()) process.exit(0);
 }
 
-process.on('message', (msg: HostToWorker) => {
+process.on('message', (raw: unknown) => {
+  // Parsed on receipt like every message; a malformed one is one line on stderr and dropped.
+  const msg = parseProfilerRequest(raw);
+  if (!msg) {
+    process.stderr.write('netlens profiler process: dropped a malformed request\n');
+    const id = (raw as { id?: unknown } | null)?.id;
+    if (typeof id === 'number' && Number.isFinite(id)) send({ type: 'error', id, message: 'the profiler process received a malformed request', userError: false });
+    return;
+  }
   if (msg.type === 'profile') {
     queue.push(msg);
     void drain();
