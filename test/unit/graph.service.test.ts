@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { buildZooModel } from '../../src/core/zoo';
 import { buildViewGraph } from '../../src/core/graph/viewGraph';
-import { layoutGraph } from '../../src/core/graph/layout';
+import { layoutGraph, structureHash } from '../../src/core/graph/layout';
+import { initialCollapsed } from '../../src/core/graph/collapse';
+import { loadModel } from '../../src/core/io/loadModel';
 import { nodeElk } from '../../src/core/graph/node/elkNode';
 import { layersIn } from '../../src/core/graph/cards';
 import { NetLensError } from '../../src/core/ir/types';
@@ -38,6 +40,34 @@ describe('graph view: model service process', function () {
     assert.equal(a, b, 'one computation for two concurrent requests');
     assert.deepEqual(a, await layoutGraph(nodeElk(), g, collapsed));
     assert.equal(a.nodes.length, 177 - layersIn(g, 'conv3').length + 1);
+  });
+
+  it('opening a model answers its view graph with the first view laid out, in one request; a structure the host keeps gets no layout', async () => {
+    const file = join(dir, 'resnet50.json');
+    writeFileSync(file, JSON.stringify(buildZooModel('resnet50').model));
+    const s = new ModelService({ script: SCRIPT });
+    try {
+      const opened = await s.openView(file, { threshold: 100, known: [] });
+      const graph = buildViewGraph(await loadModel(file), analyzeModel((await loadModel(file)).model));
+      assert.deepEqual(opened.graph, graph);
+      const collapsed = initialCollapsed(graph, { threshold: 100 });
+      assert.ok(collapsed.size > 0, 'ResNet-50 opens with blocks collapsed at this threshold');
+      assert.deepEqual(opened.collapsed, [...collapsed]);
+      assert.deepEqual(opened.layout, await layoutGraph(nodeElk(), graph, collapsed), 'the layout elkjs makes in-process');
+      assert.equal(s.layoutsRun, 0, 'no separate layout request');
+      const again = await s.openView(file, { threshold: 100, known: ['other', structureHash(graph)] });
+      assert.deepEqual([again.collapsed, again.layout], [[...collapsed], null]);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('answers zoo models\' params and MACs at batch 1 (the Models tree when no shipped view holds them)', async () => {
+    const figures = await service.figures(['lenet5', 'resnet18']);
+    assert.deepEqual(figures, ['lenet5', 'resnet18'].map((name) => {
+      const t = analyzeModel(buildZooModel(name).model).totals;
+      return { name, params: t.params, macs: t.macs };
+    }));
   });
 
   it('a bad file is one NetLensError naming the file; the process stays up', async () => {
