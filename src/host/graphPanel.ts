@@ -80,7 +80,7 @@ export class GraphPanel {
       existing.panel.reveal(column);
       return existing;
     }
-    const opening = GraphPanel.read(ctx, store, modelArg).then(({ graph, first }) => {
+    const opening = GraphPanel.read(ctx, store, model).then(({ graph, first }) => {
       // A model file drawn without its weight files (ONNX external data): say so once, briefly.
       const note = missingWeightsNote(graph, modelArg.replace(/^.*[/\\]/, ''));
       if (note) void vscode.window.showWarningMessage(`NetLens: ${note}`);
@@ -100,7 +100,7 @@ export class GraphPanel {
   static async revive(ctx: vscode.ExtensionContext, store: PanelServices, events: PanelEvents, panel: vscode.WebviewPanel, model: ModelRef): Promise<void> {
     panel.webview.options = GraphPanel.options(ctx);
     try {
-      const { graph, first } = await GraphPanel.read(ctx, store, model.arg);
+      const { graph, first } = await GraphPanel.read(ctx, store, model);
       new GraphPanel(ctx, store, events, panel, model.arg, graph, first);
     } catch (e) {
       panel.dispose();
@@ -113,10 +113,10 @@ export class GraphPanel {
    * graph with its first view's layout in one message, unless the layout cache holds this
    * structure's layouts (then the layout comes from the cache, not from a second layout).
    */
-  private static async read(ctx: vscode.ExtensionContext, services: PanelServices, modelArg: string): Promise<{ graph: ViewGraph; first?: GraphLayout }> {
-    const view = await shippedView(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath, modelArg);
+  private static async read(ctx: vscode.ExtensionContext, services: PanelServices, model: ModelRef): Promise<{ graph: ViewGraph; first?: GraphLayout }> {
+    const view = await shippedView(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath, model);
     if (view) return { graph: view.graph, first: view.layout };
-    const opened = await services.models.openView(modelArg, { threshold: readSettings().collapseThreshold, known: await services.store.structures() });
+    const opened = await services.models.openView(model.arg, { threshold: readSettings().collapseThreshold, known: await services.store.structures() });
     const structure = structureHash(opened.graph);
     if (opened.layout) {
       // Kept for next time (memory, then disk) while the page draws it.

@@ -4,7 +4,7 @@
 // damaged file is not an error: the model process answers instead.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { zooEntry } from '../core/zoo';
+import type { ModelRef } from '../protocol/modelRef';
 import { parseShippedView, ShippedView } from '../protocol/graph';
 import type { ModelFigures } from '../protocol/modelService';
 
@@ -12,10 +12,10 @@ import type { ModelFigures } from '../protocol/modelService';
 const recent = new Map<string, Promise<ShippedView | undefined>>();
 const RECENT = 8;
 
-export function shippedView(distDir: string, modelArg: string): Promise<ShippedView | undefined> {
-  const entry = zooEntry(modelArg);
-  if (!entry) return Promise.resolve(undefined);
-  const file = join(distDir, 'zoo', `${entry.name}.json`);
+/** A zoo model's shipped first view; undefined for a file or when the view is missing or damaged. */
+export function shippedView(distDir: string, model: ModelRef): Promise<ShippedView | undefined> {
+  if (model.kind !== 'zoo') return Promise.resolve(undefined);
+  const file = join(distDir, 'zoo', `${model.name}.json`);
   const view = recent.get(file) ?? readView(file).then((v) => {
     if (!v) recent.delete(file);
     return v;
@@ -35,9 +35,8 @@ async function readView(file: string): Promise<ShippedView | undefined> {
 }
 
 /** A zoo model's params and MACs at batch 1 from its shipped view (the Models tree, the quick pick); the view itself is not kept. */
-export async function shippedFigures(distDir: string, name: string): Promise<ModelFigures | undefined> {
-  const entry = zooEntry(name);
-  if (!entry) return undefined;
-  const view = await readView(join(distDir, 'zoo', `${entry.name}.json`));
-  return view && { name: entry.name, params: view.graph.totals.params, macs: view.graph.totals.macs };
+export async function shippedFigures(distDir: string, model: ModelRef): Promise<ModelFigures | undefined> {
+  if (model.kind !== 'zoo') return undefined;
+  const view = await readView(join(distDir, 'zoo', `${model.name}.json`));
+  return view && { name: model.name, params: view.graph.totals.params, macs: view.graph.totals.macs };
 }

@@ -5,6 +5,7 @@ import { ZOO } from '../core/zoo';
 import type { ModelFigures } from '../protocol/modelService';
 import type { ModelService } from './modelService';
 import { shippedFigures } from './shippedViews';
+import { parseModelRef } from '../protocol/modelRef';
 
 export class ZooFigures {
   private readonly known = new Map<string, ModelFigures>();
@@ -21,7 +22,7 @@ export class ZooFigures {
   /** Reads the shipped figures (once); never waits for the model process. */
   loadShipped(): Promise<void> {
     this.shipped ??= Promise.all(ZOO.map(async (e) => {
-      const f = await shippedFigures(this.distDir, e.name);
+      const f = await shippedFigures(this.distDir, parseModelRef(e.name));
       if (f) this.known.set(e.name, f);
     })).then(() => undefined);
     return this.shipped;

@@ -11,6 +11,8 @@ import { parseShippedView, parseWebviewMessage } from '../../src/protocol/graph'
 import { zooViewGraph } from '../../src/core/graph/node/zooViews';
 import { DEFAULT_COLLAPSE_THRESHOLD } from '../../src/core/graph/collapse';
 import { shippedView } from '../../src/host/shippedViews';
+import { ZooFigures } from '../../src/host/zooFigures';
+import { parseModelRef } from '../../src/protocol/modelRef';
 
 const DIST = join(__dirname, '..', '..', '..', 'dist');
 
@@ -38,18 +40,45 @@ describe('shipped zoo views (dist/zoo)', function () {
   });
 
   it('the host reads a shipped view by any spelling of the zoo name, and takes missing or damaged files as absent', async () => {
-    const resnet = await shippedView(DIST, 'ResNet-50');
+    const resnet = await shippedView(DIST, parseModelRef('ResNet-50'));
     assert.equal(resnet?.graph.model, zooViewGraph('resnet50').graph.model);
-    assert.equal(await shippedView(DIST, '/tmp/model.onnx'), undefined);
+    assert.equal(await shippedView(DIST, parseModelRef('/tmp/model.onnx')), undefined);
     const dir = mkdtempSync(join(tmpdir(), 'netlens-shipped-'));
     mkdirSync(join(dir, 'zoo'));
-    assert.equal(await shippedView(dir, 'lenet5'), undefined);
+    assert.equal(await shippedView(dir, parseModelRef('lenet5')), undefined);
     writeFileSync(join(dir, 'zoo', 'lenet5.json'), '{"graph":');
-    assert.equal(await shippedView(dir, 'lenet5'), undefined);
+    assert.equal(await shippedView(dir, parseModelRef('lenet5')), undefined);
     copyFileSync(join(DIST, 'zoo', 'lenet5.json'), join(dir, 'zoo', 'lenet5.json'));
     const good = JSON.parse(readFileSync(join(dir, 'zoo', 'lenet5.json'), 'utf8'));
     writeFileSync(join(dir, 'zoo', 'lenet5.json'), JSON.stringify({ ...good, layout: { ...good.layout, boxes: { n0: { x: 'NaN' } } } }));
-    assert.equal(await shippedView(dir, 'lenet5'), undefined);
+    assert.equal(await shippedView(dir, parseModelRef('lenet5')), undefined);
+  });
+
+  it('the Models tree and quick pick read every zoo model\'s figures from the shipped views, without the model process', async () => {
+    const figures = new ZooFigures(DIST, () => { throw new Error('the model process was asked'); });
+    await figures.loadAll();
+    assert.deepEqual(figures.missing(), []);
+    for (const e of ZOO) {
+      const t = zooViewGraph(e.name).graph.totals;
+      assert.deepEqual(figures.get(e.name), { name: e.name, params: t.params, macs: t.macs }, e.name);
+    }
+  });
+
+  it('figures a shipped view lacks are asked of the model process, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-figures-'));
+    mkdirSync(join(dir, 'zoo'));
+    copyFileSync(join(DIST, 'zoo', 'lenet5.json'), join(dir, 'zoo', 'lenet5.json'));
+    const asked: string[][] = [];
+    const models = { figures: async (names: string[]) => { asked.push(names); return names.map((name) => ({ name, params: 1, macs: 2 })); } };
+    const figures = new ZooFigures(dir, () => models as never);
+    await figures.loadShipped();
+    const notShipped = ZOO.map((e) => e.name).filter((n) => n !== 'lenet5');
+    assert.deepEqual(figures.missing(), notShipped);
+    await Promise.all([figures.loadAll(), figures.loadAll()]);
+    assert.deepEqual(asked, [notShipped]);
+    assert.deepEqual(figures.missing(), []);
+    assert.equal(figures.get('lenet5')?.params, 61_706);
+    assert.deepEqual(figures.get('vgg16'), { name: 'vgg16', params: 1, macs: 2 });
   });
 
   it("the page's ready message says whether it drew from a served model message", () => {
