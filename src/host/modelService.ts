@@ -51,7 +51,6 @@ export interface ModelServiceOptions {
 }
 
 interface Pending {
-  id: number;
   request: Request;
   what: string;
   resolve: (m: ServiceToHost) => void;
@@ -69,7 +68,6 @@ interface Lane {
 /** What a view needs of a model, as the service sends it. */
 export class ModelService {
   private readonly lanes: Lane[] = [];
-  private seq = 0;
   private readonly queue: Pending[] = [];
   private readonly inflight = new Map<string, Promise<GraphLayout>>();
   private idle: ReturnType<typeof setTimeout> | undefined;
@@ -233,7 +231,7 @@ export class ModelService {
 
   private request(request: Request, what: string): Promise<ServiceToHost> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: ++this.seq, request, what, resolve, reject });
+      this.queue.push({ request, what, resolve, reject });
       this.pump();
     });
   }
