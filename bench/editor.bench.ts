@@ -3,24 +3,30 @@
 // first in a session and again after the panel is closed. Also the VSIX size. As a floor, the same
 // measure in the same editor for a bare webview (bench/fixtures/bare-webview: one command opening a
 // panel whose HTML already holds the node), packaged here and installed next to NetLens.
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// NETLENS_BEFORE_VSIX names a VSIX built before a change: its session runs in the same bench, so
+// before, after and the floor are measured side by side; NETLENS_ROUNDS repeats the sessions
+// (alternating), NETLENS_NO_PACKAGE uses netlens.vsix as it is.
+// `NETLENS_BEFORE_VSIX=/tmp/before.vsix flock /tmp/netlens-editor.lock npm run bench -- editor`
+import { execFileSync, execSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { CodeServer, ensureCodeServer, freePort, installVsix, startCodeServer } from '../tools/editor/codeServer';
+import { CODE_SERVER_VERSION, CodeServer, ensureCodeServer, freePort, installVsix, startCodeServer } from '../tools/editor/codeServer';
 import { launchBrowser, openWorkbench, pickQuickItem, runCommand } from '../tools/editor/workbench';
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2); };
 
 /** Where the time went: each webview mark (performance.mark in webview/) as ms after the click. */
 type Breakdown = Record<string, number>;
-/** Per command title, in run order (first, then reopens). */
-const breakdowns = new Map<string, Breakdown[]>();
+/** Per session kind (after, before, bare), in run order (first, then reopens; rounds one after another). */
+const breakdowns = new Map<string, Breakdown[][]>();
+let current: Breakdown[] = [];
 
 const RESNET = 'NetLens: Show ResNet-50 graph';
 const BARE = 'NetLens Bench: Bare Webview';
 const REOPENS = 9;
+const ROUNDS = Number(process.env.NETLENS_ROUNDS ?? 1);
 
 /** ms from pressing the command to the graph's first frame with nodes drawn. */
 async function commandToGraph(page: Page, title: string): Promise<number> {
@@ -40,8 +46,7 @@ async function commandToGraph(page: Page, title: string): Promise<number> {
         const ms = Date.now() - t0;
         const marks = await f.evaluate(() => performance.getEntriesByType('mark').map((m) => [m.name, performance.timeOrigin + m.startTime] as const)).catch(() => []);
         const origin = await f.evaluate(() => performance.timeOrigin).catch(() => t0);
-        if (!breakdowns.has(title)) breakdowns.set(title, []);
-        breakdowns.get(title)!.push(Object.fromEntries([['navigation', Math.round(origin - t0)], ['frame', ms], ...marks.map(([k, v]) => [k, Math.round(v - t0)])]));
+        current.push(Object.fromEntries([['navigation', Math.round(origin - t0)], ['frame', ms], ...marks.map(([k, v]) => [k, Math.round(v - t0)])]));
         return ms;
       }
     }
@@ -99,10 +104,14 @@ function packageBareWebview(root: string, dir: string): string {
   return out;
 }
 
+interface SessionResult { first: number; again: number[]; activation?: string; profiles?: number[] }
+
 /** One editor session (fresh user data, same extensions): `title` first, then reopened REOPENS times. */
-async function session(cs: CodeServer, home: string, name: string, title: string, activation: boolean): Promise<{ first: number; again: number[]; activation?: string; profiles?: number[] }> {
-  const ud = join(home, `ud-${name}`);
-  const editor = await startCodeServer(cs, { port: await freePort(), extensionsDir: join(home, 'ext'), userDataDir: ud, workspace: join(home, 'workspace') });
+async function session(cs: CodeServer, home: string, ext: string, kind: string, title: string, activation: boolean): Promise<SessionResult> {
+  const ud = join(home, `ud-${kind}-${breakdowns.get(kind)?.length ?? 0}`);
+  current = [];
+  breakdowns.set(kind, [...(breakdowns.get(kind) ?? []), current]);
+  const editor = await startCodeServer(cs, { port: await freePort(), extensionsDir: ext, userDataDir: ud, workspace: join(home, 'workspace') });
   const browser = await launchBrowser();
   try {
     const page = await openWorkbench(browser, editor.url);
@@ -128,39 +137,68 @@ async function session(cs: CodeServer, home: string, name: string, title: string
 async function main(): Promise<void> {
   const root = join(__dirname, '..', '..');
   const vsix = join(root, 'netlens.vsix');
-  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'ignore' });
+  const beforeVsix = process.env.NETLENS_BEFORE_VSIX;
+  if (beforeVsix && !existsSync(beforeVsix)) throw new Error(`NETLENS_BEFORE_VSIX: ${beforeVsix} does not exist`);
+  if (!process.env.NETLENS_NO_PACKAGE) execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'ignore' });
   const cs = ensureCodeServer();
   const home = mkdtempSync(join(tmpdir(), 'netlens-bench-'));
   mkdirSync(join(home, 'workspace'));
+  // Each NetLens build in its own extensions folder, the bare webview beside it in both (and in the
+  // bare session's), so every session starts the same set of extensions.
+  const bareVsix = packageBareWebview(root, home);
+  const kinds: [kind: string, title: string, ext: string][] = [['after', RESNET, join(home, 'ext')], ['bare', BARE, join(home, 'ext')]];
   installVsix(cs, vsix, join(home, 'ext'), join(home, 'ud'));
-  installVsix(cs, packageBareWebview(root, home), join(home, 'ext'), join(home, 'ud'));
-  // Two sessions alike, so each "first" is the first webview of its editor session: VS Code's own
-  // cost of a webview (the bare one) beside NetLens's.
-  const netlens = await session(cs, home, 'netlens', RESNET, true);
-  const bare = await session(cs, home, 'bare', BARE, false);
-  console.log('| measure | value |');
-  console.log('| --- | --- |');
-  console.log(`| VSIX size (\`npm run package\`) | ${(statSync(vsix).size / 2 ** 20).toFixed(2)} MiB |`);
-  console.log(`| extension activation, as "Show Running Extensions" reports it | ${netlens.activation} ms |`);
-  console.log(`| "Show ResNet-50 graph": command to painted graph, first in the session | ${netlens.first} ms |`);
-  console.log(`| "Show ResNet-50 graph": command to painted graph, panel closed and reopened (median of ${REOPENS}) | ${median(netlens.again)} ms (${netlens.again.join(', ')}) |`);
-  console.log(`| "Profile Model with Image...", ResNet-50 on the cat photo: image picked to results page painted, first / again | ${netlens.profiles?.join(' / ')} ms |`);
-  console.log(`| bare webview (no work; its own editor session): command to painted node, first in the session | ${bare.first} ms |`);
-  console.log(`| bare webview: command to painted node, panel closed and reopened (median of ${REOPENS}) | ${median(bare.again)} ms (${bare.again.join(', ')}) |`);
+  installVsix(cs, bareVsix, join(home, 'ext'), join(home, 'ud'));
+  if (beforeVsix) {
+    installVsix(cs, beforeVsix, join(home, 'ext-before'), join(home, 'ud-install-before'));
+    installVsix(cs, bareVsix, join(home, 'ext-before'), join(home, 'ud-install-before'));
+    kinds.push(['before', RESNET, join(home, 'ext-before')]);
+  }
+  const uptimeBefore = execSync('uptime').toString().trim();
+  const results = new Map<string, SessionResult[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternating order, the floor in the middle: drifting load falls on both builds alike.
+    const order = round % 2 ? [...kinds].reverse() : kinds;
+    for (const [kind, title, ext] of order) {
+      const r = await session(cs, home, ext, kind, title, kind === 'after' && round === 0);
+      results.set(kind, [...(results.get(kind) ?? []), r]);
+      process.stderr.write(`${kind} round ${round}: first ${r.first} ms, reopened ${r.again.join(', ')} ms\n`);
+    }
+  }
+  const cpu = (() => { try { return execSync('lscpu').toString().match(/Model name:\s*(.+)/)?.[1]?.trim(); } catch { return undefined; } })() ?? cpus()[0]?.model ?? '?';
+  console.log(`\`npm run bench -- editor\`, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, code-server ${CODE_SERVER_VERSION} + headless Chromium, ${cpu}, ${cpus().length} vCPU; \`uptime\` before: ${uptimeBefore}; load average after ${loadavg().map((l) => l.toFixed(2)).join(', ')}. ${ROUNDS} editor session(s) per column, alternating.\n`);
+  const cols = (['after', 'before', 'bare'] as const).filter((k) => results.has(k));
+  const label: Record<string, string> = { after: 'NetLens (this build)', before: 'NetLens (NETLENS_BEFORE_VSIX)', bare: 'bare webview (the floor)' };
+  console.log(`| measure | ${cols.map((k) => label[k]).join(' | ')} |`);
+  console.log(`| --- | ${cols.map(() => '---').join(' | ')} |`);
+  const row = (what: string, cell: (k: string) => string): void => console.log(`| ${what} | ${cols.map(cell).join(' | ')} |`);
+  const firsts = (k: string): number[] => (results.get(k) ?? []).map((r) => r.first);
+  const reopens = (k: string): number[] => (results.get(k) ?? []).flatMap((r) => r.again);
+  const size = (f: string | undefined): string => (f ? `${(statSync(f).size / 2 ** 20).toFixed(2)} MiB` : '');
+  row('VSIX size (`npm run package`)', (k) => (k === 'after' ? size(vsix) : k === 'before' ? size(beforeVsix) : ''));
+  row('extension activation, as "Show Running Extensions" reports it', (k) => (k === 'after' ? `${results.get(k)![0].activation} ms` : ''));
+  row('command to painted graph (bare: node), first in the session', (k) => `${median(firsts(k))} ms (${firsts(k).join(', ')})`);
+  row(`the same, panel closed and reopened (median of ${REOPENS} x ${ROUNDS})`, (k) => `${median(reopens(k))} ms (${reopens(k).join(', ')})`);
+  const ratio = (k: string, of: (k: string) => number[]): string => (median(of(k)) / median(of('bare'))).toFixed(2);
+  row('ratio to the bare webview, first / reopened (goal: within 1.15)', (k) => (k === 'bare' ? '1' : `${ratio(k, firsts)} / ${ratio(k, reopens)}`));
   // Split at the page's navigation: before it is VS Code creating the webview (and the extension's
   // command up to setting the HTML), after it is the page loading, drawing and painting.
-  const split = (title: string, part: (b: Breakdown) => number): string => {
-    const [first, ...again] = breakdowns.get(title) ?? [];
-    return first ? `${part(first)} ms first, ${median(again.map(part))} ms reopened (median)` : 'not measured';
+  const split = (k: string, part: (b: Breakdown) => number): string => {
+    const runs = breakdowns.get(k) ?? [];
+    const first = runs.map((r) => r[0]).filter(Boolean).map(part);
+    const again = runs.flatMap((r) => r.slice(1)).map(part);
+    return first.length ? `${median(first)} / ${median(again)} ms` : 'not measured';
   };
-  for (const [what, title] of [['NetLens', RESNET], ['bare webview', BARE]]) {
-    console.log(`| ${what}: click to the page's navigation | ${split(title, (b) => b.navigation)} |`);
-    console.log(`| ${what}: navigation to painted | ${split(title, (b) => b.frame - b.navigation)} |`);
-  }
+  row('click to the page\'s navigation, first / reopened (median)', (k) => split(k, (b) => b.navigation));
+  row('navigation to painted, first / reopened (median)', (k) => split(k, (b) => b.frame - b.navigation));
+  const profiles = results.get('after')?.[0].profiles;
+  if (profiles) console.log(`\n"Profile Model with Image...", ResNet-50 on the cat photo: image picked to results page painted, first / again: ${profiles.join(' / ')} ms`);
   console.log('\nWebview marks, ms after the click (navigation = the page\'s timeOrigin), first run then reopens:');
-  for (const [title, runs] of breakdowns) {
-    console.log(`\n${title}:`);
-    for (const b of runs) console.log(Object.entries(b).map(([k, v]) => `${k} ${v}`).join(' · '));
+  for (const [kind, rounds] of breakdowns) {
+    rounds.forEach((runs, i) => {
+      console.log(`\n${label[kind]}, session ${i + 1}:`);
+      for (const b of runs) console.log(Object.entries(b).map(([k, v]) => `${k} ${v}`).join(' · '));
+    });
   }
 }
 

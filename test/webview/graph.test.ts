@@ -89,6 +89,21 @@ describe('graph webview (Chromium)', function () {
     assert.ok((await posted(page)).some((m) => m.type === 'layoutRequest'), 'the page asked the host for its layout');
   });
 
+  it('draws a glyph for every icon (the page carries only the icons its script names); tools are labelled buttons that work from the keyboard', async () => {
+    const missing = await page.evaluate(() => Array.from(document.querySelectorAll('.codicon'))
+      .filter((e) => ['none', 'normal', ''].includes(getComputedStyle(e, '::before').content)).map((e) => e.className));
+    assert.deepEqual(missing, []);
+    assert.ok(await page.locator('.codicon').count() > 15);
+    const tools = await page.evaluate(() => Array.from(document.querySelectorAll('.nl-toolbar .nl-button')).map((b) => ({ tag: b.tagName, label: b.getAttribute('aria-label') ?? '', title: (b as HTMLElement).title })));
+    assert.ok(tools.length > 10 && tools.every((t) => t.tag === 'BUTTON' && t.label && t.title), JSON.stringify(tools));
+    const shapes = page.locator('#nl-shapes');
+    await shapes.focus();
+    await page.keyboard.press('Space');
+    assert.equal(await shapes.getAttribute('aria-pressed'), 'true');
+    await page.keyboard.press('Enter');
+    assert.equal(await shapes.getAttribute('aria-pressed'), 'false');
+  });
+
   it('hovering conv1_conv shows its params, MACs and the MAC formula', async () => {
     const id = await elementId(page, 'conv1_conv');
     const text = await hover(page, id);
