@@ -79,4 +79,12 @@ function readJson(el: HTMLElement | null): unknown {
   }
 }
 
+/** Switches the icon stylesheet on once the page has loaded (src/core/graph/html.ts, ICONS_LATER). */
+function showIconsAfterLoad(): void {
+  const on = (): void => { const s = document.getElementById('nl-codicons') as HTMLStyleElement | null; if (s) s.media = 'all'; };
+  if (document.readyState === 'complete') on();
+  else window.addEventListener('load', on, { once: true });
+}
+
+showIconsAfterLoad();
 start();

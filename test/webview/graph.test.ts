@@ -89,7 +89,9 @@ describe('graph webview (Chromium)', function () {
     assert.ok((await posted(page)).some((m) => m.type === 'layoutRequest'), 'the page asked the host for its layout');
   });
 
-  it('draws a glyph for every icon (the page carries only the icons its script names); tools are labelled buttons that work from the keyboard', async () => {
+  it('draws a glyph for every icon once loaded (the page carries only the icons its script names); tools are labelled buttons that work from the keyboard', async () => {
+    // The icon stylesheet is switched on at the load event (the page is shown without waiting for the font).
+    await page.waitForFunction(() => (document.getElementById('nl-codicons') as HTMLStyleElement).media === 'all', null, { timeout: 10_000 });
     const missing = await page.evaluate(() => Array.from(document.querySelectorAll('.codicon'))
       .filter((e) => ['none', 'normal', ''].includes(getComputedStyle(e, '::before').content)).map((e) => e.className));
     assert.deepEqual(missing, []);

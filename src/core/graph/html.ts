@@ -39,7 +39,7 @@ export function webviewHtml(o: WebviewPageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta property="csp-nonce" content="${n}">
 <title>${a(o.title)}</title>
-${fontPreload(o.assets.codiconCss)}<style nonce="${n}">${inlineStyle(iconsOf(o.assets))}</style>
+<style nonce="${n}" ${ICONS_LATER}>${inlineStyle(iconsOf(o.assets))}</style>
 <style nonce="${n}">${inlineStyle(o.assets.css)}</style>
 </head>
 <body>
@@ -71,14 +71,12 @@ export function iconsOf(assets: Pick<PageAssets, 'codiconCss' | 'script'>): stri
 }
 
 /**
- * Asks for the icon font as the page starts rather than when the first icon is styled (after the
- * script): VS Code shows a webview at its load event, which waits for the font (about 45 ms through
- * the resource loader here, BENCHMARKS.md "Editor (real VS Code)"). A data: URL needs no fetch.
+ * The icon stylesheet starts switched off (webview/main.ts switches it on at the load event): the
+ * first style pass then asks for no font, so the load event, at which VS Code shows a webview,
+ * does not wait for the icon font (about 60 ms through the resource loader, BENCHMARKS.md "Editor
+ * (real VS Code)"). The graph is on screen first; the toolbar's icons follow when the font arrives.
  */
-function fontPreload(codiconCss: string): string {
-  const url = /url\("([^"]+)"\)/.exec(codiconCss)?.[1];
-  return url && !url.startsWith('data:') ? `<link rel="preload" href="${escapeXml(url)}" as="font" type="font/ttf" crossorigin>\n` : '';
-}
+const ICONS_LATER = 'id="nl-codicons" media="not all"';
 
 function inlineScript(script: string): string {
   if (/<\/script/i.test(script)) throw new Error('webview bundle contains "</script": cannot inline it');
@@ -111,7 +109,7 @@ export function standaloneHtml(o: StandalonePageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta property="csp-nonce" content="${n}">
 <title>${escapeXml(o.title)}</title>
-<style nonce="${n}">${inlineStyle(iconsOf(o))}</style>
+<style nonce="${n}" ${ICONS_LATER}>${inlineStyle(iconsOf(o))}</style>
 <style nonce="${n}">${inlineStyle(o.css)}</style>
 </head>
 <body>
