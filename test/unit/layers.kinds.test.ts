@@ -16,7 +16,7 @@ import { CUSTOM_LAYER_CLASSES } from '../../src/core/tfjs/customLayers';
 const ROOT = join(__dirname, '..', '..', '..');
 const LAYERS = 'src/core/layers';
 
-/** The analyser's table before the kinds (src/core/analysis/rules.ts RULES, aliases included). */
+/** The analyser's table before the kinds (RULES of analysis/rules.ts at 8f753bc, aliases included). */
 const ANALYSED_CLASSES = [
   'Activation', 'Add', 'AlphaDropout', 'Average', 'AveragePooling1D', 'AveragePooling2D', 'AvgPool1D', 'AvgPool2D',
   'BatchNormalization', 'CenterCrop', 'Concatenate', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'Convolution1D', 'Convolution2D',

@@ -1,7 +1,5 @@
 // Keras' core layers (keras/src/layers/core): InputLayer, Dense, Identity.
-import {
-  elements, fail, formatShape, known, positiveInt,
-} from '../analysis/config';
+import { elements, fail, formatShape, known, positiveInt } from '../analysis/config';
 import { identity } from '../onnx/perm';
 import { LayerKind, LayerKinds, one } from './kind';
 import { dim, fusedActivation, fusedActivationUnsupported, out, rankOf, useBias } from './lowering';
