@@ -6,7 +6,7 @@ import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { analyzeModel } from '../src/core/analysis/analyze';
-import { buildTfjsModel } from '../src/core/tfjs/buildModel';
+import { buildTfjsModel } from '../src/core/engines/tfjs/buildModel';
 import { buildZooModel } from '../src/core/zoo';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -1,7 +1,7 @@
 // Issue 20's GPU goals measured side by side in one script, on one ONNX file:
 //   raw ORT    onnxruntime-node, WebGPU provider, NHWC and NCHW, profiling off, batch 1 and batch B,
 //              each layout's outputs checked against the CPU provider (max relative error, the
-//              measure of src/core/profile/ort/gpuLayout.ts); the CPU provider at batch 1
+//              measure of src/core/engines/ort/gpuLayout.ts); the CPU provider at batch 1
 //   NetLens    `netlens profile <file> --backend webgpu --json` (--gpu-layout auto) at batch 1 and B:
 //              end to end (the plain session), the profiled runs, the layer sum, the layout chosen
 //   PyTorch    eager fp32 on CUDA with TF32 off (python3 with torch and torchvision), batch 1 and B,
@@ -18,13 +18,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lowerToOnnx, randomWeights } from '../src/core/onnx';
+import { lowerToOnnx, randomWeights } from '../src/core/engines/ort/lowering';
 import { buildZooModel } from '../src/core/zoo';
 import { analyzeModel } from '../src/core/analysis/analyze';
-import { probeWebGpu } from '../src/core/profile/ort/webgpu';
-import { maxRelError, seededInput, webGpuProviderFor, formatRelError, LAYOUT_TOLERANCE } from '../src/core/profile/ort/gpuLayout';
+import { probeWebGpu } from '../src/core/engines/ort/webgpu';
+import { maxRelError, seededInput, webGpuProviderFor, formatRelError, LAYOUT_TOLERANCE } from '../src/core/engines/ort/gpuLayout';
 import type { ProfileResult } from '../src/core/profile/result';
-import { readOnnxGraph } from '../src/core/profile/ort/graph';
+import { readOnnxGraph } from '../src/core/engines/ort/graph';
 
 const root = join(__dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');

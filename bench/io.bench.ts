@@ -11,7 +11,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { zipSync } from 'fflate';
 import { loadModel } from '../src/core/io/loadModel';
 import { NetLensError } from '../src/core/ir/types';
-import { buildTfjsModel } from '../src/core/tfjs/buildModel';
+import { buildTfjsModel } from '../src/core/engines/tfjs/buildModel';
 import { buildZooModel } from '../src/core/zoo';
 import { removeDir, saveKeras3, saveKerasH5, saveTfjs, tempDir } from '../test/fixtures/writers';
 

@@ -13,9 +13,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lowerToOnnx, randomWeights } from '../src/core/onnx';
+import { lowerToOnnx, randomWeights } from '../src/core/engines/ort/lowering';
 import { buildZooModel } from '../src/core/zoo';
-import { RANDOM_WEIGHT_SEED } from '../src/core/profile/ort/source';
+import { RANDOM_WEIGHT_SEED } from '../src/core/engines/ort/source';
 import type { ProfileResult } from '../src/core/profile/result';
 
 const root = join(__dirname, '..', '..');

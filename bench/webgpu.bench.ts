@@ -8,8 +8,8 @@
 import * as ort from 'onnxruntime-node';
 import { cpus, loadavg } from 'node:os';
 import { analyzeModel } from '../src/core/analysis/analyze';
-import { lowerToOnnx, randomWeights } from '../src/core/onnx';
-import { probeWebGpu, WEBGPU_PROVIDER } from '../src/core/profile/ort/webgpu';
+import { lowerToOnnx, randomWeights } from '../src/core/engines/ort/lowering';
+import { probeWebGpu, WEBGPU_PROVIDER } from '../src/core/engines/ort/webgpu';
 import { buildZooModel } from '../src/core/zoo';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -12,7 +12,7 @@ import { compareCommand } from './cli/compare';
 import { memoryCommand } from './cli/memory';
 import { machineCommand } from './cli/machine';
 import { backendUsage } from './core/profile/registry';
-import { OPTIMIZATION_LEVELS } from './core/profile/ort/session';
+import { OPTIMIZATION_LEVELS } from './core/engines/ort/session';
 import { writeErr, writeOut } from './cli/output';
 import { printable } from './core/text/format';
 import { adoptParentTty, runQuietChild, wantsQuietChild } from './cli/quietNative';

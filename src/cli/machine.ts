@@ -3,7 +3,7 @@
 // Runtime's CPU provider with the profiler's thread count, cached per machine, backend and threads
 // with the date (src/core/profile/machinePeaks.ts); --refresh measures again.
 import { cacheDir, machinePeaks } from '../core/profile/machinePeaks';
-import { ortThreads } from '../core/profile/ort/runtime';
+import { ortThreads } from '../core/engines/ort/runtime';
 import { ridgePoint } from '../core/profile/roofline';
 import { parse, positiveIntOption } from './common';
 import { writeJson, writeOut } from './output';

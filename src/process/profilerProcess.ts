@@ -10,9 +10,9 @@ import { loadModel } from '../core/io/loadModel';
 import { profileModel, ProfileCancelledError } from '../core/profile/profile';
 import { parsePreprocessing } from '../core/profile/preprocessModes';
 import { parseBackendRequest } from '../core/profile/registry';
-import { parseOptimization } from '../core/profile/ort/session';
-import { gpuDeviceLost } from '../core/profile/ort/gpuProfile';
-import { parseGpuLayout } from '../core/profile/ort/gpuLayout';
+import { parseOptimization } from '../core/engines/ort/session';
+import { gpuDeviceLost } from '../core/engines/ort/gpuProfile';
+import { parseGpuLayout } from '../core/engines/ort/gpuLayout';
 import { addRoofline } from '../core/profile/rooflineProfile';
 
 function send(msg: WorkerToHost): void {

@@ -8,7 +8,7 @@ export type { ProfileStage };
 /** 'auto' or a row name of the backend registry (src/core/profile/registry.ts); the worker validates it. */
 export type ProfileBackendRequest = string;
 
-/** ONNX Runtime graph optimisation level (src/core/profile/ort/session.ts). */
+/** ONNX Runtime graph optimisation level (src/core/engines/ort/session.ts). */
 export type ProfileOptimization = 'all' | 'extended' | 'basic' | 'disabled';
 
 export interface ProfileRequest {
@@ -24,7 +24,7 @@ export interface ProfileRequest {
   threads?: number;
   /** Image preprocessing chosen by the user; default: the model's own (its family's, or 'none' when it rescales itself). */
   preprocessing?: Preprocessing;
-  /** WebGPU layout: 'auto' (checked against the CPU provider per model), 'nhwc', 'nchw' (src/core/profile/ort/gpuLayout.ts). Default 'auto'. */
+  /** WebGPU layout: 'auto' (checked against the CPU provider per model), 'nhwc', 'nchw' (src/core/engines/ort/gpuLayout.ts). Default 'auto'. */
   gpuLayout?: string;
   /** Samples per run, every backend. Default 1. */
   batch?: number;

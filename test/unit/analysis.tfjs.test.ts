@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { analyzeModel } from '../../src/core/analysis/analyze';
-import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
+import { buildTfjsModel } from '../../src/core/engines/tfjs/buildModel';
 import { ZOO } from '../../src/core/zoo';
 import { cpuBackend } from './helpers/tfjs';
 import { caseModel, LAYER_CASES } from './helpers/layerModels';

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { safeFileStem } from '../../src/core/report/fileName';
-import { executeProfile } from '../../src/core/profile/executor';
+import { executeProfile } from '../../src/core/engines/tfjs/executor';
 import type { ViewGraph } from '../../src/core/graph/viewGraph';
 import { cpuBackend } from './helpers/tfjs';
 import { stubVscode } from './helpers/vscodeStub';

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { cpuBackend } from './helpers/tfjs';
 import { loadModel } from '../../src/core/io/loadModel';
-import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
+import { buildTfjsModel } from '../../src/core/engines/tfjs/buildModel';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { normalizeModel } from '../../src/core/ir/normalize';
 import { kerasModelOf, NetLensError } from '../../src/core/ir/types';

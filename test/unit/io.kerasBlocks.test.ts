@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { cpuBackend } from './helpers/tfjs';
 import { loadModel } from '../../src/core/io/loadModel';
-import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
+import { buildTfjsModel } from '../../src/core/engines/tfjs/buildModel';
 import { buildZooModel } from '../../src/core/zoo';
 import { groupsFromNames } from '../../src/core/ir/groups';
 import { kerasModelOf, type ModelSpec } from '../../src/core/ir/types';

@@ -10,7 +10,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { cpuBackend } from './helpers/tfjs';
 import { ZOO } from '../../src/core/zoo';
 import { loadModel } from '../../src/core/io/loadModel';
-import { buildTfjsModel, tfjsCompatible } from '../../src/core/tfjs/buildModel';
+import { buildTfjsModel, tfjsCompatible } from '../../src/core/engines/tfjs/buildModel';
 import { KerasModel, kerasModelOf } from '../../src/core/ir/types';
 import { analyzeModel, ModelAnalysis } from '../../src/core/analysis/analyze';
 import { removeDir, saveTfjs, tempDir } from '../fixtures/writers';

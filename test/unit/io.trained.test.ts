@@ -13,7 +13,7 @@ import { cpuBackend } from './helpers/tfjs';
 import { PNG } from 'pngjs';
 import { loadModel } from '../../src/core/io/loadModel';
 import { profileModel } from '../../src/core/profile/profile';
-import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
+import { buildTfjsModel } from '../../src/core/engines/tfjs/buildModel';
 import { removeDir, saveKeras3, saveKerasH5, saveTfjs, tempDir } from '../fixtures/writers';
 import { SHAPES, SIZE, shapesDataset, trainShapesCnn } from '../fixtures/shapes';
 

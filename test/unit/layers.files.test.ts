@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { loadModel } from '../../src/core/io/loadModel';
-import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
+import { buildTfjsModel } from '../../src/core/engines/tfjs/buildModel';
 import { buildZooModel } from '../../src/core/zoo';
 import { keras2Config, layerWeights, removeDir, saveKeras3, saveKerasH5, tempDir, writeKerasH5 } from '../fixtures/writers';
 import { caseModel, LayerCase } from './helpers/layerModels';

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ts from 'typescript';
 import { FAMILIES, KERAS_ALIASES, KERAS_LOWERINGS, LAYER_KINDS } from '../../src/core/layers';
-import { ATTRIBUTE_TYPE } from '../../src/core/onnx/attr';
-import { CUSTOM_LAYER_CLASSES } from '../../src/core/tfjs/customLayers';
+import { ATTRIBUTE_TYPE } from '../../src/core/engines/ort/lowering/attr';
+import { CUSTOM_LAYER_CLASSES } from '../../src/core/engines/tfjs/customLayers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const LAYERS = 'src/core/layers';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetLensError } from '../../src/core/ir/types';
-import { knownPreprocessing, preprocessingFor, rescalesItself } from '../../src/core/profile/preprocess';
+import { knownPreprocessing, preprocessingFor, rescalesItself } from '../../src/core/engines/tfjs/preprocess';
 import { parsePreprocessing, PREPROCESSINGS } from '../../src/core/profile/preprocessModes';
 import { profileModel } from '../../src/core/profile/profile';
 import { buildZooModel } from '../../src/core/zoo';

@@ -16,10 +16,10 @@ import { ACTIVATION_OPS, KERAS_ALIASES, LAYER_KINDS, TRAINING_ONLY } from '../..
 import { ModelBuilder } from '../../src/core/ir/builder';
 import { KerasModel, ModelSpec, NamedWeight, NetLensError } from '../../src/core/ir/types';
 import { loadModel } from '../../src/core/io/loadModel';
-import { lowerToOnnx, onnxUnsupported, randomWeights, KERAS_LOWERINGS } from '../../src/core/onnx';
-import { ACTIVATIONS } from '../../src/core/onnx/activations';
-import { initWasm } from '../../src/core/profile/backends';
-import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
+import { lowerToOnnx, onnxUnsupported, randomWeights, KERAS_LOWERINGS } from '../../src/core/engines/ort/lowering';
+import { ACTIVATIONS } from '../../src/core/engines/ort/lowering/activations';
+import { initWasm } from '../../src/core/engines/tfjs/backends';
+import { buildTfjsModel } from '../../src/core/engines/tfjs/buildModel';
 import { ZOO } from '../../src/core/zoo';
 import { SHAPES, SIZE, shapesDataset, trainShapesCnn } from '../fixtures/shapes';
 import { removeDir, saveKeras3, saveKerasH5, saveTfjs, tempDir } from '../fixtures/writers';

@@ -10,8 +10,8 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { NetLensError } from '../../src/core/ir/types';
 import { buildZooModel } from '../../src/core/zoo';
 import { describeSteps, parseBackendRequest, selectBackend } from '../../src/core/profile/registry';
-import { defaultNativeLoader, loadNative, NATIVE_PACKAGES, NativeLoader } from '../../src/core/profile/native';
-import { bundlePrelude, missingRequires } from '../../src/core/profile/wasmThreads';
+import { defaultNativeLoader, loadNative, NATIVE_PACKAGES, NativeLoader } from '../../src/core/engines/tfjs/native';
+import { bundlePrelude, missingRequires } from '../../src/core/engines/tfjs/wasmThreads';
 import { profileModel } from '../../src/core/profile/profile';
 import { SAMPLES } from './profileFixtures';
 

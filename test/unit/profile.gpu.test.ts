@@ -11,14 +11,14 @@
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { apiFor, applyGpuTimes, describeAdapter, GpuHost, OrtTraceEvent, swiftShaderEnv, webGpuFailure, webGpuLabel } from '../../src/core/profile/ort/webgpu';
+import { apiFor, applyGpuTimes, describeAdapter, GpuHost, OrtTraceEvent, swiftShaderEnv, webGpuFailure, webGpuLabel } from '../../src/core/engines/ort/webgpu';
 import { requireSwiftShader } from './helpers/swiftshader';
 import { selectBackend } from '../../src/core/profile/registry';
-import { finishGpuProfile, GpuRouteError } from '../../src/core/profile/ort/gpuProfile';
-import type { OrtRunResult } from '../../src/core/profile/ort/session';
-import type { CudaContext } from '../../src/core/profile/ort/gpuRows';
+import { finishGpuProfile, GpuRouteError } from '../../src/core/engines/ort/gpuProfile';
+import type { OrtRunResult } from '../../src/core/engines/ort/session';
+import type { CudaContext } from '../../src/core/engines/ort/gpuRows';
 import { NetLensError } from '../../src/core/ir/types';
-import { CUDA_LIBRARIES, CUDA_PROVIDER_FILES, CudaHost, detectCuda } from '../../src/core/profile/ort/cuda';
+import { CUDA_LIBRARIES, CUDA_PROVIDER_FILES, CudaHost, detectCuda } from '../../src/core/engines/ort/cuda';
 
 /** A machine made of a few files. */
 function host(platform: NodeJS.Platform, files: Record<string, string>, env: NodeJS.ProcessEnv = {}, video?: string[]): GpuHost {
@@ -79,7 +79,7 @@ describe('profile: GPU failures', () => {
     const f = webGpuFailure(noAdapter, 'linux');
     assert.equal(f.kind, 'no-adapter');
     assert.equal(f.line, 'no WebGPU adapter: no usable Vulkan driver (Failed to get a WebGPU adapter: No supported adapters)');
-    const { WEBGPU_INSTALL_HINT } = await import('../../src/core/profile/ort/gpuRows');
+    const { WEBGPU_INSTALL_HINT } = await import('../../src/core/engines/ort/gpuRows');
     assert.match(WEBGPU_INSTALL_HINT, /lavapipe.*libvulkan1.*VK_ICD_FILENAMES=\/usr\/lib\/chromium\/vk_swiftshader_icd\.json/);
   });
 

@@ -15,7 +15,7 @@ import { NetLensError } from '../../src/core/ir/types';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { buildZooModel } from '../../src/core/zoo';
 import { ProfileCancelledError } from '../../src/core/profile/errors';
-import { swiftShaderEnv } from '../../src/core/profile/ort/webgpu';
+import { swiftShaderEnv } from '../../src/core/engines/ort/webgpu';
 import { ProfilerClient } from '../../src/process/profilerClient';
 import type { ProfileRequest } from '../../src/protocol/worker';
 import { drawShape, SHAPES, SIZE, trainShapesCnn } from '../fixtures/shapes';

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { NetLensError } from '../../src/core/ir/types';
 import { decodeImage, jpegDimensions, pngDimensions, readImage } from '../../src/core/profile/image';
-import { imageToInput } from '../../src/core/profile/preprocess';
+import { imageToInput } from '../../src/core/engines/tfjs/preprocess';
 import { hugePngHeader, SAMPLES } from './profileFixtures';
 
 function expectUserError(f: () => unknown, pattern: RegExp): void {

@@ -1,4 +1,4 @@
-// The WebGPU layout rule (src/core/profile/ort/gpuLayout.ts), --batch and the GPU end to end
+// The WebGPU layout rule (src/core/engines/ort/gpuLayout.ts), --batch and the GPU end to end
 // (issue 20). Pure parts with a simulated ONNX Runtime: the error measure, the decision for every
 // outcome (NHWC right, NHWC wrong and NCHW right, neither, a check that cannot run, a lost device),
 // the cache, the label text, memory measured or computed. Real parts in the profiler process on
@@ -15,11 +15,11 @@ import { onnx } from 'onnx-proto';
 import {
   decideGpuLayout, fileLayoutCache, formatRelError, LayoutCache, LayoutDeviceError, layoutRefusal, layoutText, maxRelError, NON_FINITE_ERROR,
   parseGpuLayout, seededInput, GPU_LAYOUT_REQUESTS,
-} from '../../src/core/profile/ort/gpuLayout';
-import { memoryOf } from '../../src/core/profile/ort/profileOrt';
-import { repeat } from '../../src/core/profile/ort/feeds';
-import type { OrtModule } from '../../src/core/profile/ort/runtime';
-import { swiftShaderEnv } from '../../src/core/profile/ort/webgpu';
+} from '../../src/core/engines/ort/gpuLayout';
+import { memoryOf } from '../../src/core/engines/ort/profileOrt';
+import { repeat } from '../../src/core/engines/ort/feeds';
+import type { OrtModule } from '../../src/core/engines/ort/runtime';
+import { swiftShaderEnv } from '../../src/core/engines/ort/webgpu';
 import { ProfilerClient } from '../../src/process/profilerClient';
 import type { ProfileRequest } from '../../src/protocol/worker';
 import type { ProfileResult } from '../../src/core/profile/result';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetLensError } from '../../src/core/ir/types';
 import { BACKENDS, backendNames, backendSetting, backendUsage, selectBackend } from '../../src/core/profile/registry';
-import { OPTIMIZATION_LEVELS } from '../../src/core/profile/ort/session';
+import { OPTIMIZATION_LEVELS } from '../../src/core/engines/ort/session';
 
 const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {

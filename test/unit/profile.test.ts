@@ -17,8 +17,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { ModelSpec, NamedWeight } from '../../src/core/ir/types';
 import { buildZooModel } from '../../src/core/zoo';
-import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
-import { wantThreads } from '../../src/core/profile/backends';
+import { buildTfjsModel } from '../../src/core/engines/tfjs/buildModel';
+import { wantThreads } from '../../src/core/engines/tfjs/backends';
 import { profileModel, ProfileCancelledError, spread, topK } from '../../src/core/profile/profile';
 import type { ProfileResult } from '../../src/core/profile/result';
 import { SAMPLES } from './profileFixtures';
@@ -118,7 +118,7 @@ describe('profile: executor', function () {
       const wasm = require('@tensorflow/tfjs-backend-wasm');
       const { selectBackend } = require(${JSON.stringify(join(out, 'src/core/profile/registry.js'))});
       const { buildZooModel } = require(${JSON.stringify(join(out, 'src/core/zoo/index.js'))});
-      const { buildTfjsModel } = require(${JSON.stringify(join(out, 'src/core/tfjs/buildModel.js'))});
+      const { buildTfjsModel } = require(${JSON.stringify(join(out, 'src/core/engines/tfjs/buildModel.js'))});
       (async () => {
         await selectBackend('cpu');
         const spec = buildZooModel('mnist_cnn');
@@ -192,7 +192,7 @@ describe('profile: executor', function () {
     // The same weights and input through model.predict give the same top class.
     const again = await buildTfjsModel({ ...spec, weights });
     const { readImage } = await import('../../src/core/profile/image');
-    const { imageToInput } = await import('../../src/core/profile/preprocess');
+    const { imageToInput } = await import('../../src/core/engines/tfjs/preprocess');
     const x = imageToInput(readImage(join(SAMPLES, 'chelsea.png')), 32, 32, 1, 'grayscale01');
     const y = (again.predict(x) as tf.Tensor).dataSync();
     assert.equal(r.predictions![0].label, labels[y.indexOf(Math.max(...y))]);

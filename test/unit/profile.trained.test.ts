@@ -13,9 +13,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { drawShape, SHAPES, SIZE, trainShapesCnn } from '../fixtures/shapes';
 import { removeDir, saveTfjs, tempDir } from '../fixtures/writers';
 import { loadModel } from '../../src/core/io/loadModel';
-import { buildTfjsModel } from '../../src/core/tfjs/buildModel';
+import { buildTfjsModel } from '../../src/core/engines/tfjs/buildModel';
 import { readImage } from '../../src/core/profile/image';
-import { imageToInput } from '../../src/core/profile/preprocess';
+import { imageToInput } from '../../src/core/engines/tfjs/preprocess';
 import type { ProfileResult } from '../../src/core/profile/result';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');

@@ -10,7 +10,7 @@ import { loadModel } from '../../src/core/io/loadModel';
 import { NetLensError } from '../../src/core/ir/types';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { concreteDims, randomFeed, randomFeeds } from '../../src/core/profile/modelFeeds';
-import { readOnnxGraph } from '../../src/core/profile/ort/graph';
+import { readOnnxGraph } from '../../src/core/engines/ort/graph';
 import { segmentationShares, summarizeOutputs, topK } from '../../src/core/profile/outputSummary';
 import { profileModel } from '../../src/core/profile/profile';
 import { floatInit, modelBytes, node, placeFixture, valueInfo } from '../fixtures/onnx/files';

@@ -1,9 +1,9 @@
-// The tfjs layers Keras Applications need (src/core/tfjs/kerasApplications.ts) against Keras'
+// The tfjs layers Keras Applications need (src/core/engines/tfjs/kerasApplications.ts) against Keras'
 // definitions written out as plain loops: grouped Conv2D (ConvNeXt), global pooling with keepdims
 // (MobileNetV3) and InceptionResNetV2's CustomScaleLayer; and the zoo models that use them build.
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2D, CustomScaleLayer, GlobalAveragePooling2D, GlobalMaxPooling2D } from '../../src/core/tfjs/kerasApplications';
+import { Conv2D, CustomScaleLayer, GlobalAveragePooling2D, GlobalMaxPooling2D } from '../../src/core/engines/tfjs/kerasApplications';
 import { cpuBackend } from './helpers/tfjs';
 
 /** Deterministic values in [-1, 1). */

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { SWIFTSHADER_ICD, swiftShaderEnv } from '../../src/core/profile/ort/webgpu';
+import { SWIFTSHADER_ICD, swiftShaderEnv } from '../../src/core/engines/ort/webgpu';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_VERSION = '24.21.0';

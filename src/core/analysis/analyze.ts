@@ -8,8 +8,8 @@ import type { Category, Window } from '../layers/kind';
 import { elements, formatShape } from './config';
 import { peakActivationBytes } from './memory';
 import { kerasRule, NodeCost, NodeRule, TensorInfo, tensorBytes } from './opRule';
-import { onnxRule, unsizedCost, withOnnxDims, withOnnxInputShape } from './onnx/table';
-import { RuntimeValueError } from './onnx/attrs';
+import { onnxRule, unsizedCost, withOnnxDims, withOnnxInputShape } from '../formats/onnx/ops/table';
+import { RuntimeValueError } from '../formats/onnx/ops/attrs';
 
 export interface ReceptiveField {
   /** Receptive field size in input pixels, [height, width]. */
@@ -229,7 +229,7 @@ function analyzeGraph(graph: ModelGraph, order: ModelGraph['nodes'], batch: numb
     // Why this layer's sizes are known only at run time: inherited from an input, or its own.
     // (An If with its branches read both branches' outputs and passes on the taken one's: its rule decides.)
     let unknown = node.op === 'If' && node.attrs.thenOutputs !== undefined ? undefined : inputs.find((t) => t?.unknown)?.unknown;
-    // Inside an If branch or a loop body: how often it runs (io/onnxControlFlow.ts).
+    // Inside an If branch or a loop body: how often it runs (formats/onnx/controlFlow.ts).
     const runs = node.runs ? runState(node.runs, tensors) : undefined;
     let cost: NodeCost;
     if (rule) {

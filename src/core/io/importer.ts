@@ -2,7 +2,7 @@
 // normalizeModel accepts) and, when the file carries weights, a reader that names them the tfjs
 // way once the model has been flattened (names of layers inside nested models may change).
 import { KerasModel, NamedWeight } from '../ir/types';
-import { Flattened } from './nested';
+import { Flattened } from '../formats/keras/nested';
 
 export interface Imported {
   /** "tfjs model.json", "Keras 3 .keras", "Keras 2 .h5", "JSON config". */

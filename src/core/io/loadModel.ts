@@ -1,9 +1,9 @@
 // Resolves a model argument: a zoo name, or a path to a model file. Node only (reads files).
 // Files are untrusted; whatever goes wrong reading one ends as one NetLensError naming the file.
 //   *.json       a Keras/tfjs model config, or a tfjs Layers model.json (+ weight shards beside it)
-//   *.keras      Keras 3 archive (zip: config.json + model.weights.h5)       -> kerasArchive.ts
-//   *.h5/.hdf5   Keras whole-model HDF5 (model_config + model_weights)       -> kerasH5.ts
-//   *.onnx       ONNX model (protobuf; external data beside it)             -> onnxModel.ts, onnxSpec.ts
+//   *.keras      Keras 3 archive (zip: config.json + model.weights.h5)       -> formats/keras/archive.ts
+//   *.h5/.hdf5   Keras whole-model HDF5 (model_config + model_weights)       -> formats/keras/h5.ts
+//   *.onnx       ONNX model (protobuf; external data beside it)             -> formats/onnx/model.ts, spec.ts
 // The format is told by the file's first bytes, not its extension. A labels file beside the model
 // (labels.txt / labels.json) fills spec.labels.
 import { readFileSync, statSync } from 'node:fs';
@@ -14,18 +14,18 @@ import { validateModel } from '../ir/validate';
 import { groupsFromNames } from '../ir/groups';
 import { analyzeModel } from '../analysis/analyze';
 import { buildZooModel, zooEntry } from '../zoo';
-import { isHdf5 } from './hdf5';
+import { isHdf5 } from '../formats/keras/hdf5';
 import { Imported } from './importer';
-import { isZip, readKerasArchive } from './kerasArchive';
-import { cleanModel } from './kerasConfig';
-import { readKerasH5 } from './kerasH5';
+import { isZip, readKerasArchive } from '../formats/keras/archive';
+import { cleanModel } from '../formats/keras/config';
+import { readKerasH5 } from '../formats/keras/h5';
 import { readLabelsBeside } from './labels';
 import { clip, MAX_CONFIG_BYTES, MAX_MODEL_BYTES } from './limits';
 import { parseJsonSafely } from '../safeLookup';
-import { Flattened, flattenNested, hoistNestedInput, pathKey, walkLayers } from './nested';
-import { readTfjsWeights } from './tfjsWeights';
-import { isOnnx } from './onnxModel';
-import { onnxSpec } from './onnxSpec';
+import { Flattened, flattenNested, hoistNestedInput, pathKey, walkLayers } from '../formats/keras/nested';
+import { readTfjsWeights } from '../formats/tfjs/weights';
+import { isOnnx } from '../formats/onnx/model';
+import { onnxSpec } from '../formats/onnx/spec';
 import { isModelGraph } from '../ir/graph';
 
 export { MAX_CONFIG_BYTES, MAX_MODEL_BYTES };

@@ -35,7 +35,7 @@ export interface GraphNode {
   /** The name in the file, when the readable name differs from it. */
   sourceName?: string;
   /**
-   * Inside If/Loop/Scan bodies (io/onnxControlFlow.ts), outermost first: how often the layer runs.
+   * Inside If/Loop/Scan bodies (formats/onnx/controlFlow.ts), outermost first: how often the layer runs.
    * An If branch runs when its condition tensor folds to `when`; a loop body runs as many times as
    * its trip tensor says. Unknown at analysis time: the layer's figures depend on data.
    */

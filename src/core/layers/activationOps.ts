@@ -1,6 +1,6 @@
 // FLOPs per element of each Keras activation function, read by the activation layers and by every
 // layer with a fused `activation` (convolutions, Dense). The ONNX lowering has one rule per name
-// here (src/core/onnx/activations.ts; a test keeps the two in step).
+// here (src/core/engines/ort/lowering/activations.ts; a test keeps the two in step).
 import { lookup } from '../safeLookup';
 
 /** FLOPs per element of each activation function (documented estimates: exp counts 1, a divide 1). */

@@ -1,10 +1,10 @@
 // Keras' activation layers (keras/src/layers/activations): Activation, ReLU, LeakyReLU, ELU,
-// Softmax, PReLU. Activation lowers through the activation table (src/core/onnx/activations.ts).
+// Softmax, PReLU. Activation lowers through the activation table (src/core/engines/ort/lowering/activations.ts).
 import { activationName, elements, fail, formatShape, known } from '../analysis/config';
-import { attr } from '../onnx/attr';
-import { activationRule, emitter } from '../onnx/activations';
-import type { OnnxGraph } from '../onnx/graph';
-import { Value } from '../onnx/perm';
+import { attr } from '../engines/ort/lowering/attr';
+import { activationRule, emitter } from '../engines/ort/lowering/activations';
+import type { OnnxGraph } from '../engines/ort/lowering/graph';
+import { Value } from '../engines/ort/lowering/perm';
 import { ACTIVATION_OPS, activationOps } from './activationOps';
 import { KerasLowering, LayerInput, LayerKind, LayerKinds, LowerInput, LoweringInput, one } from './kind';
 import { constLike, dim, fusedActivationUnsupported, loweringFail, num, onnxAxis, out } from './lowering';
@@ -57,7 +57,7 @@ const relu: LayerKind = {
   tfjsClass: 'ReLU',
   /**
    * Keras' ReLU(max_value, negative_slope, threshold): max_value from max_value up, x from the
-   * threshold up, negative_slope * (x - threshold) below it (as src/core/tfjs/relu.ts computes it).
+   * threshold up, negative_slope * (x - threshold) below it (as src/core/engines/tfjs/relu.ts computes it).
    */
   lowering: {
     lower: (r) => {

@@ -1,8 +1,8 @@
 // Keras' convolution layers (keras/src/layers/convolutional): Conv2D, DepthwiseConv2D,
 // SeparableConv2D, Conv2DTranspose, Conv1D.
 import { elements, fail, intPair, known, padding, positiveInt } from '../analysis/config';
-import { attr } from '../onnx/attr';
-import { depthwiseToOnnx, kernelToOnnx } from '../onnx/layout';
+import { attr } from '../engines/ort/lowering/attr';
+import { depthwiseToOnnx, kernelToOnnx } from '../engines/ort/lowering/layout';
 import { LayerKind, LayerKinds, LoweringInput, LowerInput } from './kind';
 import {
   convKernel, fusedActivation, fusedActivationUnsupported, imageDims, imagePerm, onnxIntOne, out, steps, useBias,

@@ -1,6 +1,6 @@
 // Keras' core layers (keras/src/layers/core): InputLayer, Dense, Identity.
 import { elements, fail, formatShape, known, positiveInt } from '../analysis/config';
-import { identity } from '../onnx/perm';
+import { identity } from '../engines/ort/lowering/perm';
 import { LayerKind, LayerKinds, one } from './kind';
 import { dim, fusedActivation, fusedActivationUnsupported, out, rankOf, useBias } from './lowering';
 import { passThrough } from './passThrough';

@@ -1,11 +1,11 @@
 // The Keras layer kinds, one family module per Keras layer folder, assembled into the two tables
 // the engine reads: LAYER_KINDS (Keras class -> kind; the analyser's rules, src/core/analysis/opRule.ts)
-// and KERAS_LOWERINGS (Keras class -> ONNX lowering; src/core/onnx/lower.ts and weights.ts). A
+// and KERAS_LOWERINGS (Keras class -> ONNX lowering; src/core/engines/ort/lowering/lower.ts and weights.ts). A
 // class in neither is reported as unsupported, never counted as zero. A new Keras class is one
 // kind in its family file (plus its test); a new family is one line in FAMILIES.
 //
 // tfjs: a kind names the class NetLens registers with tfjs for it (`tfjsClass`) and nothing more.
-// The tfjs classes themselves stay in src/core/tfjs/ (registered by customLayers.ts), because
+// The tfjs classes themselves stay in src/core/engines/tfjs/ (registered by customLayers.ts), because
 // importing them loads @tensorflow/tfjs-*, which analysing a model must not do (the model process
 // and `netlens summary` never load it); test/unit/layers.kinds.test.ts fails when the kinds' names
 // and the classes customLayers.ts registers differ, either way.

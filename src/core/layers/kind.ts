@@ -7,8 +7,8 @@
 // semantics, the engine the lowered model is checked against (docs/onnx-lowering.md).
 import type { Shape } from '../ir/types';
 import { Cfg, fail } from '../analysis/config';
-import type { OnnxGraph } from '../onnx/graph';
-import type { Value } from '../onnx/perm';
+import type { OnnxGraph } from '../engines/ort/lowering/graph';
+import type { Value } from '../engines/ort/lowering/perm';
 
 export type Category =
   | 'input' | 'preprocessing' | 'conv' | 'pool' | 'norm' | 'activation' | 'dense' | 'merge' | 'reshape' | 'regularization';
@@ -41,7 +41,7 @@ export interface LayerRule {
   window?(r: LayerInput): Window;
 }
 
-/** How randomWeights draws a weight (see src/core/onnx/weights.ts). */
+/** How randomWeights draws a weight (see src/core/engines/ort/lowering/weights.ts). */
 export type Init = 'kernel' | 'bias' | 'gamma' | 'residualGamma' | 'beta' | 'mean' | 'variance' | 'alpha' | 'count';
 
 export interface WeightSpec {
@@ -82,10 +82,10 @@ export interface KerasLowering {
 }
 
 export interface LayerKind extends LayerRule {
-  /** Undefined only for InputLayer, which becomes the ONNX graph input (src/core/onnx/lower.ts). */
+  /** Undefined only for InputLayer, which becomes the ONNX graph input (src/core/engines/ort/lowering/lower.ts). */
   lowering?: KerasLowering;
   /**
-   * The class name NetLens registers with tfjs for this Keras class (src/core/tfjs/customLayers.ts),
+   * The class name NetLens registers with tfjs for this Keras class (src/core/engines/tfjs/customLayers.ts),
    * where tfjs-layers lacks the class or reads its config differently; absent where tfjs' own runs it.
    */
   tfjsClass?: string;

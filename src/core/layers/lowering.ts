@@ -3,10 +3,10 @@
 // lowered model is checked against.
 import { NetLensError } from '../ir/types';
 import { Cfg, activationName, channelsFirst, intPair, padding, positiveInt } from '../analysis/config';
-import { activationRule, emitter } from '../onnx/activations';
-import { attr } from '../onnx/attr';
-import { identity, Perm, Value } from '../onnx/perm';
-import { kernelToOnnx, permuteData, samePads } from '../onnx/layout';
+import { activationRule, emitter } from '../engines/ort/lowering/activations';
+import { attr } from '../engines/ort/lowering/attr';
+import { identity, Perm, Value } from '../engines/ort/lowering/perm';
+import { kernelToOnnx, permuteData, samePads } from '../engines/ort/lowering/layout';
 import { LowerInput, LoweringInput } from './kind';
 
 export const loweringFail = (layer: string, message: string): never => {

@@ -1,9 +1,9 @@
 // Keras' merging layers (keras/src/layers/merging): Add, Subtract, Multiply, Average, Maximum,
 // Minimum, Concatenate; with Keras Applications' CustomScaleLayer (InceptionResNetV2), a scaled Add.
 import { elements, fail, formatShape } from '../analysis/config';
-import { attr } from '../onnx/attr';
-import { emitter } from '../onnx/activations';
-import { identity, isIdentity, Value } from '../onnx/perm';
+import { attr } from '../engines/ort/lowering/attr';
+import { emitter } from '../engines/ort/lowering/activations';
+import { identity, isIdentity, Value } from '../engines/ort/lowering/perm';
 import { LayerInput, LayerKind, LayerKinds, LowerInput } from './kind';
 import { num, onnxAxis, out, rankOf } from './lowering';
 import { Shape } from '../ir/types';

@@ -2,8 +2,8 @@
 // LayerNormalization; with LRN (GoogLeNet's, as tfjs computes it) and Keras Applications'
 // LayerScale (ConvNeXt).
 import { elements, fail, formatShape, known, nonNegativeInt, positiveInt, rank } from '../analysis/config';
-import { attr } from '../onnx/attr';
-import { channelsSecond, identity, NCHW } from '../onnx/perm';
+import { attr } from '../engines/ort/lowering/attr';
+import { channelsSecond, identity, NCHW } from '../engines/ort/lowering/perm';
 import { LayerInput, LayerKind, LayerKinds, LoweringInput, one } from './kind';
 import { constLike, dim, loweringFail, out, rankOf } from './lowering';
 

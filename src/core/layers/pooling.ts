@@ -1,7 +1,7 @@
 // Keras' pooling layers (keras/src/layers/pooling): max and average, 2-D and 1-D, windowed and global.
 import { elements, intPair } from '../analysis/config';
-import { attr } from '../onnx/attr';
-import { identity } from '../onnx/perm';
+import { attr } from '../engines/ort/lowering/attr';
+import { identity } from '../engines/ort/lowering/perm';
 import { KerasLowering, LayerKind, LayerKinds, one } from './kind';
 import { imagePerm, onnxIntOne, out, window1d, windowAttrs } from './lowering';
 import { convWindow, image, imageShape, intOne, poolStrides, sequence, sequenceShape, slide1d, windowShape } from './spatial';

@@ -3,8 +3,8 @@
 // inference (RANDOM_AUGMENTATIONS in trainingOnly.ts).
 import { Shape } from '../ir/types';
 import { Cfg, elements, fail, formatShape, known, positiveInt } from '../analysis/config';
-import { identity, Value } from '../onnx/perm';
-import { emitter } from '../onnx/activations';
+import { identity, Value } from '../engines/ort/lowering/perm';
+import { emitter } from '../engines/ort/lowering/activations';
 import { LayerInput, LayerKind, LayerKinds, LowerInput, LoweringInput, NO_PARAMS, one, Window } from './kind';
 import { constLike, dim, imageDims, imagePerm, loweringFail, num, out, rankOf, spatialAxes } from './lowering';
 import { passThrough } from './passThrough';

@@ -1,8 +1,8 @@
 // Resampling and cropping shared by preprocessing (Resizing, CenterCrop, RandomCrop) and reshaping
 // (UpSampling2D, Cropping2D) kinds: the analyser's interpolation taps and the lowering's Resize and Slice nodes.
 import { fail } from '../analysis/config';
-import { attr } from '../onnx/attr';
-import { Value } from '../onnx/perm';
+import { attr } from '../engines/ort/lowering/attr';
+import { Value } from '../engines/ort/lowering/perm';
 import { LayerInput, LowerInput, LoweringInput } from './kind';
 import { imagePerm, out, spatialAxes } from './lowering';
 

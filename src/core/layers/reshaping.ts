@@ -1,8 +1,8 @@
 // Keras' reshaping layers (keras/src/layers/reshaping): ZeroPadding2D, Cropping2D, Flatten,
 // Reshape, Permute, UpSampling2D.
 import { channelsFirst, elements, fail, formatShape, intPair, nonNegativeInt, positiveInt } from '../analysis/config';
-import { attr } from '../onnx/attr';
-import { identity } from '../onnx/perm';
+import { attr } from '../engines/ort/lowering/attr';
+import { identity } from '../engines/ort/lowering/perm';
 import { LayerInput, LayerKind, LayerKinds, LoweringInput, one } from './kind';
 import { imageDims, imagePerm, out, rankOf } from './lowering';
 import { cropNode, interpolation, interpolationOf, resampleOps, resizeNode, resizeUnsupported } from './resample';

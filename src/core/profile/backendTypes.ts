@@ -1,7 +1,7 @@
 // The shape of a backend registry row (registry.ts holds the table and re-exports these; the rows
 // kept in other files, e.g. ort/gpuRows.ts, are typed from here). Types only.
 import type { BackendStep } from './result';
-import type { BackendOptions } from './backends';
+import type { BackendOptions } from '../engines/tfjs/backends';
 
 export type Engine = 'onnxruntime' | 'tfjs';
 

@@ -1,5 +1,5 @@
 // Fused runs read as what ran: ONNX Runtime reports one entry per fused kernel, named after its
-// heaviest layer, with the layers it absorbed in `fusedWith` (src/core/profile/ort/layers.ts). The
+// heaviest layer, with the layers it absorbed in `fusedWith` (src/core/engines/ort/layers.ts). The
 // results page, the exports and the graph overlay present those runs the same way through these
 // pure functions: the entry's label ("conv1_conv + conv1_pad + conv1_bn + conv1_relu"), the
 // headline that accounts for every layer, and which entry (kernel) each member layer ran in.

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import { NetLensError } from '../ir/types';
 import type { OrtExecutionProvider } from './registry';
-import { loadOrt, ortVersion } from './ort/runtime';
-import type { OrtModule } from './ort/runtime';
-import { runProfiled } from './ort/session';
+import { loadOrt, ortVersion } from '../engines/ort/runtime';
+import type { OrtModule } from '../engines/ort/runtime';
+import { runProfiled } from '../engines/ort/session';
 import type { MachinePeaks } from './result';
 
 export type { MachinePeaks };

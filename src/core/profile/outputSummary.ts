@@ -3,7 +3,7 @@
 // by share of pixels (argmax per pixel); a detector's boxes [N, 4], scores [N] and labels [N]
 // (torchvision's export) give the boxes above a score. Any other output says it is none of
 // these: no output shape ends in an error. Loops only: outputs can hold millions of values.
-import type { RunOutput } from './ort/session';
+import type { RunOutput } from '../engines/ort/session';
 
 export interface Prediction { index: number; label: string; probability: number }
 export interface ClassShare { index: number; label: string; share: number }

@@ -9,21 +9,21 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { analyzeModel } from '../analysis/analyze';
 import { checkMemoryFits } from './memoryGuard';
 import { kerasModelOf, ModelSpec, NetLensError } from '../ir/types';
-import { buildTfjsModel } from '../tfjs/buildModel';
+import { buildTfjsModel } from '../engines/tfjs/buildModel';
 import type { ProfileLayer, ProfileResult, ProfileStage, Spread } from './result';
-import type { BackendOptions } from './backends';
+import type { BackendOptions } from '../engines/tfjs/backends';
 import { BackendRequest, selectBackend } from './registry';
-import { profileOnOrt } from './ort/profileOrt';
-import { GpuRouteError } from './ort/gpuProfile';
-import { OptimizationLevel } from './ort/session';
-import type { GpuLayoutRequest } from './ort/gpuLayout';
+import { profileOnOrt } from '../engines/ort/profileOrt';
+import { GpuRouteError } from '../engines/ort/gpuProfile';
+import { OptimizationLevel } from '../engines/ort/session';
+import type { GpuLayoutRequest } from '../engines/ort/gpuLayout';
 import { planMemory } from '../compare/memoryPlan';
-import { onnxBlockReason, onnxPath } from './ort/source';
-import { executeProfile, ProfileCancelledError } from './executor';
+import { onnxBlockReason, onnxPath } from '../engines/ort/source';
+import { executeProfile, ProfileCancelledError } from '../engines/tfjs/executor';
 import { DecodedImage, readImage } from './image';
-import { imageToInput, preprocessingFor } from './preprocess';
+import { imageToInput, preprocessingFor } from '../engines/tfjs/preprocess';
 
-export { ProfileCancelledError } from './executor';
+export { ProfileCancelledError } from '../engines/tfjs/executor';
 
 export interface ProfileOptions extends BackendOptions {
   backend?: BackendRequest;
@@ -35,7 +35,7 @@ export interface ProfileOptions extends BackendOptions {
   warmup?: number;
   /** Samples per run (default 1): the image repeated; every backend. */
   batch?: number;
-  /** WebGPU layout (src/core/profile/ort/gpuLayout.ts): auto (checked against the CPU provider), nhwc, nchw. */
+  /** WebGPU layout (src/core/engines/ort/gpuLayout.ts): auto (checked against the CPU provider), nhwc, nchw. */
   gpuLayout?: GpuLayoutRequest;
   /** `random`: seeded random data for every model input instead of the image (ONNX Runtime only; modelFeeds.ts). */
   feed?: 'image' | 'random';
@@ -126,7 +126,7 @@ export async function profileModel(spec: ModelSpec, imagePath: string, opts: Pro
     try {
       return await profileOnOrt(spec, analysis, img, imagePath, choice, ortOpts);
     } catch (e) {
-      // A GPU route failing at run time (src/core/profile/ort/gpuProfile.ts): a named backend stops
+      // A GPU route failing at run time (src/core/engines/ort/gpuProfile.ts): a named backend stops
       // with its line; auto puts the line in the chain and goes on down it.
       if (!(e instanceof GpuRouteError)) throw e;
       const named = (opts.backend ?? 'auto') !== 'auto';

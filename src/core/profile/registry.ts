@@ -16,11 +16,11 @@ import type { BackendAttempt, BackendContext, BackendEntry, Engine, OrtExecution
 export type { Engine, SyncSemantics, OrtExecutionProvider, BackendContext, BackendAttempt, BackendEntry } from './backendTypes';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const ort = (): typeof import('./ort/runtime') => require('./ort/runtime');
-const tfjs = (): typeof import('./backends') => require('./backends');
-const native = (): typeof import('./native') => require('./native');
+const ort = (): typeof import('../engines/ort/runtime') => require('../engines/ort/runtime');
+const tfjs = (): typeof import('../engines/tfjs/backends') => require('../engines/tfjs/backends');
+const native = (): typeof import('../engines/tfjs/native') => require('../engines/tfjs/native');
 /* eslint-enable @typescript-eslint/no-require-imports */
-import { GPU_ROWS } from './ort/gpuRows';
+import { GPU_ROWS } from '../engines/ort/gpuRows';
 
 function resolvable(pkg: string): { ok: boolean; detail: string } {
   try {
@@ -33,7 +33,7 @@ function resolvable(pkg: string): { ok: boolean; detail: string } {
 
 /** The table. Row order is the `auto` order. */
 export const BACKENDS: BackendEntry[] = [
-  ...GPU_ROWS, // cuda, webgpu (src/core/profile/ort/gpuRows.ts)
+  ...GPU_ROWS, // cuda, webgpu (src/core/engines/ort/gpuRows.ts)
   {
     name: 'onnxruntime',
     engine: 'onnxruntime',

@@ -87,9 +87,9 @@ export interface ProfileResult {
   peakMeasured?: boolean;
   /** Session creation (ONNX Runtime: load, graph optimisation, kernel set-up), ms. */
   sessionMs?: number;
-  /** GPU routes: per-layer times from GPU timestamps, or by synchronising read-back where the device has none (src/core/profile/ort/gpuProfile.ts). */
+  /** GPU routes: per-layer times from GPU timestamps, or by synchronising read-back where the device has none (src/core/engines/ort/gpuProfile.ts). */
   gpuTiming?: 'timestamps' | 'readback';
-  /** WebGPU: the layout convolutions ran in, chosen per model (src/core/profile/ort/gpuLayout.ts). */
+  /** WebGPU: the layout convolutions ran in, chosen per model (src/core/engines/ort/gpuLayout.ts). */
   gpuLayout?: 'NHWC' | 'NCHW';
   /** WebGPU: max relative error of each layout's outputs against the CPU provider on one seeded input; null = not checked. */
   gpuLayoutCheck?: { NHWC: number | null; NCHW: number | null };

@@ -2,7 +2,7 @@
 // installs chromium (scripts/ensure-chromium.sh), so there a missing driver is a broken setup and
 // the tests fail; elsewhere they are skipped, saying why.
 import { existsSync } from 'node:fs';
-import { SWIFTSHADER_ICD } from '../../../src/core/profile/ort/webgpu';
+import { SWIFTSHADER_ICD } from '../../../src/core/engines/ort/webgpu';
 
 export function requireSwiftShader(ctx: Mocha.Context): void {
   if (existsSync(SWIFTSHADER_ICD)) return;

@@ -15,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ortNode from 'onnxruntime-node';
-import { applyGpuTimes, OrtTraceEvent, probeWebGpu, TimedKernel, WEBGPU_PROVIDER } from '../../../src/core/profile/ort/webgpu';
-import { prunedModel, readbackLayerTimes } from '../../../src/core/profile/ort/readback';
+import { applyGpuTimes, OrtTraceEvent, probeWebGpu, TimedKernel, WEBGPU_PROVIDER } from '../../../src/core/engines/ort/webgpu';
+import { prunedModel, readbackLayerTimes } from '../../../src/core/engines/ort/readback';
 import { buildZooModel } from '../../../src/core/zoo';
 import { analyzeModel } from '../../../src/core/analysis/analyze';
-import { lowerToOnnx, randomWeights } from '../../../src/core/onnx';
-import { RANDOM_WEIGHT_SEED } from '../../../src/core/profile/ort/source';
+import { lowerToOnnx, randomWeights } from '../../../src/core/engines/ort/lowering';
+import { RANDOM_WEIGHT_SEED } from '../../../src/core/engines/ort/source';
 
 type Tensor = { name: string; dims: number[]; data: Float32Array };
 
