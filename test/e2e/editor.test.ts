@@ -96,6 +96,39 @@ describe('NetLens in a real VS Code (code-server)', function () {
     await shot(page, '02-hover-conv1');
   });
 
+  it('in a 500 px wide panel no minimap over the nodes, a one-line legend, the title and totals in full (issue 22 item 7)', async () => {
+    const frame = await webviewFrame(page, '#nl-viewport .nl-node');
+    const size = page.viewportSize() ?? { width: 1280, height: 800 };
+    const panelWidth = (): Promise<number> => frame.evaluate(() => window.innerWidth);
+    // Narrow the window until the graph's panel is 500 px wide (the side bar and activity bar keep their width).
+    await page.setViewportSize({ width: size.width - (await panelWidth() - 500), height: size.height });
+    for (let i = 0; i < 20 && Math.abs(await panelWidth() - 500) > 2; i++) await page.waitForTimeout(100);
+    await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
+    await shot(page, '02b-resnet50-500px');
+    const m = await frame.evaluate(() => {
+      const box = (e: Element): DOMRect => e.getBoundingClientRect();
+      const overlap = (a: DOMRect, b: DOMRect): boolean => a.width > 0 && a.height > 0 && b.width > 0 && b.height > 0
+        && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      const nodes = Array.from(document.querySelectorAll('#nl-viewport .nl-node')).map(box);
+      const covers = (sel: string): number => { const el = document.querySelector(sel); return el ? nodes.filter((n) => overlap(box(el), n)).length : 0; };
+      const name = document.querySelector('.nl-model') as HTMLElement;
+      const header = box(document.querySelector('.nl-header')!);
+      const chips = Array.from(document.querySelectorAll('#nl-totals .nl-chip')).map(box);
+      return {
+        width: window.innerWidth, minimapOver: covers('.nl-minimap'),
+        legendRows: Math.round(box(document.querySelector('.nl-legend')!).height / Math.max(1, box(document.querySelector('.nl-legend-item')!).height)),
+        name: name.textContent, nameCut: name.scrollWidth > name.clientWidth + 1,
+        chipsShown: chips.filter((c) => c.width > 0 && c.left >= header.left && c.right <= header.right + 1).length,
+      };
+    });
+    await page.setViewportSize(size);
+    assert.ok(Math.abs(m.width - 500) <= 2, `panel ${m.width} px wide`);
+    assert.equal(m.minimapOver, 0, 'the minimap covers no node');
+    assert.ok(m.legendRows <= 1, `the legend is one line (${m.legendRows})`);
+    assert.equal(m.nameCut, false, `the title "${m.name}" is not cut`);
+    assert.ok(m.chipsShown >= 2, `header totals in view (${m.chipsShown} chips whole)`);
+  });
+
   it('a broken model file shows an error notification and the editor keeps working', async () => {
     await page.keyboard.press('Escape');
     await runCommand(page, 'NetLens: Show Model Graph from File...');
