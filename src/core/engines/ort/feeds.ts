@@ -4,11 +4,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { ModelSpec, NetLensError, Preprocessing, Shape } from '../../ir/types';
-import type { DecodedImage } from '../image';
-import { InputSpec, ModelFeed, randomFeeds } from '../modelFeeds';
-import { imageToInput, preprocessingFor } from '../preprocess';
-import { imageLayout } from '../inputKind';
-import type { ProfileStage } from '../result';
+import type { DecodedImage } from '../../profile/image';
+import { InputSpec, ModelFeed, randomFeeds } from '../../profile/modelFeeds';
+import { imageToInput, preprocessingFor } from '../tfjs/preprocess';
+import { imageLayout } from '../../profile/inputKind';
+import type { ProfileStage } from '../../profile/result';
 
 /** What the runs feed, and how the result describes it. */
 export interface FedInput {

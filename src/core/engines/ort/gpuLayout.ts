@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { NetLensError } from '../../ir/types';
 import type { OrtModule } from './runtime';
 import { webGpuFailure } from './webgpu';
-import { cacheDir } from '../machinePeaks';
+import { cacheDir } from '../../profile/machinePeaks';
 
 export const GPU_LAYOUT_REQUESTS = ['auto', 'nhwc', 'nchw'] as const;
 export type GpuLayoutRequest = typeof GPU_LAYOUT_REQUESTS[number];

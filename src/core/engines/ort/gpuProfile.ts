@@ -8,7 +8,7 @@
 // Failures of a GPU route at run time (no adapter, lost device, out of memory, missing kernel)
 // are GpuRouteError: one line; profile.ts falls back under auto and stops with it otherwise.
 import { NetLensError } from '../../ir/types';
-import type { ProfileLayer, Spread } from '../result';
+import type { ProfileLayer, Spread } from '../../profile/result';
 import type { OrtRunResult } from './session';
 import type { OrtModule } from './runtime';
 import { readbackLayerTimes } from './readback';

@@ -3,7 +3,7 @@
 // inside init only.
 //   webgpu: the adapter probe (webgpu.ts); `auto` takes it only on a hardware adapter.
 //   cuda:   file detection (cuda.ts), then a one-node session that must run on the CUDA provider.
-import type { BackendAttempt, BackendContext, BackendEntry } from '../backendTypes';
+import type { BackendAttempt, BackendContext, BackendEntry } from '../../profile/backendTypes';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const runtime = (): typeof import('./runtime') => require('./runtime');

@@ -4,10 +4,10 @@
 // 100 MB model decodes in milliseconds.
 import { onnx } from 'onnx-proto';
 import { NetLensError } from '../../ir/types';
-import { calledFunction, functionTable, inlineCall, OrtInlineNames } from '../../io/onnxFunctions';
-import { MAX_ONNX_NODES } from '../../io/onnxModel';
-import { decodeModelProto } from '../../io/onnxProto';
-import { InputSpec, inputSpecsOf } from '../modelFeeds';
+import { calledFunction, functionTable, inlineCall, OrtInlineNames } from '../../formats/onnx/functions';
+import { MAX_ONNX_NODES } from '../../formats/onnx/model';
+import { decodeModelProto } from '../../formats/onnx/proto';
+import { InputSpec, inputSpecsOf } from '../../profile/modelFeeds';
 
 export interface OnnxNodeInfo {
   name: string;
@@ -67,7 +67,7 @@ export function readOnnxGraph(bytes: Uint8Array, source: string): OnnxGraphInfo 
   const initializers = new Set((g.initializer ?? []).map((t) => t.name ?? ''));
   // ONNX allows nameless nodes; ONNX Runtime then names them itself, so give them a stable name here.
   // A call of a local function is the function's body under the names ONNX Runtime gives it when
-  // it inlines the call (io/onnxFunctions.ts), so its kernels attribute to the body's layers.
+  // it inlines the call (formats/onnx/functions.ts), so its kernels attribute to the body's layers.
   const functions = functionTable(model);
   const ort = new OrtInlineNames();
   const info = (name: string, n: onnx.INodeProto): OnnxNodeInfo =>

@@ -5,7 +5,7 @@
 // layer lowered to several kernels sums their times. Layers with no kernel are listed with zero
 // time and the reason, so no layer is silently missing.
 import type { LayerStats } from '../../analysis/analyze';
-import type { ProfileLayer, Spread } from '../result';
+import type { ProfileLayer, Spread } from '../../profile/result';
 import { Attribution, LAYOUT_OPS } from './attribute';
 import type { OnnxGraphInfo } from './graph';
 import type { KernelEvent } from './trace';

@@ -5,10 +5,10 @@
 // much of a run the kernels account for.
 import type { ModelAnalysis } from '../../analysis/analyze';
 import { ModelSpec, NetLensError } from '../../ir/types';
-import { ProfileCancelledError } from '../errors';
-import type { DecodedImage } from '../image';
-import type { BackendChoice } from '../registry';
-import type { ProfileResult, ProfileStage } from '../result';
+import { ProfileCancelledError } from '../../profile/errors';
+import type { DecodedImage } from '../../profile/image';
+import type { BackendChoice } from '../../profile/registry';
+import type { ProfileResult, ProfileStage } from '../../profile/result';
 import { attributeKernels, nodeForKernel } from './attribute';
 import { readOnnxGraph } from './graph';
 import { buildOrtLayers, spreadOf } from './layers';
@@ -16,12 +16,12 @@ import { loadOrt } from './runtime';
 import { OptimizationLevel, runProfiled } from './session';
 import { onnxSourceFor } from './source';
 import { imageInput, randomInput } from './feeds';
-import { RANDOM_INPUT_LABEL } from '../inputKind';
-import { summarizeOutputs } from '../outputSummary';
+import { RANDOM_INPUT_LABEL } from '../../profile/inputKind';
+import { summarizeOutputs } from '../../profile/outputSummary';
 import { finishGpuProfile, GpuRouteError, gpuRouteError, isGpuBackend } from './gpuProfile';
 import { decideGpuLayout, GpuLayoutDecision, GpuLayoutRequest, LayoutDeviceError, layoutRefusal, layoutText, webGpuProviderFor } from './gpuLayout';
 import { planMemory } from '../../compare/memoryPlan';
-import type { ProfileMemory } from '../result';
+import type { ProfileMemory } from '../../profile/result';
 import { ortVersion } from './runtime';
 
 export interface OrtProfileOptions {

@@ -8,7 +8,7 @@
 // compiled once per process (the WebGPU context is shared), so the extra sessions are cheap after
 // the first.
 import { onnx } from 'onnx-proto';
-import { decodeModelProto } from '../../io/onnxProto';
+import { decodeModelProto } from '../../formats/onnx/proto';
 import type { OrtModule } from './runtime';
 
 export interface ReadbackOptions {

@@ -6,7 +6,7 @@
 // with it: layers keep their own (original) names for display. Models whose names are all plain
 // pass through untouched (no copy).
 import { onnx } from 'onnx-proto';
-import { decodeModelProto } from '../../io/onnxProto';
+import { decodeModelProto } from '../../formats/onnx/proto';
 import { NetLensError } from '../../ir/types';
 import type { OnnxModelSource } from './sourceTypes';
 

@@ -1,10 +1,10 @@
 // Where the ONNX model ONNX Runtime profiles comes from: an ONNX file the user opened (run as it
-// is; each node is its own layer), or the Keras model lowered to ONNX in memory (src/core/onnx),
+// is; each node is its own layer), or the Keras model lowered to ONNX in memory (src/core/engines/ort/lowering),
 // with the file's trained weights or, for zoo models, deterministic random ones. Also says up front
 // why a model cannot go to ONNX Runtime, so `auto` can fall back to the tfjs chain with the reason.
 import { readFileSync } from 'node:fs';
 import { ModelSpec, NetLensError } from '../../ir/types';
-import { lowerToOnnx, onnxUnsupported, randomWeights } from '../../onnx';
+import { lowerToOnnx, onnxUnsupported, randomWeights } from './lowering';
 import { safeNodeNames } from './safeNames';
 import type { OnnxModelSource } from './sourceTypes';
 

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BackendStep } from './result';
+import type { BackendStep } from '../../profile/result';
 import { defaultNativeLoader, loadNative, NATIVE_BACKEND, NATIVE_INSTALL_HINT, NATIVE_PACKAGES, NativeLoader } from './native';
 import { initThreadedWasm } from './wasmThreads';
 

@@ -2,8 +2,8 @@
 // analysis never calls it. Weights carried by the spec (imported files) replace the random ones.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { KerasModel, kerasModelOf, ModelSpec, NetLensError } from '../ir/types';
-import { analyzeModel } from '../analysis/analyze';
+import { KerasModel, kerasModelOf, ModelSpec, NetLensError } from '../../ir/types';
+import { analyzeModel } from '../../analysis/analyze';
 import { registerCustomLayers } from './customLayers';
 
 /** Keras 3 changed hard_sigmoid to relu6(x + 3) / 6; Keras 2 and tfjs use clip(0.2 x + 0.5, 0, 1). */

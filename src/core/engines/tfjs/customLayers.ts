@@ -10,7 +10,7 @@ import { LRN } from './lrn';
 import { Normalization, PassThrough, passThroughClass } from './preprocessing';
 import { ReLU } from './relu';
 import { CenterCrop, RandomCrop, Resizing, UpSampling2D } from './resize';
-import { RANDOM_AUGMENTATIONS } from '../layers/trainingOnly';
+import { RANDOM_AUGMENTATIONS } from '../../layers/trainingOnly';
 
 /**
  * Every layer class NetLens registers with tfjs, under its static className. ReLU, Resizing,

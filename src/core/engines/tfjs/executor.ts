@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
-import { ProfileCancelledError } from './errors';
+import { ProfileCancelledError } from '../../profile/errors';
 
 export { ProfileCancelledError };
 

@@ -7,12 +7,12 @@
 //   none        raw 0..255 values (the default for a model whose first layers are Rescaling/Normalization)
 // A one-channel model always gets a luminance image (scaled as its preprocessing says).
 import * as tf from '@tensorflow/tfjs-core';
-import { KerasLayer, KerasModel, ModelSpec, NetLensError, Preprocessing } from '../ir/types';
-import { DecodedImage } from './image';
-import { PREPROCESSINGS } from './preprocessModes';
-import { RuleLayer, startsWithRescaling } from './selfRescaling';
+import { KerasLayer, KerasModel, ModelSpec, NetLensError, Preprocessing } from '../../ir/types';
+import { DecodedImage } from '../../profile/image';
+import { PREPROCESSINGS } from '../../profile/preprocessModes';
+import { RuleLayer, startsWithRescaling } from '../../profile/selfRescaling';
 
-export { PREPROCESSINGS, PREPROCESSING_LABELS, parsePreprocessing } from './preprocessModes';
+export { PREPROCESSINGS, PREPROCESSING_LABELS, parsePreprocessing } from '../../profile/preprocessModes';
 
 /**
  * Whether the model scales its own input: a Rescaling or Normalization layer right after the input

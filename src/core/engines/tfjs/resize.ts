@@ -8,7 +8,7 @@
 //   UpSampling2D  nearest repeats each pixel; bilinear resizes with half-pixel centres as Keras does
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { NetLensError } from '../ir/types';
+import { NetLensError } from '../../ir/types';
 
 type Shape = (number | null)[];
 interface ImageArgs {

@@ -21,13 +21,13 @@
 // fflate reads the central directory (names, methods, sizes); entryDataOffsets below only finds
 // where each entry's data starts, from that same directory.
 import { Inflate, unzipSync, UnzipFileInfo } from 'fflate';
-import { KerasModel, NamedWeight, NetLensError } from '../ir/types';
+import { KerasModel, NamedWeight, NetLensError } from '../../ir/types';
 import { Hdf5File } from './hdf5';
-import { Imported } from './importer';
-import { clip, MAX_ARCHIVE_ENTRIES, MAX_CONFIG_BYTES, MAX_MODEL_BYTES, MAX_NAME_CHARS } from './limits';
+import { Imported } from '../../io/importer';
+import { clip, MAX_ARCHIVE_ENTRIES, MAX_CONFIG_BYTES, MAX_MODEL_BYTES, MAX_NAME_CHARS } from '../../io/limits';
 import { Flattened, pathKey, walkLayers } from './nested';
-import { keras3VarNames } from './weightNames';
-import { parseJsonSafely } from '../safeLookup';
+import { keras3VarNames } from '../../io/weightNames';
+import { parseJsonSafely } from '../../safeLookup';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const ZIP_EMPTY = [0x50, 0x4b, 0x05, 0x06];

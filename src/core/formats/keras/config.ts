@@ -3,7 +3,7 @@
 // registered_name}, writes dtypes as DTypePolicy objects and the input shape as `batch_shape`.
 // Lambda layers carry Python code (marshalled bytecode or source): it is never executed, and it is
 // replaced here by a short note so that it does not travel any further as data.
-import { KerasLayer, KerasModel, NetLensError } from '../ir/types';
+import { KerasLayer, KerasModel, NetLensError } from '../../ir/types';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

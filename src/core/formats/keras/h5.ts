@@ -10,13 +10,13 @@
 //   ("dense_1/kernel:0"), which is how they are matched to the flattened layers.
 //   /optimizer_weights       ignored.
 // A weights-only file (model.save_weights) has no model_config and is refused with that reason.
-import { KerasModel, NamedWeight, NetLensError } from '../ir/types';
+import { KerasModel, NamedWeight, NetLensError } from '../../ir/types';
 import { Hdf5File } from './hdf5';
-import { Imported } from './importer';
-import { clip, MAX_CONFIG_BYTES, MAX_NAME_CHARS } from './limits';
+import { Imported } from '../../io/importer';
+import { clip, MAX_CONFIG_BYTES, MAX_NAME_CHARS } from '../../io/limits';
 import { Flattened, pathKey, walkLayers } from './nested';
-import { tfjsAttribute } from './weightNames';
-import { parseJsonSafely } from '../safeLookup';
+import { tfjsAttribute } from '../../io/weightNames';
+import { parseJsonSafely } from '../../safeLookup';
 
 export function readKerasH5(bytes: Uint8Array): Imported {
   const h5 = new Hdf5File(bytes);

@@ -9,9 +9,9 @@
 //     budget of a few times the file size. jsfive's own `attrs` decodes every attribute of an
 //     object, trusting counts and shared heap references, so it is never called (not even typed).
 import * as jsfive from 'jsfive';
-import { NetLensError } from '../ir/types';
+import { NetLensError } from '../../ir/types';
 import { AttributeIndex, AttrValue } from './hdf5Attributes';
-import { ByteBudget, clip, MAX_RANK, MAX_TENSOR_ELEMENTS } from './limits';
+import { ByteBudget, clip, MAX_RANK, MAX_TENSOR_ELEMENTS } from '../../io/limits';
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 

@@ -13,8 +13,8 @@
 // Scope: 8-byte offsets and lengths, unfiltered heaps, B-trees of depth 0, root indirect blocks
 // whose children are direct blocks: what HDF5 writes for a handful of attributes. Anything else is
 // refused with one error; every read is bounds-checked, every loop bounded.
-import { NetLensError } from '../ir/types';
-import { ByteBudget } from './limits';
+import { NetLensError } from '../../ir/types';
+import { ByteBudget } from '../../io/limits';
 
 const fail = (what: string): never => {
   throw new NetLensError(`corrupt or unsupported HDF5 attribute (${what})`);

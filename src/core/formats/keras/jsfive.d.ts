@@ -1,2 +1,2 @@
-// jsfive ships no type declarations; src/core/io/hdf5.ts types the parts it uses.
+// jsfive ships no type declarations; src/core/formats/keras/hdf5.ts types the parts it uses.
 declare module 'jsfive';

@@ -5,10 +5,10 @@
 // unless one is taken, then they are prefixed with the nested model's name
 // ("base_conv1"). Each nested model becomes a LayerGroup (nested groups keep their parent), so the
 // graph view can collapse it back into one box.
-import { InboundRef, KerasLayer, KerasModel, KerasModelConfig, LayerGroup, NetLensError } from '../ir/types';
-import { normalizeModel } from '../ir/normalize';
-import { clip, MAX_NESTING } from './limits';
-import { UniqueNames } from './uniqueNames';
+import { InboundRef, KerasLayer, KerasModel, KerasModelConfig, LayerGroup, NetLensError } from '../../ir/types';
+import { normalizeModel } from '../../ir/normalize';
+import { clip, MAX_NESTING } from '../../io/limits';
+import { UniqueNames } from '../../io/uniqueNames';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

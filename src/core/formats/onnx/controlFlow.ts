@@ -6,10 +6,10 @@
 // renamed per body; names from the enclosing graphs are left as they are. Bodies nest at most
 // MAX_SUBGRAPH_DEPTH deep, and every node they add counts against the model's node cap.
 import type { onnx } from 'onnx-proto';
-import type { GraphNode, RunScope } from '../ir/graph';
-import { NetLensError } from '../ir/types';
-import { clip } from './limits';
-import type { FunctionBlocks } from './onnxFunctionBlocks';
+import type { GraphNode, RunScope } from '../../ir/graph';
+import { NetLensError } from '../../ir/types';
+import { clip } from '../../io/limits';
+import type { FunctionBlocks } from './functionBlocks';
 
 /** Subgraphs inside subgraphs are refused past this depth. */
 export const MAX_SUBGRAPH_DEPTH = 64;

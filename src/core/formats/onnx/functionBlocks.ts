@@ -1,12 +1,12 @@
 // Names and blocks for the layers NetLens adds inside a node: the layers inlined from ONNX function
 // calls (each call a block with the call's readable name, labelled with the function, PyTorch's
 // module class, inside the block the call node sat in) and the bodies of If/Loop/Scan
-// (onnxControlFlow.ts). A layer is named "<block>.<its name in the body>", unique in the model.
+// (controlFlow.ts). A layer is named "<block>.<its name in the body>", unique in the model.
 import type { onnx } from 'onnx-proto';
-import type { LayerGroup } from '../ir/types';
-import { clip } from './limits';
-import { CallBlock, FunctionTable, inlineCall, InlinedNode, OrtInlineNames } from './onnxFunctions';
-import type { Naming } from './onnxNames';
+import type { LayerGroup } from '../../ir/types';
+import { clip } from '../../io/limits';
+import { CallBlock, FunctionTable, inlineCall, InlinedNode, OrtInlineNames } from './functions';
+import type { Naming } from './names';
 
 export interface InlinedLayer {
   /** The body node as inlined (its own tensors named once `ort.finish()` has run: `ort.resolved`). */

@@ -5,8 +5,8 @@
 // named after the function; nested calls nest. Files are untrusted: the nesting depth, the number
 // of nodes inlining makes and recursion are bounded before anything grows.
 import type { onnx } from 'onnx-proto';
-import { NetLensError } from '../ir/types';
-import { clip } from './limits';
+import { NetLensError } from '../../ir/types';
+import { clip } from '../../io/limits';
 
 /** Calls nested deeper than this are refused (PyTorch nests modules 4-6 deep). */
 export const MAX_FUNCTION_DEPTH = 64;

@@ -4,16 +4,16 @@
 // translated into a Keras layer. Files are untrusted: every count, name, shape and byte length is
 // checked, and whatever is wrong is one NetLensError.
 import { onnx } from 'onnx-proto';
-import type { ConstantInfo, GraphNode, ModelGraph, WeightInfo } from '../ir/graph';
-import { LayerGroup, NetLensError, Shape } from '../ir/types';
-import { clip, MAX_NAME_CHARS } from './limits';
-import { pytorchNaming } from './onnxNames';
-import { calledFunction, functionTable } from './onnxFunctions';
-import { decodeModelProto } from './onnxProto';
-import { FunctionBlocks } from './onnxFunctionBlocks';
-import { ControlFlowContext, expandControlFlow, hasBodies } from './onnxControlFlow';
-import { scanOnnx } from './onnxScan';
-import { dtypeName, int64, Int64, MAX_VALUE_ELEMENTS, readTensor, TensorMeta } from './onnxTensor';
+import type { ConstantInfo, GraphNode, ModelGraph, WeightInfo } from '../../ir/graph';
+import { LayerGroup, NetLensError, Shape } from '../../ir/types';
+import { clip, MAX_NAME_CHARS } from '../../io/limits';
+import { pytorchNaming } from './names';
+import { calledFunction, functionTable } from './functions';
+import { decodeModelProto } from './proto';
+import { FunctionBlocks } from './functionBlocks';
+import { ControlFlowContext, expandControlFlow, hasBodies } from './controlFlow';
+import { scanOnnx } from './scan';
+import { dtypeName, int64, Int64, MAX_VALUE_ELEMENTS, readTensor, TensorMeta } from './tensor';
 
 /** ONNX default-domain opsets NetLens reads. */
 export const MIN_OPSET = 7;
@@ -37,7 +37,7 @@ export function isOnnx(bytes: Uint8Array): boolean {
 }
 
 function decode(bytes: Uint8Array): onnx.ModelProto {
-  // Counted before protobufjs builds every message: the node cap and a heap estimate (onnxScan.ts).
+  // Counted before protobufjs builds every message: the node cap and a heap estimate (scan.ts).
   scanOnnx(bytes, MAX_ONNX_NODES);
   try {
     return decodeModelProto(bytes);
@@ -232,7 +232,7 @@ export function readOnnx(bytes: Uint8Array, dir: string | undefined, fallbackNam
     },
   };
   // Local function calls first, all of them: ONNX Runtime names what it inlines in an order over
-  // the whole model (onnxFunctions.ts), and the profile finds the body's kernels by those names.
+  // the whole model (functions.ts), and the profile finds the body's kernels by those names.
   const calls = new Map<number, ReturnType<FunctionBlocks['inline']>>();
   let inlinedCount = 0;
   for (const [i, p] of pending.entries()) {

@@ -8,9 +8,9 @@
 // every node were kept as its own string, is 1.8 GB. Scopes go into one tree of modules (a path
 // shared by many nodes is stored once), dotted names are made only for the modules that name a
 // layer or a block, blocks nest at most MAX_BLOCK_DEPTH deep, and their names have a budget.
-import type { LayerGroup } from '../ir/types';
-import { NetLensError } from '../ir/types';
-import { UniqueNames } from './uniqueNames';
+import type { LayerGroup } from '../../ir/types';
+import { NetLensError } from '../../ir/types';
+import { UniqueNames } from '../../io/uniqueNames';
 
 export interface NamedNode {
   /** The node's name in the file ('' when it has none). */

@@ -6,7 +6,7 @@
 //   - an estimate of the bytes the decoded objects take: each message and each int64 value (a
 //     Long object) everywhere, subgraphs, functions and training graphs included.
 // The field numbers are onnx.proto's, as onnx-proto's generated decoder reads them.
-import { NetLensError } from '../ir/types';
+import { NetLensError } from '../../ir/types';
 
 type Kind = 'model' | 'graph' | 'node' | 'attr' | 'tensor' | 'sparse' | 'value' | 'type' | 'typeTensor' | 'typeOne' | 'typeMap'
   | 'shape' | 'dim' | 'training' | 'function' | 'annotation' | 'leaf';

@@ -2,9 +2,9 @@
 // torchvision models expect), and spec.onnx so the ONNX Runtime engine runs the file itself with
 // each of its nodes mapped to the layer it is shown as. Node only (reads files).
 import { dirname, resolve } from 'node:path';
-import { analyzeModel } from '../analysis/analyze';
-import type { ModelSpec } from '../ir/types';
-import { readOnnx } from './onnxModel';
+import { analyzeModel } from '../../analysis/analyze';
+import type { ModelSpec } from '../../ir/types';
+import { readOnnx } from './model';
 
 export function onnxSpec(bytes: Uint8Array, path: string | undefined, fallbackName: string): ModelSpec {
   const imp = readOnnx(bytes, path === undefined ? undefined : dirname(resolve(path)), fallbackName);

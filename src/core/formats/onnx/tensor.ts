@@ -6,11 +6,11 @@
 import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { onnx } from 'onnx-proto';
-import { MissingWeightsFile, NetLensError } from '../ir/types';
-import { ONNX_DTYPES } from '../analysis/onnx/rules';
-import { DTYPE_BYTES } from '../analysis/opRule';
-import { clip, MAX_MODEL_BYTES, MAX_NAME_CHARS, MAX_RANK, MAX_TENSOR_ELEMENTS } from './limits';
-import { float16ToFloat32 } from '../numbers';
+import { MissingWeightsFile, NetLensError } from '../../ir/types';
+import { ONNX_DTYPES } from './ops/rules';
+import { DTYPE_BYTES } from '../../analysis/opRule';
+import { clip, MAX_MODEL_BYTES, MAX_NAME_CHARS, MAX_RANK, MAX_TENSOR_ELEMENTS } from '../../io/limits';
+import { float16ToFloat32 } from '../../numbers';
 
 /** Tensors up to this many elements have their values read (shape arithmetic, scales, small constants). */
 export const MAX_VALUE_ELEMENTS = 1024;

@@ -5,10 +5,10 @@
 // symlink leading out), and the declared shapes must account for the shard bytes exactly.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { MissingWeightsFile, NamedWeight, NetLensError } from '../ir/types';
-import { clip, MAX_MODEL_BYTES, MAX_NAME_CHARS, MAX_RANK, MAX_TENSOR_ELEMENTS, MAX_WEIGHT_ENTRIES } from './limits';
-import { hasOwn } from '../safeLookup';
-import { float16ToFloat32 } from '../numbers';
+import { MissingWeightsFile, NamedWeight, NetLensError } from '../../ir/types';
+import { clip, MAX_MODEL_BYTES, MAX_NAME_CHARS, MAX_RANK, MAX_TENSOR_ELEMENTS, MAX_WEIGHT_ENTRIES } from '../../io/limits';
+import { hasOwn } from '../../safeLookup';
+import { float16ToFloat32 } from '../../numbers';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

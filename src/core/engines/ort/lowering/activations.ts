@@ -4,7 +4,7 @@
 import { attr } from './attr';
 import type { OnnxGraph } from './graph';
 import type { Value } from './perm';
-import { lookup } from '../safeLookup';
+import { lookup } from '../../../safeLookup';
 
 /**
  * Emits nodes for one layer. The last node of an activation is `main` (named `name`), any node

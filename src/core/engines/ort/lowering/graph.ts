@@ -4,7 +4,7 @@
 // Keras tensor it stands for, and a Transpose is added only where a consumer needs another order
 // (once at the input for a plain CNN, once more before Flatten/Reshape/Dense of an image).
 import { onnx } from 'onnx-proto';
-import { NetLensError } from '../ir/types';
+import { NetLensError } from '../../../ir/types';
 import { attr } from './attr';
 import { isIdentity, NCHW, Perm, samePerm, Value } from './perm';
 

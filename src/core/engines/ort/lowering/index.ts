@@ -2,4 +2,4 @@
 export { lowerToOnnx, onnxUnsupported, ONNX_OPSET } from './lower';
 export type { LoweredOnnx } from './lower';
 export { randomWeights } from './weights';
-export { KERAS_LOWERINGS } from '../layers';
+export { KERAS_LOWERINGS } from '../../../layers';

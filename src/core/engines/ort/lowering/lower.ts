@@ -2,13 +2,13 @@
 // message definitions from npm (onnx-proto, protobufjs). The ONNX input is the Keras input
 // (NHWC float32, batch dimension symbolic) and the output is the Keras output, in Keras' order.
 import { onnx } from 'onnx-proto';
-import { analyzeModel } from '../analysis/analyze';
-import { KerasLayer, KerasModel, kerasModelOf, ModelSpec, NamedWeight, NetLensError } from '../ir/types';
+import { analyzeModel } from '../../../analysis/analyze';
+import { KerasLayer, KerasModel, kerasModelOf, ModelSpec, NamedWeight, NetLensError } from '../../../ir/types';
 import { OnnxGraph, tensorType } from './graph';
 import { identity, Value } from './perm';
-import { KERAS_LOWERINGS } from '../layers';
-import type { KerasLowering, LowerInput, LoweringInput } from '../layers/kind';
-import { lookup } from '../safeLookup';
+import { KERAS_LOWERINGS } from '../../../layers';
+import type { KerasLowering, LowerInput, LoweringInput } from '../../../layers/kind';
+import { lookup } from '../../../safeLookup';
 
 export const ONNX_OPSET = 17;
 /** IR version 8 is the first that carries opset 17. */

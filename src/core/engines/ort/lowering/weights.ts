@@ -2,10 +2,10 @@
 // layer's kind declares (its lowering's weights), drawn deterministically from a seed. Scales keep activations finite and
 // of order one through deep stacks: kernels He-uniform (variance 2 / fan-in, which ReLU halves),
 // small biases, batch-norm statistics near the identity with a positive variance.
-import { NamedWeight, ModelSpec } from '../ir/types';
-import type { Init, WeightSpec } from '../layers/kind';
+import { NamedWeight, ModelSpec } from '../../../ir/types';
+import type { Init, WeightSpec } from '../../../layers/kind';
 import { layerPlan } from './lower';
-import { mulberry32 } from '../numbers';
+import { mulberry32 } from '../../../numbers';
 
 /** FNV-1a of the weight name mixed with the seed: each weight's numbers depend on its name only. */
 function seedFor(name: string, seed: number): number {

@@ -1,8 +1,8 @@
 // Readers for ONNX node attributes and folded input values. Files are untrusted, so every value is
 // checked once here and a bad one becomes one NetLensError naming the node and the field.
-import { NetLensError, Shape } from '../../ir/types';
-import type { TensorInfo } from '../opRule';
-import { formatShape } from '../config';
+import { NetLensError, Shape } from '../../../ir/types';
+import type { TensorInfo } from '../../../analysis/opRule';
+import { formatShape } from '../../../analysis/config';
 
 export interface OnnxNode {
   name: string;

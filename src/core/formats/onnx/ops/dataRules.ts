@@ -4,9 +4,9 @@
 // the other normalizations; control flow (If picks its taken branch's outputs; Loop and Scan give
 // their bodies' inputs and trip counts). "Depends on data" is never counted as zero: the analyser
 // lists those layers.
-import type { Shape } from '../../ir/types';
-import { elements, formatShape } from '../config';
-import type { TensorInfo } from '../opRule';
+import type { Shape } from '../../../ir/types';
+import { elements, formatShape } from '../../../analysis/config';
+import type { TensorInfo } from '../../../analysis/opRule';
 import { attrInt, attrString, axis, fail, input, OnnxNode, rankAtLeast, RuntimeValueError } from './attrs';
 import { identityWindow, numel, OnnxRule } from './rule';
 
@@ -193,7 +193,7 @@ const einsum: OnnxRule = {
 
 /**
  * Loop / Scan: their outputs are sized as the file declares them (the analyser's fallback); their
- * bodies are layers of their own (io/onnxControlFlow.ts), counted per iteration. Without a body
+ * bodies are layers of their own (formats/onnx/controlFlow.ts), counted per iteration. Without a body
  * (an If or Loop NetLens could not expand), the node says its body is not counted.
  */
 const controlFlow: OnnxRule = {

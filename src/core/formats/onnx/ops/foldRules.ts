@@ -3,8 +3,8 @@
 // Mod, Range, Size, Tile, ReduceProd and the unary rounding ops. Each sizes its output and, where
 // its operands' values are known and small, folds the values too, so the chain reaches the Pad,
 // Expand or Reshape that needs them as constants.
-import type { Shape } from '../../ir/types';
-import type { TensorInfo } from '../opRule';
+import type { Shape } from '../../../ir/types';
+import type { TensorInfo } from '../../../analysis/opRule';
 import { attrInt, fail, input, OnnxNode, RuntimeValueError } from './attrs';
 import { broadcast, foldElementwise, identityWindow, MAX_FOLD, numel, OnnxRule, small } from './rule';
 

@@ -1,9 +1,9 @@
 // What every ONNX op rule is, and the shape arithmetic the rule files share: broadcasting, element
 // counts, and folded values (small integer tensors whose values are known before running).
-import type { Shape } from '../../ir/types';
-import { elements, formatShape } from '../config';
-import type { TensorInfo } from '../opRule';
-import type { Category, Window } from '../../layers/kind';
+import type { Shape } from '../../../ir/types';
+import { elements, formatShape } from '../../../analysis/config';
+import type { TensorInfo } from '../../../analysis/opRule';
+import type { Category, Window } from '../../../layers/kind';
 import { fail, OnnxNode } from './attrs';
 
 /** One ONNX op's rule. */

@@ -2,10 +2,10 @@
 // of small integer tensors so shape chains fold), multiply-accumulates and other FLOPs, and the
 // window each op adds to the receptive field. Conventions follow DESIGN.md: MACs count Conv,
 // ConvTranspose, Gemm and MatMul (and their quantized forms); FLOPs = 2 x MACs + element-wise work.
-import type { Shape } from '../../ir/types';
-import { elements, formatShape } from '../config';
-import type { TensorInfo } from '../opRule';
-import type { Category, Window } from '../../layers/kind';
+import type { Shape } from '../../../ir/types';
+import { elements, formatShape } from '../../../analysis/config';
+import type { TensorInfo } from '../../../analysis/opRule';
+import type { Category, Window } from '../../../layers/kind';
 import {
   OnnxNode, attrFloat, attrInt, attrInts, attrString, axis, fail, input, inputValues, knownInts, present, rankAtLeast,
 } from './attrs';

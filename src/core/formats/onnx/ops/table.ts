@@ -2,12 +2,12 @@
 // ONNX node has in common: the elements of the weight tensors (initializers) it reads, each
 // counted once, at the first node that reads it. Settings inputs (shapes, axes, scales, quantization
 // parameters) are never parameters.
-import type { ModelGraph } from '../../ir/graph';
-import { NetLensError, Shape } from '../../ir/types';
-import { elements } from '../config';
-import { DTYPE_BYTES, NodeCost, NodeInput, NodeRule, TensorInfo } from '../opRule';
+import type { ModelGraph } from '../../../ir/graph';
+import { NetLensError, Shape } from '../../../ir/types';
+import { elements } from '../../../analysis/config';
+import { DTYPE_BYTES, NodeCost, NodeInput, NodeRule, TensorInfo } from '../../../analysis/opRule';
 import { ONNX_OP_RULES, OnnxRule } from './rules';
-import { lookup } from '../../safeLookup';
+import { lookup } from '../../../safeLookup';
 import type { OnnxNode } from './attrs';
 
 /** What the hover card says where an eval-mode PyTorch export may have folded a BatchNorm into the weights. */
