@@ -7,10 +7,8 @@ import { listCommand } from './cli/list';
 import { summaryCommand } from './cli/summary';
 import { demoCommand } from './cli/demo';
 import { graphCommand } from './cli/graph';
-import { profileCommand } from './cli/profile';
 import { compareCommand } from './cli/compare';
 import { memoryCommand } from './cli/memory';
-import { machineCommand } from './cli/machine';
 import { backendUsage } from './core/profile/registry';
 import { OPTIMIZATION_LEVELS } from './core/engines/ort/session';
 import { writeErr, writeOut } from './cli/output';
@@ -30,16 +28,17 @@ const USAGE = `usage:
 
 type Command = (argv: string[]) => void | Promise<void>;
 
-/** One entry per command; each lives in src/cli/<name>.ts. */
+/** One entry per command; each lives in src/cli/<name>.ts. The engines' commands load on use, so
+ * the others (summary, graph, ...) never load tfjs or ONNX Runtime. */
 export const COMMANDS: Record<string, Command> = {
   list: listCommand,
   summary: summaryCommand,
   demo: demoCommand,
   graph: graphCommand,
-  profile: profileCommand,
+  profile: async (argv) => (await import('./cli/profile')).profileCommand(argv),
   compare: compareCommand,
   memory: memoryCommand,
-  machine: machineCommand,
+  machine: async (argv) => (await import('./cli/machine')).machineCommand(argv),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -31,6 +31,24 @@ describe('netlens CLI', function () {
   const dir = mkdtempSync(join(tmpdir(), 'netlens-cli-'));
   const file = (name: string, text: string): string => { const p = join(dir, name); writeFileSync(p, text); return p; };
 
+  it('summary, graph and memory load no engine (tfjs, ONNX Runtime): profile and machine load theirs on use', () => {
+    // A preload records every module the CLI's process requires; summary must stay light.
+    const probe = file('probe.js', `process.on('exit', () => {
+      const hit = Object.keys(require.cache).filter((p) => /node_modules[\\\\/](@tensorflow|onnxruntime)/.test(p));
+      require('fs').writeSync(2, 'ENGINES:' + JSON.stringify(hit) + '\\n');
+    });`);
+    const engines = (...args: string[]): string[] => {
+      const r = spawnSync(process.execPath, ['-r', probe, CLI, ...args], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(/ENGINES:(.*)/.exec(r.stderr)?.[1] ?? 'null') as string[];
+    };
+    for (const args of [['summary', 'lenet5'], ['graph', 'lenet5', '--out', join(dir, 'g.json')], ['memory', 'lenet5']]) {
+      assert.deepEqual(engines(...args), [], args.join(' '));
+    }
+    // The probe sees an engine when one loads (--verbose keeps the profile in this process).
+    assert.ok(engines('profile', 'lenet5', '--verbose').some((p) => /onnxruntime/.test(p)));
+  });
+
   it('summary --json prints the contract object', () => {
     const r = run('summary', 'resnet50', '--json');
     assert.equal(r.code, 0, r.err);
