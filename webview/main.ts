@@ -79,11 +79,15 @@ function readJson(el: HTMLElement | null): unknown {
   }
 }
 
-/** Switches the icon stylesheet on once the page has loaded (src/core/graph/html.ts, ICONS_LATER). */
+/**
+ * Switches the icon stylesheet on once the page has loaded and its first frame is painted
+ * (src/core/graph/html.ts, ICONS_LATER): the icons' style pass and font come after the graph.
+ */
 function showIconsAfterLoad(): void {
   const on = (): void => { const s = document.getElementById('nl-codicons') as HTMLStyleElement | null; if (s) s.media = 'all'; };
-  if (document.readyState === 'complete') on();
-  else window.addEventListener('load', on, { once: true });
+  const afterPaint = (): void => { requestAnimationFrame(() => setTimeout(on, 0)); };
+  if (document.readyState === 'complete') afterPaint();
+  else window.addEventListener('load', afterPaint, { once: true });
 }
 
 showIconsAfterLoad();
