@@ -5,6 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { KerasModel, kerasModelOf, ModelSpec, NetLensError } from '../../ir/types';
 import { analyzeModel } from '../../analysis/analyze';
 import { registerCustomLayers } from './customLayers';
+import { CausalConv1D } from './causalConv1d';
 
 /** Keras 3 changed hard_sigmoid to relu6(x + 3) / 6; Keras 2 and tfjs use clip(0.2 x + 0.5, 0, 1). */
 const isKeras3 = (model: KerasModel): boolean => /^3\./.test(model.keras_version ?? '');
@@ -32,7 +33,7 @@ export function tfjsCompatible(model: KerasModel): KerasModel {
   const keras3 = isKeras3(model);
   const layers = model.config.layers.map((l) => {
     // tfjs' Conv1D refuses causal padding: a wrapper pads on the left (causalConv1d.ts).
-    if (l.class_name === 'Conv1D' && l.config.padding === 'causal') return { ...l, class_name: 'NetLensCausalConv1D' };
+    if (l.class_name === 'Conv1D' && l.config.padding === 'causal') return { ...l, class_name: CausalConv1D.className };
     if (l.class_name !== 'Flatten') return { ...l, config: tfjsLayerConfig(l.config, l.class_name, keras3) };
     const src = l.inbound_nodes[0]?.[0]?.[0];
     const inShape = src === undefined ? undefined : shapes.get(src);
