@@ -5,7 +5,6 @@
 import { ModelMessage, parseHostMessage, StandaloneData } from '../src/protocol/graph';
 import { App, Host, Probe } from './app';
 import { LayoutClient, WorkerSource } from './layoutClient';
-import { unpackServedModel } from '../src/core/graph/packedGraph';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 
@@ -66,9 +65,8 @@ function start(): void {
         break;
     }
   });
-  // The host serves the model message inside the page when the first view's layout was at hand,
-  // its graph packed (src/core/graph/packedGraph.ts); unpacked, it is checked like a posted one.
-  const served = parseHostMessage(unpackServedModel(readJson(document.getElementById('netlens-model'))));
+  // The host serves the model message inside the page when the first view's layout was at hand.
+  const served = parseHostMessage(readJson(document.getElementById('netlens-model')));
   if (served?.type === 'model') load(served);
   host.post({ type: 'ready', embedded: served?.type === 'model' });
 }

@@ -16,7 +16,6 @@ import { layerCard, groupCard, layersIn } from '../../src/core/graph/cards';
 import { ModelMessage, parseHostMessage, parseWebviewMessage, validLayout } from '../../src/protocol/graph';
 import { DEFAULT_SETTINGS } from '../../src/core/graph/node/standalone';
 import { webviewCsp, webviewHtml, scriptJson } from '../../src/core/graph/html';
-import { unpackServedModel } from '../../src/core/graph/packedGraph';
 import { pageCsp } from '../../src/core/csp';
 import { escapeXml, formulaText, grouped, milliseconds } from '../../src/core/graph/text';
 import { CATEGORY_TABLE, heatColor } from '../../src/core/graph/nodeStyles';
@@ -325,7 +324,7 @@ describe('graph view: messages and page', () => {
     // Two scripts: the data block (not run) and the nonce'd bundle; the names stay inside the block.
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.deepEqual(scripts.map((m) => m[1].trim()), ['type="application/json" id="netlens-model"', 'nonce="abc123"']);
-    assert.deepEqual(unpackServedModel(JSON.parse(scripts[0][2])), JSON.parse(JSON.stringify(model)));
+    assert.deepEqual(JSON.parse(scripts[0][2]), JSON.parse(JSON.stringify(model)));
     assert.throws(() => webviewHtml({ cspSource: 'x', nonce: 'n', assets: { script: 'a("</script>")', css: '', codiconCss: '' }, title: 't' }), /<\/script/);
   });
 

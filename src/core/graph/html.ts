@@ -3,7 +3,6 @@
 // no eval, no script without the nonce) and may carry their first data as a JSON data block: the
 // webview its model message when the first layout is at hand, the file its view graph and layout.
 import type { ModelMessage, StandaloneData } from './pageData';
-import { packServedModel } from './packedGraph';
 import { escapeXml } from './text';
 import { pageCsp } from '../csp';
 
@@ -22,7 +21,7 @@ export interface WebviewPageOptions {
   nonce: string;
   assets: PageAssets;
   title: string;
-  /** The first message, served inside the page when it is ready in time (JSON in a data block, its graph packed: packedGraph.ts). */
+  /** The first message, served inside the page when it is ready in time (JSON in a data block). */
   model?: ModelMessage;
 }
 
@@ -45,7 +44,7 @@ export function webviewHtml(o: WebviewPageOptions): string {
 </head>
 <body>
 <div id="app" role="application" aria-label="${a(o.title)}"></div>
-${o.model ? `<script type="application/json" id="netlens-model">${scriptJson(packServedModel(o.model))}</script>\n` : ''}<script nonce="${n}">${inlineScript(o.assets.script)}</script>
+${o.model ? `<script type="application/json" id="netlens-model">${scriptJson(o.model)}</script>\n` : ''}<script nonce="${n}">${inlineScript(o.assets.script)}</script>
 </body>
 </html>
 `;
