@@ -102,7 +102,7 @@ export class App implements AppApi {
     performance.mark('nl-analysed');
     renderHeader(this.header, this.graph, this.profile);
     this.table.setData(this.graph, this.profile);
-    await this.relayout({ initial: true, onScreenFirst: !view.selected });
+    await this.relayout({ initial: true });
     if (view.selected) this.selectLayer(view.selected, { reveal: false, center: true, details: false, notify: false });
     if (view.search) this.search.restore(view.search);
   }
@@ -142,7 +142,7 @@ export class App implements AppApi {
     return this.setCollapsed(next, g ? groupId(g.index) : undefined);
   }
 
-  private async relayout(o: { initial?: boolean; anchor?: string; onScreenFirst?: boolean } = {}): Promise<void> {
+  private async relayout(o: { initial?: boolean; anchor?: string } = {}): Promise<void> {
     const token = ++this.layoutToken;
     const cached = this.layouts.cached(this.graph, this.collapsed);
     if (!cached) this.setStatus('Laying out…');
@@ -158,7 +158,7 @@ export class App implements AppApi {
     }
     if (token !== this.layoutToken) return;
     this.setStatus('');
-    this.render(layout, o.onScreenFirst && !this.painted ? this.viewport.initialViewBottom(layout) : undefined);
+    this.render(layout);
     const after = o.anchor ? layout.boxes[o.anchor] : undefined;
     if (before && after) this.viewport.keepAnchor(before, after);
     else if (o.initial) this.viewport.initialView();
@@ -168,8 +168,6 @@ export class App implements AppApi {
       requestAnimationFrame(() => {
         this.probe.firstPaintMs = performance.now();
         this.paintResolve();
-        // The rest of the graph once the first frame (what is on screen) is painted.
-        setTimeout(() => { for (const el of Array.from(this.viewport.vp.querySelectorAll('.nl-later'))) el.classList.remove('nl-later'); }, 0);
       });
     }
   }
@@ -179,14 +177,13 @@ export class App implements AppApi {
     this.status.hidden = !text;
   }
 
-  /** laterBelow: the first frame draws only what lies above it (svg.ts renderGraphBody). */
-  private render(layout: GraphLayout, laterBelow?: number): void {
+  private render(layout: GraphLayout): void {
     performance.mark('nl-render');
     this.layout = layout;
     this.probe.renders++;
     this.pointer.hideHover();
     // renderGraphBody escapes every model string; this is the only markup insertion.
-    this.viewport.draw(renderGraphBody(this.graph, layout, { laterBelow }), layout);
+    this.viewport.draw(renderGraphBody(this.graph, layout), layout);
     this.elements.clear();
     for (const el of Array.from(this.viewport.vp.querySelectorAll<SVGGElement>('[data-id]'))) this.elements.set(el.getAttribute('data-id')!, el);
     this.colouring.apply();

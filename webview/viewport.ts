@@ -96,16 +96,6 @@ export class Viewport {
     return { width: layout.width, height: layout.height, r };
   }
 
-  /**
-   * The lowest y of the layout that initialView shows (the same rule: the whole graph when it fits,
-   * else the top at the width's scale), with a margin: the first frame need draw nothing below it.
-   */
-  initialViewBottom(layout: GraphLayout): number {
-    const r = this.canvas.getBoundingClientRect();
-    if (Math.min(r.width / layout.width, r.height / layout.height) >= 0.6) return Infinity;
-    return r.height / Math.min(1, Math.max(0.5, r.width / layout.width)) + 50;
-  }
-
   initialView(): void {
     const frame = this.autoFrame();
     if (!frame) return;

@@ -11,7 +11,7 @@ import { buildViewGraph, ViewGraph } from '../../src/core/graph/viewGraph';
 import { initialCollapsed, DEFAULT_COLLAPSE_BUDGET, DEFAULT_EDGE_BUDGET, drawnEdgeCount, groupsHiding } from '../../src/core/graph/collapse';
 import { layoutGraph, layoutKey, toElkGraph, visibleElements, GraphLayout } from '../../src/core/graph/layout';
 import { nodeElk } from '../../src/core/graph/node/elkNode';
-import { renderGraphBody, renderGraphSvg } from '../../src/core/graph/svg';
+import { renderGraphSvg } from '../../src/core/graph/svg';
 import { layerCard, groupCard, layersIn } from '../../src/core/graph/cards';
 import { ModelMessage, parseHostMessage, parseWebviewMessage, validLayout } from '../../src/protocol/graph';
 import { DEFAULT_SETTINGS } from '../../src/core/graph/node/standalone';
@@ -150,19 +150,6 @@ describe('graph view: layout (elkjs in Node)', function () {
   let layout: GraphLayout;
   const g = graphOf(buildZooModel('resnet50'));
   before(async () => { layout = await layoutGraph(nodeElk(), g, new Set()); });
-
-  it('marks for later only the frames, edges and nodes wholly below laterBelow (the page\'s first frame draws the rest)', () => {
-    const below = 1000;
-    const doc = new DOMParserLike(renderGraphBody(g, layout, { laterBelow: below }));
-    for (const [id, b] of Object.entries(layout.boxes)) assert.equal(doc.later(id), b.y > below, id);
-    for (const [i, e] of layout.edges.entries()) {
-      if (e.points.length < 4) continue;
-      const ys = e.points.filter((_, k) => k % 2 === 1);
-      assert.equal(doc.laterEdge(i), Math.min(...ys) > below, `edge ${i}`);
-    }
-    assert.ok(Object.values(layout.boxes).some((b) => b.y > below) && Object.values(layout.boxes).some((b) => b.y <= below));
-    assert.ok(!renderGraphBody(g, layout).includes('nl-later'), 'without it nothing is left for later');
-  });
 
   it('places every layer, inside its block frame, without overlaps between siblings', () => {
     assert.equal(layout.nodes.length, 177);
@@ -407,13 +394,3 @@ describe('graph view: netlens graph', function () {
     await assert.rejects(graphCommand(['resnet50', '--out', join(dir, 'x.svg'), '--collapse', 'some']), /--collapse must be/);
   });
 });
-
-/** Reads the classes renderGraphBody gives each element (by data-id / data-e) from its markup. */
-class DOMParserLike {
-  private readonly classes = new Map<string, string>();
-  constructor(markup: string) {
-    for (const m of markup.matchAll(/<(?:g|path) class="([^"]*)" data-(id|e)="([^"]+)"/g)) this.classes.set(`${m[2]}:${m[3]}`, m[1]);
-  }
-  later(id: string): boolean { return /\bnl-later\b/.test(this.classes.get(`id:${id}`) ?? ''); }
-  laterEdge(i: number): boolean { return /\bnl-later\b/.test(this.classes.get(`e:${i}`) ?? ''); }
-}

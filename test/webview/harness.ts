@@ -96,8 +96,6 @@ export interface OpenOptions {
   height?: number;
   /** Serve the model message inside the page with the first view's layout, as the host does for shipped zoo views. */
   embedded?: boolean;
-  /** Runs in the page before its own script (to watch its first frames). */
-  init?: () => void;
 }
 
 /**
@@ -154,7 +152,6 @@ export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}
       setState: (s: unknown) => { sessionStorage.setItem('nl-state', JSON.stringify(s)); },
     });
   }, o.embedded ? null : msg);
-  if (o.init) await page.addInitScript(o.init);
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
   return page;

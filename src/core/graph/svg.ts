@@ -71,14 +71,8 @@ export interface SvgOptions {
   background?: string;
 }
 
-/**
- * The inner markup (defs, frames, edges, nodes) for a layout of the graph. laterBelow: frames,
- * edges and nodes wholly below this y get the class `nl-later` (the page hides them for its first
- * frame, which then styles, lays out and paints only what is on screen; app.ts shows them next).
- */
-export function renderGraphBody(graph: ViewGraph, layout: GraphLayout, o: { laterBelow?: number } = {}): string {
-  const below = o.laterBelow ?? Infinity;
-  const later = (y: number): string => (y > below ? ' nl-later' : '');
+/** The inner markup (defs, frames, edges, nodes) for a layout of the graph. */
+export function renderGraphBody(graph: ViewGraph, layout: GraphLayout): string {
   const out: string[] = [];
   out.push('<defs><marker id="nl-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path class="nl-arrow" d="M0,0 L8,4 L0,8 z"/></marker></defs>');
   out.push('<g class="nl-frames">');
@@ -88,7 +82,7 @@ export function renderGraphBody(graph: ViewGraph, layout: GraphLayout, o: { late
     if (!g || !b) continue;
     const label = fit(`▾ ${g.label}`, b.w - 16, CHAR_W_SUB);
     const sum = `${compactNumber(g.sums.params)} params · ${compactNumber(g.sums.macs)} MACs`;
-    out.push(`<g class="nl-frame${later(b.y)}" data-id="${id}"><rect class="nl-frame-box" x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="6"/>`
+    out.push(`<g class="nl-frame" data-id="${id}"><rect class="nl-frame-box" x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="6"/>`
       + `<rect class="nl-frame-head" x="${b.x}" y="${b.y}" width="${b.w}" height="${GROUP_HEADER - 4}" rx="6"/>`
       + `<text class="nl-frame-label" x="${b.x + 8}" y="${b.y + 16}">${xmlText(label)}</text>`
       + (b.w > label.length * CHAR_W_SUB + sum.length * 6.1 + 30
@@ -101,9 +95,8 @@ export function renderGraphBody(graph: ViewGraph, layout: GraphLayout, o: { late
   for (const [i, e] of layout.edges.entries()) {
     if (e.points.length < 4) continue;
     let d = `M${e.points[0]},${e.points[1]}`;
-    let top = e.points[1];
-    for (let k = 2; k < e.points.length; k += 2) { d += `L${e.points[k]},${e.points[k + 1]}`; top = Math.min(top, e.points[k + 1]); }
-    out.push(`<path class="nl-edge${later(top)}" data-e="${i}" d="${d}" marker-end="url(#nl-arrow)"/>`);
+    for (let k = 2; k < e.points.length; k += 2) d += `L${e.points[k]},${e.points[k + 1]}`;
+    out.push(`<path class="nl-edge" data-e="${i}" d="${d}" marker-end="url(#nl-arrow)"/>`);
     const [x, y] = labelAt(e.points);
     // One label per source: every edge out of a layer carries the same tensor.
     if (!labelled.has(e.source)) {
@@ -130,7 +123,7 @@ export function renderGraphBody(graph: ViewGraph, layout: GraphLayout, o: { late
       sub = groupSub(g);
     }
     const w = Math.min(b.w, MAX_W) - TEXT_X - 6;
-    out.push(`<g class="${cls}${later(b.y)}" data-id="${id}" transform="translate(${b.x},${b.y})">`
+    out.push(`<g class="${cls}" data-id="${id}" transform="translate(${b.x},${b.y})">`
       + `<rect class="nl-bg" width="${b.w}" height="${b.h}" rx="4"/>`
       + `<rect class="nl-tint" width="${b.w}" height="${b.h}" rx="4"/>`
       + `<rect class="nl-stripe" width="4" height="${b.h}" rx="2"/>`
