@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelRef } from '../protocol/modelRef';
 import { parseShippedView, ShippedView } from '../protocol/graph';
-import type { ModelFigures } from '../protocol/modelService';
+import { validFigures, type ModelFigures } from '../protocol/modelService';
+import { ZOO_FIGURES_FILE } from '../core/graph/pageData';
 
 /** The views read this session (files that never change while the extension runs), last used last; a file that could not be read is not kept. */
 const recent = new Map<string, Promise<ShippedView | undefined>>();
@@ -34,9 +35,15 @@ async function readView(file: string): Promise<ShippedView | undefined> {
   }
 }
 
-/** A zoo model's params and MACs at batch 1 from its shipped view (the Models tree, the quick pick); the view itself is not kept. */
-export async function shippedFigures(distDir: string, model: ModelRef): Promise<ModelFigures | undefined> {
-  if (model.kind !== 'zoo') return undefined;
-  const view = await readView(join(distDir, 'zoo', `${model.name}.json`));
-  return view && { name: model.name, params: view.graph.totals.params, macs: view.graph.totals.macs };
+/**
+ * Every zoo model's params and MACs at batch 1 (the Models tree, the quick pick), from the one small
+ * file the build writes beside the views; a missing or damaged file gives none (the model process answers).
+ */
+export async function shippedFigures(distDir: string): Promise<ModelFigures[]> {
+  try {
+    const list: unknown = JSON.parse(await readFile(join(distDir, 'zoo', ZOO_FIGURES_FILE), 'utf8'));
+    return validFigures(list) ? list : [];
+  } catch {
+    return [];
+  }
 }

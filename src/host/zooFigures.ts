@@ -1,11 +1,11 @@
 // Params and MACs of every zoo model for the Models tree and the quick pick, without analysing a
-// model in the extension host: read from the shipped first views (dist/zoo/, totals at batch 1),
-// and asked of the model process only for a model whose shipped view is missing or damaged.
+// model in the extension host: read from the figures the build writes beside the first views
+// (dist/zoo/figures.json, batch 1), and asked of the model process only for models that file lacks
+// (or all of them, when it is missing or damaged).
 import { ZOO } from '../core/zoo';
 import type { ModelFigures } from '../protocol/modelService';
 import type { ModelService } from './modelService';
 import { shippedFigures } from './shippedViews';
-import { parseModelRef } from '../protocol/modelRef';
 
 export class ZooFigures {
   private readonly known = new Map<string, ModelFigures>();
@@ -21,10 +21,10 @@ export class ZooFigures {
 
   /** Reads the shipped figures (once); never waits for the model process. */
   loadShipped(): Promise<void> {
-    this.shipped ??= Promise.all(ZOO.map(async (e) => {
-      const f = await shippedFigures(this.distDir, parseModelRef(e.name));
-      if (f) this.known.set(e.name, f);
-    })).then(() => undefined);
+    this.shipped ??= shippedFigures(this.distDir).then((list) => {
+      const names = new Set(ZOO.map((e) => e.name));
+      for (const f of list) if (names.has(f.name)) this.known.set(f.name, f);
+    });
     return this.shipped;
   }
 

@@ -92,7 +92,8 @@ function validFirstView(v: unknown, graph: ViewGraph): v is FirstViewAnswer {
   return v.layout === null || (validLayout(v.layout) && v.layout.key === layoutKey(graph, new Set(v.collapsed)));
 }
 
-const validFigures = (v: unknown): v is ModelFigures[] => Array.isArray(v) && v.length <= 10_000
+/** A list of models' figures (the process's answer, or the build's dist/zoo/figures.json). */
+export const validFigures = (v: unknown): v is ModelFigures[] => Array.isArray(v) && v.length <= 10_000
   && v.every((f) => isObj(f) && str(f.name) && f.name.length <= 200 && finite(f.params) && finite(f.macs));
 
 /** A model-process message with its fields typed, or null (dropped: the answer it stood for fails in one line). */

@@ -47,3 +47,6 @@ export interface ShippedView {
   collapsed: string[];
   layout: GraphLayout;
 }
+
+/** dist/zoo/figures.json: every zoo model's params and MACs at batch 1 ({ name, params, macs }[]), written beside the views. */
+export const ZOO_FIGURES_FILE = 'figures.json';
