@@ -57,7 +57,7 @@ async function openShipped(h: Harness, service: ModelService, warm: (s: ModelSer
     });
   });
   await page.goto(`${h.origin}/pages/${id}.html`);
-  await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
+  await page.waitForFunction(() => (window as unknown as { __netlens?: { drawnMs?: number } }).__netlens?.drawnMs !== undefined, null, { timeout: 60000 });
   return page;
 }
 
@@ -117,7 +117,7 @@ async function standaloneCollapse(h: Harness, file: string, look: number): Promi
   const page = await h.browser.newPage({ viewport: { width: 1400, height: 900 } });
   try {
     await page.goto(`file://${file}`);
-    await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
+    await page.waitForFunction(() => (window as unknown as { __netlens?: { drawnMs?: number } }).__netlens?.drawnMs !== undefined, null, { timeout: 60000 });
     await sleep(look);
     return (await collapse(page, 'conv3_block1')).total;
   } finally {

@@ -6,14 +6,14 @@
 // request answered by a 'graph' message); names reach the DOM only through textContent or escapeXml.
 import type { ProfileResult } from '../src/core/profile/result';
 import { ViewGraph, ViewNode, groupIndex } from '../src/core/graph/viewGraph';
-import { GraphLayout, groupId } from '../src/core/graph/layout';
+import { Box, GraphLayout, groupId } from '../src/core/graph/layout';
 import { renderGraphBody } from '../src/core/graph/svg';
 import { drawnElement } from '../src/core/graph/collapse';
 import { elementOf, GraphElement } from '../src/core/graph/metrics';
 import { COLOR_BY, ColorBy } from '../src/core/graph/nodeStyles';
 import { validBatch, type ExportFormat, type ModelMessage } from '../src/protocol/graph';
 import { LayoutClient } from './layoutClient';
-import { h } from './dom';
+import { afterFirstFrame, h } from './dom';
 import { LayerTable } from './table';
 import { exportGraph, ExportSource, graphSvg } from './exporter';
 import { Viewport, View } from './viewport';
@@ -29,6 +29,9 @@ import { firstView, stateOf, type Host, type Probe, type SavedState } from './ho
 import type { AppApi, SelectOptions } from './appApi';
 
 export type { Host, Probe } from './host';
+
+/** The first view's rectangle with a margin: half a screen below (where a reader scrolls first), a quarter each side. */
+const grow = (b: Box): Box => ({ x: b.x - b.w / 4, y: b.y, w: b.w * 1.5, h: b.h * 1.5 });
 
 export class App implements AppApi {
   graph!: ViewGraph;
@@ -58,10 +61,14 @@ export class App implements AppApi {
   private layoutToken = 0;
   private painted = false;
   private paintResolve!: () => void;
+  private drawnResolve!: () => void;
+  /** The markup drawn is the first view's part only (render's `within`); the rest follows its first frame. */
+  private partial = false;
 
   constructor(root: HTMLElement, private readonly host: Host, private readonly layouts: LayoutClient, readonly probe: Probe) {
     probe.app = this;
     probe.painted = new Promise((r) => { this.paintResolve = r; });
+    probe.drawn = new Promise((r) => { this.drawnResolve = r; });
     adoptGraphStyles();
     this.toolbar = new Toolbar(this, host.mode === 'standalone');
     this.viewport = new Viewport(() => this.layout);
@@ -102,7 +109,8 @@ export class App implements AppApi {
     performance.mark('nl-analysed');
     renderHeader(this.header, this.graph, this.profile);
     this.table.setData(this.graph, this.profile);
-    await this.relayout({ initial: true });
+    // A restored selection moves the view to it: draw all of the graph at once then.
+    await this.relayout({ initial: true, firstPart: !view.selected });
     if (view.selected) this.selectLayer(view.selected, { reveal: false, center: true, details: false, notify: false });
     if (view.search) this.search.restore(view.search);
   }
@@ -142,7 +150,7 @@ export class App implements AppApi {
     return this.setCollapsed(next, g ? groupId(g.index) : undefined);
   }
 
-  private async relayout(o: { initial?: boolean; anchor?: string } = {}): Promise<void> {
+  private async relayout(o: { initial?: boolean; anchor?: string; firstPart?: boolean } = {}): Promise<void> {
     const token = ++this.layoutToken;
     const cached = this.layouts.cached(this.graph, this.collapsed);
     if (!cached) this.setStatus('Laying out…');
@@ -158,16 +166,26 @@ export class App implements AppApi {
     }
     if (token !== this.layoutToken) return;
     this.setStatus('');
-    this.render(layout);
+    // The first frame draws what the first view shows (measured while the page is still small);
+    // every other element follows once that frame is on screen (BENCHMARKS.md "Editor").
+    const shown = o.initial && o.firstPart && !this.painted ? this.viewport.initialRect(layout) : undefined;
+    this.render(layout, shown && grow(shown));
     const after = o.anchor ? layout.boxes[o.anchor] : undefined;
     if (before && after) this.viewport.keepAnchor(before, after);
     else if (o.initial) this.viewport.initialView();
     else this.viewport.clampView();
     if (!this.painted) {
       this.painted = true;
+      this.probe.firstFrame = [...this.elements.keys()];
       requestAnimationFrame(() => {
         this.probe.firstPaintMs = performance.now();
         this.paintResolve();
+      });
+      afterFirstFrame(() => {
+        // Unless something drew the whole graph since (a collapse, a batch size).
+        if (this.partial && this.layout === layout) this.render(layout);
+        this.probe.drawnMs = performance.now();
+        this.drawnResolve();
       });
     }
   }
@@ -177,13 +195,15 @@ export class App implements AppApi {
     this.status.hidden = !text;
   }
 
-  private render(layout: GraphLayout): void {
+  /** Draws the layout; with `within`, only what reaches into that graph-space rectangle. */
+  private render(layout: GraphLayout, within?: Box): void {
     performance.mark('nl-render');
     this.layout = layout;
+    this.partial = !!within;
     this.probe.renders++;
     this.pointer.hideHover();
     // renderGraphBody escapes every model string; this is the only markup insertion.
-    this.viewport.draw(renderGraphBody(this.graph, layout), layout);
+    this.viewport.draw(renderGraphBody(this.graph, layout, within), layout);
     this.elements.clear();
     for (const el of Array.from(this.viewport.vp.querySelectorAll<SVGGElement>('[data-id]'))) this.elements.set(el.getAttribute('data-id')!, el);
     this.colouring.apply();

@@ -14,3 +14,31 @@ export const icon = (name: string): HTMLElement => h('span', { class: `codicon c
 export function clear(e: Element): void {
   while (e.firstChild) e.removeChild(e.firstChild);
 }
+
+/** How long afterFirstFrame waits for the paint entry before it runs `f` anyway (a panel opened hidden paints later). */
+const FIRST_PAINT_WAIT_MS = 1000;
+
+/**
+ * Runs `f` once the page's first frame is on screen: its `first-paint` entry, which Chromium writes
+ * when the frame was presented. VS Code shows a webview at its load event; work queued for a task
+ * after the load or after a frame callback still ran before that frame was presented on a busy
+ * machine (the editor bench), so it waits for the paint itself.
+ */
+export function afterFirstFrame(f: () => void): void {
+  let done = false;
+  const run = (): void => {
+    if (done) return;
+    done = true;
+    observer?.disconnect();
+    setTimeout(f, 0);
+  };
+  let observer: PerformanceObserver | undefined;
+  try {
+    observer = new PerformanceObserver((list) => { if (list.getEntries().length) run(); });
+    observer.observe({ type: 'paint', buffered: true });
+  } catch {
+    // No paint timing: the load event and a frame stand in for it.
+    window.addEventListener('load', () => requestAnimationFrame(run), { once: true });
+  }
+  setTimeout(run, FIRST_PAINT_WAIT_MS);
+}

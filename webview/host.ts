@@ -63,8 +63,13 @@ export function stateOf(app: AppApi): SavedState {
 export interface Probe {
   app?: AppApi;
   firstPaintMs?: number;
+  /** When the whole graph was in the page: the first frame may draw only what its view shows. */
+  drawnMs?: number;
+  /** The element ids the first frame drew. */
+  firstFrame?: string[];
   lastHoverMs?: number;
   layouts: number;
   renders: number;
   painted?: Promise<void>;
+  drawn?: Promise<void>;
 }

@@ -5,6 +5,7 @@
 import { ModelMessage, parseHostMessage, StandaloneData } from '../src/protocol/graph';
 import { App, Host, Probe } from './app';
 import { LayoutClient, WorkerSource } from './layoutClient';
+import { afterFirstFrame } from './dom';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 
@@ -84,10 +85,7 @@ function readJson(el: HTMLElement | null): unknown {
  * (src/core/graph/html.ts, ICONS_LATER): the icons' style pass and font come after the graph.
  */
 function showIconsAfterLoad(): void {
-  const on = (): void => { const s = document.getElementById('nl-codicons') as HTMLStyleElement | null; if (s) s.media = 'all'; };
-  const afterPaint = (): void => { requestAnimationFrame(() => setTimeout(on, 0)); };
-  if (document.readyState === 'complete') afterPaint();
-  else window.addEventListener('load', afterPaint, { once: true });
+  afterFirstFrame(() => { const s = document.getElementById('nl-codicons') as HTMLStyleElement | null; if (s) s.media = 'all'; });
 }
 
 showIconsAfterLoad();

@@ -10,6 +10,17 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const MIN_K = 0.02;
 const MAX_K = 4;
 
+/**
+ * The automatic view: the whole graph when it fits at a readable scale (undefined: fit it), else
+ * the width at the top (the input end).
+ */
+function topView(width: number, height: number, r: { width: number; height: number }): View | undefined {
+  const fitK = Math.min(r.width / width, r.height / height);
+  if (fitK >= 0.6) return undefined;
+  const k = Math.min(1, Math.max(0.5, r.width / width));
+  return { k, x: Math.max(0, (r.width - width * k) / 2), y: 0 };
+}
+
 export class Viewport {
   view: View = { x: 0, y: 0, k: 1 };
   /** True while the view is the automatic one (not moved by the user): a resize recomputes it. */
@@ -99,13 +110,21 @@ export class Viewport {
   initialView(): void {
     const frame = this.autoFrame();
     if (!frame) return;
-    const { width, height, r } = frame;
-    // Whole graph when it fits at a readable scale, else the width at the top (the input end).
-    const fitK = Math.min(r.width / width, r.height / height);
-    if (fitK >= 0.6) return this.fit();
-    const k = Math.min(1, Math.max(0.5, r.width / width));
-    this.view = { k, x: Math.max(0, (r.width - width * k) / 2), y: 0 };
+    const top = topView(frame.width, frame.height, frame.r);
+    if (!top) return this.fit();
+    this.view = top;
     this.applyTransform();
+  }
+
+  /**
+   * The graph-space rectangle the automatic first view of this layout will show, read before the
+   * graph is drawn (the canvas is measured while the page is still small); undefined when that view
+   * is the whole graph.
+   */
+  initialRect(layout: GraphLayout): Box | undefined {
+    const r = this.canvas.getBoundingClientRect();
+    const top = topView(layout.width, layout.height, r);
+    return top && { x: -top.x / top.k, y: 0, w: r.width / top.k, h: r.height / top.k };
   }
 
   fit(): void {

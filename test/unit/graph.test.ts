@@ -11,7 +11,7 @@ import { buildViewGraph, ViewGraph } from '../../src/core/graph/viewGraph';
 import { initialCollapsed, DEFAULT_COLLAPSE_BUDGET, DEFAULT_EDGE_BUDGET, drawnEdgeCount, groupsHiding } from '../../src/core/graph/collapse';
 import { layoutGraph, layoutKey, toElkGraph, visibleElements, GraphLayout } from '../../src/core/graph/layout';
 import { nodeElk } from '../../src/core/graph/node/elkNode';
-import { renderGraphSvg } from '../../src/core/graph/svg';
+import { renderGraphBody, renderGraphSvg } from '../../src/core/graph/svg';
 import { layerCard, groupCard, layersIn } from '../../src/core/graph/cards';
 import { ModelMessage, parseHostMessage, parseWebviewMessage, validLayout } from '../../src/protocol/graph';
 import { DEFAULT_SETTINGS } from '../../src/core/graph/node/standalone';
@@ -191,6 +191,30 @@ describe('graph view: layout (elkjs in Node)', function () {
     assert.equal(layoutKey(graphOf(buildZooModel('resnet50'), 32), new Set()), k);
     assert.notEqual(layoutKey(graphOf(buildZooModel('resnet101')), new Set()), k);
     assert.ok(validLayout(JSON.parse(JSON.stringify(layout))));
+  });
+
+  it('draws only what reaches into a rectangle when given one (the first frame), everything otherwise', () => {
+    const ids = (svg: string): string[] => [...svg.matchAll(/data-id="([ng]\d+)"/g)].map((m) => m[1]);
+    const edges = (svg: string): number[] => [...svg.matchAll(/data-e="(\d+)"/g)].map((m) => Number(m[1]));
+    const all = renderGraphBody(g, layout);
+    assert.deepEqual(ids(all).sort(), [...layout.frames, ...layout.nodes].sort());
+    assert.equal(edges(all).length, layout.edges.length);
+    // The top of the graph as a 1000 x 700 px panel shows it at scale 1.
+    const within = { x: 0, y: 0, w: 1000, h: 700 };
+    const part = renderGraphBody(g, layout, within);
+    const meets = (b: { x: number; y: number; w: number; h: number }): boolean =>
+      b.x <= within.x + within.w && within.x <= b.x + b.w && b.y <= within.y + within.h && within.y <= b.y + b.h;
+    const expected = [...layout.frames, ...layout.nodes].filter((id) => meets(layout.boxes[id]));
+    assert.deepEqual(ids(part).sort(), expected.sort());
+    assert.ok(expected.length >= 5 && expected.length < 40, `${expected.length} of ${ids(all).length} elements at the top`);
+    // An edge is drawn when any of its points or the segments between them can be in the rectangle.
+    const expectedEdges = layout.edges.map((e, i) => ({ e, i })).filter(({ e }) => {
+      const xs = e.points.filter((_, k) => k % 2 === 0);
+      const ys = e.points.filter((_, k) => k % 2 === 1);
+      return meets({ x: Math.min(...xs), y: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys) });
+    }).map(({ i }) => i);
+    assert.deepEqual(edges(part), expectedEdges);
+    assert.equal(renderGraphBody(g, layout, { x: -1, y: -1, w: layout.width + 2, h: layout.height + 2 }), all);
   });
 });
 

@@ -461,7 +461,7 @@ describe('graph webview (Chromium)', function () {
     await page.waitForFunction(() => document.querySelector('#nl-search-count')?.textContent?.endsWith('found'));
     const count = await page.locator('#nl-search-count').textContent();
     await page.reload();
-    await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
+    await page.waitForFunction(() => (window as unknown as { __netlens?: { drawnMs?: number } }).__netlens?.drawnMs !== undefined, null, { timeout: 60000 });
     await page.waitForFunction(() => (document.querySelector('#nl-search') as HTMLElement & { value: string }).value === 'conv5_block3');
     assert.equal(await page.locator('#nl-search-count').textContent(), count);
     assert.ok(await page.locator('#nl-viewport .nl-node.nl-match').count() > 0);
@@ -536,6 +536,26 @@ describe('graph webview: model message served inside the page', function () {
     await page.close();
   });
 
+  it('draws in its first frame every element the first view shows, and the rest right after', async () => {
+    for (const [model, width, height] of [['resnet50', 1400, 900], ['resnet50', 500, 700], ['mobilenetv2', 1400, 900], ['lenet5', 1400, 900]] as const) {
+      const page = await openGraph(h, buildZooModel(model), { embedded: true, width, height });
+      const r = await page.evaluate(() => {
+        const p = (window as unknown as { __netlens: { firstFrame: string[]; app: { layout: { boxes: Record<string, { x: number; y: number; w: number; h: number }>; nodes: string[]; frames: string[] }; viewport: { visibleRect(): { x: number; y: number; w: number; h: number } } } } }).__netlens;
+        const v = p.app.viewport.visibleRect();
+        const all = [...p.app.layout.nodes, ...p.app.layout.frames];
+        const seen = all.filter((id) => { const b = p.app.layout.boxes[id]; return b.x < v.x + v.w && v.x < b.x + b.w && b.y < v.y + v.h && v.y < b.y + b.h; });
+        return { first: p.firstFrame, seen, all: all.length, drawn: document.querySelectorAll('#nl-viewport [data-id]').length };
+      });
+      const missing = r.seen.filter((id) => !r.first.includes(id));
+      assert.deepEqual(missing, [], `${model} at ${width} px: on screen but not in the first frame`);
+      assert.equal(r.drawn, r.all, `${model}: every element drawn once the first frame is on screen`);
+      if (model === 'resnet50') assert.ok(r.first.length < r.all / 2, `${model} at ${width} px: ${r.first.length} of ${r.all} elements in the first frame`);
+      if (model === 'lenet5') assert.equal(r.first.length, r.all, 'a graph that fits is drawn whole at once');
+      assert.deepEqual(pageErrors(page), []);
+      await page.close();
+    }
+  });
+
   it("shown again (the page reloads from the same served message), it keeps the panel's blocks, batch and search", async () => {
     const page = await openGraph(h, buildZooModel('resnet50'), { embedded: true });
     const block = await page.evaluate(() => {
@@ -548,7 +568,7 @@ describe('graph webview: model message served inside the page', function () {
     await page.locator('#nl-search').fill('conv5_block3');
     await page.waitForFunction(() => document.querySelector('#nl-search-count')?.textContent?.endsWith('found'));
     await page.reload();
-    await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
+    await page.waitForFunction(() => (window as unknown as { __netlens?: { drawnMs?: number } }).__netlens?.drawnMs !== undefined, null, { timeout: 60000 });
     await page.waitForFunction(() => (document.querySelector('#nl-search') as HTMLElement & { value: string }).value === 'conv5_block3');
     const state = await page.evaluate(() => {
       const app = (window as unknown as { __netlens: { app: { collapsed: Set<string>; batch: number } } }).__netlens.app;
@@ -581,7 +601,7 @@ describe('graph webview: standalone HTML', function () {
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
       await page.goto(`file://${file}`);
-      await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
+      await page.waitForFunction(() => (window as unknown as { __netlens?: { drawnMs?: number } }).__netlens?.drawnMs !== undefined, null, { timeout: 60000 });
       const n = await page.locator('#nl-viewport .nl-node').count();
       assert.ok(n > 10 && n < 200, `${n} elements: collapsed-first`);
       assert.ok(await page.locator('#nl-viewport .nl-node.nl-block').count() > 0);

@@ -153,7 +153,7 @@ export async function openGraph(h: Harness, spec: ModelSpec, o: OpenOptions = {}
     });
   }, o.embedded ? null : msg);
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __netlens?: { firstPaintMs?: number } }).__netlens?.firstPaintMs !== undefined, null, { timeout: 60000 });
+  await page.waitForFunction(() => (window as unknown as { __netlens?: { drawnMs?: number } }).__netlens?.drawnMs !== undefined, null, { timeout: 60000 });
   return page;
 }
 

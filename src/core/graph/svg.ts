@@ -1,7 +1,7 @@
 // The graph as SVG markup: one renderer for the webview (inserted once, then styled by class),
 // the SVG/PNG exports and `netlens graph --out x.svg`. Every model-provided string is escaped, and
 // characters XML cannot hold (a BEL in a layer name) are replaced, so the file always parses.
-import { GraphLayout, groupSub, layerSub, MAX_W, CHAR_W_NAME, CHAR_W_SUB, GROUP_HEADER } from './layout';
+import { Box, GraphLayout, groupSub, layerSub, MAX_W, CHAR_W_NAME, CHAR_W_SUB, GROUP_HEADER } from './layout';
 import { BLOCK_STYLE, CATEGORY_TABLE, NodeCategory } from './nodeStyles';
 import { ViewGraph } from './viewGraph';
 import { compactNumber, fit } from './text';
@@ -71,15 +71,33 @@ export interface SvgOptions {
   background?: string;
 }
 
-/** The inner markup (defs, frames, edges, nodes) for a layout of the graph. */
-export function renderGraphBody(graph: ViewGraph, layout: GraphLayout): string {
+/** Whether two rectangles overlap (edges touching count). */
+const overlaps = (a: Box, b: Box): boolean => a.x <= b.x + b.w && b.x <= a.x + a.w && a.y <= b.y + b.h && b.y <= a.y + a.h;
+
+/** The smallest rectangle holding an edge's points (x, y pairs). */
+function edgeBox(p: number[]): Box {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let k = 0; k + 1 < p.length; k += 2) {
+    x0 = Math.min(x0, p[k]); x1 = Math.max(x1, p[k]);
+    y0 = Math.min(y0, p[k + 1]); y1 = Math.max(y1, p[k + 1]);
+  }
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+}
+
+/**
+ * The inner markup (defs, frames, edges, nodes) for a layout of the graph; with `within`, only the
+ * frames, edges and nodes that reach into that graph-space rectangle (a page's first frame draws
+ * what its first view shows, the rest right after: webview/app.ts).
+ */
+export function renderGraphBody(graph: ViewGraph, layout: GraphLayout, within?: Box): string {
+  const shown = (b: Box): boolean => !within || overlaps(b, within);
   const out: string[] = [];
   out.push('<defs><marker id="nl-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path class="nl-arrow" d="M0,0 L8,4 L0,8 z"/></marker></defs>');
   out.push('<g class="nl-frames">');
   for (const id of layout.frames) {
     const g = graph.groups[Number(id.slice(1))];
     const b = layout.boxes[id];
-    if (!g || !b) continue;
+    if (!g || !b || !shown(b)) continue;
     const label = fit(`▾ ${g.label}`, b.w - 16, CHAR_W_SUB);
     const sum = `${compactNumber(g.sums.params)} params · ${compactNumber(g.sums.macs)} MACs`;
     out.push(`<g class="nl-frame" data-id="${id}"><rect class="nl-frame-box" x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="6"/>`
@@ -93,7 +111,7 @@ export function renderGraphBody(graph: ViewGraph, layout: GraphLayout): string {
   const labels: string[] = [];
   const labelled = new Set<string>();
   for (const [i, e] of layout.edges.entries()) {
-    if (e.points.length < 4) continue;
+    if (e.points.length < 4 || !shown(edgeBox(e.points))) continue;
     let d = `M${e.points[0]},${e.points[1]}`;
     for (let k = 2; k < e.points.length; k += 2) d += `L${e.points[k]},${e.points[k + 1]}`;
     out.push(`<path class="nl-edge" data-e="${i}" d="${d}" marker-end="url(#nl-arrow)"/>`);
@@ -107,7 +125,7 @@ export function renderGraphBody(graph: ViewGraph, layout: GraphLayout): string {
   out.push(`</g><g class="nl-elabels">${labels.join('')}</g><g class="nl-nodes">`);
   for (const id of layout.nodes) {
     const b = layout.boxes[id];
-    if (!b) continue;
+    if (!b || !shown(b)) continue;
     let cls: string;
     let name: string;
     let sub: string;
