@@ -46,13 +46,19 @@ async function commandToGraph(page: Page, title: string): Promise<number> {
         const ms = Date.now() - t0;
         const marks = await f.evaluate(() => performance.getEntriesByType('mark').map((m) => [m.name, performance.timeOrigin + m.startTime] as const)).catch(() => []);
         const origin = await f.evaluate(() => performance.timeOrigin).catch(() => t0);
+        // VS Code's own marks in the webview's host frame: when it started on the page's content,
+        // had its frame loaded (it then writes the page into it) and had written it (parse and script).
+        const hostMarks = await f.parentFrame()?.evaluate(() => performance.getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('webview/index.html/content/'))
+          .map((m) => [`webview-${m.name.slice('webview/index.html/content/'.length)}`, performance.timeOrigin + m.startTime] as const)).catch(() => []) ?? [];
         // The page's own first paint: VS Code shows a webview at its load event, so this is when
         // the graph is on screen (nodes in the DOM can come earlier). Read after the measure above.
         const paint = await f.evaluate(() => new Promise<number>((resolve) => {
           new PerformanceObserver((l) => resolve(performance.timeOrigin + l.getEntries()[0].startTime)).observe({ type: 'paint', buffered: true });
           setTimeout(() => resolve(NaN), 5000);
         })).catch(() => NaN);
-        current.push(Object.fromEntries([['navigation', Math.round(origin - t0)], ['frame', ms], ['first-paint', Math.round(paint - t0)], ...marks.map(([k, v]) => [k, Math.round(v - t0)])]));
+        current.push(Object.fromEntries([['navigation', Math.round(origin - t0)], ['frame', ms], ['first-paint', Math.round(paint - t0)],
+          ...[...hostMarks.filter(([, v]) => v >= t0), ...marks].map(([k, v]) => [k, Math.round(v - t0)])]));
         return ms;
       }
     }
@@ -205,6 +211,9 @@ async function main(): Promise<void> {
   row('the same, ratio to the bare webview, first / reopened', (k) => (k === 'bare' ? '1' : `${ratio(k, paintedFirst)} / ${ratio(k, painted)}`));
   row('click to the page\'s navigation, first / reopened (median)', (k) => split(k, (b) => b.navigation));
   row('navigation to painted, first / reopened (median)', (k) => split(k, (b) => b.frame - b.navigation));
+  row('click to VS Code starting on the page / its frame loaded, first / reopened (median)', (k) => `${split(k, (b) => b['webview-started'])} / ${split(k, (b) => b['webview-innerFrameLoaded'])}`);
+  row('VS Code writing the page into its frame (parse and script), first / reopened (median)', (k) => split(k, (b) => b['webview-wroteInnerContent'] - b['webview-innerFrameLoaded']));
+  row('page written to on screen (first-paint entry), first / reopened (median)', (k) => split(k, (b) => b['first-paint'] - b['webview-wroteInnerContent']));
   const profiles = results.get('after')?.[0].profiles;
   if (profiles) console.log(`\n"Profile Model with Image...", ResNet-50 on the cat photo: image picked to results page painted, first / again: ${profiles.join(' / ')} ms`);
   console.log('\nWebview marks, ms after the click (navigation = the page\'s timeOrigin), first run then reopens:');
