@@ -207,7 +207,7 @@ describe('graph view: layout (elkjs in Node)', function () {
     const expected = [...layout.frames, ...layout.nodes].filter((id) => meets(layout.boxes[id]));
     assert.deepEqual(ids(part).sort(), expected.sort());
     assert.ok(expected.length >= 5 && expected.length < 40, `${expected.length} of ${ids(all).length} elements at the top`);
-    // An edge is drawn when any of its points or the segments between them can be in the rectangle.
+    // An edge is drawn when the box around its points meets the rectangle.
     const expectedEdges = layout.edges.map((e, i) => ({ e, i })).filter(({ e }) => {
       const xs = e.points.filter((_, k) => k % 2 === 0);
       const ys = e.points.filter((_, k) => k % 2 === 1);

@@ -101,7 +101,8 @@ export interface OpenOptions {
 /**
  * Opens the graph page for a model as the extension does: the host starts the first layout in its
  * model service when the command runs, serves the page, answers 'ready' with the view graph and
- * every 'layoutRequest' with a layout (from its cache or the service). Resolves at the first paint.
+ * every 'layoutRequest' with a layout (from its cache or the service). Resolves once the whole graph is drawn
+ * (the first frame may draw only what the first view shows: probe.firstFrame).
  */
 let served = 0;
 
