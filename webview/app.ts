@@ -150,6 +150,7 @@ export class App implements AppApi {
     return this.setCollapsed(next, g ? groupId(g.index) : undefined);
   }
 
+  /** `firstPart`: the page's first layout, whose first frame may draw only what the first view shows. */
   private async relayout(o: { initial?: boolean; anchor?: string; firstPart?: boolean } = {}): Promise<void> {
     const token = ++this.layoutToken;
     const cached = this.layouts.cached(this.graph, this.collapsed);
@@ -168,7 +169,7 @@ export class App implements AppApi {
     this.setStatus('');
     // The first frame draws what the first view shows (measured while the page is still small);
     // every other element follows once that frame is on screen (BENCHMARKS.md "Editor").
-    const shown = o.initial && o.firstPart && !this.painted ? this.viewport.initialRect(layout) : undefined;
+    const shown = o.firstPart && !this.painted ? this.viewport.initialRect(layout) : undefined;
     this.render(layout, shown && grow(shown));
     const after = o.anchor ? layout.boxes[o.anchor] : undefined;
     if (before && after) this.viewport.keepAnchor(before, after);
@@ -182,8 +183,8 @@ export class App implements AppApi {
         this.paintResolve();
       });
       afterFirstFrame(() => {
-        // Unless something drew the whole graph since (a collapse, a batch size).
-        if (this.partial && this.layout === layout) this.render(layout);
+        // Unless something drew the whole graph since (a collapse, a batch size): render clears `partial`.
+        if (this.partial) this.render(layout);
         this.probe.drawnMs = performance.now();
         this.drawnResolve();
       });

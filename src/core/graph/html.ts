@@ -71,8 +71,8 @@ export function iconsOf(assets: Pick<PageAssets, 'codiconCss' | 'script'>): stri
 }
 
 /**
- * The icon stylesheet starts switched off (webview/main.ts switches it on once the page has loaded
- * and painted its first frame): the first style pass then asks for no font, so the load event, at
+ * The icon stylesheet starts switched off (webview/main.ts switches it on once the page's first
+ * frame is on screen, its first-paint entry): the first style pass then asks for no font, so the load event, at
  * which VS Code shows a webview, does not wait for the icon font (about 60 ms through the resource
  * loader, BENCHMARKS.md "Editor (real VS Code)"). The graph is on screen first; the toolbar's icons
  * follow when the font arrives.
